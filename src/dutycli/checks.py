@@ -1,0 +1,151 @@
+"""Rules a list must keep beyond its shape: shared by the YAML loader and the importer.
+
+Each rule reports through ``locate(path)``, so the loader can point at the
+line and column of a YAML node and the importer at a row of the source table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from dutycli.errors import Problem
+from dutycli.model import DutyList, Item
+
+Path = tuple[str | int, ...]
+Locator = Callable[[Path], tuple[int | None, int | None]]
+
+HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# A step number the importer should have removed: 1. / 1、 / （1） / (1) / ① / 一、
+LEFTOVER_NUMBER = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.．、](?!\d)|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,3}、)",
+    re.MULTILINE,
+)
+
+
+def item_texts(item: Item, index: int) -> Iterator[tuple[Path, str]]:
+    """Every free text of an item with its path in the data file."""
+    base: Path = ("items", index)
+    yield (*base, "name"), item.name
+    for b, block in enumerate(item.upper_duties):
+        if block.heading is not None:
+            yield (*base, "upper_duties", b, "heading"), block.heading
+        for s, step in enumerate(block.steps):
+            yield (*base, "upper_duties", b, "steps", s), step
+    for g, text in enumerate(item.guarantees):
+        yield (*base, "guarantees", g), text
+    for n, section in enumerate(item.street_duties):
+        if section.heading is not None:
+            yield (*base, "street_duties", n, "heading"), section.heading
+        for s, step in enumerate(section.steps):
+            yield (*base, "street_duties", n, "steps", s), step
+
+
+def check_list(
+    dl: DutyList, file: str, locate: Locator, indices: list[int] | None = None
+) -> list[Problem]:
+    """Problems of ``dl``; ``indices[k]`` is the file position of ``dl.items[k]``."""
+    problems: list[Problem] = []
+
+    def report(path: Path, message: str, item: int | None = None) -> None:
+        line, column = locate(path)
+        problems.append(Problem(file, message, line, column, item))
+
+    for i, cat in enumerate(dl.categories):
+        if cat in dl.categories[:i]:
+            report(("categories", i), f"类别“{cat}”重复")
+
+    owner: dict[str, str] = {}
+    for d, dept in enumerate(dl.departments):
+        if dept.name in owner:
+            report(("departments", d, "name"), f"部门“{dept.name}”重复")
+        owner.setdefault(dept.name, dept.name)
+    for d, dept in enumerate(dl.departments):
+        for a, alias in enumerate(dept.aliases):
+            other = owner.get(alias)
+            if other is not None and other != dept.name:
+                report(
+                    ("departments", d, "aliases", a),
+                    f"别名“{alias}”同时指向“{other}”和“{dept.name}”：一个别名只能指一个部门",
+                )
+            owner.setdefault(alias, dept.name)
+
+    declared = {d.name for d in dl.departments}
+    categories = set(dl.categories)
+    seen_ids: dict[int, int] = {}
+    for k, item in enumerate(dl.items):
+        index = indices[k] if indices is not None else k
+        base: Path = ("items", index)
+
+        def at(path: Path, message: str, item_id: int = item.id) -> None:
+            report((*base, *path), message, item_id)
+
+        if item.id <= 0:
+            at(("id",), f"编号应为正整数，实际是 {item.id}")
+        if item.id in seen_ids:
+            at(("id",), f"编号 {item.id} 重复（第 {seen_ids[item.id] + 1} 条记录已使用）")
+        seen_ids.setdefault(item.id, index)
+        if item.category not in categories:
+            at(("category",), f"类别“{item.category}”未在 categories 中声明")
+        for n, name in enumerate(item.departments):
+            if name not in declared:
+                at(("departments", n), f"部门“{name}”未在 departments 中声明" + _hint(name, dl))
+            elif name in item.departments[:n]:
+                at(("departments", n), f"部门“{name}”重复")
+        if not item.upper_duties:
+            at(("upper_duties",), "缺少上级部门职责")
+        if not item.street_duties:
+            at(("street_duties",), "缺少街道配合职责")
+        covered: set[str] = set()
+        for b, block in enumerate(item.upper_duties):
+            for n, name in enumerate(block.departments):
+                covered.add(name)
+                if name not in item.departments:
+                    at(
+                        ("upper_duties", b, "departments", n),
+                        f"职责块的部门“{name}”不在本项的 departments 中",
+                    )
+            if block.heading is not None:
+                for name in block.departments:
+                    spellings = {name, *_aliases(dl, name)}
+                    if not any(s in block.heading for s in spellings):
+                        at(
+                            ("upper_duties", b, "heading"),
+                            f"职责块标题“{block.heading}”没有写出部门“{name}”",
+                        )
+            if not block.steps:
+                at(("upper_duties", b, "steps"), "职责块没有任何步骤")
+        for name in item.departments:
+            if name not in covered:
+                at(("departments",), f"部门“{name}”在本项没有职责块（upper_duties）")
+        for n, section in enumerate(item.street_duties):
+            if not section.steps:
+                at(("street_duties", n, "steps"), "街道配合职责段落没有任何步骤")
+        for path, text in item_texts(item, index):
+            rel = path[2:]
+            if not text.strip():
+                at(rel, "文字为空")
+            if HTML_TAG.search(text):
+                at(rel, f"含有 HTML 标记：{HTML_TAG.search(text).group(0)}")  # type: ignore[union-attr]
+            if rel[-2:-1] == ("steps",) or rel[0] == "guarantees":
+                m = LEFTOVER_NUMBER.search(text)
+                if m:
+                    at(rel, f"步骤开头残留编号“{m.group(0).strip()}”：编号由显示时生成，数据里不写")
+    return problems
+
+
+def _aliases(dl: DutyList, name: str) -> tuple[str, ...]:
+    for dept in dl.departments:
+        if dept.name == name:
+            return dept.aliases
+    return ()
+
+
+def _hint(name: str, dl: DutyList) -> str:
+    canonical = dl.department_names.get(name)
+    if canonical is not None and canonical != name:
+        return f"；“{name}”是“{canonical}”的别名，这里请写全称"
+    import difflib
+
+    close = difflib.get_close_matches(name, [d.name for d in dl.departments], n=1, cutoff=0.5)
+    return f"；是不是“{close[0]}”？" if close else ""

@@ -1,0 +1,43 @@
+"""The one exception family of dutycli; the CLI catches it in exactly one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file, located as precisely as we know it."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    item: int | str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        item = f"第 {self.item} 项：" if self.item is not None else ""
+        return f"{where}: {item}{self.message}"
+
+
+class DutyError(Exception):
+    """Base of every error a user may see; the message is already in Chinese."""
+
+    exit_code = 2
+
+
+class DataError(DutyError):
+    """A data file cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(DutyError):
+    """An argument the user gave is not what was expected."""

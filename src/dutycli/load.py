@@ -1,0 +1,398 @@
+"""Read a list file and validate it into dataclasses, reporting every problem at once."""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from dutycli.checks import Path, check_list
+from dutycli.errors import DataError, Problem
+from dutycli.model import (
+    SCHEMA_VERSION,
+    Block,
+    Department,
+    DutyList,
+    Item,
+    ListInfo,
+    Section,
+)
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_NULL = "tag:yaml.org,2002:null"
+_TAG_NAMES = {
+    _STR: "文字",
+    _INT: "整数",
+    _NULL: "空值",
+    "tag:yaml.org,2002:float": "小数",
+    "tag:yaml.org,2002:bool": "布尔值",
+    "tag:yaml.org,2002:timestamp": "日期",
+}
+
+TOP_KEYS = ("schema", "list", "categories", "departments", "items")
+LIST_KEYS = ("title", "subdistrict", "kind")
+ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "street_duties")
+
+
+def read_text(path: str | FsPath) -> str:
+    """The file's text; a missing, unreadable or non-UTF-8 file is a DataError."""
+    file = str(path)
+    try:
+        raw = FsPath(path).read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(file, "找不到这个文件")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(file, "这是一个目录，不是数据文件")]) from None
+    except OSError as e:
+        raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
+    return decode(raw, file)
+
+
+def decode(raw: bytes, file: str) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            hint = "请把文件另存为 UTF-8 编码"
+        else:
+            hint = (
+                "看起来是 GBK/GB18030 编码（Windows 中文版的默认编码）。"
+                f"请先转换为 UTF-8，例如：iconv -f GB18030 -t UTF-8 {file} > 新文件.yaml"
+            )
+        raise DataError([Problem(file, f"文件不是 UTF-8 编码：{hint}", line, column)]) from None
+
+
+def load(path: str | FsPath) -> DutyList:
+    return parse(read_text(path), str(path))
+
+
+def validate(path: str | FsPath) -> list[Problem]:
+    try:
+        load(path)
+    except DataError as e:
+        return e.problems
+    return []
+
+
+def compose(text: str, file: str) -> Node:
+    """YAML text to a node tree; syntax errors, anchors and aliases are DataErrors."""
+    if not text.strip():
+        raise DataError([Problem(file, "文件是空的：应为一份清单（schema、list、categories、departments、items）")])
+    try:
+        # Refuse anchors before composing: an alias bomb must fail in
+        # microseconds, not expand.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise DataError(
+                    [
+                        Problem(
+                            file,
+                            "不允许使用 YAML 锚点（&）和别名（*）：每条内容请直接写出",
+                            mark.line + 1,
+                            mark.column + 1,
+                        )
+                    ]
+                )
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = e.problem or e.context or "无法解析"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise DataError([Problem(file, f"YAML 语法错误：{what}", line, column)]) from None
+    except yaml.YAMLError as e:
+        raise DataError([Problem(file, f"YAML 语法错误：{e}")]) from None
+    if node is None:
+        raise DataError([Problem(file, "文件里只有注释，没有内容")])
+    return node
+
+
+def parse(text: str, file: str) -> DutyList:
+    node = compose(text, file)
+    walker = _Walker(file)
+    dl = walker.top(node)
+    problems = walker.problems
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise DataError(problems)
+    assert dl is not None
+    return dl
+
+
+def parse_departments(text: str, file: str) -> tuple[Department, ...]:
+    """The department table of a list file (or of a file holding just ``departments:``)."""
+    node = compose(text, file)
+    walker = _Walker(file)
+    fields = walker.mapping(node, "文件", ("departments",), TOP_KEYS)
+    depts = walker.departments(fields["departments"]) if fields and "departments" in fields else None
+    if walker.problems or depts is None:
+        raise DataError(walker.problems or [Problem(file, "没有部门表")])
+    return depts
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "映射（键: 值）"
+    if isinstance(node, SequenceNode):
+        return "列表"
+    return _TAG_NAMES.get(node.tag, node.tag)
+
+
+class _Walker:
+    """Checks the shape of the node tree while building the dataclasses."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.item: int | None = None
+        self.marks: dict[Path, tuple[int, int]] = {}
+        self.path: Path = ()
+
+    def locate(self, path: Path) -> tuple[int | None, int | None]:
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return None, None
+
+    def err(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.file, message, mark.line + 1, mark.column + 1, self.item))
+
+    def at(self, node: Node, *path: str | int) -> Node:
+        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        return node
+
+    # -- shapes -------------------------------------------------------------
+
+    def mapping(
+        self, node: Node, what: str, required: tuple[str, ...], allowed: tuple[str, ...]
+    ) -> dict[str, Node] | None:
+        if not isinstance(node, MappingNode):
+            self.err(node, f"{what}应为映射（键: 值），实际是{_kind(node)}")
+            return None
+        out: dict[str, Node] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str) or key_node.tag != _STR:
+                self.err(key_node, f"{what}的键应为文字，实际是{_kind(key_node)}")
+            elif key in out:
+                self.err(key_node, f"{what}的键“{key}”重复")
+            elif key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"，是不是“{close[0]}”？" if close else f"（可用的键：{'、'.join(allowed)}）"
+                self.err(key_node, f"{what}有未知的键“{key}”{hint}")
+            else:
+                out[key] = value
+        for key in required:
+            if key not in out:
+                self.err(node, f"{what}缺少必填字段“{key}”")
+        return out
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.err(node, f"{what}应为列表，实际是{_kind(node)}")
+            return None
+        return list(node.value)
+
+    def string(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, ScalarNode) or node.tag != _STR:
+            self.err(node, f"{what}应为文字，实际是{_kind(node)}")
+            return None
+        value: str = node.value
+        if not value.strip():
+            self.err(node, f"{what}不能为空")
+            return None
+        return value
+
+    def optional_string(self, node: Node | None, what: str) -> str | None:
+        if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL):
+            return None
+        return self.string(node, what)
+
+    def integer(self, node: Node, what: str) -> int | None:
+        if not isinstance(node, ScalarNode) or node.tag != _INT:
+            self.err(node, f"{what}应为整数，实际是{_kind(node)}")
+            return None
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            self.err(node, f"{what}应为十进制整数")
+            return None
+
+    def strings(self, node: Node, what: str, *path: str | int) -> tuple[str, ...] | None:
+        nodes = self.sequence(node, what)
+        if nodes is None:
+            return None
+        out: list[str] = []
+        ok = True
+        for n, child in enumerate(nodes):
+            self.at(child, *path, n)
+            value = self.string(child, f"{what}的第 {n + 1} 条")
+            ok = ok and value is not None
+            out.append(value or "")
+        return tuple(out) if ok else None
+
+    # -- the schema ----------------------------------------------------------
+
+    def top(self, node: Node) -> DutyList | None:
+        fields = self.mapping(node, "文件顶层", TOP_KEYS, TOP_KEYS)
+        if fields is None:
+            return None
+        schema = self.integer(fields["schema"], "schema") if "schema" in fields else None
+        if schema is not None and schema != SCHEMA_VERSION:
+            self.err(
+                fields["schema"],
+                f"不支持的 schema 版本 {schema}：这个版本的 duty 只读 schema {SCHEMA_VERSION}",
+            )
+        info = self.list_info(fields["list"]) if "list" in fields else None
+        categories = (
+            self.strings(self.at(fields["categories"], "categories"), "categories", "categories")
+            if "categories" in fields
+            else None
+        )
+        departments = self.departments(fields["departments"]) if "departments" in fields else None
+        items = self.items(fields["items"]) if "items" in fields else None
+        if categories is not None and departments is not None and items is not None:
+            # Cross-check the items that were read whole, so that one broken
+            # item does not hide the duplicate id or unknown department of another.
+            read = [(i, item) for i, item in enumerate(items) if item is not None]
+            partial = DutyList(ListInfo("", "", ""), categories, departments, tuple(x for _, x in read))
+            self.problems += check_list(partial, self.file, self.locate, [i for i, _ in read])
+        if info is None or schema is None or None in (categories, departments, items) or self.problems:
+            return None
+        assert categories is not None and departments is not None and items is not None
+        return DutyList(info, categories, departments, tuple(x for x in items if x), path=self.file)
+
+    def list_info(self, node: Node) -> ListInfo | None:
+        fields = self.mapping(node, "list", LIST_KEYS, (*LIST_KEYS, "note"))
+        if fields is None:
+            return None
+        values = {k: self.string(fields[k], f"list.{k}") for k in LIST_KEYS if k in fields}
+        note = self.optional_string(fields.get("note"), "list.note")
+        if len(values) < len(LIST_KEYS) or None in values.values():
+            return None
+        return ListInfo(values["title"] or "", values["subdistrict"] or "", values["kind"] or "", note)
+
+    def departments(self, node: Node) -> tuple[Department, ...] | None:
+        nodes = self.sequence(self.at(node, "departments"), "departments")
+        if nodes is None:
+            return None
+        out: list[Department] = []
+        for d, child in enumerate(nodes):
+            self.at(child, "departments", d)
+            fields = self.mapping(child, f"第 {d + 1} 个部门", ("name",), ("name", "aliases"))
+            if fields is None or "name" not in fields:
+                continue
+            name = self.string(self.at(fields["name"], "departments", d, "name"), "部门名称")
+            aliases: tuple[str, ...] | None = ()
+            if "aliases" in fields:
+                aliases = self.strings(fields["aliases"], f"部门“{name}”的 aliases", "departments", d, "aliases")
+            if name is not None and aliases is not None:
+                out.append(Department(name, aliases))
+        return tuple(out) if len(out) == len(nodes) else None
+
+    def items(self, node: Node) -> list[Item | None] | None:
+        """The items in file order, None where an item could not be read."""
+        nodes = self.sequence(self.at(node, "items"), "items")
+        if nodes is None:
+            return None
+        out = [self.one_item(child, i) for i, child in enumerate(nodes)]
+        self.item = None
+        return out
+
+    def one_item(self, node: Node, index: int) -> Item | None:
+        self.item = None
+        self.at(node, "items", index)
+        what = f"第 {index + 1} 条记录"
+        if isinstance(node, MappingNode):
+            for key_node, value in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == "id":
+                    if isinstance(value, ScalarNode) and value.tag == _INT:
+                        self.item = int(value.value.replace("_", ""), 0)
+                        what = "本项"
+        fields = self.mapping(node, what, ITEM_KEYS, (*ITEM_KEYS, "guarantees"))
+        if fields is None:
+            return None
+        base = ("items", index)
+        for key, value in fields.items():
+            self.at(value, *base, key)
+        item_id = self.integer(fields["id"], "id") if "id" in fields else None
+        name = self.string(fields["name"], "name") if "name" in fields else None
+        category = self.string(fields["category"], "category") if "category" in fields else None
+        departments = (
+            self.strings(fields["departments"], "departments", *base, "departments")
+            if "departments" in fields
+            else None
+        )
+        blocks = self.blocks(fields["upper_duties"], base) if "upper_duties" in fields else None
+        guarantees: tuple[str, ...] | None = ()
+        if "guarantees" in fields:
+            guarantees = self.strings(fields["guarantees"], "guarantees", *base, "guarantees")
+        sections = self.sections(fields["street_duties"], base) if "street_duties" in fields else None
+        if (
+            item_id is None
+            or name is None
+            or category is None
+            or departments is None
+            or blocks is None
+            or guarantees is None
+            or sections is None
+        ):
+            return None
+        return Item(item_id, name, category, departments, blocks, guarantees, sections)
+
+    def blocks(self, node: Node, base: Path) -> tuple[Block, ...] | None:
+        nodes = self.sequence(node, "upper_duties")
+        if nodes is None:
+            return None
+        out: list[Block] = []
+        for b, child in enumerate(nodes):
+            path = (*base, "upper_duties", b)
+            self.at(child, *path)
+            what = f"upper_duties 的第 {b + 1} 块"
+            fields = self.mapping(child, what, ("departments", "steps"), ("departments", "heading", "steps"))
+            if fields is None or "departments" not in fields or "steps" not in fields:
+                continue
+            if "heading" in fields:
+                self.at(fields["heading"], *path, "heading")
+            depts = self.strings(fields["departments"], f"{what}的 departments", *path, "departments")
+            heading = self.optional_string(fields.get("heading"), f"{what}的 heading")
+            steps = self.strings(fields["steps"], f"{what}的 steps", *path, "steps")
+            if depts is not None and steps is not None:
+                out.append(Block(depts, heading, steps))
+        return tuple(out) if len(out) == len(nodes) else None
+
+    def sections(self, node: Node, base: Path) -> tuple[Section, ...] | None:
+        nodes = self.sequence(node, "street_duties")
+        if nodes is None:
+            return None
+        out: list[Section] = []
+        for n, child in enumerate(nodes):
+            path = (*base, "street_duties", n)
+            self.at(child, *path)
+            what = f"street_duties 的第 {n + 1} 段"
+            fields = self.mapping(child, what, ("steps",), ("heading", "steps"))
+            if fields is None or "steps" not in fields:
+                continue
+            if "heading" in fields:
+                self.at(fields["heading"], *path, "heading")
+            heading = self.optional_string(fields.get("heading"), f"{what}的 heading")
+            steps = self.strings(fields["steps"], f"{what}的 steps", *path, "steps")
+            if steps is not None:
+                out.append(Section(heading, steps))
+        return tuple(out) if len(out) == len(nodes) else None

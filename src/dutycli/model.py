@@ -1,0 +1,86 @@
+"""The list as frozen dataclasses: what every other module reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+SCHEMA_VERSION = 1
+
+# Views print this before an item's guarantees; the data file keeps the text only.
+GUARANTEES_LABEL = "履职保障："
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    title: str
+    subdistrict: str
+    kind: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One 「XXX职责：」 block of the upper-department column.
+
+    ``heading`` is the block's opening as published (``青山区民政局职责：``), or
+    None where the source has none. A step's first line is the step; further
+    lines are its sub-steps, which views number （1）（2）….
+    """
+
+    departments: tuple[str, ...]
+    heading: str | None
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of the subdistrict's steps, with a heading only where the source has one."""
+
+    heading: str | None
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    name: str
+    category: str
+    departments: tuple[str, ...]
+    upper_duties: tuple[Block, ...]
+    guarantees: tuple[str, ...]
+    street_duties: tuple[Section, ...]
+
+    def blocks_of(self, department: str) -> tuple[Block, ...]:
+        return tuple(b for b in self.upper_duties if department in b.departments)
+
+
+@dataclass(frozen=True)
+class DutyList:
+    info: ListInfo
+    categories: tuple[str, ...]
+    departments: tuple[Department, ...]
+    items: tuple[Item, ...]
+    schema: int = SCHEMA_VERSION
+    # Where it was loaded from; not part of the list's identity.
+    path: str = field(default="", compare=False)
+
+    @cached_property
+    def by_id(self) -> dict[int, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def department_names(self) -> dict[str, str]:
+        """Every name and alias, mapped to the canonical department name."""
+        names: dict[str, str] = {}
+        for dept in self.departments:
+            names[dept.name] = dept.name
+            for alias in dept.aliases:
+                names[alias] = dept.name
+        return names

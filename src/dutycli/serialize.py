@@ -1,0 +1,134 @@
+"""The list as plain data (the JSON contract) and as YAML text in the data file's schema.
+
+``from_dict`` trusts its input: it serves the compiled cache, which only ever
+holds what the validating loader produced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dutycli.model import Block, Department, DutyList, Item, ListInfo, Section
+
+
+def item_to_dict(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "category": item.category,
+        "departments": list(item.departments),
+        "upper_duties": [
+            {"departments": list(b.departments), "heading": b.heading, "steps": list(b.steps)}
+            for b in item.upper_duties
+        ],
+        "guarantees": list(item.guarantees),
+        "street_duties": [
+            {"heading": s.heading, "steps": list(s.steps)} for s in item.street_duties
+        ],
+    }
+
+
+def to_dict(dl: DutyList) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "title": dl.info.title,
+        "subdistrict": dl.info.subdistrict,
+        "kind": dl.info.kind,
+        "note": dl.info.note,
+    }
+    return {
+        "schema": dl.schema,
+        "list": info,
+        "categories": list(dl.categories),
+        "departments": [{"name": d.name, "aliases": list(d.aliases)} for d in dl.departments],
+        "items": [item_to_dict(i) for i in dl.items],
+    }
+
+
+def item_from_dict(d: dict[str, Any]) -> Item:
+    return Item(
+        id=d["id"],
+        name=d["name"],
+        category=d["category"],
+        departments=tuple(d["departments"]),
+        upper_duties=tuple(
+            Block(tuple(b["departments"]), b.get("heading"), tuple(b["steps"]))
+            for b in d["upper_duties"]
+        ),
+        guarantees=tuple(d.get("guarantees") or ()),
+        street_duties=tuple(
+            Section(s.get("heading"), tuple(s["steps"])) for s in d["street_duties"]
+        ),
+    )
+
+
+def from_dict(d: dict[str, Any], path: str = "") -> DutyList:
+    info = d["list"]
+    return DutyList(
+        info=ListInfo(info["title"], info["subdistrict"], info["kind"], info.get("note")),
+        categories=tuple(d["categories"]),
+        departments=tuple(
+            Department(x["name"], tuple(x.get("aliases") or ())) for x in d["departments"]
+        ),
+        items=tuple(item_from_dict(i) for i in d["items"]),
+        schema=d["schema"],
+        path=path,
+    )
+
+
+def subset(dl: DutyList, items: list[Item]) -> DutyList:
+    """A valid list holding just ``items`` and the departments and categories they use."""
+    used_depts = {name for i in items for name in i.departments}
+    used_cats = {i.category for i in items}
+    return DutyList(
+        info=dl.info,
+        categories=tuple(c for c in dl.categories if c in used_cats),
+        departments=tuple(d for d in dl.departments if d.name in used_depts),
+        items=tuple(items),
+        schema=dl.schema,
+    )
+
+
+YAML_HEADER = (
+    "# 配合履职事项清单的数据文件（schema 1）。字段说明见 README。\n"
+    "# 由 `duty import` 从公布的表格生成；检查：`duty validate 本文件`。\n"
+)
+
+
+def dump_yaml(dl: DutyList, header: str = YAML_HEADER) -> str:
+    import yaml  # only the yaml export and the importer need it
+
+    class _Flow(list[str]):
+        pass
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        # Sub-steps live on their own lines; a literal block keeps them readable.
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    def _flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.SequenceNode:
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+    _Dumper.add_representer(str, _str)
+    _Dumper.add_representer(_Flow, _flow)
+
+    data = to_dict(dl)
+    data["categories"] = _Flow(data["categories"])
+    for dept in data["departments"]:
+        dept["aliases"] = _Flow(dept["aliases"])
+    for item in data["items"]:
+        item["departments"] = _Flow(item["departments"])
+        for block in item["upper_duties"]:
+            block["departments"] = _Flow(block["departments"])
+    body = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1 << 30,
+        indent=2,
+        default_flow_style=False,
+    )
+    return header + body

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dutycli.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data" / "items.yaml"
+SOURCE = REPO / "data" / "source" / "qingshanlu.txt"
+EXAMPLES = Path(__file__).resolve().parent / "data"
+
+# Fixed width, no colour: views are compared character for character.
+TERMINAL = {"NO_COLOR": "1", "COLUMNS": "100", "LINES": "50", "TERM": "dumb"}
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str, exception: BaseException | None):
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exception = exception
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+Duty = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every test reads the repository's list unless it says otherwise, and
+    # keeps its cache away from the user's.
+    monkeypatch.delenv("DUTY_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def duty() -> Duty:
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(
+            app, list(args), input=input, env={**TERMINAL, **(env or {})}, color=False
+        )
+        # An exception other than SystemExit means a traceback would have reached the user.
+        exception = result.exception if not isinstance(result.exception, SystemExit) else None
+        return Result(result.exit_code, result.stdout, result.stderr, exception)
+
+    return run

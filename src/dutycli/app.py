@@ -31,7 +31,7 @@ _CLICK_MESSAGES: list[tuple[str, str]] = [
     (r"Option '(.+?)' requires an argument\.?$", "选项 {0} 需要一个值"),
     (r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", "多余的参数：{0}"),
     (r"Invalid value for '(.+?)': '(.*?)' is not one of (.*)\.$", "{0} 的值“{1}”无效，可选：{2}"),
-    (r"Invalid value for '(.+?)': '(.*?)' is not a valid integer\.?$", "{0} 应为整数，而不是“{1}”"),
+    (r"Invalid value for '(.+?)': '(.*?)' is not a valid int(?:eger)?\.?$", "{0} 应为整数，而不是“{1}”"),
     (r"Invalid value for '(.+?)': (.*?) is not in the range (.*)\.$", "{0} 的值 {1} 超出范围 {2}"),
     (r"Invalid value for '(.+?)': (.*)$", "{0} 的值无效：{1}"),
 ]

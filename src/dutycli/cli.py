@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dutycli.app import EXIT_ERROR, EXIT_FOUND, app
+from dutycli.app import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, app
 from dutycli.errors import DataError
+from dutycli.render import Format
+
+if TYPE_CHECKING:
+    from dutycli.index import Compiled
+    from dutycli.results import Result
 
 DataOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer 0.28 reads the annotation at run time on 3.10
@@ -105,5 +111,208 @@ def import_(
     return EXIT_FOUND
 
 
+
+# -- queries ------------------------------------------------------------------
+
+FormatOption = Annotated[
+    Optional[Format],  # noqa: UP045
+    typer.Option(
+        "--format",
+        "-o",
+        case_sensitive=False,
+        help="输出格式。默认：在终端里是 table（表格），输出到管道或文件时是 plain（每项一行，制表符分隔）。",
+        show_default=False,
+    ),
+]
+
+
+def _compiled(ctx: typer.Context) -> Compiled:
+    from dutycli.source import open_compiled
+
+    return open_compiled(_state(ctx).data)
+
+
+def _emit(result: Result, fmt: Format | None, empty_message: str) -> int:
+    """Render to stdout; nothing found leaves stdout empty and exits 1."""
+    from dutycli.render import default_format, render
+
+    if not result.rows:
+        typer.echo(empty_message, err=True)
+        return EXIT_NOTHING
+    render(result, fmt or default_format(sys.stdout), sys.stdout)
+    sys.stdout.flush()
+    return EXIT_FOUND
+
+
+def _items(c: Compiled, rows: list, view: str, **extra: object) -> Result:  # type: ignore[type-arg]
+    from dutycli.results import Items
+
+    return Items(rows, view, c.info, c.categories, c.departments, **extra)  # type: ignore[arg-type]
+
+
+def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        c = _compiled(ctx)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [name for name in c.department_names if incomplete in name]
+
+
+def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        c = _compiled(ctx)
+    except Exception:
+        return []
+    return [name for name in c.categories if name.startswith(incomplete)]
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="要找的词；多个词须全部匹配。支持拼音（canji、cjr）、同音字和小的错别字。", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少项；0 表示全部。")] = 20,
+    fields: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--in", metavar="FIELD", help="只在这些栏目里找（可重复）：name 事项名称、upper 上级部门职责、guarantees 履职保障、street 街道配合职责。", show_default=False),
+    ] = None,
+    fmt: FormatOption = None,
+) -> int:
+    """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
+    from dutycli.results import ItemRow
+    from dutycli.search import parse_fields
+    from dutycli.search import search as run_search
+
+    c = _compiled(ctx)
+    found = run_search(c, query, parse_fields(fields or []), limit or None)
+    rows = [ItemRow(f.item, f.score, f.matched) for f in found]
+    return _emit(_items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。")
+
+
+@app.command("by-dept")
+def by_dept(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="部门全称、简称（如 区卫健委）或能唯一确定部门的一部分（如 民政局）。", autocompletion=_complete_department)],
+    fmt: FormatOption = None,
+) -> int:
+    """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。"""
+    from dutycli.resolve import department
+    from dutycli.results import ItemRow
+
+    c = _compiled(ctx)
+    dept = department(c, name)
+    rows = [ItemRow(item) for item in c.all_items() if dept in item.departments]
+    result = _items(c, rows, "department", department=dept, title=f"{dept}：{len(rows)} 项")
+    return _emit(result, fmt, f"{dept} 在清单里没有事项。")
+
+
+@app.command("by-category")
+def by_category(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="类别名称、唯一的开头（如 民生）或序号（2 或 二）。", autocompletion=_complete_category)],
+    fmt: FormatOption = None,
+) -> int:
+    """列出某个类别下的全部事项。"""
+    from dutycli.resolve import category
+    from dutycli.results import ItemRow
+
+    c = _compiled(ctx)
+    cat = category(c, name)
+    rows = [ItemRow(item) for item in c.all_items() if item.category == cat]
+    return _emit(_items(c, rows, "compact", title=f"{cat}：{len(rows)} 项"), fmt, f"类别“{cat}”下没有事项。")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    ids: Annotated[list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)],
+    fmt: FormatOption = None,
+) -> int:
+    """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
+    from dutycli.results import ItemRow
+
+    c = _compiled(ctx)
+    by_id = {item.id: item for item in c.all_items()}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        known = sorted(by_id)
+        span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
+        typer.echo(f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。", err=True)
+    rows = [ItemRow(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
+    if not rows:
+        return EXIT_NOTHING
+    return _emit(_items(c, rows, "split"), fmt, "")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, fmt: FormatOption = None) -> int:
+    """列出全部事项，每项一行：编号、名称、类别、对应上级部门。"""
+    from dutycli.results import ItemRow
+
+    c = _compiled(ctx)
+    rows = [ItemRow(item) for item in c.all_items()]
+    return _emit(_items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"), fmt, "清单里没有事项。")
+
+
+@app.command()
+def depts(ctx: typer.Context, fmt: FormatOption = None) -> int:
+    """列出全部部门，及其别名和参与的事项数。"""
+    from dutycli.results import Table
+
+    c = _compiled(ctx)
+    rows = [
+        {"name": d.name, "aliases": list(d.aliases), "items": c.department_counts.get(d.name, 0)}
+        for d in c.departments
+    ]
+    table = Table(
+        ("name", "aliases", "items"), ("部门", "别名", "事项数"), rows,
+        yaml_value={"departments": [{"name": r["name"], "aliases": r["aliases"]} for r in rows]},
+    )
+    return _emit(table, fmt, "清单里没有部门。")
+
+
+@app.command()
+def categories(ctx: typer.Context, fmt: FormatOption = None) -> int:
+    """列出全部类别及各自的事项数。"""
+    from dutycli.results import Table
+
+    c = _compiled(ctx)
+    rows = [
+        {"number": n, "name": cat, "items": c.category_counts.get(cat, 0)}
+        for n, cat in enumerate(c.categories, start=1)
+    ]
+    table = Table(("number", "name", "items"), ("序号", "类别", "事项数"), rows,
+                  yaml_value={"categories": list(c.categories)})
+    return _emit(table, fmt, "清单里没有类别。")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"),
+    ] = Format.json,
+) -> int:
+    """导出整份清单（默认 JSON：事项对象的数组）。"""
+    from dutycli.results import ItemRow
+
+    c = _compiled(ctx)
+    rows = [ItemRow(item) for item in c.all_items()]
+    return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。")
+
+
+def _reconfigure_streams() -> None:
+    """Piped output is always UTF-8; a terminal gets its own encoding, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream.isatty():
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+            else:
+                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main() -> None:
+    _reconfigure_streams()
     app()

@@ -41,3 +41,11 @@ class DataError(DutyError):
 
 class UsageError(DutyError):
     """An argument the user gave is not what was expected."""
+
+
+class LookupFailed(UsageError):
+    """A department or category name that names none, or more than one."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        self.candidates = candidates
+        super().__init__(message)

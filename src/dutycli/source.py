@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from dutycli.errors import DataError, Problem
+from dutycli.index import Compiled
 from dutycli.model import DutyList
 
 ENV_VAR = "DUTY_DATA"
@@ -39,3 +40,10 @@ def open_list(path: str | Path | None) -> DutyList:
     from dutycli.load import load
 
     return load(resolve(path))
+
+
+def open_compiled(path: str | Path | None) -> Compiled:
+    """The list in the form queries use."""
+    from dutycli.index import compile_in_memory
+
+    return compile_in_memory(open_list(path))

@@ -1,1 +1,51 @@
-"""Renderers: one per output format, each turning a command's result into text."""
+"""Renderers: one per output format, chosen by the Format enum that also feeds --format.
+
+Each renderer module is imported only when its format is asked for, so that
+plain or JSON output never pays for Rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+from enum import Enum
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from dutycli.results import Result
+
+
+class Format(str, Enum):
+    table = "table"
+    plain = "plain"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
+# format -> module in dutycli.render that holds its ``render(result, out)``
+_RENDERERS = {
+    Format.table: "table",
+    Format.plain: "plain",
+    Format.tsv: "delimited",
+    Format.csv: "delimited",
+    Format.json: "jsonfmt",
+    Format.jsonl: "jsonfmt",
+    Format.yaml: "yamlfmt",
+    Format.markdown: "markdown",
+}
+
+
+def default_format(out: TextIO) -> Format:
+    """A table for a person at a terminal, plain lines for a pipe."""
+    try:
+        return Format.table if out.isatty() else Format.plain
+    except (AttributeError, ValueError):
+        return Format.plain
+
+
+def render(result: Result, fmt: Format, out: TextIO) -> None:
+    module = importlib.import_module(f"dutycli.render.{_RENDERERS[fmt]}")
+    module.render(result, fmt, out)

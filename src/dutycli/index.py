@@ -1,0 +1,219 @@
+"""The compiled form of a list: its items, and the search index built from them.
+
+Searching never walks the dataclasses: every searchable text sits on one line
+of a single string (``TextIndex.blob``), so a query is a few ``str.find`` calls
+at C speed, and only the items that match are decoded. Pinyin is computed here,
+once, so that answering a query never imports pypinyin.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from dutycli.model import Department, DutyList, Item, ListInfo
+
+# What a line of the text index holds.
+NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
+FIELD_KEYS = ("name", "upper", "guarantees", "street")
+FIELD_LABELS = ("事项名称", "上级部门职责", "履职保障", "街道配合职责")
+# Sub-steps are lines of one step; inside the blob a newline ends a text.
+_INNER_NEWLINE = "\x1f"
+
+
+@dataclass(frozen=True)
+class TextRef:
+    item: int  # index into the list's items
+    field: int  # NAME, UPPER, GUARANTEES or STREET
+    group: int  # block or section index; -1 for the name and the guarantees
+    step: int  # step index; -1 for a heading or the name
+
+
+@dataclass
+class TextIndex:
+    blob: str
+    starts: array[int]  # start of each line in blob, plus one past the end
+    refs: array[int]  # four ints a line: item, field, group, step
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def line_at(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def text(self, line: int) -> str:
+        return self.blob[self.starts[line] : self.starts[line + 1] - 1].replace(_INNER_NEWLINE, "\n")
+
+    def ref(self, line: int) -> TextRef:
+        i = 4 * line
+        r = self.refs
+        return TextRef(r[i], r[i + 1], r[i + 2], r[i + 3])
+
+
+def build_text_index(items: tuple[Item, ...]) -> TextIndex:
+    parts: list[str] = []
+    starts = array("i")
+    refs = array("i")
+    pos = 0
+
+    def add(text: str, *ref: int) -> None:
+        nonlocal pos
+        starts.append(pos)
+        refs.extend(ref)
+        parts.append(text.replace("\n", _INNER_NEWLINE))
+        pos += len(text) + 1
+
+    for i, item in enumerate(items):
+        add(item.name, i, NAME, -1, -1)
+        for b, block in enumerate(item.upper_duties):
+            if block.heading:
+                add(block.heading, i, UPPER, b, -1)
+            for s, step in enumerate(block.steps):
+                add(step, i, UPPER, b, s)
+        for g, text in enumerate(item.guarantees):
+            add(text, i, GUARANTEES, -1, g)
+        for n, section in enumerate(item.street_duties):
+            if section.heading:
+                add(section.heading, i, STREET, n, -1)
+            for s, step in enumerate(section.steps):
+                add(step, i, STREET, n, s)
+    starts.append(pos)
+    blob = "\n".join(parts) + "\n" if parts else ""
+    return TextIndex(blob, starts, refs)
+
+
+def strip_tone(syllable: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+    return plain.replace("ü", "v").lower()
+
+
+@dataclass
+class PinyinIndex:
+    """Toneless pinyin, one syllable a character, of item names and department names.
+
+    Characters without a reading keep their own (lower-cased) spelling, so the
+    list of syllables always lines up with the characters of the text.
+    """
+
+    names: list[list[str]]  # per item
+    departments: dict[str, list[str]]  # per department spelling (names and aliases)
+    item_departments: list[list[str]]  # per item, so a department hit finds its items
+
+
+def build_pinyin_index(items: tuple[Item, ...], departments: tuple[Department, ...]) -> PinyinIndex:
+    from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
+
+    def syllables(text: str) -> list[str]:
+        # Whole texts, so that heteronyms take the reading of the word around
+        # them; runs without readings come back one character a syllable.
+        readings = lazy_pinyin(text, style=Style.NORMAL, errors=lambda run: list(run.lower()))
+        if len(readings) != len(text):  # never seen; keep the alignment regardless
+            return [c.lower() for c in text]
+        return [strip_tone(r) for r in readings]
+
+    spellings = {s: syllables(s) for d in departments for s in (d.name, *d.aliases)}
+    return PinyinIndex(
+        [syllables(item.name) for item in items],
+        spellings,
+        [list(item.departments) for item in items],
+    )
+
+
+def build_readings() -> dict[str, str]:
+    """Toneless syllable -> every character that can be read so (heteronyms included)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: dict[str, list[str]] = {}
+    for codepoint, readings in pinyin_dict.items():
+        for syllable in {strip_tone(r) for r in readings.split(",")}:
+            out.setdefault(syllable, []).append(chr(codepoint))
+    return {syllable: "".join(chars) for syllable, chars in out.items()}
+
+
+@dataclass
+class Compiled:
+    """A validated list in the form queries use; parts load only when asked for."""
+
+    info: ListInfo
+    categories: tuple[str, ...]
+    departments: tuple[Department, ...]
+    category_counts: dict[str, int]
+    department_counts: dict[str, int]
+    count: int
+    path: str
+    _item_loader: Any = field(repr=False)
+    _text_loader: Any = field(repr=False)
+    _pinyin_loader: Any = field(repr=False)
+    _readings_loader: Any = field(repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def items(self, indices: list[int] | None = None) -> list[Item]:
+        loader = self._item_loader
+        return list(loader(indices))
+
+    def all_items(self) -> list[Item]:
+        return self.items(None)
+
+    def dutylist(self) -> DutyList:
+        return DutyList(self.info, self.categories, self.departments, tuple(self.all_items()), path=self.path)
+
+    def _once(self, key: str, loader: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    @property
+    def texts(self) -> TextIndex:
+        result: TextIndex = self._once("texts", self._text_loader)
+        return result
+
+    @property
+    def pinyin(self) -> PinyinIndex:
+        result: PinyinIndex = self._once("pinyin", self._pinyin_loader)
+        return result
+
+    @property
+    def readings(self) -> dict[str, str]:
+        result: dict[str, str] = self._once("readings", self._readings_loader)
+        return result
+
+    @property
+    def department_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for dept in self.departments:
+            names[dept.name] = dept.name
+            for alias in dept.aliases:
+                names[alias] = dept.name
+        return names
+
+
+def counts(dl: DutyList) -> tuple[dict[str, int], dict[str, int]]:
+    per_category = {c: 0 for c in dl.categories}
+    per_department = {d.name: 0 for d in dl.departments}
+    for item in dl.items:
+        per_category[item.category] = per_category.get(item.category, 0) + 1
+        for name in item.departments:
+            per_department[name] = per_department.get(name, 0) + 1
+    return per_category, per_department
+
+
+def compile_in_memory(dl: DutyList) -> Compiled:
+    """The compiled form without a cache: everything derived from ``dl`` on demand."""
+    items = dl.items
+    per_category, per_department = counts(dl)
+    return Compiled(
+        info=dl.info,
+        categories=dl.categories,
+        departments=dl.departments,
+        category_counts=per_category,
+        department_counts=per_department,
+        count=len(items),
+        path=dl.path,
+        _item_loader=lambda idx: items if idx is None else [items[i] for i in idx],
+        _text_loader=lambda: build_text_index(items),
+        _pinyin_loader=lambda: build_pinyin_index(items, dl.departments),
+        _readings_loader=build_readings,
+    )

@@ -1,0 +1,18 @@
+"""JSON (one array) and JSON Lines (one object a line), UTF-8 without escapes."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from dutycli.render import Format
+from dutycli.results import Result
+
+
+def render(result: Result, fmt: Format, out: TextIO) -> None:
+    records = result.records()
+    if fmt is Format.jsonl:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,174 @@
+"""Rich tables for people at a terminal.
+
+Rich wraps text only at spaces, and Chinese has none: every column folds, so a
+long step breaks at the column's edge instead of being cut off with an ellipsis.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, Group
+from rich.containers import Lines
+from rich.table import Table
+from rich.text import Text
+
+from dutycli.render import Format
+from dutycli.results import ItemRow, Items, Result
+from dutycli.results import Table as Records
+from dutycli.views import Line, snippet, street_lines, upper_lines
+
+_STYLE = {"heading": "bold", "label": "bold", "step": ""}
+# Chinese line breaking (禁则): these never start a line, those never end one.
+_NO_START = frozenset("。，、；：？！）》〉」』】〕”’…—%,.;:!?)]")
+_NO_END = frozenset("（《〈「『【〔“‘([")
+
+
+def break_points(text: str, width: int, indent: int = 0) -> list[int]:
+    """Offsets where ``text`` breaks into lines of at most ``width`` cells.
+
+    Continuation lines are indented by ``indent`` cells. Lines break between
+    any two Chinese characters, at spaces inside Latin words and numbers, and
+    never leave a closing mark at the start of a line.
+    """
+    offsets: list[int] = []
+    start, column, space = 0, 0, -1
+    for i, ch in enumerate(text):
+        w = cell_len(ch)
+        if column + w > width and i > start:
+            brk = i
+            if ch.isascii() and ch.isalnum() and space > start:
+                brk = space + 1
+            while brk - 1 > start and (text[brk] in _NO_START or text[brk - 1] in _NO_END):
+                brk -= 1
+            offsets.append(brk)
+            start, space = brk, -1
+            column = indent + cell_len(text[brk:i])
+        if ch == " ":
+            space = i
+        column += w
+    return offsets
+
+
+class FoldedText(Text):
+    """Text that wraps like Chinese: anywhere between characters, with 禁则 and hanging indents."""
+
+    def wrap(self, console: Console, width: int, **_: object) -> Lines:  # type: ignore[override]
+        lines = Lines()
+        for para in self.split(allow_blank=True):
+            plain = para.plain
+            indent = min(len(plain) - len(plain.lstrip(" ")), width // 2)
+            for n, piece in enumerate(para.divide(break_points(plain, width, indent))):
+                if n and indent:
+                    piece = Text(" " * indent) + piece
+                piece.rstrip_end(width)
+                lines.append(piece)
+        return lines
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich would exit 1 here, which means "nothing found" to a script;
+        # the CLI ends a closed pipe the same way for every format.
+        raise BrokenPipeError
+
+
+def _console(out: TextIO) -> Console:
+    # Width comes from the terminal, or from $COLUMNS, else 80.
+    return _Console(file=out, highlight=False, soft_wrap=False, emoji=False, markup=False)
+
+
+def _text(lines: list[Line]) -> Text:
+    text = FoldedText()
+    for n, line in enumerate(lines):
+        if n:
+            text.append("\n")
+        text.append("  " * line.indent + line.text, style=_STYLE[line.kind])
+    return text
+
+
+def _grid(*headers: str, ratios: tuple[int, ...] | None = None) -> Table:
+    table = Table(box=box.SQUARE, expand=ratios is not None, show_lines=True, header_style="bold")
+    for n, header in enumerate(headers):
+        table.add_column(header, overflow="fold", ratio=ratios[n] if ratios else None)
+    return table
+
+
+def _about(row: ItemRow, number: bool = True) -> Text:
+    item = row.item
+    text = FoldedText()
+    text.append(f"第{item.id}项：{item.name}" if number else item.name, style="bold")
+    text.append(f"\n类别：{item.category}\n对应上级部门：{'、'.join(item.departments)}")
+    return text
+
+
+def _split(row: ItemRow, department: str | None) -> Group:
+    left = f"{department}职责" if department else "上级部门职责"
+    table = _grid(left, "街道配合职责", ratios=(1, 1))
+    table.add_row(_text(upper_lines(row.item, department)), _text(street_lines(row.item)))
+    return Group(_about(row), table)
+
+
+def _compact(result: Items) -> Table:
+    table = _grid("编号", "事项名称", "类别", "对应上级部门", ratios=(1, 6, 2, 6))
+    for row in result.rows:
+        item = row.item
+        table.add_row(
+            str(item.id), FoldedText(item.name), item.category, FoldedText("、".join(item.departments))
+        )
+    return table
+
+
+def _search(result: Items) -> Table:
+    table = _grid("编号", "事项", "匹配内容", ratios=(1, 5, 7))
+    table.columns[0].min_width = 4
+    for row in result.rows:
+        about = _about(row, number=False)
+        matches = FoldedText()
+        for n, match in enumerate(row.matched):
+            window, start, end = snippet(match.text, match.start, match.end)
+            if n:
+                matches.append("\n")
+            where = match.column + (f"·第{match.step}条" if match.step else "")
+            matches.append(f"〔{where}〕", style="dim")
+            matches.append(window[:start])
+            matches.append(window[start:end], style="bold reverse")
+            matches.append(window[end:])
+        table.add_row(str(row.item.id), about, matches)
+    return table
+
+
+def _records(result: Records) -> Table:
+    table = _grid(*result.headings)
+    for record in result.records():
+        values: list[Text] = []
+        for key in result.keys:
+            value = record.get(key)
+            if isinstance(value, (list, tuple)):
+                value = "、".join(map(str, value))
+            values.append(FoldedText("" if value is None else str(value)))
+        table.add_row(*values)
+    return table
+
+
+def render(result: Result, fmt: Format, out: TextIO) -> None:
+    console = _console(out)
+    if isinstance(result, Records):
+        if result.title:
+            console.print(Text(result.title, style="bold"))
+        console.print(_records(result))
+        return
+    if result.title:
+        console.print(Text(result.title, style="bold"))
+    if result.view == "compact":
+        console.print(_compact(result))
+    elif result.view == "search":
+        console.print(_search(result))
+    else:
+        department = result.department if result.view == "department" else None
+        for n, row in enumerate(result.rows):
+            if n:
+                console.print()
+            console.print(_split(row, department))

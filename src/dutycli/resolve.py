@@ -1,0 +1,58 @@
+"""Turn what a user typed into one department or one category of the list."""
+
+from __future__ import annotations
+
+from dutycli.errors import LookupFailed
+from dutycli.index import Compiled
+
+CN_DIGITS = "一二三四五六七八九十"
+
+
+def _closest(query: str, choices: list[str], n: int = 3) -> list[str]:
+    from rapidfuzz import fuzz, process  # only on the error path
+
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=n, score_cutoff=40)
+    return [choice for choice, _, _ in found]
+
+
+def department(c: Compiled, query: str) -> str:
+    """The canonical name for a full name, an alias, or a part naming one department only."""
+    query = "".join(query.split())
+    names = c.department_names
+    if query in names:
+        return names[query]
+    candidates = sorted({canonical for spelling, canonical in names.items() if query and query in spelling},
+                        key=[d.name for d in c.departments].index)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        listing = "\n".join(f"  {name}" for name in candidates)
+        raise LookupFailed(f"“{query}”可以指 {len(candidates)} 个部门，请说得具体些：\n{listing}", candidates)
+    closest = _closest(query, list(names))
+    canon = list(dict.fromkeys(names[c_] for c_ in closest))
+    hint = "，最接近的是：" + "、".join(canon) if canon else ""
+    raise LookupFailed(f"清单里没有部门“{query}”{hint}。用 duty depts 查看全部部门。", canon)
+
+
+def category(c: Compiled, query: str) -> str:
+    """A category by name, unique prefix, or number (2 or 二)."""
+    query = query.strip()
+    cats = list(c.categories)
+    if query in cats:
+        return query
+    number = None
+    if query.isdigit():
+        number = int(query)
+    elif len(query.rstrip("、")) == 1 and query[0] in CN_DIGITS:
+        number = CN_DIGITS.index(query[0]) + 1
+    if number is not None:
+        if 1 <= number <= len(cats):
+            return cats[number - 1]
+        raise LookupFailed(f"类别编号应在 1 到 {len(cats)} 之间，而不是 {query}", cats)
+    starts = [cat for cat in cats if cat.startswith(query)] or [cat for cat in cats if query in cat]
+    if len(starts) == 1:
+        return starts[0]
+    listing = "\n".join(f"  {n}. {cat}" for n, cat in enumerate(cats, start=1))
+    if starts:
+        raise LookupFailed(f"“{query}”可以指多个类别：{'、'.join(starts)}", starts)
+    raise LookupFailed(f"清单里没有类别“{query}”。可选的类别：\n{listing}", cats)

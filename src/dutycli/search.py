@@ -1,0 +1,310 @@
+"""Find the items a query means, best first.
+
+Every word of the query must match somewhere in an item. Matching is tried in
+stages and stops at the first stage that finds anything, so that a near miss
+never crowds out an exact answer:
+
+1. exact: substrings (Latin text case-insensitively); for ASCII words also the
+   pinyin of item names and department names, in full (``canji``) or by
+   initials (``cjr``);
+2. homophones: a Chinese word also matches text that reads the same in pinyin
+   (``残急人`` finds 残疾人), the usual slip of a pinyin input method;
+3. fuzzy: small typos through rapidfuzz, with a cut-off that keeps noise out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dutycli.errors import UsageError
+from dutycli.index import FIELD_KEYS, FIELD_LABELS, NAME, Compiled, TextIndex
+from dutycli.model import Item
+
+DEPARTMENTS = len(FIELD_KEYS)  # a pseudo-field: the 对应上级部门 column, matched by pinyin
+_FIELD_KEYS = (*FIELD_KEYS, "departments")
+_FIELD_LABELS = (*FIELD_LABELS, "对应上级部门")
+
+# How much one hit is worth, by where it is and how it was found.
+_FIELD_WEIGHT = {NAME: 100.0, 1: 10.0, 2: 10.0, 3: 10.0, DEPARTMENTS: 60.0}
+_VIA_WEIGHT = {"exact": 1.0, "pinyin": 0.9, "homophone": 0.8}
+FUZZY_CUTOFF = 70.0  # measured: real typos score 75-86 here, unrelated words at most 60
+FUZZY_MIN_LENGTH = 3  # a two-character word with one wrong character is noise at 50
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PINYIN_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    word: str
+    item: int  # index into the list's items
+    line: int  # line of the text index; for a department hit, -1
+    start: int  # span of the hit within that line's text
+    end: int
+    via: str  # exact | pinyin | homophone | fuzzy
+    field: int
+    weight: float
+    department: str | None = None  # the department a DEPARTMENTS hit names
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where one word of the query matched, for people and for JSON."""
+
+    word: str
+    via: str
+    field: str
+    column: str
+    text: str
+    start: int
+    end: int
+    department: str | None = None
+    step: int | None = None  # 1-based; None for a heading or the name
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "word": self.word,
+            "via": self.via,
+            "field": self.field,
+            "column": self.column,
+            "department": self.department,
+            "step": self.step,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Found:
+    item: Item
+    score: float
+    matched: list[Match] = field(default_factory=list)
+
+
+def parse_fields(names: Iterable[str]) -> set[int] | None:
+    chosen = set()
+    for name in names:
+        if name not in FIELD_KEYS:
+            raise UsageError(f"--in 的值应为 {'、'.join(FIELD_KEYS)} 之一，而不是“{name}”")
+        chosen.add(FIELD_KEYS.index(name))
+    return chosen or None
+
+
+def search(
+    c: Compiled, query: list[str], fields: set[int] | None = None, limit: int | None = None
+) -> list[Found]:
+    words = [w for q in query for w in q.split()]
+    if not words:
+        raise UsageError("请给出要搜索的词，例如：duty search 低保")
+    ranked: list[tuple[float, int, list[Hit]]] = []
+    for stage in (_exact, _homophone, _fuzzy):
+        per_word = [_by_item(stage(c, w, fields)) for w in words]
+        common = set.intersection(*(set(d) for d in per_word))
+        if common:
+            ranked = sorted(
+                ((_score(c.texts, [d[i] for d in per_word]), i, [h for d in per_word for h in d[i]])
+                 for i in common),
+                key=lambda x: (-x[0], x[1]),
+            )
+            break
+    if limit is not None:
+        ranked = ranked[:limit]
+    items = c.items([i for _, i, _ in ranked])
+    return [
+        Found(item, round(score, 1), _matches(c.texts, item, hits))
+        for (score, _, hits), item in zip(ranked, items)
+    ]
+
+
+# -- stages -------------------------------------------------------------------
+
+
+def _lines(texts: TextIndex, spans: Iterable[tuple[int, int]], fields: set[int] | None) -> Iterator[tuple[int, int, int, int]]:
+    """(line, start, end, field) of blob spans, kept to the chosen fields."""
+    for start, end in spans:
+        line = texts.line_at(start)
+        f = texts.refs[4 * line + 1]
+        if fields is None or f in fields:
+            base = texts.starts[line]
+            yield line, start - base, end - base, f
+
+
+def _find_all(blob: str, word: str) -> Iterator[tuple[int, int]]:
+    pos = blob.find(word)
+    while pos != -1:
+        yield pos, pos + len(word)
+        pos = blob.find(word, pos + 1)
+
+
+def _exact(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
+    texts = c.texts
+    folded = word.casefold()
+    if folded != word or any(ch.isascii() and ch.isalpha() for ch in word):
+        blob = c._once("blob_folded", lambda: texts.blob.casefold())  # type: ignore[no-untyped-call]
+        # casefold can change lengths (ß -> ss); fall back to the plain blob then.
+        if len(blob) != len(texts.blob):
+            blob, folded = texts.blob, word
+    else:
+        blob = texts.blob
+    hits = [
+        Hit(word, texts.refs[4 * line], line, s, e, "exact", f, _FIELD_WEIGHT[f])
+        for line, s, e, f in _lines(texts, _find_all(blob, folded), fields)
+    ]
+    if _PINYIN_WORD.fullmatch(folded) and len(folded) >= 2:
+        hits += _pinyin(c, word, folded, fields)
+    return hits
+
+
+def _pinyin_spans(syllables: list[str], q: str) -> Iterator[tuple[int, int]]:
+    """Character spans of ``syllables`` that spell ``q`` in full pinyin or by initials."""
+    n = len(syllables)
+    for i in range(n):
+        # Full pinyin: whole syllables, the last one may be cut short (canj).
+        rest, j = q, i
+        while rest and j < n and syllables[j][:1].isalpha():
+            syl = syllables[j]
+            if rest.startswith(syl):
+                rest, j = rest[len(syl):], j + 1
+            elif syl.startswith(rest):
+                rest, j = "", j + 1
+            else:
+                break
+        if not rest:
+            yield i, j
+            continue
+        # Initials: one letter a character.
+        if i + len(q) <= n and all(syllables[i + k][:1] == q[k] for k in range(len(q))):
+            yield i, i + len(q)
+
+
+def _pinyin(c: Compiled, word: str, q: str, fields: set[int] | None) -> list[Hit]:
+    index = c.pinyin
+    texts = c.texts
+    hits: list[Hit] = []
+    if fields is None or NAME in fields:
+        name_lines = c._once("name_lines", lambda: _name_lines(texts))  # type: ignore[no-untyped-call]
+        for item, syllables in enumerate(index.names):
+            for s, e in _pinyin_spans(syllables, q):
+                hits.append(Hit(word, item, name_lines[item], s, e, "pinyin", NAME, _FIELD_WEIGHT[NAME]))
+    if fields is None:
+        names = c.department_names
+        matched: dict[str, tuple[int, int]] = {}
+        for spelling, syllables in index.departments.items():
+            for s, e in _pinyin_spans(syllables, q):
+                # The department's own name is what a result shows.
+                if spelling == names[spelling] or names[spelling] not in matched:
+                    matched[names[spelling]] = (s, e) if spelling == names[spelling] else (0, 0)
+                break
+        for item, departments in enumerate(index.item_departments):
+            for name in departments:
+                if name in matched:
+                    s, e = matched[name]
+                    hits.append(Hit(word, item, -1, s, e, "pinyin", DEPARTMENTS,
+                                    _FIELD_WEIGHT[DEPARTMENTS], name))
+    return hits
+
+
+def _name_lines(texts: TextIndex) -> list[int]:
+    return [line for line in range(len(texts)) if texts.refs[4 * line + 1] == NAME]
+
+
+def _homophone(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
+    hits = _exact(c, word, fields)
+    if not _CJK.search(word):
+        return hits
+    readings = c.readings
+    parts = []
+    for ch in word:
+        if _CJK.match(ch):
+            same = {x for chars in readings.values() if ch in chars for x in chars} | {ch}
+            parts.append("[" + "".join(sorted(same)) + "]")
+        else:
+            parts.append(re.escape(ch))
+    pattern = re.compile("".join(parts))
+    texts = c.texts
+    spans = ((m.start(), m.end()) for m in pattern.finditer(texts.blob))
+    # A slip of the input method changes a character or two, not the word:
+    # at least half the characters must be the ones typed (火箭 is not 或检).
+    need = (len(word) + 1) // 2
+    for line, s, e, f in _lines(texts, spans, fields):
+        found = texts.text(line)[s:e]
+        same = sum(a == b for a, b in zip(found, word))
+        if found != word and same >= need:
+            weight = _FIELD_WEIGHT[f] * _VIA_WEIGHT["homophone"]
+            hits.append(Hit(word, texts.refs[4 * line], line, s, e, "homophone", f, weight))
+    return hits
+
+
+def _fuzzy(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
+    hits = _homophone(c, word, fields)
+    if len(word) < FUZZY_MIN_LENGTH:
+        return hits
+    from rapidfuzz import fuzz, process  # only when nothing matched exactly
+
+    texts = c.texts
+    lines = texts.blob.split("\n")[:-1]
+    for text, score, line in process.extract(
+        word.casefold(), lines, scorer=fuzz.partial_ratio, processor=str.casefold,
+        score_cutoff=FUZZY_CUTOFF, limit=None,
+    ):
+        f = texts.refs[4 * line + 1]
+        if fields is not None and f not in fields:
+            continue
+        span = fuzz.partial_ratio_alignment(word.casefold(), text.casefold())
+        start, end = (span.dest_start, span.dest_end) if span else (0, len(text))
+        hits.append(Hit(word, texts.refs[4 * line], line, start, end, "fuzzy", f,
+                        _FIELD_WEIGHT[f] * 0.6 * score / 100))
+    return hits
+
+
+# -- ranking ------------------------------------------------------------------
+
+
+def _by_item(hits: list[Hit]) -> dict[int, list[Hit]]:
+    out: dict[int, list[Hit]] = {}
+    for hit in hits:
+        out.setdefault(hit.item, []).append(hit)
+    return out
+
+
+def _score(texts: TextIndex, hits_per_word: list[list[Hit]]) -> float:
+    """A name hit outweighs any number of text hits; more and closer hits add a little."""
+    score = 0.0
+    line_sets = []
+    for hits in hits_per_word:
+        best = max(hits, key=lambda h: h.weight)
+        score += best.weight + min(len(hits) - 1, 9)
+        if best.field == NAME and best.line >= 0:
+            name_length = texts.starts[best.line + 1] - texts.starts[best.line] - 1
+            score += 20.0 * (best.end - best.start) / max(name_length, 1)
+        line_sets.append({h.line for h in hits if h.line >= 0})
+    if len(hits_per_word) > 1 and set.intersection(*line_sets):
+        score += 15.0  # all words within one sentence
+    return score
+
+
+def _matches(texts: TextIndex, item: Item, hits: list[Hit], per_word: int = 3) -> list[Match]:
+    out: list[Match] = []
+    seen: dict[str, set[int]] = {}
+    for hit in sorted(hits, key=lambda h: (-h.weight, h.line)):
+        lines = seen.setdefault(hit.word, set())
+        if len(lines) >= per_word or hit.line in lines:
+            continue
+        lines.add(hit.line)
+        if hit.field == DEPARTMENTS:
+            text, department, step = hit.department or "", hit.department, None
+        else:
+            ref = texts.ref(hit.line)
+            text = texts.text(hit.line)
+            department = (
+                "、".join(item.upper_duties[ref.group].departments) if hit.field == 1 else None
+            )
+            step = ref.step + 1 if ref.step >= 0 else None
+        out.append(
+            Match(hit.word, hit.via, _FIELD_KEYS[hit.field], _FIELD_LABELS[hit.field], text,
+                  hit.start, hit.end, department, step)
+        )
+    return out

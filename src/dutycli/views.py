@@ -1,0 +1,77 @@
+"""How an item's columns read as numbered lines; shared by every renderer.
+
+A line is (indent, text, kind): kind ``heading`` for a block or section
+heading, ``step`` for a numbered step, ``label`` for 履职保障：. Renderers decide
+what a kind looks like; the words and the numbering are decided here only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dutycli.model import GUARANTEES_LABEL, Item
+
+
+@dataclass(frozen=True)
+class Line:
+    indent: int
+    text: str
+    kind: str  # heading | step | label
+
+
+def _steps(steps: tuple[str, ...]) -> list[Line]:
+    out: list[Line] = []
+    numbered = len(steps) > 1
+    for n, step in enumerate(steps, start=1):
+        first, *subs = step.split("\n")
+        # No space after the number: Rich wraps at spaces, and a space here
+        # would push every long Chinese step onto the next line.
+        out.append(Line(0, f"{n}.{first}" if numbered else first, "step"))
+        out += [Line(1, f"（{k}）{sub}", "step") for k, sub in enumerate(subs, start=1)]
+    return out
+
+
+def upper_lines(
+    item: Item, department: str | None = None, guarantees: bool = True
+) -> list[Line]:
+    """The 上级部门职责 column: each block (or only ``department``'s), then 履职保障."""
+    out: list[Line] = []
+    for block in item.upper_duties:
+        if department is not None and department not in block.departments:
+            continue
+        if block.heading:
+            out.append(Line(0, block.heading, "heading"))
+        out += _steps(block.steps)
+    if guarantees and item.guarantees:
+        out.append(Line(0, GUARANTEES_LABEL, "label"))
+        out += guarantee_lines(item)
+    return out
+
+
+def guarantee_lines(item: Item) -> list[Line]:
+    return _steps(item.guarantees)
+
+
+def street_lines(item: Item) -> list[Line]:
+    out: list[Line] = []
+    for section in item.street_duties:
+        if section.heading:
+            out.append(Line(0, section.heading, "heading"))
+        out += _steps(section.steps)
+    return out
+
+
+def as_text(lines: list[Line]) -> str:
+    return "\n".join("  " * line.indent + line.text for line in lines)
+
+
+def snippet(text: str, start: int, end: int, context: int = 18) -> tuple[str, int, int]:
+    """A short window of ``text`` around [start, end), with the span's new position."""
+    text = text.replace("\n", " ")
+    left = max(0, start - context)
+    right = min(len(text), end + context)
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    window = prefix + text[left:right] + suffix
+    offset = len(prefix) - left
+    return window, start + offset, end + offset

@@ -1,0 +1,155 @@
+"""Search: each way of matching, ranking, options; expectations derived from the data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from dutycli.load import load
+
+from .conftest import DATA, Duty
+
+LIST = load(DATA)
+
+
+def texts(item_id: int) -> list[str]:
+    item = LIST.by_id[item_id]
+    out = [item.name]
+    for b in item.upper_duties:
+        out += [b.heading or "", *b.steps]
+    out += list(item.guarantees)
+    for s in item.street_duties:
+        out += [s.heading or "", *s.steps]
+    return out
+
+
+def ids(result_stdout: str) -> list[int]:
+    return [int(line.split("\t")[0]) for line in result_stdout.splitlines()]
+
+
+def found(duty: Duty, *argv: str) -> list[dict]:  # type: ignore[type-arg]
+    result = duty("search", *argv, "--limit", "0", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_dibao_ranks_the_item_named_for_it_first(duty: Duty) -> None:
+    result = duty("search", "低保")
+    assert result.exit_code == 0
+    got = ids(result.stdout)
+    named = [i.id for i in LIST.items if "低保" in i.name]
+    mentioned = [i.id for i in LIST.items if any("低保" in t for t in texts(i.id))]
+    assert named and got[: len(named)] == named
+    assert sorted(got) == sorted(mentioned)
+
+
+def test_substring_and_case_insensitive_latin(duty: Duty) -> None:
+    expected = sorted(i.id for i in LIST.items if any("c级" in t.casefold() for t in texts(i.id)))
+    assert expected
+    for query in ("c级", "C级"):
+        assert sorted(r["id"] for r in found(duty, query)) == expected
+
+
+def test_every_word_must_match_and_same_sentence_ranks_higher(duty: Duty) -> None:
+    results = found(duty, "消防", "检查")
+    expected = sorted(
+        i.id for i in LIST.items
+        if any("消防" in t for t in texts(i.id)) and any("检查" in t for t in texts(i.id))
+    )
+    assert sorted(r["id"] for r in results) == expected
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
+    # Items named for both words come before items that only mention them.
+    named = {i.id for i in LIST.items if "消防" in i.name and "检查" in i.name}
+    assert {r["id"] for r in results[: len(named)]} == named
+
+
+@pytest.mark.parametrize("query", ["canji", "canjiren", "cjr", "CJR"])
+def test_pinyin_full_and_initials(duty: Duty, query: str) -> None:
+    results = found(duty, query)
+    expected = {i.id for i in LIST.items if "残疾" in i.name}
+    assert {r["id"] for r in results} >= expected
+    for r in results:
+        assert any(m["via"] == "pinyin" for m in r["matched"])
+        name_hits = [m for m in r["matched"] if m["field"] == "name"]
+        for m in name_hits:
+            assert m["text"][m["start"] : m["end"]].startswith("残")
+
+
+def test_pinyin_of_a_department(duty: Duty) -> None:
+    results = found(duty, "minzhengju")
+    expected = {i.id for i in LIST.items if "青山区民政局" in i.departments}
+    assert {r["id"] for r in results} == expected
+    assert all(m["field"] == "departments" for r in results for m in r["matched"])
+
+
+def test_homophone_slip(duty: Duty) -> None:
+    results = found(duty, "残急人")
+    expected = {i.id for i in LIST.items if any("残疾人" in t for t in texts(i.id))}
+    assert {r["id"] for r in results} == expected
+    for r in results:
+        for m in r["matched"]:
+            assert m["via"] == "homophone"
+            assert m["text"][m["start"] : m["end"]] == "残疾人"
+
+
+def test_homophones_that_share_no_character_are_not_matches(duty: Duty) -> None:
+    result = duty("search", "火箭")
+    assert result.exit_code == 1 and result.stdout == ""
+
+
+def test_small_typo_through_fuzzy_matching(duty: Duty) -> None:
+    results = found(duty, "残疾证")
+    assert results[0]["id"] == next(i.id for i in LIST.items if "残疾人证" in i.name)
+    assert all(m["via"] == "fuzzy" for r in results for m in r["matched"])
+
+
+@pytest.mark.parametrize("noise", ["股票交易", "足球比赛", "论文答辩", "手机维修"])
+def test_fuzzy_cut_off_keeps_noise_out(duty: Duty, noise: str) -> None:
+    result = duty("search", noise)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert noise in result.stderr
+
+
+def test_exact_matches_are_never_mixed_with_fuzzy_ones(duty: Duty) -> None:
+    results = found(duty, "低保")
+    assert {m["via"] for r in results for m in r["matched"]} == {"exact"}
+
+
+def test_matched_spans_point_at_the_hit(duty: Duty) -> None:
+    for r in found(duty, "救助"):
+        assert r["matched"]
+        for m in r["matched"]:
+            assert m["text"][m["start"] : m["end"]] == "救助"
+            assert m["column"] in {"事项名称", "上级部门职责", "履职保障", "街道配合职责"}
+            if m["field"] == "upper":
+                assert m["department"]
+
+
+def test_in_restricts_columns(duty: Duty) -> None:
+    assert [r["id"] for r in found(duty, "低保", "--in", "name")] == [
+        i.id for i in LIST.items if "低保" in i.name
+    ]
+    street = found(duty, "低保", "--in", "street")
+    assert {m["field"] for r in street for m in r["matched"]} == {"street"}
+    both = found(duty, "培训", "--in", "guarantees", "--in", "upper")
+    assert {m["field"] for r in both for m in r["matched"]} <= {"guarantees", "upper"}
+    bad = duty("search", "低保", "--in", "title")
+    assert bad.exit_code == 2 and "name、upper、guarantees、street" in bad.stderr
+
+
+def test_limit(duty: Duty) -> None:
+    assert len(ids(duty("search", "工作", "--limit", "3").stdout)) == 3
+    everything = len(ids(duty("search", "工作", "--limit", "0").stdout))
+    assert everything == sum(1 for i in LIST.items if any("工作" in t for t in texts(i.id)))
+    assert len(ids(duty("search", "工作").stdout)) == min(20, everything)
+
+
+def test_search_table_highlights_the_column(duty: Duty) -> None:
+    result = duty("search", "低保", "-o", "table", env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "〔事项名称〕" in result.stdout and "〔街道配合职责·第3条〕" in result.stdout
+    assert re.search(r"│ 6\s+│", result.stdout)

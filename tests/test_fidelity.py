@@ -68,7 +68,14 @@ def test_same_items_as_the_source() -> None:
 
 def test_counts_from_the_issue() -> None:
     per_category = [sum(1 for i in LIST.items if i.category == c) for c in LIST.categories]
-    assert list(LIST.categories) == ["党的建设", "民生服务", "平安法治", "城乡建设", "生态环保", "文化旅游"]
+    assert list(LIST.categories) == [
+        "党的建设",
+        "民生服务",
+        "平安法治",
+        "城乡建设",
+        "生态环保",
+        "文化旅游",
+    ]
     assert per_category == [3, 29, 24, 6, 3, 2]
     assert len(LIST.departments) == 28
 

@@ -24,8 +24,17 @@ GOOD = sorted((EXAMPLES / "good").glob("*.yaml"))
 def test_the_folders_hold_the_cases_the_issue_names() -> None:
     names = {p.stem for p in BAD}
     assert {
-        "syntax-error", "missing-field", "wrong-type", "duplicate-id", "unknown-department",
-        "unknown-category", "unknown-key", "gbk-encoding", "empty", "alias-bomb", "not-a-mapping",
+        "syntax-error",
+        "missing-field",
+        "wrong-type",
+        "duplicate-id",
+        "unknown-department",
+        "unknown-category",
+        "unknown-key",
+        "gbk-encoding",
+        "empty",
+        "alias-bomb",
+        "not-a-mapping",
     } <= names
 
 

@@ -57,7 +57,9 @@ def test_by_category(duty: Duty, query: str) -> None:
     assert ids(result.stdout) == [i.id for i in LIST.items if i.category == "民生服务"]
 
 
-@pytest.mark.parametrize(("query", "message"), [("7", "1 到 6"), ("交通", "没有类别“交通”"), ("0", "1 到 6")])
+@pytest.mark.parametrize(
+    ("query", "message"), [("7", "1 到 6"), ("交通", "没有类别“交通”"), ("0", "1 到 6")]
+)
 def test_by_category_errors(duty: Duty, query: str, message: str) -> None:
     result = duty("by-category", query)
     assert result.exit_code == 2 and result.stdout == ""
@@ -79,7 +81,7 @@ def test_list_depts_categories(duty: Duty) -> None:
     assert ids(duty("list").stdout) == [i.id for i in LIST.items]
     depts = duty("depts").stdout.splitlines()
     assert [line.split("\t")[0] for line in depts] == [d.name for d in LIST.departments]
-    for line, dept in zip(depts, LIST.departments):
+    for line, dept in zip(depts, LIST.departments, strict=False):
         count = sum(1 for i in LIST.items if dept.name in i.departments)
         assert line.split("\t")[2] == str(count)
         assert line.split("\t")[1] == "、".join(dept.aliases)

@@ -55,7 +55,8 @@ def test_substring_and_case_insensitive_latin(duty: Duty) -> None:
 def test_every_word_must_match_and_same_sentence_ranks_higher(duty: Duty) -> None:
     results = found(duty, "消防", "检查")
     expected = sorted(
-        i.id for i in LIST.items
+        i.id
+        for i in LIST.items
         if any("消防" in t for t in texts(i.id)) and any("检查" in t for t in texts(i.id))
     )
     assert sorted(r["id"] for r in results) == expected

@@ -18,7 +18,7 @@ NUMBER = re.compile(r"^(?:\d+\.|（\d+）)")
 
 
 def columns(output: str) -> list[tuple[str, str]]:
-    """(left, right) text of every two-column table body in ``output``, borders and padding removed."""
+    """(left, right) text of each two-column table body in ``output``, without borders."""
     tables: list[tuple[list[str], list[str]]] = []
     body = False
     for line in output.splitlines():
@@ -46,7 +46,9 @@ def expected_upper(item: Item, department: str | None = None) -> str:
 
 
 def expected_street(item: Item) -> str:
-    return re.sub(r"\s+", "", "".join((s.heading or "") + "".join(s.steps) for s in item.street_duties))
+    return re.sub(
+        r"\s+", "", "".join((s.heading or "") + "".join(s.steps) for s in item.street_duties)
+    )
 
 
 @pytest.mark.parametrize("width", [80, 120])
@@ -82,7 +84,7 @@ def test_by_dept_shows_only_that_departments_blocks(duty: Duty, width: int) -> N
     items = [i for i in LIST.items if dept in i.departments]
     tables = columns(result.stdout)
     assert len(tables) == len(items)
-    for item, (left, right) in zip(items, tables):
+    for item, (left, right) in zip(items, tables, strict=False):
         assert left == expected_upper(item, dept)
         assert right == expected_street(item)
         others = {d for b in item.upper_duties for d in b.departments} - {dept}
@@ -92,7 +94,9 @@ def test_by_dept_shows_only_that_departments_blocks(duty: Duty, width: int) -> N
 
 def test_no_line_starts_with_closing_punctuation(duty: Duty) -> None:
     for width in (50, 80, 120):
-        out = duty("show", *map(str, range(1, 68)), "-o", "table", env={"COLUMNS": str(width)}).stdout
+        out = duty(
+            "show", *map(str, range(1, 68)), "-o", "table", env={"COLUMNS": str(width)}
+        ).stdout
         for line in out.splitlines():
             for cell in line.split("│")[1:-1]:
-                assert not cell.strip()[:1] in set("。，、；：？！）》”"), (width, line)
+                assert cell.strip()[:1] not in set("。，、；：？！）》”"), (width, line)

@@ -24,14 +24,20 @@ EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
 
 _CLICK_MESSAGES: list[tuple[str, str]] = [
-    (r"No such option: (\S+?)\s*(?:\(Possible options: (.*)\)|Did you mean (.*)\?)?$", "没有这个选项：{0}"),
+    (
+        r"No such option: (\S+?)\s*(?:\(Possible options: (.*)\)|Did you mean (.*)\?)?$",
+        "没有这个选项：{0}",
+    ),
     (r"No such command '(.+?)'\.?(?: Did you mean (.*)\?)?$", "没有这个命令：{0}"),
     (r"Missing argument '(.+?)'\.?$", "缺少参数 {0}"),
     (r"Missing option '(.+?)'\.?.*$", "缺少选项 {0}"),
     (r"Option '(.+?)' requires an argument\.?$", "选项 {0} 需要一个值"),
     (r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", "多余的参数：{0}"),
     (r"Invalid value for '(.+?)': '(.*?)' is not one of (.*)\.$", "{0} 的值“{1}”无效，可选：{2}"),
-    (r"Invalid value for '(.+?)': '(.*?)' is not a valid int(?:eger)?\.?$", "{0} 应为整数，而不是“{1}”"),
+    (
+        r"Invalid value for '(.+?)': '(.*?)' is not a valid int(?:eger)?\.?$",
+        "{0} 应为整数，而不是“{1}”",
+    ),
     (r"Invalid value for '(.+?)': (.*?) is not in the range (.*)\.$", "{0} 的值 {1} 超出范围 {2}"),
     (r"Invalid value for '(.+?)': (.*)$", "{0} 的值无效：{1}"),
 ]

@@ -77,7 +77,7 @@ def check_list(
         index = indices[k] if indices is not None else k
         base: Path = ("items", index)
 
-        def at(path: Path, message: str, item_id: int = item.id) -> None:
+        def at(path: Path, message: str, item_id: int = item.id, base: Path = base) -> None:
             report((*base, *path), message, item_id)
 
         if item.id <= 0:

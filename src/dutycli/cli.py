@@ -59,7 +59,9 @@ def validate(
     path: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Argument(
-            metavar="[PATH]", help="要检查的清单文件；省略时检查当前使用的清单。", show_default=False
+            metavar="[PATH]",
+            help="要检查的清单文件；省略时检查当前使用的清单。",
+            show_default=False,
         ),
     ] = None,
 ) -> int:
@@ -85,15 +87,21 @@ def validate(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(
+    source: Annotated[
+        Path,
+        typer.Argument(
             metavar="SOURCE", help="公布的清单表格（制表符分隔、单元格含 HTML 的文本导出）。"
-        )],
+        ),
+    ],
     departments: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             "--departments",
             metavar="FILE",
-            help="部门表：一份清单文件（或只含 departments 的 YAML），提供部门全称和别名。默认用当前清单的部门表。",
+            help=(
+                "部门表：一份清单文件（或只含 departments 的 YAML），提供部门全称和别名。"
+                "默认用当前清单的部门表。"
+            ),
             show_default=False,
         ),
     ] = None,
@@ -111,7 +119,6 @@ def import_(
     return EXIT_FOUND
 
 
-
 # -- queries ------------------------------------------------------------------
 
 FormatOption = Annotated[
@@ -120,7 +127,10 @@ FormatOption = Annotated[
         "--format",
         "-o",
         case_sensitive=False,
-        help="输出格式。默认：在终端里是 table（表格），输出到管道或文件时是 plain（每项一行，制表符分隔）。",
+        help=(
+            "输出格式。默认：在终端里是 table（表格），"
+            "输出到管道或文件时是 plain（每项一行，制表符分隔）。"
+        ),
         show_default=False,
     ),
 ]
@@ -169,11 +179,28 @@ def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="要找的词；多个词须全部匹配。支持拼音（canji、cjr）、同音字和小的错别字。", show_default=False)],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少项；0 表示全部。")] = 20,
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY...",
+            help="要找的词；多个词须全部匹配。支持拼音（canji、cjr）、同音字和小的错别字。",
+            show_default=False,
+        ),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="最多显示多少项；0 表示全部。")
+    ] = 20,
     fields: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--in", metavar="FIELD", help="只在这些栏目里找（可重复）：name 事项名称、upper 上级部门职责、guarantees 履职保障、street 街道配合职责。", show_default=False),
+        typer.Option(
+            "--in",
+            metavar="FIELD",
+            help=(
+                "只在这些栏目里找（可重复）：name 事项名称、upper 上级部门职责、"
+                "guarantees 履职保障、street 街道配合职责。"
+            ),
+            show_default=False,
+        ),
     ] = None,
     fmt: FormatOption = None,
 ) -> int:
@@ -191,7 +218,14 @@ def search(
 @app.command("by-dept")
 def by_dept(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="部门全称、简称（如 区卫健委）或能唯一确定部门的一部分（如 民政局）。", autocompletion=_complete_department)],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="部门全称、简称（如 区卫健委）或能唯一确定部门的一部分（如 民政局）。",
+            autocompletion=_complete_department,
+        ),
+    ],
     fmt: FormatOption = None,
 ) -> int:
     """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。"""
@@ -208,7 +242,14 @@ def by_dept(
 @app.command("by-category")
 def by_category(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="类别名称、唯一的开头（如 民生）或序号（2 或 二）。", autocompletion=_complete_category)],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="类别名称、唯一的开头（如 民生）或序号（2 或 二）。",
+            autocompletion=_complete_category,
+        ),
+    ],
     fmt: FormatOption = None,
 ) -> int:
     """列出某个类别下的全部事项。"""
@@ -218,13 +259,17 @@ def by_category(
     c = _compiled(ctx)
     cat = category(c, name)
     rows = [ItemRow(item) for item in c.all_items() if item.category == cat]
-    return _emit(_items(c, rows, "compact", title=f"{cat}：{len(rows)} 项"), fmt, f"类别“{cat}”下没有事项。")
+    return _emit(
+        _items(c, rows, "compact", title=f"{cat}：{len(rows)} 项"), fmt, f"类别“{cat}”下没有事项。"
+    )
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    ids: Annotated[list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)],
+    ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
+    ],
     fmt: FormatOption = None,
 ) -> int:
     """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
@@ -236,7 +281,10 @@ def show(
     if missing:
         known = sorted(by_id)
         span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
-        typer.echo(f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。", err=True)
+        typer.echo(
+            f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
+            err=True,
+        )
     rows = [ItemRow(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
     if not rows:
         return EXIT_NOTHING
@@ -250,7 +298,9 @@ def list_(ctx: typer.Context, fmt: FormatOption = None) -> int:
 
     c = _compiled(ctx)
     rows = [ItemRow(item) for item in c.all_items()]
-    return _emit(_items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"), fmt, "清单里没有事项。")
+    return _emit(
+        _items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"), fmt, "清单里没有事项。"
+    )
 
 
 @app.command()
@@ -264,7 +314,9 @@ def depts(ctx: typer.Context, fmt: FormatOption = None) -> int:
         for d in c.departments
     ]
     table = Table(
-        ("name", "aliases", "items"), ("部门", "别名", "事项数"), rows,
+        ("name", "aliases", "items"),
+        ("部门", "别名", "事项数"),
+        rows,
         yaml_value={"departments": [{"name": r["name"], "aliases": r["aliases"]} for r in rows]},
     )
     return _emit(table, fmt, "清单里没有部门。")
@@ -280,8 +332,12 @@ def categories(ctx: typer.Context, fmt: FormatOption = None) -> int:
         {"number": n, "name": cat, "items": c.category_counts.get(cat, 0)}
         for n, cat in enumerate(c.categories, start=1)
     ]
-    table = Table(("number", "name", "items"), ("序号", "类别", "事项数"), rows,
-                  yaml_value={"categories": list(c.categories)})
+    table = Table(
+        ("number", "name", "items"),
+        ("序号", "类别", "事项数"),
+        rows,
+        yaml_value={"categories": list(c.categories)},
+    )
     return _emit(table, fmt, "清单里没有类别。")
 
 
@@ -290,7 +346,9 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[
         Format,
-        typer.Option("--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"),
+        typer.Option(
+            "--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"
+        ),
     ] = Format.json,
 ) -> int:
     """导出整份清单（默认 JSON：事项对象的数组）。"""

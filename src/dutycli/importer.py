@@ -27,7 +27,9 @@ _BLOCK_TAG = re.compile(r"</?(?:p|li|ol|ul|div|br|tr|td|h\d)\b[^>]*>", re.IGNORE
 _ANY_TAG = re.compile(r"<[^<>]*>")
 # A space after full-width punctuation is layout, not content.
 _SPACE_AFTER_PUNCT = re.compile(r"(?<=[。；，：、！？）》”」])\s+")
-_STEP = r"(?<!\S)(?:(?P<num>\d{1,2})[.．](?!\d)|（(?P<sub>\d{1,2})）)"
+# A step number starts a cell, or follows a space or a clause-ending mark
+# (检查：（1）是否…); never a digit inside a sentence (低保 5倍, 2.5万元).
+_STEP = r"(?<![^\s：；。:;])(?:(?P<num>\d{1,2})[.．](?!\d)|（(?P<sub>\d{1,2})）)"
 _GUARANTEE = r"(?P<gua>履职保障[:：])"
 _DEPT_CONNECTORS = "及和、"
 

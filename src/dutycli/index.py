@@ -45,7 +45,9 @@ class TextIndex:
         return bisect_right(self.starts, pos) - 1
 
     def text(self, line: int) -> str:
-        return self.blob[self.starts[line] : self.starts[line + 1] - 1].replace(_INNER_NEWLINE, "\n")
+        return self.blob[self.starts[line] : self.starts[line + 1] - 1].replace(
+            _INNER_NEWLINE, "\n"
+        )
 
     def ref(self, line: int) -> TextRef:
         i = 4 * line
@@ -86,7 +88,9 @@ def build_text_index(items: tuple[Item, ...]) -> TextIndex:
 
 
 def strip_tone(syllable: str) -> str:
-    plain = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+    plain = "".join(
+        c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c)
+    )
     return plain.replace("ü", "v").lower()
 
 
@@ -103,13 +107,18 @@ class PinyinIndex:
     item_departments: list[list[str]]  # per item, so a department hit finds its items
 
 
+def _characters(run: str) -> Any:
+    # pypinyin's errors callback: text without readings, one syllable a character.
+    return list(run.lower())
+
+
 def build_pinyin_index(items: tuple[Item, ...], departments: tuple[Department, ...]) -> PinyinIndex:
     from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
 
     def syllables(text: str) -> list[str]:
         # Whole texts, so that heteronyms take the reading of the word around
         # them; runs without readings come back one character a syllable.
-        readings = lazy_pinyin(text, style=Style.NORMAL, errors=lambda run: list(run.lower()))
+        readings = lazy_pinyin(text, style=Style.NORMAL, errors=_characters)
         if len(readings) != len(text):  # never seen; keep the alignment regardless
             return [c.lower() for c in text]
         return [strip_tone(r) for r in readings]
@@ -158,7 +167,9 @@ class Compiled:
         return self.items(None)
 
     def dutylist(self) -> DutyList:
-        return DutyList(self.info, self.categories, self.departments, tuple(self.all_items()), path=self.path)
+        return DutyList(
+            self.info, self.categories, self.departments, tuple(self.all_items()), path=self.path
+        )
 
     def _once(self, key: str, loader: Any) -> Any:
         if key not in self._cache:

@@ -90,29 +90,27 @@ def validate(path: str | FsPath) -> list[Problem]:
 def compose(text: str, file: str) -> Node:
     """YAML text to a node tree; syntax errors, anchors and aliases are DataErrors."""
     if not text.strip():
-        raise DataError([Problem(file, "文件是空的：应为一份清单（schema、list、categories、departments、items）")])
+        raise DataError(
+            [
+                Problem(
+                    file, "文件是空的：应为一份清单（schema、list、categories、departments、items）"
+                )
+            ]
+        )
     try:
         # Refuse anchors before composing: an alias bomb must fail in
         # microseconds, not expand.
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise DataError(
-                    [
-                        Problem(
-                            file,
-                            "不允许使用 YAML 锚点（&）和别名（*）：每条内容请直接写出",
-                            mark.line + 1,
-                            mark.column + 1,
-                        )
-                    ]
-                )
+                at: Any = event.start_mark
+                message = "不允许使用 YAML 锚点（&）和别名（*）：每条内容请直接写出"
+                raise DataError([Problem(file, message, at.line + 1, at.column + 1)])
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        mark: Any = e.problem_mark or e.context_mark
         what = e.problem or e.context or "无法解析"
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
         raise DataError([Problem(file, f"YAML 语法错误：{what}", line, column)]) from None
     except yaml.YAMLError as e:
         raise DataError([Problem(file, f"YAML 语法错误：{e}")]) from None
@@ -138,7 +136,9 @@ def parse_departments(text: str, file: str) -> tuple[Department, ...]:
     node = compose(text, file)
     walker = _Walker(file)
     fields = walker.mapping(node, "文件", ("departments",), TOP_KEYS)
-    depts = walker.departments(fields["departments"]) if fields and "departments" in fields else None
+    depts = (
+        walker.departments(fields["departments"]) if fields and "departments" in fields else None
+    )
     if walker.problems or depts is None:
         raise DataError(walker.problems or [Problem(file, "没有部门表")])
     return depts
@@ -271,9 +271,16 @@ class _Walker:
             # Cross-check the items that were read whole, so that one broken
             # item does not hide the duplicate id or unknown department of another.
             read = [(i, item) for i, item in enumerate(items) if item is not None]
-            partial = DutyList(ListInfo("", "", ""), categories, departments, tuple(x for _, x in read))
+            partial = DutyList(
+                ListInfo("", "", ""), categories, departments, tuple(x for _, x in read)
+            )
             self.problems += check_list(partial, self.file, self.locate, [i for i, _ in read])
-        if info is None or schema is None or None in (categories, departments, items) or self.problems:
+        if (
+            info is None
+            or schema is None
+            or None in (categories, departments, items)
+            or self.problems
+        ):
             return None
         assert categories is not None and departments is not None and items is not None
         return DutyList(info, categories, departments, tuple(x for x in items if x), path=self.file)
@@ -286,7 +293,9 @@ class _Walker:
         note = self.optional_string(fields.get("note"), "list.note")
         if len(values) < len(LIST_KEYS) or None in values.values():
             return None
-        return ListInfo(values["title"] or "", values["subdistrict"] or "", values["kind"] or "", note)
+        return ListInfo(
+            values["title"] or "", values["subdistrict"] or "", values["kind"] or "", note
+        )
 
     def departments(self, node: Node) -> tuple[Department, ...] | None:
         nodes = self.sequence(self.at(node, "departments"), "departments")
@@ -301,7 +310,9 @@ class _Walker:
             name = self.string(self.at(fields["name"], "departments", d, "name"), "部门名称")
             aliases: tuple[str, ...] | None = ()
             if "aliases" in fields:
-                aliases = self.strings(fields["aliases"], f"部门“{name}”的 aliases", "departments", d, "aliases")
+                aliases = self.strings(
+                    fields["aliases"], f"部门“{name}”的 aliases", "departments", d, "aliases"
+                )
             if name is not None and aliases is not None:
                 out.append(Department(name, aliases))
         return tuple(out) if len(out) == len(nodes) else None
@@ -321,10 +332,10 @@ class _Walker:
         what = f"第 {index + 1} 条记录"
         if isinstance(node, MappingNode):
             for key_node, value in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.value == "id":
-                    if isinstance(value, ScalarNode) and value.tag == _INT:
-                        self.item = int(value.value.replace("_", ""), 0)
-                        what = "本项"
+                is_id = isinstance(key_node, ScalarNode) and key_node.value == "id"
+                if is_id and isinstance(value, ScalarNode) and value.tag == _INT:
+                    self.item = int(value.value.replace("_", ""), 0)
+                    what = "本项"
         fields = self.mapping(node, what, ITEM_KEYS, (*ITEM_KEYS, "guarantees"))
         if fields is None:
             return None
@@ -343,7 +354,9 @@ class _Walker:
         guarantees: tuple[str, ...] | None = ()
         if "guarantees" in fields:
             guarantees = self.strings(fields["guarantees"], "guarantees", *base, "guarantees")
-        sections = self.sections(fields["street_duties"], base) if "street_duties" in fields else None
+        sections = (
+            self.sections(fields["street_duties"], base) if "street_duties" in fields else None
+        )
         if (
             item_id is None
             or name is None
@@ -365,12 +378,16 @@ class _Walker:
             path = (*base, "upper_duties", b)
             self.at(child, *path)
             what = f"upper_duties 的第 {b + 1} 块"
-            fields = self.mapping(child, what, ("departments", "steps"), ("departments", "heading", "steps"))
+            fields = self.mapping(
+                child, what, ("departments", "steps"), ("departments", "heading", "steps")
+            )
             if fields is None or "departments" not in fields or "steps" not in fields:
                 continue
             if "heading" in fields:
                 self.at(fields["heading"], *path, "heading")
-            depts = self.strings(fields["departments"], f"{what}的 departments", *path, "departments")
+            depts = self.strings(
+                fields["departments"], f"{what}的 departments", *path, "departments"
+            )
             heading = self.optional_string(fields.get("heading"), f"{what}的 heading")
             steps = self.strings(fields["steps"], f"{what}的 steps", *path, "steps")
             if depts is not None and steps is not None:

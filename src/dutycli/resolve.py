@@ -21,13 +21,17 @@ def department(c: Compiled, query: str) -> str:
     names = c.department_names
     if query in names:
         return names[query]
-    candidates = sorted({canonical for spelling, canonical in names.items() if query and query in spelling},
-                        key=[d.name for d in c.departments].index)
+    candidates = sorted(
+        {canonical for spelling, canonical in names.items() if query and query in spelling},
+        key=[d.name for d in c.departments].index,
+    )
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
         listing = "\n".join(f"  {name}" for name in candidates)
-        raise LookupFailed(f"“{query}”可以指 {len(candidates)} 个部门，请说得具体些：\n{listing}", candidates)
+        raise LookupFailed(
+            f"“{query}”可以指 {len(candidates)} 个部门，请说得具体些：\n{listing}", candidates
+        )
     closest = _closest(query, list(names))
     canon = list(dict.fromkeys(names[c_] for c_ in closest))
     hint = "，最接近的是：" + "、".join(canon) if canon else ""

@@ -105,8 +105,14 @@ def search(
         common = set.intersection(*(set(d) for d in per_word))
         if common:
             ranked = sorted(
-                ((_score(c.texts, [d[i] for d in per_word]), i, [h for d in per_word for h in d[i]])
-                 for i in common),
+                (
+                    (
+                        _score(c.texts, [d[i] for d in per_word]),
+                        i,
+                        [h for d in per_word for h in d[i]],
+                    )
+                    for i in common
+                ),
                 key=lambda x: (-x[0], x[1]),
             )
             break
@@ -115,14 +121,16 @@ def search(
     items = c.items([i for _, i, _ in ranked])
     return [
         Found(item, round(score, 1), _matches(c.texts, item, hits))
-        for (score, _, hits), item in zip(ranked, items)
+        for (score, _, hits), item in zip(ranked, items, strict=False)
     ]
 
 
 # -- stages -------------------------------------------------------------------
 
 
-def _lines(texts: TextIndex, spans: Iterable[tuple[int, int]], fields: set[int] | None) -> Iterator[tuple[int, int, int, int]]:
+def _lines(
+    texts: TextIndex, spans: Iterable[tuple[int, int]], fields: set[int] | None
+) -> Iterator[tuple[int, int, int, int]]:
     """(line, start, end, field) of blob spans, kept to the chosen fields."""
     for start, end in spans:
         line = texts.line_at(start)
@@ -143,7 +151,7 @@ def _exact(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
     texts = c.texts
     folded = word.casefold()
     if folded != word or any(ch.isascii() and ch.isalpha() for ch in word):
-        blob = c._once("blob_folded", lambda: texts.blob.casefold())  # type: ignore[no-untyped-call]
+        blob = c._once("blob_folded", lambda: texts.blob.casefold())
         # casefold can change lengths (ß -> ss); fall back to the plain blob then.
         if len(blob) != len(texts.blob):
             blob, folded = texts.blob, word
@@ -167,7 +175,7 @@ def _pinyin_spans(syllables: list[str], q: str) -> Iterator[tuple[int, int]]:
         while rest and j < n and syllables[j][:1].isalpha():
             syl = syllables[j]
             if rest.startswith(syl):
-                rest, j = rest[len(syl):], j + 1
+                rest, j = rest[len(syl) :], j + 1
             elif syl.startswith(rest):
                 rest, j = "", j + 1
             else:
@@ -185,10 +193,12 @@ def _pinyin(c: Compiled, word: str, q: str, fields: set[int] | None) -> list[Hit
     texts = c.texts
     hits: list[Hit] = []
     if fields is None or NAME in fields:
-        name_lines = c._once("name_lines", lambda: _name_lines(texts))  # type: ignore[no-untyped-call]
+        name_lines = c._once("name_lines", lambda: _name_lines(texts))
         for item, syllables in enumerate(index.names):
             for s, e in _pinyin_spans(syllables, q):
-                hits.append(Hit(word, item, name_lines[item], s, e, "pinyin", NAME, _FIELD_WEIGHT[NAME]))
+                hits.append(
+                    Hit(word, item, name_lines[item], s, e, "pinyin", NAME, _FIELD_WEIGHT[NAME])
+                )
     if fields is None:
         names = c.department_names
         matched: dict[str, tuple[int, int]] = {}
@@ -202,8 +212,19 @@ def _pinyin(c: Compiled, word: str, q: str, fields: set[int] | None) -> list[Hit
             for name in departments:
                 if name in matched:
                     s, e = matched[name]
-                    hits.append(Hit(word, item, -1, s, e, "pinyin", DEPARTMENTS,
-                                    _FIELD_WEIGHT[DEPARTMENTS], name))
+                    hits.append(
+                        Hit(
+                            word,
+                            item,
+                            -1,
+                            s,
+                            e,
+                            "pinyin",
+                            DEPARTMENTS,
+                            _FIELD_WEIGHT[DEPARTMENTS],
+                            name,
+                        )
+                    )
     return hits
 
 
@@ -219,19 +240,19 @@ def _homophone(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
     parts = []
     for ch in word:
         if _CJK.match(ch):
-            same = {x for chars in readings.values() if ch in chars for x in chars} | {ch}
-            parts.append("[" + "".join(sorted(same)) + "]")
+            alike = {x for chars in readings.values() if ch in chars for x in chars} | {ch}
+            parts.append("[" + "".join(sorted(alike)) + "]")
         else:
             parts.append(re.escape(ch))
     pattern = re.compile("".join(parts))
     texts = c.texts
-    spans = ((m.start(), m.end()) for m in pattern.finditer(texts.blob))
+    matches = ((m.start(), m.end()) for m in pattern.finditer(texts.blob))
     # A slip of the input method changes a character or two, not the word:
     # at least half the characters must be the ones typed (火箭 is not 或检).
     need = (len(word) + 1) // 2
-    for line, s, e, f in _lines(texts, spans, fields):
+    for line, s, e, f in _lines(texts, matches, fields):
         found = texts.text(line)[s:e]
-        same = sum(a == b for a, b in zip(found, word))
+        same = sum(a == b for a, b in zip(found, word, strict=True))
         if found != word and same >= need:
             weight = _FIELD_WEIGHT[f] * _VIA_WEIGHT["homophone"]
             hits.append(Hit(word, texts.refs[4 * line], line, s, e, "homophone", f, weight))
@@ -247,16 +268,30 @@ def _fuzzy(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
     texts = c.texts
     lines = texts.blob.split("\n")[:-1]
     for text, score, line in process.extract(
-        word.casefold(), lines, scorer=fuzz.partial_ratio, processor=str.casefold,
-        score_cutoff=FUZZY_CUTOFF, limit=None,
+        word.casefold(),
+        lines,
+        scorer=fuzz.partial_ratio,
+        processor=str.casefold,
+        score_cutoff=FUZZY_CUTOFF,
+        limit=None,
     ):
         f = texts.refs[4 * line + 1]
         if fields is not None and f not in fields:
             continue
         span = fuzz.partial_ratio_alignment(word.casefold(), text.casefold())
         start, end = (span.dest_start, span.dest_end) if span else (0, len(text))
-        hits.append(Hit(word, texts.refs[4 * line], line, start, end, "fuzzy", f,
-                        _FIELD_WEIGHT[f] * 0.6 * score / 100))
+        hits.append(
+            Hit(
+                word,
+                texts.refs[4 * line],
+                line,
+                start,
+                end,
+                "fuzzy",
+                f,
+                _FIELD_WEIGHT[f] * 0.6 * score / 100,
+            )
+        )
     return hits
 
 
@@ -273,7 +308,7 @@ def _by_item(hits: list[Hit]) -> dict[int, list[Hit]]:
 def _score(texts: TextIndex, hits_per_word: list[list[Hit]]) -> float:
     """A name hit outweighs any number of text hits; more and closer hits add a little."""
     score = 0.0
-    line_sets = []
+    line_sets: list[set[int]] = []
     for hits in hits_per_word:
         best = max(hits, key=lambda h: h.weight)
         score += best.weight + min(len(hits) - 1, 9)
@@ -304,7 +339,16 @@ def _matches(texts: TextIndex, item: Item, hits: list[Hit], per_word: int = 3) -
             )
             step = ref.step + 1 if ref.step >= 0 else None
         out.append(
-            Match(hit.word, hit.via, _FIELD_KEYS[hit.field], _FIELD_LABELS[hit.field], text,
-                  hit.start, hit.end, department, step)
+            Match(
+                hit.word,
+                hit.via,
+                _FIELD_KEYS[hit.field],
+                _FIELD_LABELS[hit.field],
+                text,
+                hit.start,
+                hit.end,
+                department,
+                step,
+            )
         )
     return out

@@ -23,7 +23,9 @@ def default_data_path() -> Path:
     checkout = Path(__file__).resolve().parent.parent.parent / "data" / "items.yaml"
     if checkout.is_file():
         return checkout
-    raise DataError([Problem(str(packaged), "找不到随程序安装的清单文件：请重新安装，或用 --data 指定")])
+    raise DataError(
+        [Problem(str(packaged), "找不到随程序安装的清单文件：请重新安装，或用 --data 指定")]
+    )
 
 
 def resolve(path: str | Path | None) -> Path:

@@ -31,9 +31,7 @@ def _steps(steps: tuple[str, ...]) -> list[Line]:
     return out
 
 
-def upper_lines(
-    item: Item, department: str | None = None, guarantees: bool = True
-) -> list[Line]:
+def upper_lines(item: Item, department: str | None = None, guarantees: bool = True) -> list[Line]:
     """The 上级部门职责 column: each block (or only ``department``'s), then 履职保障."""
     out: list[Line] = []
     for block in item.upper_duties:

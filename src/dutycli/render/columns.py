@@ -6,17 +6,23 @@ from dutycli.results import Items, Result
 from dutycli.views import as_text, guarantee_lines, snippet, street_lines, upper_lines
 
 ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "guarantees", "street_duties")
-ITEM_HEADINGS = ("编号", "事项名称", "类别", "对应上级部门", "上级部门职责", "履职保障", "街道配合职责")
+ITEM_HEADINGS = (
+    "编号",
+    "事项名称",
+    "类别",
+    "对应上级部门",
+    "上级部门职责",
+    "履职保障",
+    "街道配合职责",
+)
 SEARCH_KEYS = ("score", "matched")
 SEARCH_HEADINGS = ("得分", "匹配")
 
 
 def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[str]]]:
-    """(keys, headings, rows) with every value a string; lists joined with 、, steps with newlines."""
+    """(keys, headings, rows), every value a string: lists joined with 、, steps by newlines."""
     if not isinstance(result, Items):
-        rows = [
-            [_value(record.get(key)) for key in result.keys] for record in result.records()
-        ]
+        rows = [[_value(record.get(key)) for key in result.keys] for record in result.records()]
         return result.keys, result.headings, rows
     searched = any(row.score is not None for row in result.rows)
     keys = ITEM_KEYS + (SEARCH_KEYS if searched else ())
@@ -36,9 +42,7 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
         if searched:
             values.append(f"{row.score:g}" if row.score is not None else "")
             values.append(
-                "\n".join(
-                    f"{m.column}：{snippet(m.text, m.start, m.end)[0]}" for m in row.matched
-                )
+                "\n".join(f"{m.column}：{snippet(m.text, m.start, m.end)[0]}" for m in row.matched)
             )
         out.append(values)
     return keys, headings, out

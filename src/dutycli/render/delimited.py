@@ -16,7 +16,9 @@ from dutycli.results import Result
 
 
 def _tsv_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

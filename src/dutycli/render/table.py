@@ -55,7 +55,7 @@ def break_points(text: str, width: int, indent: int = 0) -> list[int]:
 class FoldedText(Text):
     """Text that wraps like Chinese: anywhere between characters, with 禁则 and hanging indents."""
 
-    def wrap(self, console: Console, width: int, **_: object) -> Lines:  # type: ignore[override]
+    def wrap(self, console: Console, width: int, **_: object) -> Lines:
         lines = Lines()
         for para in self.split(allow_blank=True):
             plain = para.plain
@@ -116,7 +116,10 @@ def _compact(result: Items) -> Table:
     for row in result.rows:
         item = row.item
         table.add_row(
-            str(item.id), FoldedText(item.name), item.category, FoldedText("、".join(item.departments))
+            str(item.id),
+            FoldedText(item.name),
+            item.category,
+            FoldedText("、".join(item.departments)),
         )
     return table
 

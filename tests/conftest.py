@@ -14,7 +14,9 @@ SOURCE = REPO / "data" / "source" / "qingshanlu.txt"
 EXAMPLES = Path(__file__).resolve().parent / "data"
 
 # Fixed width, no colour: views are compared character for character.
-TERMINAL = {"NO_COLOR": "1", "COLUMNS": "100", "LINES": "50", "TERM": "dumb"}
+# DUTY_DEBUG lets an unexpected exception through, so that a bug fails its test
+# instead of hiding behind the one-line message users get.
+TERMINAL = {"NO_COLOR": "1", "COLUMNS": "100", "LINES": "50", "TERM": "dumb", "DUTY_DEBUG": "1"}
 
 
 class Result:

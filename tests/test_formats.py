@@ -224,3 +224,19 @@ def test_piped_output_is_utf8_whatever_the_locale(env: dict[str, str]) -> None:
 def test_no_color_and_no_box_escape_codes_when_asked(duty: Duty) -> None:
     out = duty("show", "4", "-o", "table", env={"NO_COLOR": "1"}).stdout
     assert "\x1b[3" not in out
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(
+    duty: Duty, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dutycli.search
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dutycli.search, "search", broken)
+    result = duty("search", "低保", env={"DUTY_DEBUG": ""})
+    assert result.exit_code == 2
+    assert result.exception is None
+    assert "内部错误（RuntimeError: boom）" in result.stderr
+    assert "Traceback" not in result.output

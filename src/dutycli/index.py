@@ -1,8 +1,10 @@
 """The compiled form of a list: its items, and the search index built from them.
 
 Searching never walks the dataclasses: every searchable text sits on one line
-of a single string (``TextIndex.blob``), so a query is a few ``str.find`` calls
-at C speed, and only the items that match are decoded. Pinyin is computed here,
+of a single UTF-8 byte string (``TextIndex.blob``), so a query is a few
+``bytes.find`` calls at C speed over a buffer read straight from the cache, and
+only the items that match are decoded. UTF-8 is self-synchronising, so a byte
+match of an encoded word is a character match. Pinyin is computed here,
 once, so that answering a query never imports pypinyin.
 """
 
@@ -11,8 +13,8 @@ from __future__ import annotations
 import unicodedata
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from dutycli.model import Department, DutyList, Item, ListInfo
 
@@ -21,21 +23,19 @@ NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
 FIELD_KEYS = ("name", "upper", "guarantees", "street")
 FIELD_LABELS = ("事项名称", "上级部门职责", "履职保障", "街道配合职责")
 # Sub-steps are lines of one step; inside the blob a newline ends a text.
-_INNER_NEWLINE = "\x1f"
+_INNER_NEWLINE = b"\x1f"
 
 
-@dataclass(frozen=True)
-class TextRef:
+class TextRef(NamedTuple):
     item: int  # index into the list's items
     field: int  # NAME, UPPER, GUARANTEES or STREET
     group: int  # block or section index; -1 for the name and the guarantees
     step: int  # step index; -1 for a heading or the name
 
 
-@dataclass
-class TextIndex:
-    blob: str
-    starts: array[int]  # start of each line in blob, plus one past the end
+class TextIndex(NamedTuple):
+    blob: bytes | bytearray  # UTF-8, one text a line
+    starts: array[int]  # byte offset of each line in blob, plus one past the end
     refs: array[int]  # four ints a line: item, field, group, step
 
     def __len__(self) -> int:
@@ -44,10 +44,17 @@ class TextIndex:
     def line_at(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
 
+    def raw(self, line: int) -> bytes | bytearray:
+        return self.blob[self.starts[line] : self.starts[line + 1] - 1]
+
     def text(self, line: int) -> str:
-        return self.blob[self.starts[line] : self.starts[line + 1] - 1].replace(
-            _INNER_NEWLINE, "\n"
-        )
+        return self.raw(line).replace(_INNER_NEWLINE, b"\n").decode("utf-8")
+
+    def chars(self, line: int, start: int, end: int) -> tuple[int, int]:
+        """Byte offsets within a line, as character offsets."""
+        raw = self.raw(line)
+        first = len(raw[:start].decode("utf-8", "ignore"))
+        return first, first + len(raw[start:end].decode("utf-8", "ignore"))
 
     def ref(self, line: int) -> TextRef:
         i = 4 * line
@@ -55,18 +62,19 @@ class TextIndex:
         return TextRef(r[i], r[i + 1], r[i + 2], r[i + 3])
 
 
-def build_text_index(items: tuple[Item, ...]) -> TextIndex:
-    parts: list[str] = []
-    starts = array("i")
+def build_text_index(items: tuple[Item, ...] | list[Item]) -> TextIndex:
+    parts: list[bytes] = []
+    starts = array("q")
     refs = array("i")
     pos = 0
 
     def add(text: str, *ref: int) -> None:
         nonlocal pos
+        raw = text.encode("utf-8").replace(b"\n", _INNER_NEWLINE)
         starts.append(pos)
         refs.extend(ref)
-        parts.append(text.replace("\n", _INNER_NEWLINE))
-        pos += len(text) + 1
+        parts.append(raw)
+        pos += len(raw) + 1
 
     for i, item in enumerate(items):
         add(item.name, i, NAME, -1, -1)
@@ -83,7 +91,7 @@ def build_text_index(items: tuple[Item, ...]) -> TextIndex:
             for s, step in enumerate(section.steps):
                 add(step, i, STREET, n, s)
     starts.append(pos)
-    blob = "\n".join(parts) + "\n" if parts else ""
+    blob = b"\n".join(parts) + b"\n" if parts else b""
     return TextIndex(blob, starts, refs)
 
 
@@ -94,8 +102,7 @@ def strip_tone(syllable: str) -> str:
     return plain.replace("ü", "v").lower()
 
 
-@dataclass
-class PinyinIndex:
+class PinyinIndex(NamedTuple):
     """Toneless pinyin, one syllable a character, of item names and department names.
 
     Characters without a reading keep their own (lower-cased) spelling, so the
@@ -112,7 +119,7 @@ def _characters(run: str) -> Any:
     return list(run.lower())
 
 
-def build_pinyin_index(items: tuple[Item, ...], departments: tuple[Department, ...]) -> PinyinIndex:
+def build_pinyin_index(items: Sequence[Item], departments: tuple[Department, ...]) -> PinyinIndex:
     from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
 
     def syllables(text: str) -> list[str]:
@@ -142,26 +149,46 @@ def build_readings() -> dict[str, str]:
     return {syllable: "".join(chars) for syllable, chars in out.items()}
 
 
-@dataclass
 class Compiled:
-    """A validated list in the form queries use; parts load only when asked for."""
+    """A validated list in the form queries use; its parts load only when asked for.
 
-    info: ListInfo
-    categories: tuple[str, ...]
-    departments: tuple[Department, ...]
-    category_counts: dict[str, int]
-    department_counts: dict[str, int]
-    count: int
-    path: str
-    _item_loader: Any = field(repr=False)
-    _text_loader: Any = field(repr=False)
-    _pinyin_loader: Any = field(repr=False)
-    _readings_loader: Any = field(repr=False)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    The loaders are functions: one set reads the compiled cache, another
+    derives everything from a DutyList in memory.
+    """
+
+    def __init__(
+        self,
+        *,
+        info: ListInfo,
+        categories: tuple[str, ...],
+        departments: tuple[Department, ...],
+        category_counts: dict[str, int],
+        department_counts: dict[str, int],
+        count: int,
+        path: str,
+        items: Callable[[list[int] | None], Sequence[Item]],
+        texts: Callable[[], TextIndex],
+        pinyin: Callable[[], PinyinIndex],
+        readings: Callable[[], dict[str, str]],
+    ) -> None:
+        self.info = info
+        self.categories = categories
+        self.departments = departments
+        self.category_counts = category_counts
+        self.department_counts = department_counts
+        self.count = count
+        self.path = path
+        self._item_loader = items
+        self._loaders: dict[str, Callable[[], Any]] = {
+            "texts": texts,
+            "pinyin": pinyin,
+            "readings": readings,
+        }
+        self._cache: dict[str, Any] = {}
 
     def items(self, indices: list[int] | None = None) -> list[Item]:
-        loader = self._item_loader
-        return list(loader(indices))
+        """The items at ``indices`` (all of them for None), in that order."""
+        return list(self._item_loader(indices))
 
     def all_items(self) -> list[Item]:
         return self.items(None)
@@ -171,28 +198,29 @@ class Compiled:
             self.info, self.categories, self.departments, tuple(self.all_items()), path=self.path
         )
 
-    def _once(self, key: str, loader: Any) -> Any:
+    def _once(self, key: str, loader: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = loader()
         return self._cache[key]
 
     @property
     def texts(self) -> TextIndex:
-        result: TextIndex = self._once("texts", self._text_loader)
+        result: TextIndex = self._once("texts", self._loaders["texts"])
         return result
 
     @property
     def pinyin(self) -> PinyinIndex:
-        result: PinyinIndex = self._once("pinyin", self._pinyin_loader)
+        result: PinyinIndex = self._once("pinyin", self._loaders["pinyin"])
         return result
 
     @property
     def readings(self) -> dict[str, str]:
-        result: dict[str, str] = self._once("readings", self._readings_loader)
+        result: dict[str, str] = self._once("readings", self._loaders["readings"])
         return result
 
     @property
     def department_names(self) -> dict[str, str]:
+        """Every name and alias, mapped to the canonical department name."""
         names: dict[str, str] = {}
         for dept in self.departments:
             names[dept.name] = dept.name
@@ -223,8 +251,8 @@ def compile_in_memory(dl: DutyList) -> Compiled:
         department_counts=per_department,
         count=len(items),
         path=dl.path,
-        _item_loader=lambda idx: items if idx is None else [items[i] for i in idx],
-        _text_loader=lambda: build_text_index(items),
-        _pinyin_loader=lambda: build_pinyin_index(items, dl.departments),
-        _readings_loader=build_readings,
+        items=lambda idx: items if idx is None else [items[i] for i in idx],
+        texts=lambda: build_text_index(items),
+        pinyin=lambda: build_pinyin_index(items, dl.departments),
+        readings=build_readings,
     )

@@ -21,6 +21,7 @@ from dutycli.model import (
     ListInfo,
     Section,
 )
+from dutycli.source import read_bytes
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -43,16 +44,7 @@ ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "street_du
 
 def read_text(path: str | FsPath) -> str:
     """The file's text; a missing, unreadable or non-UTF-8 file is a DataError."""
-    file = str(path)
-    try:
-        raw = FsPath(path).read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(file, "找不到这个文件")]) from None
-    except IsADirectoryError:
-        raise DataError([Problem(file, "这是一个目录，不是数据文件")]) from None
-    except OSError as e:
-        raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
-    return decode(raw, file)
+    return decode(read_bytes(path), str(path))
 
 
 def decode(raw: bytes, file: str) -> str:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from dutycli.model import Department, DutyList, Item, ListInfo
 from dutycli.search import Match
 
 
-@dataclass
-class ItemRow:
+class ItemRow(NamedTuple):
     item: Item
     score: float | None = None
-    matched: list[Match] = field(default_factory=list)
+    matched: tuple[Match, ...] = ()
 
 
-@dataclass
-class Items:
+class Items(NamedTuple):
     """A list of items; ``view`` says how the table renderer lays them out.
 
     view: ``compact`` (one line an item), ``split`` (the two columns side by
@@ -53,8 +50,7 @@ class Items:
         return out
 
 
-@dataclass
-class Table:
+class Table(NamedTuple):
     """Rows of plain values with Chinese headings (departments, categories, …)."""
 
     keys: tuple[str, ...]

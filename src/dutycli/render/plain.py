@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TextIO
 
 from dutycli.render import Format
-from dutycli.render.columns import flat
 from dutycli.results import Items, Result
 
 
@@ -15,6 +14,8 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
             item = row.item
             out.write(f"{item.id}\t{item.name}\t{item.category}\t{'、'.join(item.departments)}\n")
         return
+    from dutycli.render.columns import flat  # not needed for items: keep the common path lean
+
     _, _, rows = flat(result)
     for values in rows:
         out.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values) + "\n")

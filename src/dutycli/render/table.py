@@ -15,41 +15,13 @@ from rich.containers import Lines
 from rich.table import Table
 from rich.text import Text
 
+from dutycli.cells import break_points
 from dutycli.render import Format
 from dutycli.results import ItemRow, Items, Result
 from dutycli.results import Table as Records
 from dutycli.views import Line, snippet, street_lines, upper_lines
 
 _STYLE = {"heading": "bold", "label": "bold", "step": ""}
-# Chinese line breaking (禁则): these never start a line, those never end one.
-_NO_START = frozenset("。，、；：？！）》〉」』】〕”’…—%,.;:!?)]")
-_NO_END = frozenset("（《〈「『【〔“‘([")
-
-
-def break_points(text: str, width: int, indent: int = 0) -> list[int]:
-    """Offsets where ``text`` breaks into lines of at most ``width`` cells.
-
-    Continuation lines are indented by ``indent`` cells. Lines break between
-    any two Chinese characters, at spaces inside Latin words and numbers, and
-    never leave a closing mark at the start of a line.
-    """
-    offsets: list[int] = []
-    start, column, space = 0, 0, -1
-    for i, ch in enumerate(text):
-        w = cell_len(ch)
-        if column + w > width and i > start:
-            brk = i
-            if ch.isascii() and ch.isalnum() and space > start:
-                brk = space + 1
-            while brk - 1 > start and (text[brk] in _NO_START or text[brk - 1] in _NO_END):
-                brk -= 1
-            offsets.append(brk)
-            start, space = brk, -1
-            column = indent + cell_len(text[brk:i])
-        if ch == " ":
-            space = i
-        column += w
-    return offsets
 
 
 class FoldedText(Text):
@@ -60,7 +32,8 @@ class FoldedText(Text):
         for para in self.split(allow_blank=True):
             plain = para.plain
             indent = min(len(plain) - len(plain.lstrip(" ")), width // 2)
-            for n, piece in enumerate(para.divide(break_points(plain, width, indent))):
+            cuts = break_points(plain, width, indent, measure=cell_len)
+            for n, piece in enumerate(para.divide(cuts)):
                 if n and indent:
                     piece = Text(" " * indent) + piece
                 piece.rstrip_end(width)

@@ -1,0 +1,187 @@
+"""Startup and scale benchmark for duty (standard library only).
+
+Each case runs as a whole process, interleaved with the others and with the
+baseline ``python -c pass`` of the same interpreter, so that a noisy moment
+hits every case alike. It prints, per case, the median wall time, its ratio
+to the baseline median, the target ratio from issue 4 and the peak memory
+(max RSS) of the process.
+
+    python benchmarks/bench.py            # 21 rounds
+    python benchmarks/bench.py --runs 41  # steadier figures
+
+The scale cases use a list generated here: the real list repeated a hundred
+times with new ids (6,700 items).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data" / "items.yaml"
+
+
+@dataclass
+class Case:
+    name: str
+    argv: list[str]
+    target: float | None
+    env: dict[str, str] = field(default_factory=dict)
+    before: object = None  # called before each run (to change the data file)
+    times: list[float] = field(default_factory=list)
+    peak_kib: int = 0
+
+
+def duty_command() -> list[str]:
+    script = Path(sys.executable).with_name("duty")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("duty")
+    return [found] if found else [sys.executable, "-m", "dutycli"]
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time in seconds and peak RSS in KiB of one process, its output read from a pipe.
+
+    posix_spawn, not fork: a forked child starts out sharing the parent's pages,
+    and its peak RSS would count the benchmark's memory as duty's.
+    """
+    read, write = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_DUP2, write, 1),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_CLOSE, read),
+        (os.POSIX_SPAWN_CLOSE, write),
+    ]
+    start = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
+    os.close(write)
+    with os.fdopen(read, "rb") as out:
+        while out.read(1 << 16):
+            pass
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed with exit code {code}")
+    return elapsed, usage.ru_maxrss
+
+
+_SCALE = """
+import sys
+from dataclasses import replace
+from dutycli.load import load
+from dutycli.serialize import dump_yaml
+
+data, out, times = sys.argv[1], sys.argv[2], int(sys.argv[3])
+dl = load(data)
+step = 10 ** len(str(max(i.id for i in dl.items)))
+items = tuple(replace(i, id=k * step + i.id) for k in range(times) for i in dl.items)
+open(out, "w", encoding="utf-8").write(dump_yaml(replace(dl, items=items)))
+print(len(items))
+"""
+
+
+def scaled_list(path: Path, times: int = 100) -> int:
+    """The real list repeated ``times`` times with new ids.
+
+    Made in a child process: a parent that held it in memory would pass its
+    size on to every child it forks, and the peak-memory figures would lie.
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", _SCALE, str(DATA), str(path), str(times)],
+        env=env, check=True, capture_output=True, text=True,
+    )
+    return int(out.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="rounds (at least 15)")
+    args = parser.parse_args()
+    runs = max(15, args.runs)
+
+    work = Path(tempfile.mkdtemp(prefix="duty-bench-"))
+    try:
+        big = work / "big.yaml"
+        count = scaled_list(big)
+        changing = work / "changing.yaml"
+        original = DATA.read_text(encoding="utf-8")
+        counter = iter(range(10**9))
+
+        def touch_data() -> None:
+            changing.write_text(original + f"# run {next(counter)}\n", encoding="utf-8")
+
+        touch_data()
+        env = {
+            **os.environ,
+            "DUTY_CACHE_DIR": str(work / "cache"),
+            "NO_COLOR": "1",
+        }
+        env.pop("DUTY_DATA", None)
+        # Users' interpreters cache bytecode (pip also compiles it at install);
+        # a session that forbids it would time the compiler, not duty.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        duty = duty_command()
+        baseline = Case("python -c pass", [sys.executable, "-c", "pass"], None)
+        cases = [
+            baseline,
+            Case("duty search 低保 (piped)", [*duty, "search", "低保"], 7),
+            Case("duty show 17 --format table (120 columns)",
+                 [*duty, "show", "17", "--format", "table"], 10, {"COLUMNS": "120"}),
+            Case("duty --help", [*duty, "--help"], 12),
+            Case(f"duty search 低保 on {count:,} items, cache warm",
+                 [*duty, "--data", str(big), "search", "低保"], 15),
+            Case("first run after the data file changed (cache build)",
+                 [*duty, "--data", str(changing), "search", "低保"], 40, before=touch_data),
+            Case("duty search canji (pinyin, piped)", [*duty, "search", "canji"], None),
+            Case("duty search 残急人 (homophone, piped)", [*duty, "search", "残急人"], None),
+            Case(f"duty export on {count:,} items (json)", [*duty, "--data", str(big), "export"], None),
+        ]
+        # Warm up: build every cache and the bytecode once, outside the figures.
+        for case in cases:
+            run(case.argv, {**env, **case.env})
+        for _ in range(runs):
+            for case in cases:
+                if callable(case.before):
+                    case.before()
+                elapsed, peak = run(case.argv, {**env, **case.env})
+                case.times.append(elapsed)
+                case.peak_kib = max(case.peak_kib, peak)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    base = statistics.median(baseline.times)
+    print(f"{runs} interleaved runs each; {sys.implementation.name} {sys.version.split()[0]}, "
+          f"{os.cpu_count()} cores; baseline python -c pass = {base * 1000:.1f} ms")
+    print(f"{'case':<52} {'median':>9} {'ratio':>7} {'target':>7} {'peak MiB':>9}")
+    failed = 0
+    for case in cases:
+        median = statistics.median(case.times)
+        ratio = median / base
+        verdict = ""
+        if case.target is not None:
+            ok = ratio <= case.target
+            failed += not ok
+            verdict = f"≤{case.target:g}× {'ok' if ok else 'MISSED'}"
+        print(f"{case.name:<52} {median * 1000:7.1f}ms {ratio:6.1f}× {verdict:>11} "
+              f"{case.peak_kib / 1024:8.1f}")
+    search_peak = max(c.peak_kib for c in cases if "search" in c.name) / 1024
+    ok = search_peak <= 40
+    failed += not ok
+    print(f"peak memory of a search: {search_peak:.1f} MiB (target ≤ 40 MiB) {'ok' if ok else 'MISSED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The compiled cache: never stale, never wrong, whatever happens to it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dutycli.cache import cache_root
+from dutycli.load import load
+from dutycli.source import open_compiled
+
+from .conftest import DATA, Duty
+
+LIST = load(DATA)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "items.yaml"
+    shutil.copy(DATA, path)
+    return path
+
+
+def compiled_dirs() -> list[Path]:
+    root = cache_root()
+    return [p for p in root.iterdir() if p.is_dir()] if root.exists() else []
+
+
+def answers(duty: Duty, data: Path) -> list[str]:
+    """What a few commands print, each touching a different part of the cache."""
+    runs = [
+        ("search", "低保", "-o", "json"),
+        ("search", "cjr"),  # the pinyin part
+        ("search", "残急人"),  # the readings
+        ("show", "17", "40", "-o", "json"),
+        ("depts",),
+        ("list",),
+    ]
+    out = []
+    for argv in runs:
+        result = duty("--data", str(data), *argv)
+        assert result.exit_code == 0, result.stderr
+        assert result.exception is None
+        out.append(result.stdout)
+    return out
+
+
+def test_compiled_list_equals_the_loaded_one() -> None:
+    cold = open_compiled(DATA)
+    assert cold.dutylist() == LIST
+    warm = open_compiled(DATA)  # now read from the files the first call wrote
+    assert warm.dutylist() == LIST
+    assert warm.items([16, 0]) == [LIST.items[16], LIST.items[0]]
+    assert compiled_dirs()
+
+
+def test_editing_the_data_file_changes_the_next_answer(duty: Duty, data: Path) -> None:
+    first = duty("--data", str(data), "show", "17")
+    assert "流浪乞讨人员救助管理工作" in first.stdout
+    text = data.read_text(encoding="utf-8").replace(
+        "流浪乞讨人员救助管理工作", "流浪人员救助工作", 1
+    )
+    data.write_text(text, encoding="utf-8")
+    second = duty("--data", str(data), "show", "17")
+    assert "流浪人员救助工作" in second.stdout
+    names = {r["name"] for r in json.loads(duty("--data", str(data), "export").stdout)}
+    assert "流浪人员救助工作" in names and "流浪乞讨人员救助管理工作" not in names
+
+
+def test_an_invalid_edit_is_reported_not_answered_from_the_cache(duty: Duty, data: Path) -> None:
+    assert duty("--data", str(data), "list").exit_code == 0
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("- id: 2\n", "- id: 1\n", 1), encoding="utf-8"
+    )
+    result = duty("--data", str(data), "list")
+    assert result.exit_code == 2 and "编号 1 重复" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "delete", "garbage"])
+def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damage: str) -> None:
+    expected = answers(duty, data)
+    [compiled] = compiled_dirs()
+    parts = sorted(p for p in compiled.iterdir() if p.is_file())
+    assert {p.name for p in parts} >= {"meta", "items", "items.idx", "texts.bin", "pinyin"}
+    readings = [p for p in cache_root().iterdir() if p.name.startswith("readings-")]
+    for part in [*parts, *readings]:
+        raw = part.read_bytes()
+        if damage == "flip":
+            middle = len(raw) // 3
+            part.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
+        elif damage == "truncate":
+            part.write_bytes(raw[: len(raw) // 2])
+        elif damage == "empty":
+            part.write_bytes(b"")
+        elif damage == "delete":
+            part.unlink()
+        else:
+            part.write_bytes(os.urandom(len(raw)))
+        assert answers(duty, data) == expected, part.name
+        # ...and the damaged part was rebuilt for the next run.
+        assert answers(duty, data) == expected
+
+
+def test_unwritable_cache_directory(duty: Duty, data: Path, tmp_path: Path) -> None:
+    expected = answers(duty, data)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    for _ in range(2):
+        assert answers(duty_with_cache(duty, blocker / "cache"), data) == expected
+
+
+def duty_with_cache(duty: Duty, root: Path) -> Duty:
+    def run(*args: str, **kw: object) -> object:
+        env = dict(kw.pop("env", None) or {})  # type: ignore[call-overload]
+        env["DUTY_CACHE_DIR"] = str(root)
+        return duty(*args, env=env, **kw)  # type: ignore[arg-type]
+
+    return run  # type: ignore[return-value]
+
+
+def test_two_processes_building_at_once_both_succeed(data: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "DUTY_CACHE_DIR": str(tmp_path / "cache")}
+    argv = [sys.executable, "-m", "dutycli", "--data", str(data), "search", "低保", "-o", "json"]
+    for _ in range(3):
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        procs = [
+            subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
+        outs = [p.communicate(timeout=60) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], [e.decode() for _, e in outs]
+        assert all(err == b"" for _, err in outs)
+        results = [json.loads(out) for out, _ in outs]
+        assert all(r == results[0] for r in results)
+        after = subprocess.run(argv, env=env, capture_output=True, timeout=60)
+        assert json.loads(after.stdout) == results[0]
+        leftovers = [p.name for p in (tmp_path / "cache").rglob(".*.tmp")]
+        assert leftovers == []

@@ -364,6 +364,154 @@ def export(
     return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。")
 
 
+@command()
+def check(
+    ctx: typer.Context,
+    task: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TEXT...",
+            help="上级部门要求街道做的任务描述；写 - 则从标准输入读取，每行一项任务。",
+            show_default=False,
+        ),
+    ],
+    fmt: FormatOption = None,
+) -> int:
+    """判断任务是否在清单上：清单内（对应哪一项、怎样分工）、相近（列出候选）或清单外（须按准入程序办理）。
+
+    全部任务都在清单内时退出 0，否则退出 1。
+    """
+    from dutycli.check import ON_LIST, Matcher
+    from dutycli.errors import UsageError
+    from dutycli.results import CheckResult
+
+    if task == ["-"]:
+        tasks = [line.strip() for line in sys.stdin if line.strip()]
+        if not tasks:
+            raise UsageError("标准输入里没有任务：每行写一项任务。")
+    else:
+        tasks = [" ".join(task)]
+    c = _compiled(ctx)
+    matcher = Matcher(c.all_items())
+    result = CheckResult([matcher.check(t) for t in tasks], c.info)
+    _emit(result, fmt, "")
+    return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
+
+
+@command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="旧版清单文件。", show_default=False)],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="新版清单文件。", show_default=False)],
+    fmt: FormatOption = None,
+) -> int:
+    """比较两版清单：新增、删除、改动的事项（按编号和名称对应，能识别重新编号），改动细到每一条职责。
+
+    与 diff 相同：相同退出 0，不同退出 1，出错退出 2。
+    """
+    from dutycli.diff import diff_lists
+    from dutycli.load import load
+    from dutycli.results import DiffResult
+
+    result = DiffResult(diff_lists(load(old), load(new)), str(old), str(new))
+    from dutycli.render import default_format, render
+
+    render(result, fmt or default_format(sys.stdout), sys.stdout)
+    sys.stdout.flush()
+    return EXIT_FOUND if result.diff.same else EXIT_NOTHING
+
+
+@command()
+def cite(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
+    ],
+    dept: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--dept",
+            metavar="NAME",
+            help="只引用这个部门的职责（全称、简称或唯一的一部分）。",
+            autocompletion=_complete_department,
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> int:
+    """生成可直接粘贴进书面答复的引用：依据《清单》第N项“名称”，及部门和街道的职责分工。"""
+    from dutycli.cite import citation
+    from dutycli.resolve import department
+    from dutycli.results import Table
+
+    c = _compiled(ctx)
+    focus = department(c, dept) if dept else None
+    by_id = {item.id: item for item in c.all_items()}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        typer.echo(f"清单里没有第 {'、'.join(map(str, missing))} 项。", err=True)
+    rows = [
+        {"id": i, "name": by_id[i].name, "citation": citation(c.info, by_id[i], focus)}
+        for i in dict.fromkeys(ids)
+        if i in by_id and (focus is None or focus in by_id[i].departments)
+    ]
+    if focus and not rows and not missing:
+        typer.echo(f"{focus} 不是这些事项的对应上级部门。", err=True)
+    table = Table(
+        ("id", "name", "citation"),
+        ("编号", "事项名称", "引用"),
+        rows,
+        None,
+        text_keys=("citation",),
+    )
+    return _emit(table, fmt, "")
+
+
+@command()
+def guarantees(
+    ctx: typer.Context,
+    name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(
+            metavar="[DEPT]",
+            help="只看这个部门（全称、简称或唯一的一部分）；省略时列出全部部门。",
+            autocompletion=_complete_department,
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> int:
+    """按部门列出履职保障：各部门承诺提供的培训、指导、资金、物资等。
+
+    履职保障按事项公布；多部门事项的保障列在每个对应部门之下。
+    """
+    from dutycli.resolve import department
+    from dutycli.results import Table
+
+    c = _compiled(ctx)
+    focus = department(c, name) if name else None
+    items = c.all_items()
+    rows = [
+        {
+            "department": d.name,
+            "id": item.id,
+            "name": item.name,
+            "guarantees": list(item.guarantees),
+        }
+        for d in c.departments
+        if focus is None or d.name == focus
+        for item in items
+        if d.name in item.departments and item.guarantees
+    ]
+    table = Table(
+        ("department", "id", "name", "guarantees"),
+        ("部门", "编号", "事项名称", "履职保障"),
+        rows,
+        None,
+        title=f"{focus or '各部门'}的履职保障：{len(rows)} 条",
+    )
+    return _emit(table, fmt, f"{focus or '清单'}没有列出履职保障。")
+
+
 def _reconfigure_streams() -> None:
     """Piped output is always UTF-8; a terminal gets its own encoding, never a crash."""
     for stream in (sys.stdout, sys.stderr):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.model import Department, DutyList, Item, ListInfo
 from dutycli.search import Match
+
+if TYPE_CHECKING:
+    from dutycli.check import Verdict
+    from dutycli.diff import ListDiff
 
 
 class ItemRow(NamedTuple):
@@ -49,6 +53,9 @@ class Items(NamedTuple):
             out.append(record)
         return out
 
+    def json_value(self) -> Any:
+        return self.records()
+
 
 class Table(NamedTuple):
     """Rows of plain values with Chinese headings (departments, categories, …)."""
@@ -58,9 +65,136 @@ class Table(NamedTuple):
     rows: list[dict[str, Any]]
     yaml_value: Any  # what --format yaml writes: a fragment a list file could hold
     title: str | None = None
+    # Keys printed as bare paragraphs in plain and table output (text meant to be
+    # copied, such as citations); None prints the whole grid.
+    text_keys: tuple[str, ...] | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return self.rows
 
+    def json_value(self) -> Any:
+        return self.rows
 
-Result = Items | Table
+
+class CheckResult(NamedTuple):
+    """Verdicts of ``duty check``, one a task."""
+
+    verdicts: list[Verdict]
+    info: ListInfo
+
+    @property
+    def rows(self) -> list[Verdict]:
+        return self.verdicts
+
+    def records(self) -> list[dict[str, Any]]:
+        from dutycli.serialize import item_to_dict
+
+        return [
+            {
+                "task": v.task,
+                "verdict": v.verdict,
+                "matches": [
+                    {
+                        **item_to_dict(m.item),
+                        "score": round(m.score, 1),
+                        "coverage": round(m.coverage, 2),
+                    }
+                    for m in v.matches
+                ],
+            }
+            for v in self.verdicts
+        ]
+
+    def json_value(self) -> Any:
+        records = self.records()
+        return records[0] if len(records) == 1 else records
+
+    def table(self) -> Table:
+        rows = []
+        for v in self.verdicts:
+            best = v.matches[0] if v.matches else None
+            rows.append(
+                {
+                    "task": v.task,
+                    "verdict": v.verdict,
+                    "ids": [m.item.id for m in v.matches],
+                    "names": [m.item.name for m in v.matches],
+                    "score": f"{best.score:.1f}" if best else "",
+                }
+            )
+        return Table(
+            ("task", "verdict", "ids", "names", "score"),
+            ("任务", "判定", "事项编号", "事项名称", "得分"),
+            rows,
+            None,
+        )
+
+
+class DiffResult(NamedTuple):
+    """``duty diff``: what changed from one list file to another."""
+
+    diff: ListDiff
+    old: str
+    new: str
+
+    @property
+    def rows(self) -> list[object]:
+        d = self.diff
+        return [*d.added, *d.removed, *d.changed, *d.renumbered]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [self.json_value()]
+
+    def json_value(self) -> Any:
+        return {"old": self.old, "new": self.new, **self.diff.as_dict()}
+
+    def table(self) -> Table:
+        rows: list[dict[str, Any]] = []
+        d = self.diff
+        for item in d.added:
+            rows.append({"kind": "新增事项", "old_id": "", "new_id": item.id, "name": item.name})
+        for item in d.removed:
+            rows.append({"kind": "删除事项", "old_id": item.id, "new_id": "", "name": item.name})
+        for c in d.renumbered:
+            rows.append(
+                {"kind": "编号变动", "old_id": c.old.id, "new_id": c.new.id, "name": c.new.name}
+            )
+        for c in d.changed:
+            base = {"old_id": c.old.id, "new_id": c.new.id, "name": c.new.name}
+            for key, (before, after) in c.fields.items():
+                rows.append(
+                    {
+                        **base,
+                        "kind": f"{FIELD_NAMES[key]}变动",
+                        "where": FIELD_NAMES[key],
+                        "old": _joined(before),
+                        "new": _joined(after),
+                    }
+                )
+            for s in c.steps:
+                rows.append(
+                    {
+                        **base,
+                        "kind": STEP_KINDS[s.kind],
+                        "where": s.where,
+                        "old": s.old or "",
+                        "new": s.new or "",
+                    }
+                )
+        return Table(
+            ("kind", "old_id", "new_id", "name", "where", "old", "new"),
+            ("变动", "原编号", "新编号", "事项名称", "位置", "原文", "新文"),
+            rows,
+            None,
+        )
+
+
+FIELD_NAMES = {"name": "事项名称", "category": "类别", "departments": "对应上级部门"}
+STEP_KINDS = {"added": "新增条目", "removed": "删除条目", "reworded": "条目改写"}
+
+
+def _joined(value: object) -> str:
+    return "、".join(value) if isinstance(value, tuple) else str(value)
+
+
+Result = Items | Table | CheckResult | DiffResult

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutycli.results import Items, Result
+from dutycli.results import CheckResult, DiffResult, Items, Result
 from dutycli.views import as_text, guarantee_lines, snippet, street_lines, upper_lines
 
 ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "guarantees", "street_duties")
@@ -21,6 +21,8 @@ SEARCH_HEADINGS = ("得分", "匹配")
 
 def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[str]]]:
     """(keys, headings, rows), every value a string: lists joined with 、, steps by newlines."""
+    if isinstance(result, (CheckResult, DiffResult)):
+        result = result.table()
     if not isinstance(result, Items):
         rows = [[_value(record.get(key)) for key in result.keys] for record in result.records()]
         return result.keys, result.headings, rows

@@ -10,9 +10,8 @@ from dutycli.results import Result
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:
-    records = result.records()
     if fmt is Format.jsonl:
-        for record in records:
+        for record in result.records():
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(result.json_value(), ensure_ascii=False, indent=2) + "\n")

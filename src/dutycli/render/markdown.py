@@ -6,7 +6,7 @@ from typing import TextIO
 
 from dutycli.render import Format
 from dutycli.render.columns import flat
-from dutycli.results import Result
+from dutycli.results import DiffResult, Result
 
 
 def _cell(value: str) -> str:
@@ -14,9 +14,18 @@ def _cell(value: str) -> str:
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:
+    if isinstance(result, DiffResult):
+        from dutycli.render.report import diff_lines
+
+        lines = diff_lines(
+            result, lambda s: f"~~{s}~~", lambda s: f"**{s}**", lambda s: f"\n### {s}\n"
+        )
+        out.write("\n".join(lines).replace("\n  ", "\n- ") + "\n")
+        return
     _, headings, rows = flat(result)
-    if getattr(result, "title", None):
-        out.write(f"**{result.title}**\n\n")
+    title = getattr(result, "title", None)
+    if title:
+        out.write(f"**{title}**\n\n")
     out.write("| " + " | ".join(headings) + " |\n")
     out.write("|" + "|".join("---" for _ in headings) + "|\n")
     for values in rows:

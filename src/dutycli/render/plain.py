@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import TextIO
 
 from dutycli.render import Format
-from dutycli.results import Items, Result
+from dutycli.results import DiffResult, Items, Result
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:
+    if isinstance(result, DiffResult):
+        from dutycli.render.report import diff_lines, plain_added, plain_removed
+
+        lines = diff_lines(result, plain_removed, plain_added, lambda s: s)
+        out.write("\n".join(lines) + "\n")
+        return
     if isinstance(result, Items):
         for row in result.rows:
             item = row.item
@@ -16,6 +22,10 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
         return
     from dutycli.render.columns import flat  # not needed for items: keep the common path lean
 
+    if getattr(result, "text_keys", None):
+        for record in result.records():
+            out.write("\t".join(str(record[k]) for k in result.text_keys) + "\n")  # type: ignore[union-attr]
+        return
     _, _, rows = flat(result)
     for values in rows:
         out.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values) + "\n")

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from dutycli.cells import break_points
 from dutycli.render import Format
-from dutycli.results import ItemRow, Items, Result
+from dutycli.results import CheckResult, DiffResult, ItemRow, Items, Result
 from dutycli.results import Table as Records
 from dutycli.views import Line, snippet, street_lines, upper_lines
 
@@ -39,6 +39,12 @@ class FoldedText(Text):
                 piece.rstrip_end(width)
                 lines.append(piece)
         return lines
+
+
+def _say(console: Console, text: Text) -> None:
+    # Console.print merges bare Text objects into a plain Text, which would
+    # lose FoldedText's line breaking; inside a Group each keeps its own.
+    console.print(Group(text))
 
 
 class _Console(Console):
@@ -129,15 +135,66 @@ def _records(result: Records) -> Table:
     return table
 
 
+def _diff(result: DiffResult, console: Console) -> None:
+    from dutycli.render.report import diff_lines
+
+    lines = diff_lines(
+        result,
+        lambda s: f"\x00-{s}\x01",
+        lambda s: f"\x00+{s}\x01",
+        lambda s: f"\x00#{s}\x01",
+    )
+    styles = {"-": "red strike", "+": "green bold", "#": "bold"}
+    for line in lines:
+        text = FoldedText()
+        for n, part in enumerate(line.split("\x00")):
+            if n == 0:
+                text.append(part)
+                continue
+            marked, _, rest = part.partition("\x01")
+            text.append(marked[1:], style=styles[marked[0]])
+            text.append(rest)
+        _say(console, text)
+
+
+def _check(result: CheckResult, console: Console) -> None:
+    from dutycli.check import ON_LIST
+    from dutycli.render.report import verdict_line
+
+    for n, v in enumerate(result.verdicts):
+        if n:
+            console.print()
+        _say(console, FoldedText(f"任务：{v.task}"))
+        ids = [m.item.id for m in v.matches]
+        names = [m.item.name for m in v.matches]
+        _say(console, FoldedText(verdict_line(v.verdict, ids, names), style="bold"))
+        if v.verdict == ON_LIST:
+            console.print(_split(ItemRow(v.matches[0].item), None))
+
+
 def render(result: Result, fmt: Format, out: TextIO) -> None:
     console = _console(out)
+    if isinstance(result, DiffResult):
+        _diff(result, console)
+        return
+    if isinstance(result, CheckResult):
+        _check(result, console)
+        return
+    if isinstance(result, Records) and result.text_keys:
+        # Text to copy gets no borders; the terminal wraps it.
+        for n, record in enumerate(result.records()):
+            if n:
+                console.print()
+            for key in result.text_keys:
+                _say(console, FoldedText(str(record[key])))
+        return
     if isinstance(result, Records):
         if result.title:
-            console.print(Text(result.title, style="bold"))
+            _say(console, FoldedText(result.title, style="bold"))
         console.print(_records(result))
         return
     if result.title:
-        console.print(Text(result.title, style="bold"))
+        _say(console, FoldedText(result.title, style="bold"))
     if result.view == "compact":
         console.print(_compact(result))
     elif result.view == "search":

@@ -1,0 +1,38 @@
+"""Sentences ready to paste into a written reply, quoting the list."""
+
+from __future__ import annotations
+
+from dutycli.model import GUARANTEES_LABEL, Item, ListInfo
+
+
+def _step(step: str) -> str:
+    first, *subs = step.split("\n")
+    return first + "".join(f"（{k}）{sub}" for k, sub in enumerate(subs, start=1))
+
+
+def _numbered(steps: tuple[str, ...]) -> str:
+    if len(steps) == 1:
+        return _step(steps[0])
+    return "".join(f"{n}.{_step(s)}" for n, s in enumerate(steps, start=1))
+
+
+def citation(info: ListInfo, item: Item, department: str | None = None) -> str:
+    """依据《清单》第N项“名称”，… with the split of duties (one department's, if given)."""
+    # Quotes inside the quoted name become single quotes, as Chinese nests them.
+    name = item.name.replace("“", "‘").replace("”", "’")
+    parts = [
+        f"依据《{info.title}》第{item.id}项“{name}”（{item.category}类），"
+        f"对应上级部门为{'、'.join(item.departments)}。"
+    ]
+    for block in item.upper_duties:
+        if department is not None and department not in block.departments:
+            continue
+        label = block.heading or f"{'、'.join(block.departments)}："
+        parts.append(f"{label}{_numbered(block.steps)}")
+    if item.guarantees:
+        parts.append(f"{GUARANTEES_LABEL}{_numbered(item.guarantees)}")
+    street = []
+    for section in item.street_duties:
+        street.append((section.heading or "") + _numbered(section.steps))
+    parts.append(f"街道配合职责：{''.join(street)}")
+    return "".join(p if p.endswith(("。", "；", "：")) else p + "。" for p in parts)

@@ -1,0 +1,203 @@
+"""What changed between two versions of a list.
+
+Items are paired by id and name together, then by name alone (the list was
+renumbered), then by id alone (the item was renamed), then by a similar name
+(renumbered and reworded). Within a pair every column is compared; steps are
+aligned as sequences, and a step replaced by a similar one is ``reworded``,
+with the characters that differ marked (Chinese has no spaces to diff words by).
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import Any, NamedTuple
+
+from dutycli.model import DutyList, Item
+
+REWORDED_AT = 0.5  # similarity at which a replaced step counts as the same step reworded
+RENAMED_AT = 0.6  # similarity at which two unpaired names count as the same item
+
+
+class Fragment(NamedTuple):
+    op: str  # "=" kept, "-" removed, "+" added
+    text: str
+
+
+class StepChange(NamedTuple):
+    where: str  # column and block, e.g. 上级部门职责·青山区民政局
+    kind: str  # added | removed | reworded
+    old: str | None
+    new: str | None
+    fragments: tuple[Fragment, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "where": self.where,
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            "diff": [[f.op, f.text] for f in self.fragments],
+        }
+
+
+class ItemChange(NamedTuple):
+    old: Item
+    new: Item
+    fields: dict[str, tuple[Any, Any]]  # name, category, departments: (old, new)
+    steps: list[StepChange]
+
+    @property
+    def renumbered(self) -> bool:
+        return self.old.id != self.new.id
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "old_id": self.old.id,
+            "new_id": self.new.id,
+            "name": self.new.name,
+            "changes": {
+                k: {
+                    "old": list(o) if isinstance(o, tuple) else o,
+                    "new": list(n) if isinstance(n, tuple) else n,
+                }
+                for k, (o, n) in self.fields.items()
+            },
+            "steps": [s.as_dict() for s in self.steps],
+        }
+
+
+class ListDiff(NamedTuple):
+    added: list[Item]
+    removed: list[Item]
+    changed: list[ItemChange]
+    renumbered: list[ItemChange]  # moved to another id, otherwise unchanged
+
+    @property
+    def same(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.renumbered)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "same": self.same,
+            "added": [{"id": i.id, "name": i.name} for i in self.added],
+            "removed": [{"id": i.id, "name": i.name} for i in self.removed],
+            "renumbered": [
+                {"old_id": c.old.id, "new_id": c.new.id, "name": c.new.name}
+                for c in self.renumbered
+            ],
+            "changed": [c.as_dict() for c in self.changed],
+        }
+
+
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def char_diff(old: str, new: str) -> tuple[Fragment, ...]:
+    out: list[Fragment] = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(Fragment("=", old[a1:a2]))
+            continue
+        if a2 > a1:
+            out.append(Fragment("-", old[a1:a2]))
+        if b2 > b1:
+            out.append(Fragment("+", new[b1:b2]))
+    return tuple(out)
+
+
+def diff_steps(where: str, old: tuple[str, ...], new: tuple[str, ...]) -> list[StepChange]:
+    changes: list[StepChange] = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        gone, came = list(old[a1:a2]), list(new[b1:b2])
+        # Pair each removed step with its most similar new one, in order.
+        pairs: list[tuple[str | None, str | None]] = []
+        for step in gone:
+            best = max(came, key=lambda c: _ratio(step, c), default=None)
+            if best is not None and _ratio(step, best) >= REWORDED_AT:
+                at = came.index(best)
+                pairs += [(None, c) for c in came[:at]]
+                pairs.append((step, best))
+                came = came[at + 1 :]
+            else:
+                pairs.append((step, None))
+        pairs += [(None, c) for c in came]
+        for before, after in pairs:
+            if before is not None and after is not None:
+                changes.append(
+                    StepChange(where, "reworded", before, after, char_diff(before, after))
+                )
+            elif before is not None:
+                changes.append(StepChange(where, "removed", before, None))
+            elif after is not None:
+                changes.append(StepChange(where, "added", None, after))
+    return changes
+
+
+def _upper_blocks(item: Item) -> dict[str, tuple[str, ...]]:
+    return {"、".join(b.departments): b.steps for b in item.upper_duties}
+
+
+def compare_items(old: Item, new: Item) -> ItemChange:
+    fields: dict[str, tuple[Any, Any]] = {}
+    for key in ("name", "category", "departments"):
+        before, after = getattr(old, key), getattr(new, key)
+        if before != after:
+            fields[key] = (before, after)
+    steps: list[StepChange] = []
+    old_blocks, new_blocks = _upper_blocks(old), _upper_blocks(new)
+    for depts in dict.fromkeys([*old_blocks, *new_blocks]):
+        steps += diff_steps(
+            f"上级部门职责·{depts}", old_blocks.get(depts, ()), new_blocks.get(depts, ())
+        )
+    steps += diff_steps("履职保障", old.guarantees, new.guarantees)
+    old_street = tuple(s for sec in old.street_duties for s in (sec.heading or "", *sec.steps))
+    new_street = tuple(s for sec in new.street_duties for s in (sec.heading or "", *sec.steps))
+    steps += diff_steps(
+        "街道配合职责", tuple(filter(None, old_street)), tuple(filter(None, new_street))
+    )
+    return ItemChange(old, new, fields, steps)
+
+
+def diff_lists(old: DutyList, new: DutyList) -> ListDiff:
+    left = {i.id: i for i in old.items}
+    right = {i.id: i for i in new.items}
+    pairs: list[tuple[Item, Item]] = []
+
+    def pair(a: Item, b: Item) -> None:
+        pairs.append((a, b))
+        del left[a.id], right[b.id]
+
+    for item_id in [i for i in left if i in right and left[i].name == right[i].name]:
+        pair(left[item_id], right[item_id])
+    by_name: dict[str, Item] = {}
+    for item in right.values():
+        by_name.setdefault(item.name, item)
+    for item in list(left.values()):
+        match = by_name.get(item.name)
+        if match is not None and match.id in right:
+            pair(item, match)
+    for item_id in [i for i in left if i in right]:
+        if _ratio(left[item_id].name, right[item_id].name) >= RENAMED_AT:
+            pair(left[item_id], right[item_id])
+    for item in list(left.values()):
+        candidates = sorted(right.values(), key=lambda c: -_ratio(item.name, c.name))
+        if candidates and _ratio(item.name, candidates[0].name) >= RENAMED_AT:
+            pair(item, candidates[0])
+    changed, renumbered = [], []
+    for a, b in sorted(pairs, key=lambda p: p[1].id):
+        change = compare_items(a, b)
+        if change.fields or change.steps:
+            changed.append(change)
+        elif change.renumbered:
+            renumbered.append(change)
+    return ListDiff(
+        added=sorted(right.values(), key=lambda i: i.id),
+        removed=sorted(left.values(), key=lambda i: i.id),
+        changed=changed,
+        renumbered=renumbered,
+    )

@@ -1,0 +1,84 @@
+"""The wording of ``duty diff`` and ``duty check`` reports, shared by the text renderers.
+
+A renderer passes how removed and added text is marked: ``[-旧-]{+新+}``
+in plain text, strike-through and bold in Markdown, styles in a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dutycli.check import OFF_LIST, ON_LIST
+from dutycli.diff import StepChange
+from dutycli.results import FIELD_NAMES, CheckResult, DiffResult, _joined
+
+Mark = Callable[[str], str]
+
+ADMISSION = "清单外的任务不属于街道配合履职事项，如确需街道承担，应按事项准入程序报批后再交办。"
+
+
+def plain_removed(text: str) -> str:
+    return f"[-{text}-]"
+
+
+def plain_added(text: str) -> str:
+    return f"{{+{text}+}}"
+
+
+def step_text(change: StepChange, removed: Mark, added: Mark) -> str:
+    if change.kind == "reworded":
+        return "".join(
+            f.text if f.op == "=" else removed(f.text) if f.op == "-" else added(f.text)
+            for f in change.fragments
+        )
+    if change.kind == "added":
+        return added(change.new or "")
+    return removed(change.old or "")
+
+
+def diff_lines(result: DiffResult, removed: Mark, added: Mark, heading: Mark) -> list[str]:
+    d = result.diff
+    lines = [f"比较 {result.old} → {result.new}"]
+    if d.same:
+        return [*lines, "两份清单内容相同。"]
+    counts = (
+        f"新增 {len(d.added)} 项，删除 {len(d.removed)} 项，"
+        f"改动 {len(d.changed)} 项，仅编号变动 {len(d.renumbered)} 项。"
+    )
+    lines.append(counts)
+    for item in d.added:
+        lines.append(heading(f"新增事项：第{item.id}项 {item.name}"))
+    for item in d.removed:
+        lines.append(heading(f"删除事项：第{item.id}项 {item.name}"))
+    for c in d.renumbered:
+        lines.append(heading(f"编号变动：第{c.old.id}项 → 第{c.new.id}项 {c.new.name}"))
+    for c in d.changed:
+        moved = f"（原第{c.old.id}项）" if c.renumbered else ""
+        lines.append(heading(f"改动事项：第{c.new.id}项{moved} {c.new.name}"))
+        for key, (before, after) in c.fields.items():
+            lines.append(
+                f"  {FIELD_NAMES[key]}：{removed(_joined(before))} → {added(_joined(after))}"
+            )
+        for s in c.steps:
+            label = {"added": "新增", "removed": "删除", "reworded": "改写"}[s.kind]
+            lines.append(f"  {s.where}（{label}）：{step_text(s, removed, added)}")
+    return lines
+
+
+def verdict_line(v_verdict: str, ids: list[int], names: list[str]) -> str:
+    if v_verdict == ON_LIST:
+        return f"判定：{ON_LIST}。对应第{ids[0]}项“{names[0]}”，按清单的职责分工办理。"
+    if v_verdict == OFF_LIST:
+        return f"判定：{OFF_LIST}。{ADMISSION}"
+    listing = "；".join(f"第{i}项“{n}”" for i, n in zip(ids, names, strict=True))
+    return f"判定：相近。没有一项明确对应，最接近的是：{listing}。请核对后再定。"
+
+
+def check_lines(result: CheckResult) -> list[str]:
+    out = []
+    for v in result.verdicts:
+        ids = [m.item.id for m in v.matches]
+        names = [m.item.name for m in v.matches]
+        out.append(f"任务：{v.task}")
+        out.append(verdict_line(v.verdict, ids, names))
+    return out

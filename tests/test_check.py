@@ -1,0 +1,105 @@
+"""duty check: verdicts on labelled task descriptions, and the command's outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
+from dutycli.load import load
+
+from .conftest import DATA, EXAMPLES, Duty
+
+LIST = load(DATA)
+MATCHER = Matcher(LIST.items)
+CASES = EXAMPLES / "check"
+
+
+def cases(path: Path) -> list[tuple[str, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            verdict, item, task = line.split("\t")
+            rows.append((verdict, item, task))
+    return rows
+
+
+def correct(verdict: str, item: str, task: str) -> bool:
+    got = MATCHER.check(task)
+    if got.verdict != verdict:
+        return False
+    return verdict != ON_LIST or str(got.matches[0].item.id) == item
+
+
+@pytest.mark.parametrize("name", ["cases.tsv", "holdout.tsv"])
+def test_labelled_verdicts_are_at_least_90_percent_correct(name: str) -> None:
+    rows = cases(CASES / name)
+    right = sum(correct(*row) for row in rows)
+    wrong = [row for row in rows if not correct(*row)]
+    print(f"{name}: {right}/{len(rows)} = {right / len(rows):.1%} correct; wrong: {wrong}")
+    assert right / len(rows) >= 0.9, wrong
+
+
+def test_the_labelled_set_is_large_and_mixed() -> None:
+    rows = cases(CASES / "cases.tsv") + cases(CASES / "holdout.tsv")
+    kinds = {v for v, _, _ in rows}
+    assert len(rows) >= 60 and kinds == {ON_LIST, SIMILAR, OFF_LIST}
+    on_list = {int(i) for v, i, _ in rows if v == ON_LIST}
+    assert on_list <= {i.id for i in LIST.items}
+
+
+def test_paraphrase_from_the_issue(duty: Duty) -> None:
+    result = duty("check", "督促物业公司做好考评打分工作", "-o", "json")
+    assert result.exit_code == 0
+    body = json.loads(result.stdout)
+    assert body["verdict"] == ON_LIST
+    assert [m["id"] for m in body["matches"]] == [59]
+    assert body["matches"][0]["score"] > 0 and 0 < body["matches"][0]["coverage"] <= 1
+
+
+def test_off_list_says_admission(duty: Duty) -> None:
+    result = duty("check", "组织辖区企业完成招商引资年度任务指标", "-o", "table")
+    assert result.exit_code == 1
+    assert "清单外" in result.stdout and "准入程序" in result.stdout
+    body = json.loads(duty("check", "组织辖区企业完成招商引资年度任务指标", "-o", "json").stdout)
+    assert body == {
+        "task": "组织辖区企业完成招商引资年度任务指标",
+        "verdict": OFF_LIST,
+        "matches": [],
+    }
+
+
+def test_similar_lists_candidates(duty: Duty) -> None:
+    result = duty("check", "开展辖区消防安全检查", "-o", "json")
+    assert result.exit_code == 1
+    body = json.loads(result.stdout)
+    assert body["verdict"] == SIMILAR
+    assert len(body["matches"]) >= 2
+    assert all("消防安全检查" in m["name"] for m in body["matches"])
+
+
+def test_on_list_table_shows_the_split(duty: Duty) -> None:
+    out = duty(
+        "check", "督促物业公司做好考评打分工作", "-o", "table", env={"COLUMNS": "100"}
+    ).stdout
+    assert "判定：清单内。对应第59项“物业综合考评工作”" in out
+    assert "街道配合职责" in out and "青山区住房和城乡建设局职责：" in out
+
+
+def test_tasks_from_stdin(duty: Duty) -> None:
+    tasks = "督促物业公司做好考评打分工作\n\n组织辖区企业完成招商引资年度任务指标\n"
+    result = duty("check", "-", "-o", "json", input=tasks)
+    assert result.exit_code == 1  # not every task is on the list
+    body = json.loads(result.stdout)
+    assert [b["verdict"] for b in body] == [ON_LIST, OFF_LIST]
+    plain = duty("check", "-", input=tasks).stdout.splitlines()
+    assert [line.split("\t")[:3] for line in plain] == [
+        ["督促物业公司做好考评打分工作", ON_LIST, "59"],
+        ["组织辖区企业完成招商引资年度任务指标", OFF_LIST, ""],
+    ]
+    only_on = duty("check", "-", input="督促物业公司做好考评打分工作\n")
+    assert only_on.exit_code == 0
+    empty = duty("check", "-", input="\n")
+    assert empty.exit_code == 2 and "每行写一项任务" in empty.stderr

@@ -42,7 +42,7 @@ def test_same_lists_exit_0(duty: Duty, tmp_path: Path) -> None:
 
 def test_added_and_removed(duty: Duty, tmp_path: Path) -> None:
     extra = replace(LIST.by_id[67], id=68, name="开展全民阅读推广活动")
-    items = tuple(i for i in LIST.items if i.id != 3) + (extra,)
+    items = (*tuple(i for i in LIST.items if i.id != 3), extra)
     body = run(duty, tmp_path, revised(items=items))
     assert body["added"] == [{"id": 68, "name": "开展全民阅读推广活动"}]
     assert body["removed"] == [{"id": 3, "name": LIST.by_id[3].name}]
@@ -75,14 +75,16 @@ def test_reworded_step_marks_the_words(
     assert change["old_id"] == change["new_id"] == 59
     [step] = change["steps"]
     assert step["kind"] == "reworded" and step["where"] == "街道配合职责"
-    assert ["+", "汇总、"] in step["diff"]
-    assert "".join(t for op, t in step["diff"] if op != "+") == item.street_duties[0].steps[1]
-    plain = duty("diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml")).stdout
-    assert "{+汇总、+}" in plain and "改动事项：第59项" in plain
-    md = duty(
-        "diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), "-o", "markdown"
-    ).stdout
-    assert "**汇总、**" in md and "### 改动事项：第59项" in md
+    added = [t for op, t in step["diff"] if op == "+"]
+    assert len(added) == 1 and "汇总" in added[0] and len(added[0]) == 3
+    assert not [t for op, t in step["diff"] if op == "-"]
+    assert "".join(t for op, t in step["diff"] if op != "+") == step["old"] == section.steps[1]
+    assert "".join(t for op, t in step["diff"] if op != "-") == step["new"] == steps[1]
+    old, new = str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml")
+    plain = duty("diff", old, new).stdout
+    assert f"{{+{added[0]}+}}" in plain and "改动事项：第59项" in plain
+    md = duty("diff", old, new, "-o", "markdown").stdout
+    assert f"**{added[0]}**" in md and "### 改动事项：第59项" in md
 
 
 def test_added_and_removed_steps(duty: Duty, tmp_path: Path) -> None:

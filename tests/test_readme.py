@@ -1,0 +1,46 @@
+"""The README shows real output: every ``$ duty …`` example is run again and compared."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from .conftest import REPO, Duty
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def examples() -> list[tuple[str, str]]:
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.S):
+        parts = re.split(r"^\$ duty (.*)$", block, flags=re.M)
+        for i in range(1, len(parts), 2):
+            out.append((parts[i], parts[i + 1].strip("\n")))
+    return out
+
+
+EXAMPLES = examples()
+
+
+def test_there_are_examples_for_every_query_command() -> None:
+    shown = {shlex.split(command)[0] for command, _ in EXAMPLES}
+    assert shown >= {"search", "by-dept", "by-category", "show", "check", "cite", "guarantees"}
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_example_output_is_current(duty: Duty, command: str, expected: str) -> None:
+    result = duty(*shlex.split(command), env={"COLUMNS": "80"})
+    assert result.exception is None
+    assert result.output.strip("\n") == expected
+
+
+def test_quick_start() -> None:
+    commands = re.findall(r"```bash\n(python3 -m venv[^\n]*)\n```", README)
+    assert len(commands) == 2
+    install_and_search, install_and_test = commands
+    assert install_and_search.endswith("duty search 低保")
+    assert install_and_test.endswith("pytest") and ".[test]" in install_and_test
+    # CI runs the README's test command, word for word.
+    assert install_and_test in (REPO / ".ci" / "run").read_text(encoding="utf-8")

@@ -100,7 +100,10 @@ def scaled_list(path: Path, times: int = 100) -> int:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     out = subprocess.run(
         [sys.executable, "-c", _SCALE, str(DATA), str(path), str(times)],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return int(out.stdout)
 
@@ -137,16 +140,31 @@ def main() -> int:
         cases = [
             baseline,
             Case("duty search 低保 (piped)", [*duty, "search", "低保"], 7),
-            Case("duty show 17 --format table (120 columns)",
-                 [*duty, "show", "17", "--format", "table"], 10, {"COLUMNS": "120"}),
+            Case(
+                "duty show 17 --format table (120 columns)",
+                [*duty, "show", "17", "--format", "table"],
+                10,
+                {"COLUMNS": "120"},
+            ),
             Case("duty --help", [*duty, "--help"], 12),
-            Case(f"duty search 低保 on {count:,} items, cache warm",
-                 [*duty, "--data", str(big), "search", "低保"], 15),
-            Case("first run after the data file changed (cache build)",
-                 [*duty, "--data", str(changing), "search", "低保"], 40, before=touch_data),
+            Case(
+                f"duty search 低保 on {count:,} items, cache warm",
+                [*duty, "--data", str(big), "search", "低保"],
+                15,
+            ),
+            Case(
+                "first run after the data file changed (cache build)",
+                [*duty, "--data", str(changing), "search", "低保"],
+                40,
+                before=touch_data,
+            ),
             Case("duty search canji (pinyin, piped)", [*duty, "search", "canji"], None),
             Case("duty search 残急人 (homophone, piped)", [*duty, "search", "残急人"], None),
-            Case(f"duty export on {count:,} items (json)", [*duty, "--data", str(big), "export"], None),
+            Case(
+                f"duty export on {count:,} items (json)",
+                [*duty, "--data", str(big), "export"],
+                None,
+            ),
         ]
         # Warm up: build every cache and the bytecode once, outside the figures.
         for case in cases:
@@ -162,8 +180,10 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     base = statistics.median(baseline.times)
-    print(f"{runs} interleaved runs each; {sys.implementation.name} {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cores; baseline python -c pass = {base * 1000:.1f} ms")
+    print(
+        f"{runs} interleaved runs each; {sys.implementation.name} {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores; baseline python -c pass = {base * 1000:.1f} ms"
+    )
     print(f"{'case':<52} {'median':>9} {'ratio':>7} {'target':>7} {'peak MiB':>9}")
     failed = 0
     for case in cases:
@@ -174,12 +194,15 @@ def main() -> int:
             ok = ratio <= case.target
             failed += not ok
             verdict = f"≤{case.target:g}× {'ok' if ok else 'MISSED'}"
-        print(f"{case.name:<52} {median * 1000:7.1f}ms {ratio:6.1f}× {verdict:>11} "
-              f"{case.peak_kib / 1024:8.1f}")
+        print(
+            f"{case.name:<52} {median * 1000:7.1f}ms {ratio:6.1f}× {verdict:>11} "
+            f"{case.peak_kib / 1024:8.1f}"
+        )
     search_peak = max(c.peak_kib for c in cases if "search" in c.name) / 1024
     ok = search_peak <= 40
     failed += not ok
-    print(f"peak memory of a search: {search_peak:.1f} MiB (target ≤ 40 MiB) {'ok' if ok else 'MISSED'}")
+    verdict = "ok" if ok else "MISSED"
+    print(f"peak memory of a search: {search_peak:.1f} MiB (target ≤ 40 MiB) {verdict}")
     return 1 if failed else 0
 
 

@@ -134,25 +134,23 @@ class _Context(Context):
     formatter_class = _Formatter
 
 
-class DutyCommand(TyperCommand):
-    context_class = _Context
+class _ChineseHelp:
+    """Help in Chinese, laid out by _Formatter; mixed into the command and the group."""
+
+    context_class: type[Context] = _Context
 
     def get_help_option(self, ctx: Context) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = _OWN_HELP["help"]
         return option
 
 
-class DutyGroup(TyperGroup):
-    context_class = _Context
+class DutyCommand(_ChineseHelp, TyperCommand):
+    pass
 
-    def get_help_option(self, ctx: Context) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _OWN_HELP["help"]
-        return option
 
+class DutyGroup(_ChineseHelp, TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -152,8 +152,8 @@ class CachedList:
         except OSError:
             pass  # a read-only cache is not an error: the answer is still right
 
-    def build(self) -> None:
-        """Compile the core parts from the data file and store them."""
+    def build(self) -> dict[str, Any]:
+        """Compile the core parts from the data file, store them, return the meta part."""
         dl = self.dutylist()
         per_category, per_department = counts(dl)
         meta = {
@@ -180,6 +180,7 @@ class CachedList:
         # meta last: its presence says the rest is there.
         self._save("meta", _dump(meta))
         _prune(self.dir.parent, keep=self.dir.name)
+        return meta
 
     def meta(self) -> dict[str, Any]:
         try:
@@ -189,17 +190,7 @@ class CachedList:
                 os.utime(self.dir)
             return meta
         except (Corrupt, ValueError, EOFError, TypeError):
-            self.build()
-            dl = self.dutylist()
-            per_category, per_department = counts(dl)
-            return {
-                "info": [dl.info.title, dl.info.subdistrict, dl.info.kind, dl.info.note],
-                "categories": list(dl.categories),
-                "departments": [[d.name, list(d.aliases)] for d in dl.departments],
-                "category_counts": per_category,
-                "department_counts": per_department,
-                "count": len(dl.items),
-            }
+            return self.build()
 
     def items(self, indices: list[int] | None) -> list[Item]:
         try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from dutycli.checks import Path, check_list
 from dutycli.errors import DataError, Problem
-from dutycli.model import Block, Department, DutyList, Item, ListInfo, Section
+from dutycli.model import Block, Department, DutyList, Item, ListInfo, Section, department_names
 
 LIST_KINDS = ("基本履职事项", "配合履职事项", "上级部门收回事项")
 CN_NUMERALS = "一二三四五六七八九十"
@@ -77,11 +77,7 @@ class _Importer:
     def __init__(self, file: str, departments: tuple[Department, ...]) -> None:
         self.file = file
         self.table = departments
-        self.names: dict[str, str] = {}
-        for dept in departments:
-            self.names[dept.name] = dept.name
-            for alias in dept.aliases:
-                self.names.setdefault(alias, dept.name)
+        self.names = department_names(departments)
         alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
         head = rf"(?P<head>(?:{alternatives})(?:、(?:{alternatives}))*(?:职责)?[:：])"
         self.upper_marks = re.compile(rf"{_STEP}|{_GUARANTEE}|(?<!\S){head}")

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from dutycli.model import Department, DutyList, Item, ListInfo
+from dutycli.model import Department, DutyList, Item, ListInfo, department_names
 
 # What a line of the text index holds.
 NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
@@ -198,35 +198,31 @@ class Compiled:
             self.info, self.categories, self.departments, tuple(self.all_items()), path=self.path
         )
 
-    def _once(self, key: str, loader: Callable[[], Any]) -> Any:
+    def memo(self, key: str, loader: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = loader()
         return self._cache[key]
 
     @property
     def texts(self) -> TextIndex:
-        result: TextIndex = self._once("texts", self._loaders["texts"])
+        result: TextIndex = self.memo("texts", self._loaders["texts"])
         return result
 
     @property
     def pinyin(self) -> PinyinIndex:
-        result: PinyinIndex = self._once("pinyin", self._loaders["pinyin"])
+        result: PinyinIndex = self.memo("pinyin", self._loaders["pinyin"])
         return result
 
     @property
     def readings(self) -> dict[str, str]:
-        result: dict[str, str] = self._once("readings", self._loaders["readings"])
+        result: dict[str, str] = self.memo("readings", self._loaders["readings"])
         return result
 
     @property
     def department_names(self) -> dict[str, str]:
         """Every name and alias, mapped to the canonical department name."""
-        names: dict[str, str] = {}
-        for dept in self.departments:
-            names[dept.name] = dept.name
-            for alias in dept.aliases:
-                names[alias] = dept.name
-        return names
+        result: dict[str, str] = self.memo("names", lambda: department_names(self.departments))
+        return result
 
 
 def counts(dl: DutyList) -> tuple[dict[str, int], dict[str, int]]:

@@ -61,6 +61,16 @@ class Item:
         return tuple(b for b in self.upper_duties if department in b.departments)
 
 
+def department_names(departments: tuple[Department, ...]) -> dict[str, str]:
+    """Every name and alias, mapped to the canonical department name."""
+    names: dict[str, str] = {}
+    for dept in departments:
+        names[dept.name] = dept.name
+        for alias in dept.aliases:
+            names[alias] = dept.name
+    return names
+
+
 @dataclass(frozen=True)
 class DutyList:
     info: ListInfo
@@ -77,10 +87,4 @@ class DutyList:
 
     @cached_property
     def department_names(self) -> dict[str, str]:
-        """Every name and alias, mapped to the canonical department name."""
-        names: dict[str, str] = {}
-        for dept in self.departments:
-            names[dept.name] = dept.name
-            for alias in dept.aliases:
-                names[alias] = dept.name
-        return names
+        return department_names(self.departments)

@@ -162,7 +162,7 @@ def _exact(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
     blob, needle = texts.blob, word.encode("utf-8")
     if any(ch.isascii() and ch.isalpha() for ch in word):
         # bytes.lower() folds ASCII only and keeps every offset where it was.
-        blob, needle = c._once("blob_lower", texts.blob.lower), needle.lower()
+        blob, needle = c.memo("blob_lower", texts.blob.lower), needle.lower()
     hits = [
         Hit(word, texts.refs[4 * line], line, s, e, "exact", f, _FIELD_WEIGHT[f])
         for line, s, e, f in _lines(texts, _find_all(blob, needle), fields)
@@ -201,7 +201,7 @@ def _pinyin(c: Compiled, word: str, q: str, fields: set[int] | None) -> list[Hit
     hits: list[Hit] = []
     weight = _FIELD_WEIGHT[NAME] * _VIA_WEIGHT["pinyin"]
     if fields is None or NAME in fields:
-        name_lines = c._once("name_lines", lambda: _name_lines(texts))
+        name_lines = c.memo("name_lines", lambda: _name_lines(texts))
         for item, syllables in enumerate(index.names):
             for s, e in _pinyin_spans(syllables, q):
                 line = name_lines[item]

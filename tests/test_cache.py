@@ -142,3 +142,29 @@ def test_two_processes_building_at_once_both_succeed(data: Path, tmp_path: Path)
         assert json.loads(after.stdout) == results[0]
         leftovers = [p.name for p in (tmp_path / "cache").rglob(".*.tmp")]
         assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (["search", "低保"], {"rich", "rapidfuzz", "pypinyin", "yaml", "json"}),
+        (["search", "cjr"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (["search", "低保", "-o", "json"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (["--help"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (["show", "17", "-o", "table"], {"rapidfuzz", "pypinyin", "yaml"}),
+    ],
+)
+def test_a_warm_query_imports_only_what_it_needs(argv: list[str], absent: set[str]) -> None:
+    """Startup is the product: heavy modules load only for the output or stage that needs them."""
+    env = {**os.environ, "DUTY_CACHE_DIR": str(cache_root())}
+    command = [sys.executable, "-X", "importtime", "-m", "dutycli", *argv]
+    subprocess.run(command, env=env, capture_output=True, timeout=60)  # warm the cache
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "dutycli" in imported
+    assert not absent & imported, absent & imported

@@ -89,3 +89,23 @@ def test_list_depts_categories(duty: Duty) -> None:
     assert [(c[1], int(c[2])) for c in cats] == [
         (c, sum(1 for i in LIST.items if i.category == c)) for c in LIST.categories
     ]
+
+
+def test_shell_completion_offers_departments_and_categories() -> None:
+    from typer.testing import CliRunner
+
+    from dutycli.cli import app
+
+    def complete(words: str) -> list[str]:
+        env = {
+            "_DUTY_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        }
+        result = CliRunner().invoke(app, [], env=env, prog_name="duty")
+        return result.stdout.split()
+
+    assert "民政局" in complete("duty by-dept 民政")
+    assert "青山区民政局" in complete("duty by-dept 青山区民")
+    assert complete("duty by-category 民") == ["民生服务"]
+    assert "青山区卫生健康委员会" in complete("duty guarantees 青山区卫")

@@ -60,12 +60,19 @@ def cache_root() -> Path:
     explicit = os.environ.get("DUTY_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    try:
+        if sys.platform == "win32":
+            base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        elif sys.platform == "darwin":
+            base = Path.home() / "Library" / "Caches"
+        else:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no home directory (some service accounts)
+        import tempfile
+
+        base = (
+            Path(tempfile.gettempdir()) / f"dutycli-{os.getuid() if hasattr(os, 'getuid') else 0}"
+        )
     return base / "dutycli"
 
 

@@ -51,10 +51,9 @@ def _state(ctx: typer.Context) -> State:
 def info(ctx: typer.Context) -> int:
     """显示当前读取的清单文件、清单标题与说明，以及事项、类别、部门的数量。"""
     from dutycli.render.text import info_text
-    from dutycli.source import open_list, resolve
 
-    dl = open_list(_state(ctx).data)
-    typer.echo(info_text(dl, str(resolve(_state(ctx).data))))
+    c = _compiled(ctx)
+    typer.echo(info_text(c))
     return EXIT_FOUND
 
 

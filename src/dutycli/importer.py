@@ -201,11 +201,10 @@ class _Importer:
             if not piece:
                 continue
             pos = 0
-            kind, extra = "text", ()
+            kind = "text"
             for m in marks.finditer(piece):
-                self._emit(out, kind, piece[pos : m.start()], extra)
+                self._emit(out, kind, piece[pos : m.start()])
                 pos = m.end()
-                extra = ()
                 if m.group("num") is not None:
                     kind = "num"
                 elif m.group("sub") is not None:
@@ -218,13 +217,13 @@ class _Importer:
                     names = re.sub(r"(职责)?[:：]$", "", heading).split("、")
                     out.append(_Seg("head", heading, tuple(self.names[n] for n in names)))
                     kind = "text"
-            self._emit(out, kind, piece[pos:], extra)
+            self._emit(out, kind, piece[pos:])
         return out
 
-    def _emit(self, out: list[_Seg], kind: str, text: str, extra: tuple[str, ...]) -> None:
+    def _emit(self, out: list[_Seg], kind: str, text: str) -> None:
         text = clean(text)
         if text:
-            out.append(_Seg(kind, text, extra))
+            out.append(_Seg(kind, text))
         elif kind in ("num", "sub"):
             self.problem("有一个编号后面没有内容")
 

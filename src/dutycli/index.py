@@ -152,8 +152,8 @@ def build_readings() -> dict[str, str]:
 class Compiled:
     """A validated list in the form queries use; its parts load only when asked for.
 
-    The loaders are functions: one set reads the compiled cache, another
-    derives everything from a DutyList in memory.
+    The loaders are functions (cache.CachedList's): each part is read from the
+    compiled cache, or rebuilt from the data file when that fails.
     """
 
     def __init__(
@@ -233,22 +233,3 @@ def counts(dl: DutyList) -> tuple[dict[str, int], dict[str, int]]:
         for name in item.departments:
             per_department[name] = per_department.get(name, 0) + 1
     return per_category, per_department
-
-
-def compile_in_memory(dl: DutyList) -> Compiled:
-    """The compiled form without a cache: everything derived from ``dl`` on demand."""
-    items = dl.items
-    per_category, per_department = counts(dl)
-    return Compiled(
-        info=dl.info,
-        categories=dl.categories,
-        departments=dl.departments,
-        category_counts=per_category,
-        department_counts=per_department,
-        count=len(items),
-        path=dl.path,
-        items=lambda idx: items if idx is None else [items[i] for i in idx],
-        texts=lambda: build_text_index(items),
-        pinyin=lambda: build_pinyin_index(items, dl.departments),
-        readings=build_readings,
-    )

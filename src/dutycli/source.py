@@ -8,7 +8,6 @@ from pathlib import Path as FsPath
 
 from dutycli.errors import DataError, Problem
 from dutycli.index import Compiled
-from dutycli.model import DutyList
 
 ENV_VAR = "DUTY_DATA"
 
@@ -51,12 +50,6 @@ def read_bytes(path: str | FsPath) -> bytes:
         raise DataError([Problem(file, "这是一个目录，不是数据文件")]) from None
     except OSError as e:
         raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
-
-
-def open_list(path: str | Path | None) -> DutyList:
-    from dutycli.load import load
-
-    return load(resolve(path))
 
 
 def open_compiled(path: str | Path | None) -> Compiled:

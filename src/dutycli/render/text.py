@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from dutycli.model import DutyList
+from dutycli.index import Compiled
 
 
-def info_text(dl: DutyList, path: str) -> str:
-    per_category = Counter(item.category for item in dl.items)
-    categories = "、".join(f"{c} {per_category[c]}" for c in dl.categories)
+def info_text(c: Compiled) -> str:
+    categories = "、".join(f"{name} {c.category_counts.get(name, 0)}" for name in c.categories)
     lines = [
-        f"数据文件：{path}",
-        f"清单：{dl.info.title}",
-        f"街道：{dl.info.subdistrict}",
-        f"类型：{dl.info.kind}",
+        f"数据文件：{c.path}",
+        f"清单：{c.info.title}",
+        f"街道：{c.info.subdistrict}",
+        f"类型：{c.info.kind}",
     ]
-    if dl.info.note:
-        lines.append(f"说明：{dl.info.note}")
+    if c.info.note:
+        lines.append(f"说明：{c.info.note}")
     lines += [
-        f"事项：{len(dl.items)} 项",
-        f"类别：{len(dl.categories)} 个（{categories}）",
-        f"部门：{len(dl.departments)} 个",
+        f"事项：{c.count} 项",
+        f"类别：{len(c.categories)} 个（{categories}）",
+        f"部门：{len(c.departments)} 个",
     ]
     return "\n".join(lines)

@@ -84,8 +84,8 @@ def _about(row: ItemRow, number: bool = True) -> Text:
 
 
 def _split(row: ItemRow, department: str | None) -> Group:
-    left = f"{department}职责" if department else "上级部门职责"
-    table = _grid(left, "街道配合职责", ratios=(1, 1))
+    # The department's own blocks carry its name; the header stays the column's.
+    table = _grid("上级部门职责", "街道配合职责", ratios=(1, 1))
     table.add_row(_text(upper_lines(row.item, department)), _text(street_lines(row.item)))
     return Group(_about(row), table)
 

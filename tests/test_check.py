@@ -13,7 +13,7 @@ from dutycli.load import load
 from .conftest import DATA, EXAMPLES, Duty
 
 LIST = load(DATA)
-MATCHER = Matcher(LIST.items)
+MATCHER = Matcher(LIST.items, LIST.departments)
 CASES = EXAMPLES / "check"
 
 
@@ -103,3 +103,10 @@ def test_tasks_from_stdin(duty: Duty) -> None:
     assert only_on.exit_code == 0
     empty = duty("check", "-", input="\n")
     assert empty.exit_code == 2 and "每行写一项任务" in empty.stderr
+
+
+def test_short_department_names_count_as_the_full_name() -> None:
+    terms = MATCHER.query("配合区卫健委做好工作")
+    assert {"卫生", "健康", "委员"} <= set(terms)
+    # Two-character forms are ordinary words in a notice: 税务 is not a department.
+    assert "总局" not in MATCHER.query("协助税务部门催缴欠税")

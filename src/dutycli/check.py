@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from dutycli.model import Item
+from dutycli.model import Department, Item, department_names
 
 ON_LIST, SIMILAR, OFF_LIST = "清单内", "相近", "清单外"
 
@@ -197,8 +197,17 @@ def _fields(item: Item) -> dict[str, str]:
 class Matcher:
     """BM25 over the items of one list; build once, ask many times."""
 
-    def __init__(self, items: Iterable[Item]) -> None:
+    def __init__(self, items: Iterable[Item], departments: Iterable[Department] = ()) -> None:
         self.items = list(items)
+        # A notice names a department by its short form (区住建局); the items
+        # name it in full. Two-character forms (税务, 民政) are ordinary words
+        # in a notice and are left out: with them 协助税务部门催缴税款 looked
+        # like item 20. Longest spellings first, so 区卫健委 wins over 卫健委.
+        names = department_names(tuple(departments))
+        self.aliases = sorted(
+            ((alias, full) for alias, full in names.items() if alias != full and len(alias) >= 3),
+            key=lambda pair: -len(pair[0]),
+        )
         stop = set(_STOP_WORDS)
         self.docs: list[dict[str, Counter[str]]] = []
         for item in self.items:
@@ -218,7 +227,12 @@ class Matcher:
         self.stop = stop
 
     def query(self, task: str) -> list[str]:
-        return sorted({g for g in bigrams(_normalize(task)) if g not in self.stop})
+        text = _normalize(task)
+        for alias, full in self.aliases:
+            if alias in task:
+                text += "，" + full
+                task = task.replace(alias, "")
+        return sorted({g for g in bigrams(text) if g not in self.stop})
 
     def rank(self, task: str) -> list[Scored]:
         terms = self.query(task)

@@ -391,7 +391,7 @@ def check(
     else:
         tasks = [" ".join(task)]
     c = _compiled(ctx)
-    matcher = Matcher(c.all_items())
+    matcher = Matcher(c.all_items(), c.departments)
     result = CheckResult([matcher.check(t) for t in tasks], c.info)
     _emit(result, fmt, "")
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING

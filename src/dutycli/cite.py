@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from dutycli.model import GUARANTEES_LABEL, Item, ListInfo
-
-
-def _step(step: str) -> str:
-    first, *subs = step.split("\n")
-    return first + "".join(f"（{k}）{sub}" for k, sub in enumerate(subs, start=1))
+from dutycli.views import step_lines
 
 
 def _numbered(steps: tuple[str, ...]) -> str:
-    if len(steps) == 1:
-        return _step(steps[0])
-    return "".join(f"{n}.{_step(s)}" for n, s in enumerate(steps, start=1))
+    # Numbered as every view numbers them (1. and （1）), run together for a sentence.
+    return "".join(line.text for line in step_lines(steps))
 
 
 def citation(info: ListInfo, item: Item, department: str | None = None) -> str:

@@ -19,6 +19,7 @@ from dutycli.render import Format
 
 if TYPE_CHECKING:
     from dutycli.index import Compiled
+    from dutycli.model import Item
     from dutycli.results import Result
 
 DataOption = Annotated[
@@ -146,16 +147,34 @@ def _compiled(ctx: typer.Context) -> "Compiled":
     return open_compiled(_state(ctx).data)
 
 
-def _emit(result: "Result", fmt: Format | None, empty_message: str) -> int:
-    """Render to stdout; nothing found leaves stdout empty and exits 1."""
+def _render(result: "Result", fmt: Format | None) -> None:
     from dutycli.render import default_format, render
 
+    render(result, fmt or default_format(sys.stdout), sys.stdout)
+    sys.stdout.flush()
+
+
+def _emit(result: "Result", fmt: Format | None, empty_message: str) -> int:
+    """Render to stdout; nothing found leaves stdout empty and exits 1."""
     if not result.rows:
         typer.echo(empty_message, err=True)
         return EXIT_NOTHING
-    render(result, fmt or default_format(sys.stdout), sys.stdout)
-    sys.stdout.flush()
+    _render(result, fmt)
     return EXIT_FOUND
+
+
+def _items_by_id(c: "Compiled", ids: list[int]) -> "list[Item]":
+    """The items with these ids, in the order asked, each once; missing ids are reported."""
+    by_id = {item.id: item for item in c.all_items()}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        known = sorted(by_id)
+        span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
+        typer.echo(
+            f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
+            err=True,
+        )
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
 
 def _items(c: "Compiled", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
@@ -280,16 +299,7 @@ def show(
     from dutycli.results import ItemRow
 
     c = _compiled(ctx)
-    by_id = {item.id: item for item in c.all_items()}
-    missing = [i for i in ids if i not in by_id]
-    if missing:
-        known = sorted(by_id)
-        span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
-        typer.echo(
-            f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
-            err=True,
-        )
-    rows = [ItemRow(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
+    rows = [ItemRow(item) for item in _items_by_id(c, ids)]
     if not rows:
         return EXIT_NOTHING
     return _emit(_items(c, rows, "split"), fmt, "")
@@ -392,7 +402,7 @@ def check(
         tasks = [" ".join(task)]
     c = _compiled(ctx)
     matcher = Matcher(c.all_items(), c.departments)
-    result = CheckResult([matcher.check(t) for t in tasks], c.info)
+    result = CheckResult([matcher.check(t) for t in tasks])
     _emit(result, fmt, "")
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
 
@@ -412,10 +422,7 @@ def diff(
     from dutycli.results import DiffResult
 
     result = DiffResult(diff_lists(load(old), load(new)), str(old), str(new))
-    from dutycli.render import default_format, render
-
-    render(result, fmt or default_format(sys.stdout), sys.stdout)
-    sys.stdout.flush()
+    _render(result, fmt)  # also when they are the same: that is the answer
     return EXIT_FOUND if result.diff.same else EXIT_NOTHING
 
 
@@ -444,16 +451,13 @@ def cite(
 
     c = _compiled(ctx)
     focus = department(c, dept) if dept else None
-    by_id = {item.id: item for item in c.all_items()}
-    missing = [i for i in ids if i not in by_id]
-    if missing:
-        typer.echo(f"清单里没有第 {'、'.join(map(str, missing))} 项。", err=True)
+    found = _items_by_id(c, ids)
     rows = [
-        {"id": i, "name": by_id[i].name, "citation": citation(c.info, by_id[i], focus)}
-        for i in dict.fromkeys(ids)
-        if i in by_id and (focus is None or focus in by_id[i].departments)
+        {"id": item.id, "name": item.name, "citation": citation(c.info, item, focus)}
+        for item in found
+        if focus is None or focus in item.departments
     ]
-    if focus and not rows and not missing:
+    if focus and found and not rows:
         typer.echo(f"{focus} 不是这些事项的对应上级部门。", err=True)
     table = Table(
         ("id", "name", "citation"),

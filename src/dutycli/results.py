@@ -80,7 +80,6 @@ class CheckResult(NamedTuple):
     """Verdicts of ``duty check``, one a task."""
 
     verdicts: list[Verdict]
-    info: ListInfo
 
     @property
     def rows(self) -> list[Verdict]:

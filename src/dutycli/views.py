@@ -19,7 +19,7 @@ class Line:
     kind: str  # heading | step | label
 
 
-def _steps(steps: tuple[str, ...]) -> list[Line]:
+def step_lines(steps: tuple[str, ...]) -> list[Line]:
     out: list[Line] = []
     numbered = len(steps) > 1
     for n, step in enumerate(steps, start=1):
@@ -39,7 +39,7 @@ def upper_lines(item: Item, department: str | None = None, guarantees: bool = Tr
             continue
         if block.heading:
             out.append(Line(0, block.heading, "heading"))
-        out += _steps(block.steps)
+        out += step_lines(block.steps)
     if guarantees and item.guarantees:
         out.append(Line(0, GUARANTEES_LABEL, "label"))
         out += guarantee_lines(item)
@@ -47,7 +47,7 @@ def upper_lines(item: Item, department: str | None = None, guarantees: bool = Tr
 
 
 def guarantee_lines(item: Item) -> list[Line]:
-    return _steps(item.guarantees)
+    return step_lines(item.guarantees)
 
 
 def street_lines(item: Item) -> list[Line]:
@@ -55,7 +55,7 @@ def street_lines(item: Item) -> list[Line]:
     for section in item.street_duties:
         if section.heading:
             out.append(Line(0, section.heading, "heading"))
-        out += _steps(section.steps)
+        out += step_lines(section.steps)
     return out
 
 

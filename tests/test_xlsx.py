@@ -278,3 +278,37 @@ def test_round_trip_through_import_equals_the_list(duty: Duty, tmp_path: Path) -
     imported.write_text(result.stdout, encoding="utf-8")
     again: DutyList = load(imported)
     assert again == LIST
+
+
+HEAVY = ("openpyxl", "playwright", "dutycli.page", "dutycli.render.xlsx")
+
+
+def _imports(argv: list[str], cache: Path) -> set[str]:
+    command = [sys.executable, "-X", "importtime", "-m", "dutycli", *argv]
+    env = {**os.environ, "DUTY_CACHE_DIR": str(cache)}
+    subprocess.run(command, env=env, capture_output=True, timeout=60)  # warm the cache
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    return {
+        line.split("|")[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "低保"], ["list", "-o", "csv"], ["show", "17", "-o", "table"], ["--help"]],
+    ids=" ".join,
+)
+def test_other_commands_never_import_the_office_outputs(argv: list[str], tmp_path: Path) -> None:
+    imported = _imports(argv, tmp_path)
+    assert "dutycli.cli" in imported
+    assert not {m for m in imported if m.startswith(HEAVY)}
+
+
+def test_xlsx_and_html_import_what_they_need(tmp_path: Path) -> None:
+    out = tmp_path / "x.xlsx"
+    assert "openpyxl" in _imports(["list", "-o", "xlsx", "--output", str(out)], tmp_path)
+    page = _imports(["html", "--output", str(tmp_path / "p.html")], tmp_path)
+    assert "dutycli.page" in page and "openpyxl" not in page and "playwright" not in page

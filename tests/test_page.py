@@ -213,6 +213,8 @@ def no_overflow(page: Any) -> bool:
 def test_search_filter_and_split(open_page: Opener, page_file: Path, duty: Duty) -> None:
     page = open_page(page_file)
     assert len(shown_ids(page)) == len(LIST.items)
+    # One list: no subdistrict or kind to choose.
+    assert not page.is_visible("#f-list") and not page.is_visible("#f-kind")
     page.fill("#q", "低保")
     page.wait_for_function("document.querySelector('#status').textContent.startsWith('找到')")
     ids = shown_ids(page)

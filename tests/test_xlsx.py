@@ -143,7 +143,7 @@ def test_print_and_screen_setup(duty: Duty, tmp_path: Path) -> None:
     for row in ws.iter_rows(min_row=4, max_row=10):
         if isinstance(row[0].value, int):
             lines = max(len(str(c.value or "").split("\n")) for c in row)
-            assert ws.row_dimensions[row[0].row].height >= 15 * lines
+            assert ws.row_dimensions[row[0].row].height >= 14 * lines
 
 
 def test_by_dept_holds_only_the_departments_blocks(duty: Duty, tmp_path: Path) -> None:

@@ -416,5 +416,6 @@
   if (LISTS.length === 1 && LISTS[0].note) $("note").textContent = /^注/.test(LISTS[0].note) ? LISTS[0].note : "注：" + LISTS[0].note;
   update();
   showDetail();
+  if (window.performance && performance.mark) performance.mark("duty-ready");
   document.documentElement.dataset.ready = "1";
 })();

@@ -40,11 +40,13 @@ HEADING_FONT = "黑体"
 BODY_FONT = "仿宋"
 GB2312 = 134  # font charset: lets Excel and WPS substitute a Chinese font
 # Column widths in characters of the body font: least and most.
-MIN_WIDTH = {"序号": 5, "事项名称": 14, "对应上级部门": 12, "承接部门": 12}
-MAX_WIDTH = {"序号": 6, "事项名称": 22, "对应上级部门": 16, "承接部门": 16}
-TEXT_WIDTH = 48  # each duty column
+MIN_WIDTH = {"序号": 6, "事项名称": 20, "对应上级部门": 16, "承接部门": 16}
+MAX_WIDTH = {"序号": 7, "事项名称": 30, "对应上级部门": 24, "承接部门": 24}
+# Each duty column: 27 Chinese characters a line in Excel and WPS (LibreOffice
+# sets Chinese a little narrower, and leaves some room under the text).
+TEXT_WIDTH = 56
 BODY_SIZE = 11
-LINE_HEIGHT = 15.0  # points per line of 11-point text, as Excel lays it out
+LINE_HEIGHT = 14.5  # points per line of 11-point text
 
 
 class Sheet(NamedTuple):
@@ -150,12 +152,12 @@ def sheet_name(info: ListInfo, taken: set[str]) -> str:
 
 
 def _width(text: str) -> float:
-    """Display width in characters of the body font (a Chinese character is one)."""
-    return sum(cell_width(ch) for ch in text) / 2
+    """Width in column units: digits of the Normal font; a Chinese character is two."""
+    return float(sum(cell_width(ch) for ch in text))
 
 
 def _lines_needed(text: str, width: float) -> int:
-    return sum(max(1, math.ceil(_width(line) / max(width - 1, 1))) for line in text.split("\n"))
+    return sum(max(1, math.ceil(_width(line) / max(width - 2, 1))) for line in text.split("\n"))
 
 
 def column_widths(columns: tuple[str, ...], rows: list[list[str | int]]) -> list[float]:
@@ -171,6 +173,19 @@ def column_widths(columns: tuple[str, ...], rows: list[list[str | int]]) -> list
     return widths
 
 
+def _default_font(wb: Any, font: Any) -> None:
+    """Make ``font`` the workbook's Normal font.
+
+    Column widths count characters of the Normal font's digits; with a Chinese
+    font there, a Chinese character is two of them in Excel, WPS and
+    LibreOffice alike, so that the row heights below hold in each.
+    """
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
 def workbook(sheets: Sequence[Sheet]) -> bytes:
     """The workbook's bytes: one sheet per element of ``sheets``."""
     from openpyxl import Workbook
@@ -180,6 +195,7 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
+    _default_font(wb, Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312))
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     title_font = Font(name=HEADING_FONT, size=16, bold=True, charset=GB2312)
@@ -231,8 +247,8 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
                 long_text = columns[col - 1] not in MIN_WIDTH
                 cell.alignment = top_left if long_text else center
                 lines = max(lines, _lines_needed(str(value), width))
-            # Excel does not measure wrapped text when it opens a file: say how tall.
-            ws.row_dimensions[r].height = min(lines * LINE_HEIGHT + 6, 409)
+            # LibreOffice keeps a row without a height one line tall: say how tall.
+            ws.row_dimensions[r].height = min(lines * LINE_HEIGHT + 4, 409)
             r += 1
         if sheet.note:
             note = sheet.note if sheet.note.startswith("注") else f"注：{sheet.note}"

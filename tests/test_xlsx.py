@@ -252,6 +252,14 @@ def test_output_writes_text_formats_too(duty: Duty, tmp_path: Path) -> None:
     )
 
 
+def test_output_takes_the_format_from_the_file_name(duty: Duty, tmp_path: Path) -> None:
+    book, table = tmp_path / "民政局.xlsx", tmp_path / "民政局.csv"
+    assert duty("by-dept", "民政局", "--output", str(book)).exit_code == 0
+    assert duty("by-dept", "民政局", "--output", str(table)).exit_code == 0
+    assert values(openpyxl.load_workbook(book).active)[1] == HEADERS
+    assert table.read_text(encoding="utf-8-sig").startswith("编号,事项名称")
+
+
 def test_output_never_overwrites_the_list_it_reads(duty: Duty, tmp_path: Path) -> None:
     data = tmp_path / "items.yaml"
     shutil.copy(DATA, data)

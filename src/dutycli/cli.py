@@ -146,7 +146,10 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         metavar="FILE",
-        help="把结果写入文件（原子写入；xlsx 等二进制格式须写入文件或重定向）。",
+        help=(
+            "把结果写入文件（原子写入，不会覆盖正在读取的清单）。不给 --format 时"
+            "按文件的扩展名选格式，例如 清单.xlsx 写出 Excel 工作簿。"
+        ),
         show_default=False,
     ),
 ]
@@ -164,7 +167,7 @@ def _render(
     from dutycli.render import BINARY, default_format, render
 
     if output is not None:
-        _write_output(result, fmt or Format.plain, output, source)
+        _write_output(result, fmt or _format_of(output), output, source)
         return
     if fmt in BINARY and _is_terminal(sys.stdout):
         from dutycli.errors import UsageError
@@ -175,6 +178,15 @@ def _render(
         )
     render(result, fmt or default_format(sys.stdout), sys.stdout)
     sys.stdout.flush()
+
+
+# --output without --format: the file name's extension says which format.
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".tsv": "tsv", ".json": "json"}
+_EXTENSIONS |= {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
+
+
+def _format_of(output: Path) -> Format:
+    return Format(_EXTENSIONS.get(output.suffix.lower(), "plain"))
 
 
 def _is_terminal(stream: object) -> bool:
@@ -576,7 +588,18 @@ def guarantees(
 
 
 @command()
-def html(ctx: typer.Context, output: OutputOption = None) -> int:
+def html(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            help="网页的文件名，如 清单.html（原子写入）。省略时输出到管道或重定向的文件。",
+            show_default=False,
+        ),
+    ] = None,
+) -> int:
     """生成一个独立的网页文件：搜索（含拼音、同义词）、按部门和类别筛选、职责分工并排显示、打印成表格。
 
     网页不联网、不需要安装任何软件，用浏览器直接打开；可以发给同事或放在共享盘上。

@@ -328,7 +328,8 @@
     return box;
   }
   function showDetail() {
-    var detail = $("detail"), anchor = decodeURIComponent(location.hash.slice(1)), item = null;
+    var detail = $("detail"), anchor = location.hash.slice(1), item = null;
+    try { anchor = decodeURIComponent(anchor); } catch (e) { /* a malformed link: no item */ }
     ITEMS.forEach(function (i) { if (i.anchor === anchor) item = i; });
     detail.textContent = "";
     detail.hidden = !item;

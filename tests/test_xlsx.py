@@ -94,7 +94,7 @@ def check_items(rows: list[list[str]], items: list[Item], department: str | None
             current = item.category
             label = f"{chinese_number(categories.index(current) + 1)}、{current}"
             expected.append([label, "", "", "", ""])
-        expected.append([str(item.id), item.name, "、".join(item.departments), "", ""])
+        expected.append([str(item.id), item.name, "\n".join(item.departments), "", ""])
     assert len(rows) == len(expected)
     by_id = {i.id: i for i in items}
     for row, want in zip(rows, expected, strict=True):

@@ -34,6 +34,9 @@ HEADERS = ("序号", "事项名称", "对应上级部门", "上级部门职责",
 TAKEN_BACK_HEADERS = ("序号", "事项名称", "承接部门", "工作方式")
 BASIC_HEADERS = ("序号", "事项名称")
 BASIS_HEADER = "实施依据"
+# The published table lists a row's departments apart by white space; in a
+# wrapped cell a line each reads best and imports the same.
+DEPARTMENT_SEPARATOR = "\n"
 KIND_SHORT = {"基本履职事项": "基本", "配合履职事项": "配合", "上级部门收回事项": "收回"}
 
 HEADING_FONT = "黑体"
@@ -121,8 +124,8 @@ def row_values(sheet: Sheet, item: Item, columns: tuple[str, ...]) -> list[str |
     values: dict[str, str | int] = {
         "序号": item.id,
         "事项名称": item.name,
-        "对应上级部门": "、".join(item.departments),
-        "承接部门": "、".join(item.departments),
+        "对应上级部门": DEPARTMENT_SEPARATOR.join(item.departments),
+        "承接部门": DEPARTMENT_SEPARATOR.join(item.departments),
         "工作方式": getattr(item, "method", None) or "",
         "上级部门职责": upper_text(item, sheet.department),
         "街道配合职责": street_text(item),
@@ -278,6 +281,7 @@ def records_workbook(title: str | None, headings: Sequence[str], rows: list[list
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
+    _default_font(wb, Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312))
     ws = wb.active
     assert ws is not None
     ws.title = "结果"
@@ -315,11 +319,11 @@ def sheets_of(result: Items) -> list[Sheet]:
     rows name their list) gets a sheet for each.
     """
     department = result.department if result.view == "department" else None
-    groups: dict[int, tuple[ListInfo, tuple[str, ...], list[Item]]] = {}
+    groups: dict[ListInfo, tuple[ListInfo, tuple[str, ...], list[Item]]] = {}
     for row in result.rows:
         info = getattr(row, "info", None) or result.info
         categories = getattr(row, "categories", None) or result.categories
-        groups.setdefault(id(info), (info, categories, []))[2].append(row.item)
+        groups.setdefault(info, (info, categories, []))[2].append(row.item)
     # The list's note (注：…) stands under every sheet of it, as under the published table.
     return [
         Sheet(info, categories, items, department, info.note)

@@ -157,7 +157,7 @@ def build_page(lists: Sequence[DutyList]) -> str:
     csp = (
         "default-src 'none'; "
         f"script-src 'sha256-{digest}'; "
-        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+        "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
     )
     title = page_title(lists)
     parts = {

@@ -81,6 +81,14 @@ def test_duty_html_writes_one_self_contained_file(duty: Duty, tmp_path: Path) ->
     assert item6["py"][:2] == ["di", "bao"]
 
 
+def test_duty_html_uses_the_cached_pinyin_and_gets_the_same_page(
+    duty: Duty, tmp_path: Path
+) -> None:
+    target = tmp_path / "p.html"
+    assert duty("html", "--output", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == build_page([LIST])
+
+
 def test_every_text_of_the_list_is_in_the_page() -> None:
     data = data_of(build_page([LIST]))
     for item, shown in zip(LIST.items, data["items"], strict=True):

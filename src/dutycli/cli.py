@@ -609,7 +609,7 @@ def html(
     from dutycli.page import build_page
 
     c = _compiled(ctx)
-    page = build_page([c.dutylist()])
+    page = build_page([c.dutylist()], [c.pinyin])  # pinyin from the compiled cache
     if output is not None:
         write_atomic(output, page.encode("utf-8"), inputs=[Path(c.path)] if c.path else [])
     elif _is_terminal(sys.stdout):

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from dutycli.index import build_pinyin_index
+from dutycli.index import PinyinIndex, build_pinyin_index
 from dutycli.model import DutyList, Item
 from dutycli.views import Line, guarantee_lines, step_lines, street_lines
 
@@ -102,18 +102,23 @@ def synonyms(lists: Sequence[DutyList]) -> dict[str, list[str]]:
     return out
 
 
-def page_data(lists: Sequence[DutyList]) -> dict[str, Any]:
+def page_data(
+    lists: Sequence[DutyList], pinyin: Sequence[PinyinIndex | None] = ()
+) -> dict[str, Any]:
+    """The page's data; ``pinyin`` may hold each list's index from the compiled cache."""
     items: list[dict[str, Any]] = []
     spellings: dict[str, list[Any]] = {}
     departments: dict[str, list[str]] = {}
     for n, dl in enumerate(lists):
-        pinyin = build_pinyin_index(dl.items, dl.departments)
+        index = pinyin[n] if n < len(pinyin) else None
+        if index is None:
+            index = build_pinyin_index(dl.items, dl.departments)
         names = dl.department_names
-        for spelling, syllables in pinyin.departments.items():
+        for spelling, syllables in index.departments.items():
             spellings.setdefault(spelling, [spelling, names[spelling], syllables])
         for d in dl.departments:
             departments.setdefault(d.name, list(d.aliases))
-        items += [_item(item, n, pinyin.names[i]) for i, item in enumerate(dl.items)]
+        items += [_item(item, n, index.names[i]) for i, item in enumerate(dl.items)]
     return {
         "lists": [
             {
@@ -150,8 +155,8 @@ def page_title(lists: Sequence[DutyList]) -> str:
     return f"履职事项清单（{len(lists)} 份）"
 
 
-def build_page(lists: Sequence[DutyList]) -> str:
-    """The page as one HTML string."""
+def build_page(lists: Sequence[DutyList], pinyin: Sequence[PinyinIndex | None] = ()) -> str:
+    """The page as one HTML string (``pinyin``: as for page_data)."""
     script = _asset("app.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     csp = (
@@ -166,6 +171,6 @@ def build_page(lists: Sequence[DutyList]) -> str:
         "CSP": html.escape(csp),
         "STYLE": _asset("style.css"),
         "SCRIPT": script,
-        "DATA": script_json(page_data(lists)),
+        "DATA": script_json(page_data(lists, pinyin)),
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("template.html"))

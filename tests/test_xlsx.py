@@ -216,12 +216,11 @@ def _duty_process(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess
     return subprocess.run([sys.executable, "-m", "dutycli", *argv], env=env, timeout=60, **kwargs)
 
 
-def test_a_binary_format_is_never_written_to_a_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize("argv", [["list", "-o", "xlsx"], ["html"]], ids=" ".join)
+def test_a_workbook_or_page_is_never_written_to_a_terminal(tmp_path: Path, argv: list[str]) -> None:
     leader, follower = pty.openpty()
     try:
-        proc = _duty_process(
-            ["list", "-o", "xlsx"], stdout=follower, stderr=subprocess.PIPE, cache=tmp_path
-        )
+        proc = _duty_process(argv, stdout=follower, stderr=subprocess.PIPE, cache=tmp_path)
     finally:
         os.close(follower)
     os.set_blocking(leader, False)
@@ -232,7 +231,7 @@ def test_a_binary_format_is_never_written_to_a_terminal(tmp_path: Path) -> None:
     os.close(leader)
     assert proc.returncode == 2
     assert "--output" in proc.stderr.decode("utf-8") and "终端" in proc.stderr.decode("utf-8")
-    assert b"PK" not in written
+    assert b"PK" not in written and b"<html" not in written
 
 
 def test_a_pipe_gets_the_workbook(tmp_path: Path) -> None:

@@ -165,6 +165,15 @@ def main() -> int:
                 [*duty, "--data", str(big), "export"],
                 None,
             ),
+            # Office outputs (issue 12); the page in a browser: benchmarks/bench_page.py.
+            Case(
+                "duty list -o xlsx --output FILE",
+                [*duty, "list", "-o", "xlsx", "--output", str(work / "l.xlsx")],
+                None,
+            ),
+            Case(
+                "duty html --output FILE", [*duty, "html", "--output", str(work / "l.html")], None
+            ),
         ]
         # Warm up: build every cache and the bytecode once, outside the figures.
         for case in cases:

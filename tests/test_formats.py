@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.load import load, parse
-from dutycli.render import Format
+from dutycli.render import BINARY, Format
 from dutycli.serialize import item_to_dict
 
 from .conftest import DATA, Duty
@@ -143,11 +143,24 @@ def test_plain_when_piped(duty: Duty) -> None:
 
 
 @pytest.mark.parametrize("fmt", [f.value for f in Format])
-def test_every_format_for_departments_and_categories(duty: Duty, fmt: str) -> None:
+def test_every_format_for_departments_and_categories(duty: Duty, fmt: str, tmp_path: Path) -> None:
     for command in ("depts", "categories"):
-        result = duty(command, "-o", fmt)
+        if fmt in BINARY:  # a workbook: written to a file and read back
+            target = tmp_path / f"{command}.{fmt}"
+            result = duty(command, "-o", fmt, "--output", str(target))
+            text = workbook_text(target)
+        else:
+            result = duty(command, "-o", fmt)
+            text = result.stdout
         assert result.exit_code == 0, result.stderr
-        assert "青山区民政局" in result.stdout or "民生服务" in result.stdout
+        assert "青山区民政局" in text or "民生服务" in text
+
+
+def workbook_text(path: Path) -> str:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return "\n".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row)
 
 
 def test_exit_codes(duty: Duty) -> None:

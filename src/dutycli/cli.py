@@ -141,25 +141,81 @@ FormatOption = Annotated[
 ]
 
 
+OutputOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--output",
+        metavar="FILE",
+        help=(
+            "把结果写入文件（原子写入，不会覆盖正在读取的清单）。不给 --format 时"
+            "按文件的扩展名选格式，例如 清单.xlsx 写出 Excel 工作簿。"
+        ),
+        show_default=False,
+    ),
+]
+
+
 def _compiled(ctx: typer.Context) -> "Compiled":
     from dutycli.source import open_compiled
 
     return open_compiled(_state(ctx).data)
 
 
-def _render(result: "Result", fmt: Format | None) -> None:
-    from dutycli.render import default_format, render
+def _render(
+    result: "Result", fmt: Format | None, output: Path | None = None, source: str = ""
+) -> None:
+    from dutycli.render import BINARY, default_format, render
 
+    if output is not None:
+        _write_output(result, fmt or _format_of(output), output, source)
+        return
+    if fmt in BINARY and _is_terminal(sys.stdout):
+        from dutycli.errors import UsageError
+
+        raise UsageError(
+            f"{fmt.value} 是二进制文件格式，不能显示在终端里："
+            f"请用 --output 文件名.{fmt.value} 写入文件，或重定向（> 文件名.{fmt.value}）"
+        )
     render(result, fmt or default_format(sys.stdout), sys.stdout)
     sys.stdout.flush()
 
 
-def _emit(result: "Result", fmt: Format | None, empty_message: str) -> int:
-    """Render to stdout; nothing found leaves stdout empty and exits 1."""
+# --output without --format: the file name's extension says which format.
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".tsv": "tsv", ".json": "json"}
+_EXTENSIONS |= {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
+
+
+def _format_of(output: Path) -> Format:
+    return Format(_EXTENSIONS.get(output.suffix.lower(), "plain"))
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write_output(result: "Result", fmt: Format, output: Path, source: str) -> None:
+    """--output: the rendering written atomically, never over the list it was read from."""
+    from dutycli.outfile import write_atomic
+    from dutycli.render import render_bytes
+
+    write_atomic(output, render_bytes(result, fmt), inputs=[Path(source)] if source else [])
+
+
+def _emit(
+    result: "Result",
+    fmt: Format | None,
+    empty_message: str,
+    output: Path | None = None,
+    source: str = "",
+) -> int:
+    """Render to stdout (or to --output, never over ``source``); nothing found exits 1."""
     if not result.rows:
         typer.echo(empty_message, err=True)
         return EXIT_NOTHING
-    _render(result, fmt)
+    _render(result, fmt, output, source)
     return EXIT_FOUND
 
 
@@ -226,6 +282,7 @@ def search(
         ),
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
     from dutycli.results import ItemRow
@@ -235,7 +292,9 @@ def search(
     c = _compiled(ctx)
     found = run_search(c, query, parse_fields(fields or []), limit or None)
     rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
-    return _emit(_items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。")
+    return _emit(
+        _items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。", output, c.path
+    )
 
 
 @command("by-dept")
@@ -250,6 +309,7 @@ def by_dept(
         ),
     ],
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。"""
     from dutycli.resolve import department
@@ -259,7 +319,7 @@ def by_dept(
     dept = department(c, name)
     rows = [ItemRow(item) for item in c.all_items() if dept in item.departments]
     result = _items(c, rows, "department", department=dept, title=f"{dept}：{len(rows)} 项")
-    return _emit(result, fmt, f"{dept} 在清单里没有事项。")
+    return _emit(result, fmt, f"{dept} 在清单里没有事项。", output, c.path)
 
 
 @command("by-category")
@@ -274,6 +334,7 @@ def by_category(
         ),
     ],
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """列出某个类别下的全部事项。"""
     from dutycli.resolve import category
@@ -283,7 +344,11 @@ def by_category(
     cat = category(c, name)
     rows = [ItemRow(item) for item in c.all_items() if item.category == cat]
     return _emit(
-        _items(c, rows, "compact", title=f"{cat}：{len(rows)} 项"), fmt, f"类别“{cat}”下没有事项。"
+        _items(c, rows, "compact", title=f"{cat}：{len(rows)} 项"),
+        fmt,
+        f"类别“{cat}”下没有事项。",
+        output,
+        c.path,
     )
 
 
@@ -294,6 +359,7 @@ def show(
         list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
     ],
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
     from dutycli.results import ItemRow
@@ -302,23 +368,27 @@ def show(
     rows = [ItemRow(item) for item in _items_by_id(c, ids)]
     if not rows:
         return EXIT_NOTHING
-    return _emit(_items(c, rows, "split"), fmt, "")
+    return _emit(_items(c, rows, "split"), fmt, "", output, c.path)
 
 
 @command("list")
-def list_(ctx: typer.Context, fmt: FormatOption = None) -> int:
+def list_(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = None) -> int:
     """列出全部事项，每项一行：编号、名称、类别、对应上级部门。"""
     from dutycli.results import ItemRow
 
     c = _compiled(ctx)
     rows = [ItemRow(item) for item in c.all_items()]
     return _emit(
-        _items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"), fmt, "清单里没有事项。"
+        _items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"),
+        fmt,
+        "清单里没有事项。",
+        output,
+        c.path,
     )
 
 
 @command()
-def depts(ctx: typer.Context, fmt: FormatOption = None) -> int:
+def depts(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = None) -> int:
     """列出全部部门，及其别名和参与的事项数。"""
     from dutycli.results import Table
 
@@ -333,11 +403,11 @@ def depts(ctx: typer.Context, fmt: FormatOption = None) -> int:
         rows,
         yaml_value={"departments": [{"name": r["name"], "aliases": r["aliases"]} for r in rows]},
     )
-    return _emit(table, fmt, "清单里没有部门。")
+    return _emit(table, fmt, "清单里没有部门。", output, c.path)
 
 
 @command()
-def categories(ctx: typer.Context, fmt: FormatOption = None) -> int:
+def categories(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = None) -> int:
     """列出全部类别及各自的事项数。"""
     from dutycli.results import Table
 
@@ -352,7 +422,7 @@ def categories(ctx: typer.Context, fmt: FormatOption = None) -> int:
         rows,
         yaml_value={"categories": list(c.categories)},
     )
-    return _emit(table, fmt, "清单里没有类别。")
+    return _emit(table, fmt, "清单里没有类别。", output, c.path)
 
 
 @command()
@@ -364,13 +434,14 @@ def export(
             "--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"
         ),
     ] = Format.json,
+    output: OutputOption = None,
 ) -> int:
     """导出整份清单（默认 JSON：事项对象的数组）。"""
     from dutycli.results import ItemRow
 
     c = _compiled(ctx)
     rows = [ItemRow(item) for item in c.all_items()]
-    return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。")
+    return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。", output, c.path)
 
 
 @command()
@@ -385,6 +456,7 @@ def check(
         ),
     ],
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """判断任务是否在清单上：清单内（对应哪一项、怎样分工）、相近（列出候选）或清单外（须按准入程序办理）。
 
@@ -403,7 +475,7 @@ def check(
     c = _compiled(ctx)
     matcher = Matcher(c.all_items(), c.departments)
     result = CheckResult([matcher.check(t) for t in tasks])
-    _emit(result, fmt, "")
+    _emit(result, fmt, "", output, c.path)
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
 
 
@@ -513,6 +585,38 @@ def guarantees(
         title=f"{focus or '各部门'}的履职保障：{len(rows)} 条",
     )
     return _emit(table, fmt, f"{focus or '清单'}没有列出履职保障。")
+
+
+@command()
+def html(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            help="网页的文件名，如 清单.html（原子写入）。省略时输出到管道或重定向的文件。",
+            show_default=False,
+        ),
+    ] = None,
+) -> int:
+    """生成一个独立的网页文件：搜索（含拼音、同义词）、按部门和类别筛选、职责分工并排显示、打印成表格。
+
+    网页不联网、不需要安装任何软件，用浏览器直接打开；可以发给同事或放在共享盘上。
+    """
+    from dutycli.errors import UsageError
+    from dutycli.outfile import write_atomic
+    from dutycli.page import build_page
+
+    c = _compiled(ctx)
+    page = build_page([c.dutylist()], [c.pinyin])  # pinyin from the compiled cache
+    if output is not None:
+        write_atomic(output, page.encode("utf-8"), inputs=[Path(c.path)] if c.path else [])
+    elif _is_terminal(sys.stdout):
+        raise UsageError("网页不能显示在终端里：请用 --output 文件名.html 写入文件，或重定向到文件")
+    else:
+        sys.stdout.write(page)
+    return EXIT_FOUND
 
 
 def _reconfigure_streams() -> None:

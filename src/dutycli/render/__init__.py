@@ -23,6 +23,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     yaml = "yaml"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 # format -> module in dutycli.render that holds its ``render(result, out)``
@@ -35,7 +36,11 @@ _RENDERERS = {
     Format.jsonl: "jsonfmt",
     Format.yaml: "yamlfmt",
     Format.markdown: "markdown",
+    Format.xlsx: "xlsx",
 }
+
+# Formats whose output is bytes, never text for a terminal.
+BINARY = frozenset({Format.xlsx})
 
 
 def default_format(out: TextIO) -> Format:
@@ -49,3 +54,16 @@ def default_format(out: TextIO) -> Format:
 def render(result: Result, fmt: Format, out: TextIO) -> None:
     module = importlib.import_module(f"dutycli.render.{_RENDERERS[fmt]}")
     module.render(result, fmt, out)
+
+
+def render_bytes(result: Result, fmt: Format) -> bytes:
+    """The output as bytes, for ``--output``: text formats in UTF-8."""
+    module = importlib.import_module(f"dutycli.render.{_RENDERERS[fmt]}")
+    if fmt in BINARY:
+        data: bytes = module.render_bytes(result)
+        return data
+    import io
+
+    buffer = io.StringIO()
+    module.render(result, fmt, buffer)
+    return buffer.getvalue().encode("utf-8")

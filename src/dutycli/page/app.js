@@ -1,0 +1,422 @@
+"use strict";
+// duty html: search, filters, the split view and the printed table.
+// Data is written only through textContent: nothing in it can become markup.
+(function () {
+  var DATA = JSON.parse(document.getElementById("data").textContent);
+  var ITEMS = DATA.items, LISTS = DATA.lists, MANY = LISTS.length > 1;
+  var NAME = 0, DEPTS = 4;
+  var FIELD_WEIGHT = [100, 10, 10, 10, 60];
+  var VIA_WEIGHT = { exact: 1, pinyin: 0.9, synonym: 0.8 };
+  var COLUMNS = ["事项名称", "上级部门职责", "履职保障", "街道配合职责", "对应上级部门"];
+  var KIND_SHORT = { "基本履职事项": "基本", "配合履职事项": "配合", "上级部门收回事项": "收回" };
+  var $ = function (id) { return document.getElementById(id); };
+
+  // -- the search index, as duty search builds it ------------------------------
+  // One line a text: [item, field, text, lowered, byte offsets of each char].
+  var LINES = [], NAME_LINE = [];
+  function lowerAscii(s) { return s.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); }); }
+  function utf8len(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; }
+      else n += 3;
+    }
+    return n;
+  }
+  ITEMS.forEach(function (item, i) {
+    item.index = i;
+    item.anchor = MANY ? (item.l + 1) + "-" + item.id : String(item.id);
+    item.text.forEach(function (t) {
+      if (t[0] === NAME) NAME_LINE[i] = LINES.length;
+      LINES.push({ item: i, field: t[0], text: t[1], lower: lowerAscii(t[1]) });
+    });
+  });
+  var ALIAS = {};
+  DATA.spellings.forEach(function (s) { ALIAS[s[0]] = s[1]; });
+
+  function hit(word, item, line, start, end, via, field, dept) {
+    return { word: word, item: item, line: line, start: start, end: end, via: via,
+             field: field, weight: FIELD_WEIGHT[field] * VIA_WEIGHT[via], dept: dept || null };
+  }
+
+  // Every occurrence, overlapping ones too (bytes.find from pos + 1).
+  function exactHits(word, via, out) {
+    var ascii = /[A-Za-z]/.test(word);
+    var needle = ascii ? lowerAscii(word) : word;
+    LINES.forEach(function (line, n) {
+      var hay = ascii ? line.lower : line.text;
+      var pos = hay.indexOf(needle);
+      while (pos !== -1) {
+        out.push(hit(word, line.item, n, pos, pos + needle.length, via, line.field));
+        pos = hay.indexOf(needle, pos + 1);
+      }
+    });
+  }
+
+  // Character spans of syllables that spell q in full pinyin or by initials.
+  function pinyinSpans(syl, q) {
+    var spans = [], n = syl.length;
+    for (var i = 0; i < n; i++) {
+      var rest = q, j = i;
+      while (rest && j < n && /^\p{L}/u.test(syl[j])) {
+        var s = syl[j];
+        if (rest.indexOf(s) === 0) { rest = rest.slice(s.length); j++; }
+        else if (s.indexOf(rest) === 0) { rest = ""; j++; }
+        else break;
+      }
+      if (!rest) { spans.push([i, j]); continue; }
+      if (i + q.length <= n) {
+        var ok = true;
+        for (var k = 0; k < q.length; k++) if (syl[i + k].charAt(0) !== q.charAt(k)) { ok = false; break; }
+        if (ok) spans.push([i, i + q.length]);
+      }
+    }
+    return spans;
+  }
+
+  function pinyinHits(word, out) {
+    var q = word.toLowerCase();
+    if (!/^[a-z]+$/.test(q) || q.length < 2) return;
+    ITEMS.forEach(function (item, i) {
+      pinyinSpans(item.py, q).forEach(function (sp) {
+        out.push(hit(word, i, NAME_LINE[i], sp[0], sp[1], "pinyin", NAME));
+      });
+    });
+    var matched = {};
+    DATA.spellings.forEach(function (s) {
+      var spans = pinyinSpans(s[2], q);
+      if (!spans.length) return;
+      if (s[0] === s[1]) matched[s[1]] = spans[0];
+      else if (!(s[1] in matched)) matched[s[1]] = [0, 0];
+    });
+    ITEMS.forEach(function (item, i) {
+      item.departments.forEach(function (d) {
+        if (d in matched) out.push(hit(word, i, -1, matched[d][0], matched[d][1], "pinyin", DEPTS, d));
+      });
+    });
+  }
+
+  function synonymHits(word, out) {
+    (DATA.synonyms[word] || []).forEach(function (w) {
+      var found = [];
+      exactHits(w, "synonym", found);
+      found.forEach(function (h) { h.word = word; out.push(h); });
+    });
+    var dept = ALIAS[word];
+    if (dept) {
+      ITEMS.forEach(function (item, i) {
+        if (item.departments.indexOf(dept) >= 0) out.push(hit(word, i, -1, 0, 0, "synonym", DEPTS, dept));
+      });
+    }
+  }
+
+  var STAGES = [
+    function (w) { var out = []; exactHits(w, "exact", out); pinyinHits(w, out); return out; },
+    function (w) { var out = []; exactHits(w, "exact", out); pinyinHits(w, out); synonymHits(w, out); return out; }
+  ];
+
+  function byItem(hits) {
+    var out = {};
+    hits.forEach(function (h) { (out[h.item] = out[h.item] || []).push(h); });
+    return out;
+  }
+
+  // The score of duty search (search._score), in UTF-8 bytes as there.
+  function score(perWord) {
+    var total = 0, lineSets = [];
+    perWord.forEach(function (hits) {
+      var best = hits[0];
+      hits.forEach(function (h) { if (h.weight > best.weight) best = h; });
+      total += best.weight + Math.min(hits.length - 1, 9);
+      if (best.field === NAME && best.line >= 0) {
+        var text = LINES[best.line].text;
+        var span = utf8len(text.slice(best.start, best.end));
+        total += 20.0 * span / Math.max(utf8len(text), 1);
+      }
+      var set = {};
+      hits.forEach(function (h) { if (h.line >= 0) set[h.line] = true; });
+      lineSets.push(set);
+    });
+    if (perWord.length > 1) {
+      var common = Object.keys(lineSets[0]).some(function (l) {
+        return lineSets.every(function (s) { return s[l]; });
+      });
+      if (common) total += 15.0;
+    }
+    return total;
+  }
+
+  // Ranked [{item, score, hits}] for a query; [] when nothing matches.
+  function search(query) {
+    var words = query.split(/\s+/).filter(Boolean);
+    if (!words.length) return null;
+    for (var s = 0; s < STAGES.length; s++) {
+      var perWord = words.map(function (w) { return byItem(STAGES[s](w)); });
+      var common = Object.keys(perWord[0]).filter(function (i) {
+        return perWord.every(function (d) { return d[i]; });
+      });
+      if (common.length) {
+        return common.map(function (i) {
+          var hits = perWord.map(function (d) { return d[i]; });
+          return { item: ITEMS[+i], score: score(hits), hits: [].concat.apply([], hits) };
+        }).sort(function (a, b) { return b.score - a.score || a.item.index - b.item.index; });
+      }
+    }
+    return [];
+  }
+  window.dutySearch = function (q) { return (search(q) || []).map(function (r) { return r.item.id; }); };
+
+  // -- DOM helpers -----------------------------------------------------------
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function option(select, value, label) {
+    var o = el("option", null, label);
+    o.value = value;
+    select.appendChild(o);
+  }
+
+  // -- filters ---------------------------------------------------------------
+  var fList = $("f-list"), fKind = $("f-kind"), fDept = $("f-dept"), fCat = $("f-cat"), q = $("q");
+  function counts(key) {
+    var out = {};
+    ITEMS.forEach(function (item) {
+      [].concat(key(item)).forEach(function (k) { out[k] = (out[k] || 0) + 1; });
+    });
+    return out;
+  }
+  (function fillFilters() {
+    var perDept = counts(function (i) { return i.departments; });
+    DATA.departments.forEach(function (d) {
+      if (perDept[d.name]) option(fDept, d.name, d.name + "（" + perDept[d.name] + "）");
+    });
+    var perCat = counts(function (i) { return i.category; }), seen = {};
+    LISTS.forEach(function (l) {
+      l.categories.forEach(function (c) {
+        if (!seen[c] && perCat[c]) { seen[c] = 1; option(fCat, c, c + "（" + perCat[c] + "）"); }
+      });
+    });
+    if (MANY) {
+      var subs = {}, kinds = {};
+      LISTS.forEach(function (l) { subs[l.subdistrict] = 1; kinds[l.kind] = 1; });
+      Object.keys(subs).forEach(function (s) { option(fList, s, s); });
+      Object.keys(kinds).forEach(function (k) { option(fKind, k, KIND_SHORT[k] || k); });
+      $("f-list-wrap").hidden = Object.keys(subs).length < 2;
+      $("f-kind-wrap").hidden = Object.keys(kinds).length < 2;
+    }
+  })();
+
+  function keep(item) {
+    var list = LISTS[item.l];
+    return (!fList.value || list.subdistrict === fList.value) &&
+           (!fKind.value || list.kind === fKind.value) &&
+           (!fDept.value || item.departments.indexOf(fDept.value) >= 0) &&
+           (!fCat.value || item.category === fCat.value);
+  }
+  function categoryLabel(item) {
+    var cats = LISTS[item.l].categories, n = cats.indexOf(item.category) + 1;
+    var label = n ? chinese(n) + "、" + item.category : item.category;
+    return MANY ? LISTS[item.l].title + " · " + label : label;
+  }
+  function chinese(n) {
+    var d = "零一二三四五六七八九";
+    if (n < 10) return d.charAt(n);
+    var t = Math.floor(n / 10), o = n % 10;
+    return (t === 1 ? "" : d.charAt(t)) + "十" + (o ? d.charAt(o) : "");
+  }
+
+  // -- the list of results -----------------------------------------------------
+  function snippet(text, start, end) {
+    var flat = text.replace(/\n/g, " "), left = Math.max(0, start - 18), right = Math.min(flat.length, end + 18);
+    return [(left > 0 ? "…" : "") + flat.slice(left, start), flat.slice(start, end),
+            flat.slice(end, right) + (right < flat.length ? "…" : "")];
+  }
+  function hitsOf(r) {
+    var box = el("div"), seen = {}, shown = 0;
+    r.hits.slice().sort(function (a, b) { return b.weight - a.weight || a.line - b.line; }).forEach(function (h) {
+      if (h.field === NAME || shown >= 2 || seen[h.line]) return;
+      seen[h.line] = true; shown++;
+      var line = el("div", "hit");
+      line.appendChild(el("span", "where", "〔" + COLUMNS[h.field] + "〕"));
+      if (h.field === DEPTS) { line.appendChild(document.createTextNode(h.dept)); box.appendChild(line); return; }
+      var parts = snippet(LINES[h.line].text, h.start, h.end);
+      line.appendChild(document.createTextNode(parts[0]));
+      line.appendChild(el("mark", null, parts[1]));
+      line.appendChild(document.createTextNode(parts[2]));
+      box.appendChild(line);
+    });
+    return box;
+  }
+  function nameWithMark(item, hits) {
+    var span = el("span", "name"), h = null;
+    (hits || []).forEach(function (x) { if (!h && x.field === NAME) h = x; });
+    if (!h) { span.textContent = item.name; return span; }
+    span.appendChild(document.createTextNode(item.name.slice(0, h.start)));
+    span.appendChild(el("mark", null, item.name.slice(h.start, h.end)));
+    span.appendChild(document.createTextNode(item.name.slice(h.end)));
+    return span;
+  }
+  function entry(item, r) {
+    var li = el("li", "item"), a = el("a");
+    li.dataset.id = item.id;
+    li.dataset.anchor = item.anchor;
+    a.href = "#" + item.anchor;
+    a.appendChild(el("span", "num", String(item.id)));
+    a.appendChild(nameWithMark(item, r && r.hits));
+    li.appendChild(a);
+    var meta = item.category + " · " + item.departments.join("、");
+    if (MANY) meta = LISTS[item.l].title + " · " + meta;
+    li.appendChild(el("div", "meta", meta));
+    if (r) li.appendChild(hitsOf(r));
+    return li;
+  }
+
+  var shown = [];
+  function update() {
+    var results = $("results"), query = q.value.trim(), found = search(query), frag = document.createDocumentFragment();
+    results.textContent = "";
+    if (found) {
+      shown = found.filter(function (r) { return keep(r.item); });
+      shown.forEach(function (r) { frag.appendChild(entry(r.item, r)); });
+      $("status").textContent = shown.length
+        ? "找到 " + shown.length + " 项，按相关程度排序。"
+        : "没有找到与“" + query + "”相关的事项。";
+    } else {
+      var current = null;
+      shown = ITEMS.filter(keep).map(function (item) { return { item: item, hits: [] }; });
+      shown.forEach(function (r) {
+        var label = categoryLabel(r.item);
+        if (label !== current) { current = label; frag.appendChild(el("li", "cat", label)); }
+        frag.appendChild(entry(r.item, null));
+      });
+      $("status").textContent = "共 " + shown.length + " 项" + (fDept.value ? "（" + fDept.value + "）" : "") + "。";
+    }
+    results.appendChild(frag);
+    schedulePrint();
+  }
+
+  // -- one item: the split ---------------------------------------------------------
+  function para(line) {
+    return el("p", line[2] === "step" ? (line[0] ? "sub" : "") : line[2], line[1]);
+  }
+  function upperColumn(item, focus) {
+    var box = el("div", "upper");
+    box.appendChild(el("h3", null, "上级部门职责"));
+    item.blocks.forEach(function (b) {
+      var part = el("div", focus && b.d.indexOf(focus) >= 0 ? "focus" : null);
+      if (b.h) part.appendChild(el("p", "heading", b.h));
+      b.lines.forEach(function (l) { part.appendChild(para(l)); });
+      box.appendChild(part);
+    });
+    if (item.guarantees.length) {
+      box.appendChild(el("p", "label", "履职保障："));
+      item.guarantees.forEach(function (l) { box.appendChild(para(l)); });
+    }
+    return box;
+  }
+  function streetColumn(item) {
+    var box = el("div", "street");
+    box.appendChild(el("h3", null, "街道配合职责"));
+    item.street.forEach(function (l) { box.appendChild(para(l)); });
+    if (!item.street.length) box.appendChild(el("p", "meta", "（无）"));
+    return box;
+  }
+  function showDetail() {
+    var detail = $("detail"), anchor = location.hash.slice(1), item = null;
+    try { anchor = decodeURIComponent(anchor); } catch (e) { /* a malformed link: no item */ }
+    ITEMS.forEach(function (i) { if (i.anchor === anchor) item = i; });
+    detail.textContent = "";
+    detail.hidden = !item;
+    if (!item) return;
+    var back = el("a", "back", "返回列表");
+    back.href = "#";
+    detail.appendChild(back);
+    detail.appendChild(el("h2", null, "第" + item.id + "项：" + item.name));
+    var list = LISTS[item.l];
+    detail.appendChild(el("div", "meta", (MANY ? list.title + " · " : "") + "类别：" + item.category));
+    detail.appendChild(el("div", "meta", "对应上级部门：" + item.departments.join("、")));
+    var split = el("div", "split");
+    split.appendChild(upperColumn(item, fDept.value));
+    split.appendChild(streetColumn(item));
+    detail.appendChild(split);
+    // Below the search bar, which stays at the top of wide screens.
+    var bar = $("top"), covered = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
+    window.scrollTo(0, detail.getBoundingClientRect().top + window.pageYOffset - covered - 8);
+  }
+
+  // -- printing: the published table of what is shown ----------------------------
+  function cellLines(td, lines) {
+    lines.forEach(function (l) { td.appendChild(el("p", null, (l[0] ? "\u3000" : "") + l[1])); });
+  }
+  function printTable() {
+    var box = $("print");
+    box.textContent = "";
+    var byList = {};
+    shown.forEach(function (r) { (byList[r.item.l] = byList[r.item.l] || []).push(r.item); });
+    Object.keys(byList).forEach(function (l) {
+      var list = LISTS[l];
+      box.appendChild(el("h1", null, list.title + (fDept.value ? "（" + fDept.value + "）" : "")));
+      var table = el("table"), cols = el("colgroup");
+      ["n", "t", "d", "x", "x"].forEach(function (c) { cols.appendChild(el("col", c)); });
+      table.appendChild(cols);
+      var head = el("thead"), tr = el("tr");
+      ["序号", "事项名称", "对应上级部门", "上级部门职责", "街道配合职责"].forEach(function (h) { tr.appendChild(el("th", null, h)); });
+      head.appendChild(tr);
+      table.appendChild(head);
+      var body = el("tbody"), current = null;
+      byList[l].forEach(function (item) {
+        if (list.categories.length && item.category !== current) {
+          current = item.category;
+          var row = el("tr", "cat"), td = el("td", null, categoryLabel(item));
+          td.colSpan = 5; row.appendChild(td); body.appendChild(row);
+        }
+        var r = el("tr");
+        r.appendChild(el("td", "c", String(item.id)));
+        r.appendChild(el("td", "c", item.name));
+        r.appendChild(el("td", "c", item.departments.join("、")));
+        var up = el("td");
+        item.blocks.forEach(function (b) {
+          if (fDept.value && b.d.indexOf(fDept.value) < 0) return;
+          if (b.h) up.appendChild(el("p", null, b.h));
+          cellLines(up, b.lines);
+        });
+        if (item.guarantees.length === 1) up.appendChild(el("p", null, "履职保障：" + item.guarantees[0][1]));
+        else if (item.guarantees.length) { up.appendChild(el("p", null, "履职保障：")); cellLines(up, item.guarantees); }
+        r.appendChild(up);
+        var st = el("td");
+        cellLines(st, item.street);
+        r.appendChild(st);
+        body.appendChild(r);
+      });
+      table.appendChild(body);
+      box.appendChild(table);
+      if (list.note) box.appendChild(el("p", null, /^注/.test(list.note) ? list.note : "注：" + list.note));
+    });
+  }
+
+  // The printed table follows what is shown; it is built when the page is idle.
+  var printTimer = null;
+  function schedulePrint() {
+    clearTimeout(printTimer);
+    printTimer = setTimeout(printTable, 150);
+  }
+  window.addEventListener("beforeprint", function () { clearTimeout(printTimer); printTable(); });
+
+  q.addEventListener("input", update);
+  $("controls").addEventListener("submit", function (e) { e.preventDefault(); update(); });
+  [fList, fKind, fDept, fCat].forEach(function (s) {
+    s.addEventListener("change", function () { update(); showDetail(); });
+  });
+  window.addEventListener("hashchange", showDetail);
+  if (LISTS.length === 1 && LISTS[0].note) $("note").textContent = /^注/.test(LISTS[0].note) ? LISTS[0].note : "注：" + LISTS[0].note;
+  update();
+  showDetail();
+  if (window.performance && performance.mark) performance.mark("duty-ready");
+  document.documentElement.dataset.ready = "1";
+})();

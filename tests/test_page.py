@@ -1,0 +1,372 @@
+"""``duty html``: the page's content, its safety, and its behaviour in a real browser.
+
+The browser tests drive the system's Chromium (Debian's ``chromium``) through
+Playwright. CI installs it (.ci/run) and they must run there; elsewhere they
+skip, saying why, only when CI is unset and no Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dutycli.load import load
+from dutycli.model import DutyList
+from dutycli.page import build_page
+
+from .conftest import DATA, Duty
+
+LIST = load(DATA)
+EVIL_NAME = '</script><script>window.__pwned="script"</script>低保'
+EVIL_STEP = "<img src=x onerror=\"window.__pwned='img'\">审核<b>材料</b>&amp;"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def data_of(page: str) -> Any:
+    m = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)
+    assert m
+    return json.loads(m.group(1))
+
+
+def evil_list() -> DutyList:
+    first = LIST.items[5]
+    block = replace(first.upper_duties[0], steps=(EVIL_STEP, *first.upper_duties[0].steps))
+    evil = replace(first, name=EVIL_NAME, upper_duties=(block, *first.upper_duties[1:]))
+    return replace(LIST, items=(evil, *LIST.items[6:10]))
+
+
+def two_lists() -> list[DutyList]:
+    other_info = replace(
+        LIST.info, subdistrict="幸福路街道", title="幸福路街道基本履职事项清单", kind="基本履职事项"
+    )
+    return [LIST, replace(LIST, info=other_info, items=LIST.items[:20])]
+
+
+# -- the file itself ----------------------------------------------------------------
+
+
+def test_duty_html_writes_one_self_contained_file(duty: Duty, tmp_path: Path) -> None:
+    target = tmp_path / "清单.html"
+    result = duty("html", "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    page = target.read_text(encoding="utf-8")
+    assert len(page.encode("utf-8")) <= 1_000_000
+    # Nothing loaded from anywhere: no src or href to another file or host.
+    assert not re.search(r"<(script|link|img|iframe|object|embed)\b[^>]*\b(src|href)=", page)
+    assert "http://" not in page.split('id="data"')[0] and "https://" not in page
+    data = data_of(page)
+    assert [i["id"] for i in data["items"]] == [i.id for i in LIST.items]
+    assert [i["name"] for i in data["items"]] == [i.name for i in LIST.items]
+    # Pinyin precomputed from pypinyin: 低保 is di bao.
+    item6 = next(i for i in data["items"] if i["id"] == 6)
+    assert item6["py"][:2] == ["di", "bao"]
+
+
+def test_duty_html_uses_the_cached_pinyin_and_gets_the_same_page(
+    duty: Duty, tmp_path: Path
+) -> None:
+    target = tmp_path / "p.html"
+    assert duty("html", "--output", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == build_page([LIST])
+
+
+def test_every_text_of_the_list_is_in_the_page() -> None:
+    data = data_of(build_page([LIST]))
+    for item, shown in zip(LIST.items, data["items"], strict=True):
+        texts = [t for _, t in shown["text"]]
+        expected = [item.name]
+        for block in item.upper_duties:
+            expected += [block.heading] if block.heading else []
+            expected += list(block.steps)
+        expected += list(item.guarantees)
+        for section in item.street_duties:
+            expected += [section.heading] if section.heading else []
+            expected += list(section.steps)
+        assert texts == expected
+
+
+def test_synonyms_point_at_words_of_the_list() -> None:
+    data = data_of(build_page([LIST]))
+    corpus = " ".join(t for i in data["items"] for _, t in i["text"])
+    # A phrase the list never uses whole is cut into the pieces it does use.
+    assert data["synonyms"]["打分"] == ["考评", "考核"]
+    assert data["synonyms"]["液化气"] == ["燃气", "瓶装液化气"]
+    for words in data["synonyms"].values():
+        assert all(w in corpus for w in words)
+
+
+def test_data_cannot_close_the_script_or_add_markup() -> None:
+    page = build_page([evil_list()])
+    assert EVIL_NAME not in page and "<img src=x" not in page
+    # The only script elements are the data and the page's own script.
+    assert len(re.findall(r"<script\b", page)) == 2
+    assert data_of(page)["items"][0]["name"] == EVIL_NAME  # and the text survives whole
+    title = build_page([replace(LIST, info=replace(LIST.info, title="<b>清单</b>"))])
+    assert "<title>&lt;b&gt;清单&lt;/b&gt;</title>" in title
+
+
+def test_the_policy_admits_only_the_pages_own_script() -> None:
+    page = build_page([LIST])
+    csp = html.unescape(
+        re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)[1]
+    )  # type: ignore[index]
+    assert "default-src 'none'" in csp
+    script = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(script) == 1
+    digest = base64.b64encode(hashlib.sha256(script[0].encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp
+
+
+def test_html_is_not_written_to_a_terminal_but_to_a_pipe(duty: Duty) -> None:
+    result = duty("html")  # CliRunner's stdout is a pipe
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
+
+
+# -- in the browser ---------------------------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test the page in Chromium: .ci/run installs Debian's chromium")
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium); page not tested in a browser"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("page") / "清单.html"
+    target.write_text(build_page([LIST]), encoding="utf-8")
+    return target
+
+
+class Opener:
+    """Opens pages in fresh browser contexts and closes them after the test."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.contexts: list[Any] = []
+
+    def __call__(
+        self, path: Path, width: int = 1280, hash: str = "", bypass_csp: bool = False
+    ) -> Any:
+        context = self.browser.new_context(
+            viewport={"width": width, "height": 900}, bypass_csp=bypass_csp
+        )
+        self.contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(path.as_uri() + hash)
+        page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+        page.errors, page.requests = errors, requests
+        return page
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Opener]:
+    opener = Opener(browser)
+    yield opener
+    for context in opener.contexts:
+        context.close()
+
+
+def wait_until(page: Any, condition: str, timeout: float = 10.0) -> None:
+    """Poll a condition from outside: the page's policy forbids the eval that
+    Playwright's wait_for_function needs for a string."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(condition):
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        time.sleep(0.02)
+
+
+def shown_ids(page: Any) -> list[int]:
+    return [
+        int(x)
+        for x in page.eval_on_selector_all("#results li.item", "els => els.map(e => e.dataset.id)")
+    ]
+
+
+def no_overflow(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_search_filter_and_split(open_page: Opener, page_file: Path, duty: Duty) -> None:
+    page = open_page(page_file)
+    assert len(shown_ids(page)) == len(LIST.items)
+    # One list: no subdistrict or kind to choose.
+    assert not page.is_visible("#f-list") and not page.is_visible("#f-kind")
+    page.fill("#q", "低保")
+    wait_until(page, "document.querySelector('#status').textContent.startsWith('找到')")
+    ids = shown_ids(page)
+    assert ids[0] == 6
+    assert ids == [
+        r["id"] for r in json.loads(duty("search", "低保", "-n", "0", "-o", "json").stdout)
+    ]
+    page.fill("#q", "")
+    page.select_option("#f-dept", "青山区民政局")
+    expected = [i.id for i in LIST.items if "青山区民政局" in i.departments]
+    assert len(expected) == 12 and shown_ids(page) == expected
+    page.click("#results li.item[data-id='17'] a")
+    page.wait_for_selector("#detail:not([hidden])")
+    assert page.evaluate("location.hash") == "#17"
+    upper = page.inner_text("#detail .upper")
+    street = page.inner_text("#detail .street")
+    item = LIST.by_id[17]
+    assert upper.startswith("上级部门职责") and street.startswith("街道配合职责")
+    for block in item.upper_duties:
+        assert block.heading is None or block.heading in upper
+        assert all(step.split("\n")[0] in upper for step in block.steps)
+    assert all(step.split("\n")[0] in street for s in item.street_duties for step in s.steps)
+    # Side by side on a wide screen: the two columns share a row.
+    boxes = [page.locator(f"#detail .{c}").bounding_box() for c in ("upper", "street")]
+    assert (
+        boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1
+        and abs(boxes[0]["y"] - boxes[1]["y"]) < 2
+    )
+    assert page.errors == [] and all(u.startswith("file:") for u in page.requests)
+
+
+def test_page_ranks_like_duty_search(open_page: Opener, page_file: Path, duty: Duty) -> None:
+    page = open_page(page_file)
+    for query in [
+        "cjr",
+        "canji",
+        "残疾人 证",
+        "minzheng",
+        "消防 检查",
+        "低保 追缴",
+        "Wifi",
+        "jwjw",
+    ]:
+        found = duty("search", *query.split(), "-n", "0", "-o", "json").stdout
+        cli = [r["id"] for r in json.loads(found or "[]")]
+        assert page.evaluate("q => dutySearch(q)", query) == cli, query
+
+
+def test_synonyms_find_what_the_list_calls_it(open_page: Opener, page_file: Path) -> None:
+    page = open_page(page_file)
+    assert page.evaluate("dutySearch('考评')") == [59]
+    assert page.evaluate("dutySearch('打分')")[0] == 59  # 打分 -> 考评
+    assert page.evaluate("dutySearch('火箭发射')") == []
+
+
+def test_item_link_opens_the_item(open_page: Opener, page_file: Path) -> None:
+    page = open_page(page_file, hash="#17")
+    assert page.inner_text("#detail h2") == f"第17项：{LIST.by_id[17].name}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_horizontal_overflow(
+    open_page: Opener, page_file: Path, tmp_path: Path, width: int
+) -> None:
+    page = open_page(page_file, width=width)
+    assert no_overflow(page)
+    page.fill("#q", "低保")
+    wait_until(page, "document.querySelector('#status').textContent.startsWith('找到')")
+    page.screenshot(path=str(tmp_path / f"search-{width}.png"), full_page=True)
+    assert no_overflow(page)
+    page.evaluate("location.hash = '#40'")  # the item with the most departments
+    page.wait_for_selector("#detail:not([hidden])")
+    page.screenshot(path=str(tmp_path / f"item-{width}.png"), full_page=True)
+    assert (tmp_path / f"item-{width}.png").stat().st_size > 0
+    assert no_overflow(page)
+    if width < 700:  # a phone stacks the two columns
+        boxes = [page.locator(f"#detail .{c}").bounding_box() for c in ("upper", "street")]
+        assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1
+
+
+def test_print_is_the_published_table(open_page: Opener, page_file: Path) -> None:
+    page = open_page(page_file)
+    page.emulate_media(media="print")
+    wait_until(page, "document.querySelectorAll('#print tbody tr').length > 0")
+    assert page.is_visible("#print table") and not page.is_visible("#q")
+    heads = page.eval_on_selector_all("#print thead th", "els => els.map(e => e.textContent)")
+    assert heads == ["序号", "事项名称", "对应上级部门", "上级部门职责", "街道配合职责"]
+    rows = page.eval_on_selector_all(
+        "#print tbody tr", "els => els.map(e => [...e.cells].map(c => c.innerText))"
+    )
+    assert len(rows) == len(LIST.items) + len(LIST.categories)
+    assert rows[0] == ["一、党的建设"]
+    row17 = next(r for r in rows if r[0] == "17")
+    assert row17[1] == LIST.by_id[17].name
+    assert row17[3].rstrip().endswith("履职保障：" + LIST.by_id[17].guarantees[0])
+    assert page.evaluate("getComputedStyle(document.querySelector('#print thead')).display") == (
+        "table-header-group"
+    )
+
+
+def test_nothing_from_the_data_runs(open_page: Opener, tmp_path: Path) -> None:
+    target = tmp_path / "evil.html"
+    target.write_text(build_page([evil_list()]), encoding="utf-8")
+    # Without the content policy: the escaping alone must keep the data inert.
+    page = open_page(target, bypass_csp=True)
+    page.fill("#q", "审核")
+    page.evaluate("location.hash = '#6'")
+    page.wait_for_selector("#detail:not([hidden])")
+    page.emulate_media(media="print")
+    wait_until(page, "document.querySelectorAll('#print tbody tr').length > 0")
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelectorAll('main img, #print img, main b').length") == 0
+    assert EVIL_NAME in page.inner_text("#detail h2")
+    assert EVIL_STEP in page.inner_text("#detail .upper")
+    assert page.errors == []
+
+
+def test_several_lists_filter_by_subdistrict_and_kind(open_page: Opener, tmp_path: Path) -> None:
+    target = tmp_path / "many.html"
+    target.write_text(build_page(two_lists()), encoding="utf-8")
+    page = open_page(target)
+    assert page.is_visible("#f-list") and page.is_visible("#f-kind")
+    assert len(shown_ids(page)) == len(LIST.items) + 20
+    page.select_option("#f-list", "幸福路街道")
+    assert shown_ids(page) == list(range(1, 21))
+    page.select_option("#f-list", "")
+    page.select_option("#f-kind", "配合履职事项")
+    assert len(shown_ids(page)) == len(LIST.items)
+    page.evaluate("location.hash = '#2-17'")
+    page.wait_for_selector("#detail:not([hidden])")
+    assert "幸福路街道基本履职事项清单" in page.inner_text("#detail")

@@ -1,0 +1,321 @@
+"""``-o xlsx`` and ``--output``: the workbook read back with openpyxl, cell by cell."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from dutycli.load import load
+from dutycli.model import DutyList, Item
+from dutycli.render.xlsx import Sheet, chinese_number, sheet_name, workbook
+
+from .conftest import DATA, Duty
+
+LIST = load(DATA)
+HEADERS = ["序号", "事项名称", "对应上级部门", "上级部门职责", "街道配合职责"]
+STEP_NUMBER = re.compile(r"^(\d+)\.")
+SUB_NUMBER = re.compile(r"^（(\d+)）")
+
+
+def write(duty: Duty, tmp_path: Path, *args: str) -> Any:
+    target = tmp_path / "out.xlsx"
+    result = duty(*args, "-o", "xlsx", "--output", str(target))
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    return openpyxl.load_workbook(target)
+
+
+def values(ws: Any) -> list[list[str]]:
+    return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def unnumbered(cell: str) -> list[str]:
+    """The cell's lines without step numbers, checking the numbers count 1, 2, … per run."""
+    out, expected_step, expected_sub = [], 1, 1
+    for line in cell.split("\n"):
+        step, sub = STEP_NUMBER.match(line), SUB_NUMBER.match(line)
+        if step:
+            if int(step.group(1)) == 1:
+                expected_step = 1
+            assert int(step.group(1)) == expected_step, cell
+            expected_step += 1
+            expected_sub = 1
+            line = line[step.end() :]
+        elif sub:
+            assert int(sub.group(1)) == expected_sub, cell
+            expected_sub += 1
+            line = line[sub.end() :]
+        out.append(line)
+    return out
+
+
+def expected_upper(item: Item, department: str | None = None) -> list[str]:
+    """The data's texts of the 上级部门职责 column, in order, 履职保障 last."""
+    out: list[str] = []
+    for block in item.upper_duties:
+        if department and department not in block.departments:
+            continue
+        out += [block.heading] if block.heading else []
+        out += [part for step in block.steps for part in step.split("\n")]
+    if len(item.guarantees) == 1:
+        out.append("履职保障：" + item.guarantees[0])
+    elif item.guarantees:
+        out += ["履职保障：", *[p for g in item.guarantees for p in g.split("\n")]]
+    return out
+
+
+def expected_street(item: Item) -> list[str]:
+    out: list[str] = []
+    for section in item.street_duties:
+        out += [section.heading] if section.heading else []
+        out += [part for step in section.steps for part in step.split("\n")]
+    return out
+
+
+def check_items(rows: list[list[str]], items: list[Item], department: str | None = None) -> None:
+    """Category rows and item rows, every cell compared with the data."""
+    categories = LIST.categories
+    expected: list[list[str]] = []
+    current = None
+    for item in items:
+        if item.category != current:
+            current = item.category
+            label = f"{chinese_number(categories.index(current) + 1)}、{current}"
+            expected.append([label, "", "", "", ""])
+        expected.append([str(item.id), item.name, "\n".join(item.departments), "", ""])
+    assert len(rows) == len(expected)
+    by_id = {i.id: i for i in items}
+    for row, want in zip(rows, expected, strict=True):
+        assert row[:3] == want[:3]
+        if want[0] in {str(i) for i in by_id} and want[1]:
+            item = by_id[int(want[0])]
+            assert unnumbered(row[3]) == expected_upper(item, department), item.id
+            assert unnumbered(row[4]) == expected_street(item), item.id
+        else:
+            assert row[1:] == ["", "", "", ""]
+
+
+def test_the_whole_list_reads_back_cell_by_cell(duty: Duty, tmp_path: Path) -> None:
+    wb = write(duty, tmp_path, "list")
+    assert wb.sheetnames == ["青山路街道配合"]
+    ws = wb.active
+    rows = values(ws)
+    assert rows[0] == ["青山路街道配合履职事项清单", "", "", "", ""]
+    assert rows[1] == HEADERS
+    assert rows[-1] == ["注：" + (LIST.info.note or ""), "", "", "", ""]
+    check_items(rows[2:-1], list(LIST.items))
+    # Category rows (and title and note) are merged across the width.
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    category_rows = [
+        n for n, row in enumerate(rows, start=1) if re.match(r"^[一二三四五六七八九十]+、", row[0])
+    ]
+    assert len(category_rows) == len(LIST.categories)
+    assert {f"A{n}:E{n}" for n in [1, *category_rows, len(rows)]} == merged
+
+
+def test_print_and_screen_setup(duty: Duty, tmp_path: Path) -> None:
+    ws = write(duty, tmp_path, "export").active
+    assert ws.freeze_panes == "A3"
+    assert ws.print_title_rows == "$1:$2"
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 == "9"  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert [c.font.name for c in ws[2]] == ["黑体"] * 5
+    body = ws["D4"]
+    assert body.font.name == "仿宋" and body.font.charset == 134  # GB2312: WPS/Excel substitute
+    assert body.alignment.wrap_text
+    widths = [ws.column_dimensions[c].width for c in "ABCDE"]
+    # The duty columns are the wide ones; the number column is narrow.
+    assert widths[0] < widths[1] < widths[3] and widths[3] == widths[4]
+    # Every item row is tall enough for its lines at the column's width.
+    for row in ws.iter_rows(min_row=4, max_row=10):
+        if isinstance(row[0].value, int):
+            lines = max(len(str(c.value or "").split("\n")) for c in row)
+            assert ws.row_dimensions[row[0].row].height >= 14 * lines
+
+
+def test_by_dept_holds_only_the_departments_blocks(duty: Duty, tmp_path: Path) -> None:
+    dept = "青山区民政局"
+    rows = values(write(duty, tmp_path, "by-dept", "民政局").active)
+    assert rows[0][0] == f"青山路街道配合履职事项清单（{dept}）"
+    items = [i for i in LIST.items if dept in i.departments]
+    assert len(items) == 12
+    check_items(rows[2:-1], items, department=dept)
+    item17 = next(r for r in rows if r[0] == "17")
+    assert "青山区教育局职责：" not in item17[3] and "青山区民政局职责：" in item17[3]
+
+
+def test_search_keeps_its_ranking(duty: Duty, tmp_path: Path) -> None:
+    ranked = [r["id"] for r in json.loads(duty("search", "低保", "-o", "json").stdout)]
+    rows = values(write(duty, tmp_path, "search", "低保").active)
+    ids = [int(r[0]) for r in rows if r[0].isdigit()]
+    assert ids == ranked
+
+
+def test_show_and_by_category(duty: Duty, tmp_path: Path) -> None:
+    rows = values(write(duty, tmp_path, "show", "17", "4").active)
+    assert [r[0] for r in rows[2:-1]] == ["二、民生服务", "17", "4"]
+    rows = values(write(duty, tmp_path, "by-category", "城乡").active)
+    assert [r[0] for r in rows[2:-1]] == ["四、城乡建设", *map(str, range(57, 63))]
+
+
+def test_check_writes_its_verdicts(duty: Duty, tmp_path: Path) -> None:
+    target = tmp_path / "check.xlsx"
+    result = duty("check", "督促物业公司做好考评打分工作", "-o", "xlsx", "--output", str(target))
+    assert result.exit_code == 0
+    rows = values(openpyxl.load_workbook(target).active)
+    assert rows[0][:4] == ["任务", "判定", "事项编号", "事项名称"]
+    assert rows[1][:4] == ["督促物业公司做好考评打分工作", "清单内", "59", "物业综合考评工作"]
+
+
+def test_several_lists_make_a_sheet_each(tmp_path: Path) -> None:
+    other = replace(LIST.info, subdistrict="幸福路街道", title="幸福路街道配合履职事项清单")
+    taken_back = replace(LIST.info, kind="上级部门收回事项", title="青山路街道上级部门收回事项清单")
+    sheets = [
+        Sheet(LIST.info, LIST.categories, LIST.items[:3]),
+        Sheet(other, LIST.categories, LIST.items[3:5]),
+        Sheet(taken_back, LIST.categories, LIST.items[5:6]),
+    ]
+    target = tmp_path / "many.xlsx"
+    target.write_bytes(workbook(sheets))
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["青山路街道配合", "幸福路街道配合", "青山路街道收回"]
+    assert values(wb["幸福路街道配合"])[0][0] == "幸福路街道配合履职事项清单"
+    assert [r[0] for r in values(wb["幸福路街道配合"])[3:]] == ["4", "5"]
+    assert values(wb["青山路街道收回"])[1] == ["序号", "事项名称", "承接部门", "工作方式"]
+
+
+def test_sheet_names_are_legal_and_unique() -> None:
+    info = replace(LIST.info, subdistrict="很长的名字" * 8 + "[a]/b")
+    taken: set[str] = set()
+    first, second = sheet_name(info, taken), sheet_name(info, taken)
+    assert first != second and len(first) <= 31 and len(second) <= 31
+    assert not set("[]:*?/\\") & set(first + second)
+
+
+def test_chinese_numbers() -> None:
+    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 21, 99)] == [
+        "一", "九", "十", "十一", "二十", "二十一", "九十九",
+    ]  # fmt: skip
+
+
+def _duty_process(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "DUTY_CACHE_DIR": str(kwargs.pop("cache"))}
+    return subprocess.run([sys.executable, "-m", "dutycli", *argv], env=env, timeout=60, **kwargs)
+
+
+@pytest.mark.parametrize("argv", [["list", "-o", "xlsx"], ["html"]], ids=" ".join)
+def test_a_workbook_or_page_is_never_written_to_a_terminal(tmp_path: Path, argv: list[str]) -> None:
+    leader, follower = pty.openpty()
+    try:
+        proc = _duty_process(argv, stdout=follower, stderr=subprocess.PIPE, cache=tmp_path)
+    finally:
+        os.close(follower)
+    os.set_blocking(leader, False)
+    try:
+        written = os.read(leader, 65536)
+    except OSError:
+        written = b""
+    os.close(leader)
+    assert proc.returncode == 2
+    assert "--output" in proc.stderr.decode("utf-8") and "终端" in proc.stderr.decode("utf-8")
+    assert b"PK" not in written and b"<html" not in written
+
+
+def test_a_pipe_gets_the_workbook(tmp_path: Path) -> None:
+    proc = _duty_process(["by-dept", "司法局", "-o", "xlsx"], capture_output=True, cache=tmp_path)
+    assert proc.returncode == 0 and proc.stdout[:2] == b"PK"
+    target = tmp_path / "piped.xlsx"
+    target.write_bytes(proc.stdout)
+    ids = [r[0] for r in values(openpyxl.load_workbook(target).active) if r[0].isdigit()]
+    assert ids == ["33", "35"]
+
+
+def test_output_writes_text_formats_too(duty: Duty, tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    assert duty("search", "低保", "-o", "json", "--output", str(target)).exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(
+        duty("search", "低保", "-o", "json").stdout
+    )
+
+
+def test_output_takes_the_format_from_the_file_name(duty: Duty, tmp_path: Path) -> None:
+    book, table = tmp_path / "民政局.xlsx", tmp_path / "民政局.csv"
+    assert duty("by-dept", "民政局", "--output", str(book)).exit_code == 0
+    assert duty("by-dept", "民政局", "--output", str(table)).exit_code == 0
+    assert values(openpyxl.load_workbook(book).active)[1] == HEADERS
+    assert table.read_text(encoding="utf-8-sig").startswith("编号,事项名称")
+
+
+def test_output_never_overwrites_the_list_it_reads(duty: Duty, tmp_path: Path) -> None:
+    data = tmp_path / "items.yaml"
+    shutil.copy(DATA, data)
+    before = data.read_bytes()
+    result = duty("--data", str(data), "list", "-o", "xlsx", "--output", str(data))
+    assert result.exit_code == 2 and "输入文件" in result.stderr
+    assert data.read_bytes() == before
+
+
+# Issue #11 adds the .xlsx importer in parallel; until it is merged `duty import`
+# cannot read a workbook. strict: once it can, this XPASS fails the run, so the
+# integrator removes the marker and the round trip is tested from then on.
+@pytest.mark.xfail(
+    reason="needs the .xlsx importer of issue #11 (`duty import 清单.xlsx`); "
+    "remove this marker once dutycli has it",
+    strict=True,
+)
+def test_round_trip_through_import_equals_the_list(duty: Duty, tmp_path: Path) -> None:
+    workbook_path = tmp_path / "list.xlsx"
+    assert duty("export", "-o", "xlsx", "--output", str(workbook_path)).exit_code == 0
+    result = duty("import", str(workbook_path), "--departments", str(DATA))
+    assert result.exit_code == 0, result.output
+    imported = tmp_path / "imported.yaml"
+    imported.write_text(result.stdout, encoding="utf-8")
+    again: DutyList = load(imported)
+    assert again == LIST
+
+
+HEAVY = ("openpyxl", "playwright", "dutycli.page", "dutycli.render.xlsx")
+
+
+def _imports(argv: list[str], cache: Path) -> set[str]:
+    command = [sys.executable, "-X", "importtime", "-m", "dutycli", *argv]
+    env = {**os.environ, "DUTY_CACHE_DIR": str(cache)}
+    subprocess.run(command, env=env, capture_output=True, timeout=60)  # warm the cache
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    return {
+        line.split("|")[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "低保"], ["list", "-o", "csv"], ["show", "17", "-o", "table"], ["--help"]],
+    ids=" ".join,
+)
+def test_other_commands_never_import_the_office_outputs(argv: list[str], tmp_path: Path) -> None:
+    imported = _imports(argv, tmp_path)
+    assert "dutycli.cli" in imported
+    assert not {m for m in imported if m.startswith(HEAVY)}
+
+
+def test_xlsx_and_html_import_what_they_need(tmp_path: Path) -> None:
+    out = tmp_path / "x.xlsx"
+    assert "openpyxl" in _imports(["list", "-o", "xlsx", "--output", str(out)], tmp_path)
+    page = _imports(["html", "--output", str(tmp_path / "p.html")], tmp_path)
+    assert "dutycli.page" in page and "openpyxl" not in page and "playwright" not in page

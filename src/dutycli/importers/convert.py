@@ -158,7 +158,9 @@ class Converter:
             own: list[int] = []
             origins: set[tuple[int, int]] = set()
             for c, cell in enumerate(row.cells):
-                if cell.origin not in origins and cell.text.strip():
+                # Only cells that start in this row: a cell merged down from
+                # above belongs to the row where it starts.
+                if cell.origin[0] == r and cell.origin not in origins and cell.text.strip():
                     own.append(c)
                     origins.add(cell.origin)
             if not own:

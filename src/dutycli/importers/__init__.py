@@ -19,7 +19,7 @@ from dutycli.errors import DataError, Problem, UsageError
 from dutycli.importers import headers
 from dutycli.importers.convert import Converter, kind_named
 from dutycli.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
-from dutycli.importers.table import Grid
+from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
 from dutycli.model import Department, DutyList
 
 __all__ = ["import_file", "import_table", "kind_named"]
@@ -57,6 +57,21 @@ def import_file(
 
 
 def read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
+    try:
+        return _read_grids(raw, fmt, file)
+    except TableTooLarge:
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    f"表格太大或合并单元格异常（超过 {MAX_COLUMNS} 列或 {MAX_SLOTS:,} 个单元格）："
+                    "文件可能已损坏",
+                )
+            ]
+        ) from None
+
+
+def _read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
     if fmt == TSV:
         from dutycli.importers import tsv
         from dutycli.load import decode

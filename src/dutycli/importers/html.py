@@ -98,6 +98,7 @@ def read(raw: bytes, file: str) -> list[Grid]:
     except (etree.ParserError, ValueError) as e:
         raise DataError([Problem(file, f"无法解析网页：{e}")]) from None
     grids: list[Grid] = []
+    befores = _befores(root, file)
     for t, table in enumerate(root.iter("table"), start=1):
         builder = GridBuilder()
         rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
@@ -112,7 +113,7 @@ def read(raw: bytes, file: str) -> list[Grid]:
                 builder.put(r, c, text_of(td), rowspan, colspan)
                 c += colspan
         if rows:
-            grid = builder.grid(_before(table, file))
+            grid = builder.grid(befores.get(table, []))
             grids.append(grid)
     if not grids:
         raise DataError(
@@ -121,15 +122,22 @@ def read(raw: bytes, file: str) -> list[Grid]:
     return grids
 
 
-def _before(table: Any, file: str) -> list[tuple[str, Place]]:
-    """Headings, paragraphs and the caption before the table's rows: where a page names its list."""
-    found = table.xpath(
-        "(preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::p])"
-        "[position() > last() - 10]|./caption"
-    )
-    out: list[tuple[str, Place]] = []
-    for el in found:
-        words = text_of(el).replace("\n", " ").strip()
-        if words:
-            out.append((words, Place(file, el.sourceline or 1, lines=True)))
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "p", "caption"))
+
+
+def _befores(root: Any, file: str) -> dict[Any, list[tuple[str, Place]]]:
+    """For each table, the last headings and paragraphs before its rows (and its caption).
+
+    One pass over the page: a page with thousands of tables stays linear.
+    """
+    recent: list[tuple[str, Place]] = []
+    out: dict[Any, list[tuple[str, Place]]] = {}
+    for el in root.iter():
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "table":
+            out[el] = list(recent)
+        elif tag in HEADINGS:
+            words = text_of(el).replace("\n", " ").strip()
+            if words and len(words) <= 200:
+                recent = [*recent[-9:], (words, Place(file, el.sourceline or 1, lines=True))]
     return out

@@ -80,6 +80,16 @@ class Grid:
         return self.rows[r].place.at(c + 1)
 
 
+# Bounds that no published list comes near; beyond them a table is damaged or
+# hostile (rowspan="999999" colspan="999999"), and filling it would take hours.
+MAX_COLUMNS = 64
+MAX_SLOTS = 2_000_000
+
+
+class TableTooLarge(Exception):
+    """Raised by GridBuilder; the reader turns it into a DataError with the file's name."""
+
+
 class GridBuilder:
     """Collects cells with their spans (HTML, .docx, spreadsheets) into a rectangular Grid."""
 
@@ -93,6 +103,9 @@ class GridBuilder:
 
     def put(self, r: int, c: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
         cell = Cell(text, (r, c))
+        colspan = min(colspan, MAX_COLUMNS)
+        if c + colspan > MAX_COLUMNS or len(self.slots) + rowspan * colspan > MAX_SLOTS:
+            raise TableTooLarge
         for dr in range(max(rowspan, 1)):
             for dc in range(max(colspan, 1)):
                 self.slots.setdefault((r + dr, c + dc), cell)
@@ -103,6 +116,8 @@ class GridBuilder:
         above = self.slots.get((r - 1, c))
         if above is None:
             return False
+        if c + colspan > MAX_COLUMNS or len(self.slots) + colspan > MAX_SLOTS:
+            raise TableTooLarge
         for dc in range(max(colspan, 1)):
             self.slots.setdefault((r, c + dc), self.slots.get((r - 1, c + dc), above))
         self.width = max(self.width, c + max(colspan, 1))

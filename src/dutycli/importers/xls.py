@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.importers.table import Grid
+from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
 from dutycli.importers.xlsx import sheet_grid, value_text
 
 
@@ -34,6 +34,8 @@ def read(raw: bytes, file: str) -> list[Grid]:
         ) from None
     grids: list[Grid] = []
     for sheet in book.sheets():
+        if sheet.ncols > MAX_COLUMNS or sheet.nrows * max(sheet.ncols, 1) > MAX_SLOTS:
+            raise TableTooLarge
         rows = [[_text(sheet, r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
         merges = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells]
         grids.append(sheet_grid(rows, merges, file, sheet.name))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.importers.table import Grid, GridBuilder, Place
+from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, GridBuilder, Place, TableTooLarge
 
 
 def value_text(value: Any) -> str:
@@ -62,7 +62,18 @@ def read(raw: bytes, file: str) -> list[Grid]:
         ) from None
     grids: list[Grid] = []
     for ws in book.worksheets:
-        rows = [[value_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        # The cells that hold a value: ``max_row``/``max_column`` also count
+        # cells that only carry formatting, and a damaged or hostile file may
+        # claim XFD1048576. (``_cells`` is openpyxl's own map of the cells it read.)
+        values = {pos: cell.value for pos, cell in ws._cells.items() if cell.value is not None}
+        height = max((r for r, _ in values), default=0)
+        width = max((c for _, c in values), default=0)
+        if width > MAX_COLUMNS or height * max(width, 1) > MAX_SLOTS:
+            raise TableTooLarge
+        rows = [
+            [value_text(values.get((r, c))) for c in range(1, width + 1)]
+            for r in range(1, height + 1)
+        ]
         merges = [
             (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
             for m in ws.merged_cells.ranges

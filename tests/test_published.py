@@ -389,3 +389,24 @@ def test_a_docx_that_is_a_zip_of_something_else_names_what_it_is(tmp_path: Path)
     with pytest.raises(DataError) as e:
         import_file(path, TABLE)
     assert "不是 Word（.docx）或 Excel（.xlsx）文件" in str(e.value)
+
+
+def test_the_committed_fixtures_are_what_the_generator_makes() -> None:
+    good = mp.good_files()
+    files = {**good, **mp.bad_files(good)}
+    assert {f"{p.relative_to(PUBLISHED)}" for p in PUBLISHED.rglob("*") if p.is_file()} == set(
+        files
+    )
+    for name, data in files.items():
+        if name == "bad/protected.xlsx":
+            continue  # encrypted with a fresh random salt each time
+        assert (PUBLISHED / name).read_bytes() == data, (
+            f"{name}: run tests/fixtures/make_published.py"
+        )
+    import msoffcrypto
+
+    protected = msoffcrypto.OfficeFile(io.BytesIO((BAD / "protected.xlsx").read_bytes()))
+    protected.load_key(password="测试密码")
+    plain = io.BytesIO()
+    protected.decrypt(plain)
+    assert plain.getvalue() == good["taken-back.xlsx"]

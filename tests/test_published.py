@@ -410,3 +410,11 @@ def test_the_committed_fixtures_are_what_the_generator_makes() -> None:
     plain = io.BytesIO()
     protected.decrypt(plain)
     assert plain.getvalue() == good["taken-back.xlsx"]
+
+
+def test_a_gbk_page_is_read_by_its_declared_charset(tmp_path: Path) -> None:
+    # Government sites still serve GB2312/GBK pages.
+    page = (PUBLISHED / "qingshanlu.html").read_text(encoding="utf-8")
+    path = tmp_path / "page.htm"
+    path.write_bytes(page.replace('charset="utf-8"', 'charset="gb2312"').encode("gb18030"))
+    assert import_file(path, TABLE) == REAL

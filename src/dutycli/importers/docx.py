@@ -15,7 +15,6 @@ from typing import Any
 from dutycli.errors import DataError, Problem
 from dutycli.importers.table import Grid, GridBuilder, Place
 
-
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T, _TAB, _BR, _CR = _W + "t", _W + "tab", _W + "br", _W + "cr"
 

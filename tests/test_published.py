@@ -418,3 +418,37 @@ def test_a_gbk_page_is_read_by_its_declared_charset(tmp_path: Path) -> None:
     path = tmp_path / "page.htm"
     path.write_bytes(page.replace('charset="utf-8"', 'charset="gb2312"').encode("gb18030"))
     assert import_file(path, TABLE) == REAL
+
+
+def test_a_table_nested_in_a_cell_is_read_as_more_lines_of_that_cell(tmp_path: Path) -> None:
+    import docx
+
+    short = replace(REAL, items=REAL.items[1:2], categories=REAL.categories[:1])
+    data = mp.render_docx(mp.Layout(short, mp.coop_columns()))
+    document = docx.Document(io.BytesIO(data))
+    street = document.tables[0].rows[2].cells[4]  # header, category, item 2
+    nested = street.add_table(rows=2, cols=1)
+    nested.cell(0, 0).text = "3.补充的第一步。"
+    nested.cell(1, 0).text = "4.补充的第二步。"
+    path = tmp_path / "nested.docx"
+    document.save(str(path))
+    got = import_file(path, TABLE).items[0]
+    want = REAL.by_id[2]
+    assert got.upper_duties == want.upper_duties and got.name == want.name
+    steps = (*want.street_duties[-1].steps, "补充的第一步。", "补充的第二步。")
+    assert got.street_duties[-1].steps == steps
+
+
+def test_a_title_without_a_street_is_placed_at_its_paragraph(duty: Duty, tmp_path: Path) -> None:
+    nameless = replace(mp.BASIC_LIST, info=replace(mp.BASIC_LIST.info, title="基本履职事项清单"))
+    path = tmp_path / "nameless.docx"
+    path.write_bytes(mp.render_docx(mp.Layout(nameless, mp.BASIC_COLUMNS)))
+    result = duty("import", str(path), "--departments", str(TEST_DEPTS))
+    assert result.exit_code == 2
+    assert (
+        "nameless.docx（第 2 段）: 标题“基本履职事项清单”应为“某街道基本履职事项清单”的形式"
+        in result.stderr
+    )
+    named = duty("import", str(path), "--departments", str(TEST_DEPTS), "--street", "测试街道")
+    assert named.exit_code == 0, named.stderr
+    assert "  subdistrict: 测试街道\n" in named.stdout

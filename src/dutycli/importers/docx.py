@@ -83,7 +83,7 @@ def read(raw: bytes, file: str) -> list[Grid]:
         if tag == "p":
             text = _paragraph_text(child).strip()
             if text:
-                place = Place(file, len(paragraphs) + 1)
+                place = Place(file, len(paragraphs) + 1, paragraph=True)
                 paragraphs.append((text, place))
                 if grids:
                     grids[-1].after.append((text, place))

@@ -33,9 +33,12 @@ class Place:
     table: int | None = None  # 1-based number of the table in the document
     sheet: str | None = None  # the worksheet of a workbook (then row/column are the sheet's)
     lines: bool = False  # a text file read line by line (TSV): file:line
+    paragraph: bool = False  # a paragraph of a document, outside any table
 
     def at(self, column: int | None) -> Place:
-        return Place(self.file, self.row, column, self.table, self.sheet, self.lines)
+        return Place(
+            self.file, self.row, column, self.table, self.sheet, self.lines, self.paragraph
+        )
 
     def problem(self, message: str, item: int | None = None) -> Problem:
         if self.lines:
@@ -45,6 +48,8 @@ class Place:
                 f"{column_letters(self.column)}{self.row}" if self.column else f"第 {self.row} 行"
             )
             return Problem(f"{self.file}（工作表“{self.sheet}” {cell}）", message, None, None, item)
+        if self.paragraph:
+            return Problem(f"{self.file}（第 {self.row} 段）", message, None, None, item)
         where = f"表 {self.table}，" if self.table is not None else ""
         where += f"第 {self.row} 行"
         if self.column is not None:

@@ -268,14 +268,7 @@ def test_output_never_overwrites_the_list_it_reads(duty: Duty, tmp_path: Path) -
     assert data.read_bytes() == before
 
 
-# Issue #11 adds the .xlsx importer in parallel; until it is merged `duty import`
-# cannot read a workbook. strict: once it can, this XPASS fails the run, so the
-# integrator removes the marker and the round trip is tested from then on.
-@pytest.mark.xfail(
-    reason="needs the .xlsx importer of issue #11 (`duty import 清单.xlsx`); "
-    "remove this marker once dutycli has it",
-    strict=True,
-)
+# The workbook staff get is one `duty import` reads back: the same list, field by field.
 def test_round_trip_through_import_equals_the_list(duty: Duty, tmp_path: Path) -> None:
     workbook_path = tmp_path / "list.xlsx"
     assert duty("export", "-o", "xlsx", "--output", str(workbook_path)).exit_code == 0

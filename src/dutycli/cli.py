@@ -95,9 +95,32 @@ def import_(
     source: Annotated[
         Path,
         typer.Argument(
-            metavar="SOURCE", help="公布的清单表格（制表符分隔、单元格含 HTML 的文本导出）。"
+            metavar="FILE",
+            help=(
+                "公布的清单：Word（.docx，或经 LibreOffice 转换的 .doc/.wps）、"
+                "Excel（.xlsx/.xls）、"
+                "另存的网页（.html）或制表符分隔的文本。格式按文件内容识别。"
+            ),
         ),
     ],
+    kind: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--kind",
+            metavar="基本|配合|收回",
+            help="清单种类。默认从标题（如“……配合履职事项清单”）或表头推断。",
+            show_default=False,
+        ),
+    ] = None,
+    street: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--street",
+            metavar="NAME",
+            help="街道（乡镇）名称，如“青山路街道”。默认从标题读出。",
+            show_default=False,
+        ),
+    ] = None,
     departments: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -110,18 +133,79 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    table: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--table",
+            metavar="N",
+            help="文件里有几个表格（或工作表）时，用第 N 个。默认用第一个带清单表头的。",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            help="写到这个文件（整体替换，出错时不动它），而不是标准输出。不能是输入文件。",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
-    """把公布的清单表格转换成本工具的 YAML 数据格式，写到标准输出。未知部门会报告，不会猜测。"""
-    from dutycli.importer import import_table
+    """把公布的清单（Word、Excel、网页表格或文本）转换成本工具的 YAML 数据格式。
+
+    未知部门、未知的列和无法识别的行都会连同位置一并报告，不会猜测；有任何问题时什么都不写。
+    """
+    from dutycli.importers import import_file, kind_named
     from dutycli.load import parse_departments, read_text
+    from dutycli.outfile import check_target, write_atomic
     from dutycli.serialize import dump_yaml
     from dutycli.source import resolve
 
     table_path = departments or resolve(_state(ctx).data)
-    table = parse_departments(read_text(table_path), str(table_path))
-    dl = import_table(read_text(source), str(source), table)
-    typer.echo(dump_yaml(dl), nl=False)
+    inputs = [source, table_path]
+    if output is not None:
+        check_target(output, inputs)
+    else:
+        _refuse_stdout_onto(inputs)
+    table_depts = parse_departments(read_text(table_path), str(table_path))
+    dl = import_file(source, table_depts, kind_named(kind) if kind else None, street, table)
+    text = dump_yaml(dl)
+    _check_written(text, dl)
+    if output is not None:
+        write_atomic(output, text.encode("utf-8"), inputs=inputs)
+    else:
+        typer.echo(text, nl=False)
     return EXIT_FOUND
+
+
+def _refuse_stdout_onto(inputs: list[Path]) -> None:
+    """``duty import a.docx > items.yaml`` with items.yaml an input: the shell emptied it."""
+    from dutycli.errors import UsageError
+
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+                raise UsageError(
+                    f"标准输出被重定向到了输入文件 {path}：shell 在运行前已把它清空了"
+                    "（可用 git checkout 或备份恢复）。请改用 --output 写文件"
+                )
+
+
+def _check_written(text: str, dl: object) -> None:
+    """The YAML about to be written loads back as the same list (if this duty reads its schema)."""
+    from dutycli.load import parse
+    from dutycli.model import SCHEMA_VERSION, DutyList
+
+    assert isinstance(dl, DutyList)
+    if dl.schema <= SCHEMA_VERSION:
+        back = parse(text, "（导入结果）")
+        assert back == dl, "import: the written YAML does not load back as the same list"
 
 
 # -- queries ------------------------------------------------------------------

@@ -10,6 +10,9 @@ SCHEMA_VERSION = 1
 # Views print this before an item's guarantees; the data file keeps the text only.
 GUARANTEES_LABEL = "履职保障："
 
+# The three kinds of list (schema 2); short names in options and messages: 基本 / 配合 / 收回.
+BASIC, COOP, TAKEN_BACK = "基本履职事项", "配合履职事项", "上级部门收回事项"
+
 
 @dataclass(frozen=True)
 class ListInfo:
@@ -17,6 +20,10 @@ class ListInfo:
     subdistrict: str
     kind: str
     note: str | None = None
+    district: str | None = None
+    city: str | None = None
+    province: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class Item:
     upper_duties: tuple[Block, ...]
     guarantees: tuple[str, ...]
     street_duties: tuple[Section, ...]
+    basis: str | None = None  # 实施依据 (schema 2)
+    method: str | None = None  # 工作方式 of a 收回 item (schema 2)
 
     def blocks_of(self, department: str) -> tuple[Block, ...]:
         return tuple(b for b in self.upper_duties if department in b.departments)

@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from dutycli.model import Block, Department, DutyList, Item, ListInfo, Section
+from dutycli.model import COOP, Block, Department, DutyList, Item, ListInfo, Section
+
+SCHEMA2_INFO_KEYS = ("district", "city", "province", "version")
+
+
+def needs_schema_2(dl: DutyList) -> bool:
+    """Whether ``dl`` uses anything schema 1 cannot say (then it is written as schema 2)."""
+    return (
+        dl.info.kind != COOP
+        or any(getattr(dl.info, key) is not None for key in SCHEMA2_INFO_KEYS)
+        or any(i.basis is not None or i.method is not None for i in dl.items)
+    )
 
 
 def item_to_dict(item: Item) -> dict[str, Any]:
-    return {
+    out = {
         "id": item.id,
         "name": item.name,
         "category": item.category,
@@ -26,6 +37,12 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             {"heading": s.heading, "steps": list(s.steps)} for s in item.street_duties
         ],
     }
+    # Schema 2 fields only where set, so a schema 1 list is written as before.
+    if item.basis is not None:
+        out["basis"] = item.basis
+    if item.method is not None:
+        out["method"] = item.method
+    return out
 
 
 def to_dict(dl: DutyList) -> dict[str, Any]:
@@ -35,6 +52,9 @@ def to_dict(dl: DutyList) -> dict[str, Any]:
         "kind": dl.info.kind,
         "note": dl.info.note,
     }
+    for key in SCHEMA2_INFO_KEYS:
+        if getattr(dl.info, key) is not None:
+            info[key] = getattr(dl.info, key)
     return {
         "schema": dl.schema,
         "list": info,
@@ -58,13 +78,21 @@ def item_from_dict(d: dict[str, Any]) -> Item:
         street_duties=tuple(
             Section(s.get("heading"), tuple(s["steps"])) for s in d["street_duties"]
         ),
+        basis=d.get("basis"),
+        method=d.get("method"),
     )
 
 
 def from_dict(d: dict[str, Any], path: str = "") -> DutyList:
     info = d["list"]
     return DutyList(
-        info=ListInfo(info["title"], info["subdistrict"], info["kind"], info.get("note")),
+        info=ListInfo(
+            info["title"],
+            info["subdistrict"],
+            info["kind"],
+            info.get("note"),
+            *(info.get(key) for key in SCHEMA2_INFO_KEYS),
+        ),
         categories=tuple(d["categories"]),
         departments=tuple(
             Department(x["name"], tuple(x.get("aliases") or ())) for x in d["departments"]
@@ -94,7 +122,7 @@ YAML_HEADER = (
 )
 
 
-def dump_yaml(dl: DutyList, header: str = YAML_HEADER) -> str:
+def dump_yaml(dl: DutyList, header: str | None = None) -> str:
     import yaml  # only the yaml export and the importer need it
 
     class _Flow(list[str]):
@@ -114,6 +142,12 @@ def dump_yaml(dl: DutyList, header: str = YAML_HEADER) -> str:
     _Dumper.add_representer(str, _str)
     _Dumper.add_representer(_Flow, _flow)
 
+    if header is None:
+        header = YAML_HEADER
+        if dl.schema != 1:
+            header = header.replace("配合履职事项", dl.info.kind).replace(
+                "schema 1", f"schema {dl.schema}"
+            )
     data = to_dict(dl)
     data["categories"] = _Flow(data["categories"])
     for dept in data["departments"]:

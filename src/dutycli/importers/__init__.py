@@ -1,0 +1,172 @@
+"""Import a published list: Word, Excel, a saved web page, or today's tab-separated text.
+
+``import_file`` finds the format from the content (``detect``), lets that
+format's reader turn the file into grids of cells (``table``), picks the grid
+that holds the list, and converts it (``convert``). Readers import their
+libraries (python-docx, openpyxl, xlrd, lxml) only when called, so no other
+command pays for them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from dutycli.errors import DataError, Problem, UsageError
+from dutycli.importers import headers
+from dutycli.importers.convert import Converter, kind_named
+from dutycli.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
+from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
+from dutycli.model import Department, DutyList
+
+__all__ = ["import_file", "import_table", "kind_named"]
+
+SOFFICE_TIMEOUT = 180
+
+
+def import_table(text: str, file: str, departments: tuple[Department, ...]) -> DutyList:
+    """The list in tab-separated ``text``; every problem found is raised at once as a DataError."""
+    from dutycli.importers import tsv
+
+    return Converter(file, departments).run(tsv.read(text, file)[0])
+
+
+def import_file(
+    path: str | Path,
+    departments: tuple[Department, ...],
+    kind: str | None = None,
+    street: str | None = None,
+    table: int | None = None,
+) -> DutyList:
+    """The list in the file at ``path``, in any format ``detect`` knows."""
+    from dutycli.source import read_bytes
+
+    file = str(path)
+    raw = read_bytes(path)
+    fmt = detect(raw, file)
+    if fmt == DOC:
+        raw = convert_doc(Path(path))
+        if detect(raw, file) != DOCX:
+            raise DataError([Problem(file, "LibreOffice 转换出的文件不是 .docx")])
+        fmt = DOCX
+    grids = read_grids(raw, fmt, file)
+    return Converter(file, departments, kind, street).run(pick(grids, table, file))
+
+
+def read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
+    try:
+        return _read_grids(raw, fmt, file)
+    except TableTooLarge:
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    f"表格太大或合并单元格异常（超过 {MAX_COLUMNS} 列或 {MAX_SLOTS:,} 个单元格）："
+                    "文件可能已损坏",
+                )
+            ]
+        ) from None
+
+
+def _read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
+    if fmt == TSV:
+        from dutycli.importers import tsv
+        from dutycli.load import decode
+
+        return tsv.read(decode(raw, file), file)
+    if fmt == HTML:
+        from dutycli.importers import html
+
+        return html.read(raw, file)
+    if fmt == DOCX:
+        from dutycli.importers import docx
+
+        return docx.read(raw, file)
+    if fmt == XLSX:
+        from dutycli.importers import xlsx
+
+        return xlsx.read(raw, file)
+    assert fmt == XLS, fmt
+    from dutycli.importers import xls
+
+    return xls.read(raw, file)
+
+
+def pick(grids: list[Grid], table: int | None, file: str) -> Grid:
+    """The grid ``--table N`` names, else the first one with the list's header."""
+    if table is not None:
+        if not 1 <= table <= len(grids):
+            raise UsageError(
+                f"--table 应在 1 到 {len(grids)} 之间：{file} 里有 {len(grids)} 个表格"
+            )
+        return grids[table - 1]
+    for grid in grids:
+        if any(headers.is_header([c.text for c in row.cells]) for row in grid.rows):
+            return grid
+    if len(grids) == 1:
+        return grids[0]  # the converter says what its header lacks
+    raise DataError(
+        [
+            Problem(
+                file,
+                f"文件里的 {len(grids)} 个表格都没有清单的表头（序号、事项名称……）："
+                "请检查文件，或用 --table N 指定第几个表格",
+            )
+        ]
+    )
+
+
+def convert_doc(path: Path) -> bytes:
+    """A .doc/.wps file as .docx bytes, converted by LibreOffice when it is installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    "这是旧版 Word/WPS 文件（.doc/.wps），需要先转换为 .docx："
+                    "在 Word 或 WPS 里打开，"
+                    "“另存为”Word 文档（*.docx）；或安装 LibreOffice 后运行 "
+                    f"soffice --headless --convert-to docx {path}，再导入生成的 .docx 文件",
+                )
+            ]
+        )
+    with tempfile.TemporaryDirectory(prefix="duty-import-") as tmp:
+        source = Path(tmp) / ("source" + (path.suffix.lower() or ".doc"))
+        shutil.copyfile(path, source)
+        profile = Path(tmp, "profile").as_uri()
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                timeout=SOFFICE_TIMEOUT,
+                env={**os.environ, "HOME": tmp},
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise DataError([Problem(str(path), f"用 LibreOffice 转换失败：{e}")]) from None
+        target = Path(tmp) / "source.docx"
+        if done.returncode != 0 or not target.is_file():
+            detail = done.stderr.decode("utf-8", "replace").strip()[:200]
+            raise DataError(
+                [
+                    Problem(
+                        str(path),
+                        f"用 LibreOffice 转换为 .docx 失败{('：' + detail) if detail else ''}",
+                    )
+                ]
+            )
+        return target.read_bytes()

@@ -163,18 +163,39 @@ def _emit(result: "Result", fmt: Format | None, empty_message: str) -> int:
     return EXIT_FOUND
 
 
-def _items_by_id(c: "Compiled", ids: list[int]) -> "list[Item]":
-    """The items with these ids, in the order asked, each once; missing ids are reported."""
+def _parse_ids(values: list[str]) -> list[int]:
+    """Item numbers as people write them: 17, 第17项, 17项."""
+    import re
+
+    from dutycli.errors import UsageError
+
+    out = []
+    for value in values:
+        m = re.fullmatch(r"\s*第?\s*([0-9]{1,9})\s*项?\s*", value)
+        if not m:
+            raise UsageError(
+                f"事项编号应为整数（如 17 或 第17项），而不是“{value[:40]}”。"
+                "按名称找事项请用 duty search。"
+            )
+        out.append(int(m.group(1)))
+    return out
+
+
+def _items_by_id(c: "Compiled", ids: list[int]) -> "tuple[list[Item], list[int]]":
+    """The items with these ids, in the order asked, each once; and the ids not in the list.
+
+    Missing ids are reported here; the command then exits 2 (an id the list does not have).
+    """
     by_id = {item.id: item for item in c.all_items()}
     missing = [i for i in ids if i not in by_id]
     if missing:
         known = sorted(by_id)
         span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
         typer.echo(
-            f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
+            f"duty: 清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
             err=True,
         )
-    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id], missing
 
 
 def _items(c: "Compiled", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
@@ -197,6 +218,40 @@ def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
     except Exception:
         return []
     return [name for name in c.categories if name.startswith(incomplete)]
+
+
+# Long input is cut, so that any query answers in bounded time and memory:
+# a pasted paragraph is not a query.
+MAX_QUERY_WORDS, MAX_QUERY_CHARS, MAX_TASK_CHARS = 8, 64, 500
+MAX_STDIN_BYTES = 10 * 1024 * 1024 + 1  # one byte more than textin accepts, to notice
+
+
+def _capped_query(query: list[str]) -> list[str]:
+    words = [w for q in query for w in q.split()]
+    kept: list[str] = []
+    used = 0
+    for w in words[:MAX_QUERY_WORDS]:
+        if used >= MAX_QUERY_CHARS:
+            break
+        kept.append(w[: MAX_QUERY_CHARS - used])
+        used += len(kept[-1])
+    total = sum(len(w) for w in words)
+    if used < total:
+        typer.echo(
+            f"duty: 查询太长（{len(words)} 个词，{total} 个字），只用了前 {used} 个字："
+            f"{' '.join(kept)}。搜索最多用 {MAX_QUERY_WORDS} 个词、{MAX_QUERY_CHARS} 个字。",
+            err=True,
+        )
+    return kept
+
+
+def _capped_task(task: str) -> str:
+    if len(task) <= MAX_TASK_CHARS:
+        return task
+    typer.echo(
+        f"duty: 任务描述太长（{len(task)} 个字），只用了前 {MAX_TASK_CHARS} 个字。", err=True
+    )
+    return task[:MAX_TASK_CHARS]
 
 
 @command()
@@ -232,6 +287,7 @@ def search(
     from dutycli.search import parse_fields
     from dutycli.search import search as run_search
 
+    query = _capped_query(query)
     c = _compiled(ctx)
     found = run_search(c, query, parse_fields(fields or []), limit or None)
     rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
@@ -291,18 +347,23 @@ def by_category(
 def show(
     ctx: typer.Context,
     ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False
+        ),
     ],
     fmt: FormatOption = None,
 ) -> int:
     """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
     from dutycli.results import ItemRow
 
+    numbers = _parse_ids(ids)
     c = _compiled(ctx)
-    rows = [ItemRow(item) for item in _items_by_id(c, ids)]
-    if not rows:
-        return EXIT_NOTHING
-    return _emit(_items(c, rows, "split"), fmt, "")
+    found, missing = _items_by_id(c, numbers)
+    rows = [ItemRow(item) for item in found]
+    if rows:
+        _emit(_items(c, rows, "split"), fmt, "")
+    return EXIT_ERROR if missing else EXIT_FOUND
 
 
 @command("list")
@@ -395,11 +456,21 @@ def check(
     from dutycli.results import CheckResult
 
     if task == ["-"]:
-        tasks = [line.strip() for line in sys.stdin if line.strip()]
+        from dutycli.textin import decode_input
+
+        stdin = getattr(sys.stdin, "buffer", None)
+        decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")
+        if decoded.encoding not in ("UTF-8", "ASCII"):
+            typer.echo(f"duty: 标准输入按 {decoded.encoding} 编码读取。", err=True)
+        tasks = [_capped_task(line.strip()) for line in decoded.text.splitlines() if line.strip()]
         if not tasks:
             raise UsageError("标准输入里没有任务：每行写一项任务。")
     else:
-        tasks = [" ".join(task)]
+        tasks = [_capped_task(" ".join(task).strip())]
+        if not tasks[0]:
+            raise UsageError(
+                "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
+            )
     c = _compiled(ctx)
     matcher = Matcher(c.all_items(), c.departments)
     result = CheckResult([matcher.check(t) for t in tasks])
@@ -430,7 +501,10 @@ def diff(
 def cite(
     ctx: typer.Context,
     ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False
+        ),
     ],
     dept: Annotated[
         Optional[str],  # noqa: UP045
@@ -449,9 +523,10 @@ def cite(
     from dutycli.resolve import department
     from dutycli.results import Table
 
+    numbers = _parse_ids(ids)
     c = _compiled(ctx)
     focus = department(c, dept) if dept else None
-    found = _items_by_id(c, ids)
+    found, missing = _items_by_id(c, numbers)
     rows = [
         {"id": item.id, "name": item.name, "citation": citation(c.info, item, focus)}
         for item in found
@@ -466,7 +541,8 @@ def cite(
         None,
         text_keys=("citation",),
     )
-    return _emit(table, fmt, "")
+    code = _emit(table, fmt, "") if rows else EXIT_NOTHING
+    return EXIT_ERROR if missing else code
 
 
 @command()
@@ -515,25 +591,35 @@ def guarantees(
     return _emit(table, fmt, f"{focus or '清单'}没有列出履职保障。")
 
 
-def _reconfigure_streams() -> None:
-    """Piped output is always UTF-8; a terminal gets its own encoding, never a crash."""
-    for stream in (sys.stdout, sys.stderr):
+def _undecodable_argument() -> str | None:
+    """A message for the first argument (or $DUTY_DATA) holding bytes that are not UTF-8."""
+    for arg in [*sys.argv[1:], os.environ.get("DUTY_DATA", "")]:
         try:
-            if stream.isatty():
-                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
-            else:
-                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            pass
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return (
+                f"duty: 参数“{shown}”含有不是 UTF-8 编码的字节（常见于 GBK 终端或 GBK 文件名）。"
+                "请把终端设为 UTF-8，或把文件改为 UTF-8 名称后再试。"
+            )
+    return None
 
 
 def main() -> None:
-    _reconfigure_streams()
+    from dutycli import streams
+
+    streams.setup()
+    bad = _undecodable_argument()
+    if bad:
+        sys.stderr.write(bad + "\n")
+        _exit_now(EXIT_ERROR)
     try:
         app()
         code: object = 0
     except SystemExit as e:
         code = e.code
+    except streams.OutputFailed:
+        code = EXIT_ERROR
     _exit_now(code)
 
 
@@ -543,14 +629,19 @@ def _exit_now(code: object) -> None:
     Freeing every module at exit takes ~10 ms, a seventh of a whole query;
     nothing of ours needs it: every file we write is closed when written.
     """
+    from dutycli import streams
+
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = 1
     status = code if isinstance(code, int) else 0 if code is None else 1
-    try:
+    with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
-    except BrokenPipeError:
-        status = 141
-    with contextlib.suppress(BrokenPipeError, ValueError):
+    status = streams.exit_status(status)
+    said = streams.message()
+    if said:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(said + "\n")
+    with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(status)

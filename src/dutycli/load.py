@@ -67,6 +67,24 @@ def decode(raw: bytes, file: str) -> str:
         raise DataError([Problem(file, f"文件不是 UTF-8 编码：{hint}", line, column)]) from None
 
 
+MAX_INT_DIGITS = 9
+
+
+def int_value(text: str) -> int | None:
+    """A YAML integer as Python reads it, or None for what int() cannot take.
+
+    YAML 1.1 calls ``010`` (octal), ``1:30`` (base 60), ``!!int abc`` and a
+    number of 5,000 digits integers; none is an item number.
+    """
+    digits = text.replace("_", "")
+    if len(digits) > MAX_INT_DIGITS + 1:
+        return None
+    try:
+        return int(digits, 0)
+    except ValueError:
+        return None
+
+
 def load(path: str | FsPath) -> DutyList:
     return parse(read_text(path), str(path))
 
@@ -100,20 +118,87 @@ def compose(text: str, file: str) -> Node:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark: Any = e.problem_mark or e.context_mark
-        what = e.problem or e.context or "无法解析"
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
+        what = yaml_problem(e.problem or e.context or "")
+        line, column = Where(text)(mark) if mark is not None else (None, None)
         raise DataError([Problem(file, f"YAML 语法错误：{what}", line, column)]) from None
+    except yaml.reader.ReaderError as e:
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        index = e.position
+        if not (index < len(text) and ord(text[index]) == code):
+            # libyaml counts the position in bytes of UTF-8, PyYAML in characters.
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, column = Where(text).at(index)
+        message = f"含有不允许的控制字符 U+{code:04X}：请删去它（常见于从网页或 Word 复制的文字）"
+        raise DataError([Problem(file, message, line, column)]) from None
     except yaml.YAMLError as e:
-        raise DataError([Problem(file, f"YAML 语法错误：{e}")]) from None
+        raise DataError([Problem(file, f"YAML 语法错误：{yaml_problem(str(e))}")]) from None
     if node is None:
         raise DataError([Problem(file, "文件里只有注释，没有内容")])
     return node
 
 
+# libyaml's English, in the words of the people who edit the files.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”：文字里的“: ”请加引号，或检查缩进"),
+    ("could not find expected ':'", "找不到应有的冒号“:”：检查上一行是否漏了冒号或引号没有闭合"),
+    (
+        "found character that cannot start any token",
+        "这个字符不能出现在这里（如 Tab 缩进、@、`）：请用空格缩进，或给文字加引号",
+    ),
+    ("did not find expected key", "缩进没有对齐：找不到应有的键"),
+    ("did not find expected node content", "缺少内容：冒号或“- ”后面应有值"),
+    ("did not find expected ',' or ']'", "列表 [ … ] 没有闭合：缺少“,”或“]”"),
+    ("did not find expected ',' or '}'", "映射 { … } 没有闭合：缺少“,”或“}”"),
+    ("expected <block end>", "缩进没有对齐"),
+    ("did not find expected '-' indicator", "缩进没有对齐：这里应是以“- ”开头的列表项"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found unknown escape character", "双引号里有无法识别的转义（\\ 后的字符）：请改用单引号"),
+    ("found a tab character", "含有 Tab：YAML 只能用空格缩进"),
+    ("found undefined tag handle", "无法识别的标签（! 开头）"),
+    ("found unexpected ':'", "这里不能出现冒号：文字里的冒号请加引号"),
+    ("found duplicate anchor", "锚点重复"),
+    ("found undefined alias", "别名没有对应的锚点"),
+    ("expected a comment or a line break", "这一行多出了内容：注释前要有空格"),
+    ("expected alphabetic or numeric character", "锚点或别名的名字无效"),
+    ("expected the node content, but found", "缺少内容"),
+    ("expected ',' or ']'", "列表 [ … ] 没有闭合：缺少“,”或“]”"),
+    ("expected ',' or '}'", "映射 { … } 没有闭合：缺少“,”或“}”"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("while parsing", "结构不完整：检查缩进和括号"),
+)
+
+
+def yaml_problem(english: str) -> str:
+    for key, chinese in _YAML_PROBLEMS:
+        if key in english:
+            return chinese
+    return "无法解析（检查这一处的缩进、冒号和引号）"
+
+
+class Where:
+    """Line and column as editors and grep count them: only a newline ends a line.
+
+    libyaml also ends lines at U+0085, U+2028 and U+2029, which would put every
+    later problem a line too far down.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.exact = not any(ch in text for ch in "\x85\u2028\u2029")
+
+    def __call__(self, mark: Any) -> tuple[int, int]:
+        if self.exact:
+            return mark.line + 1, mark.column + 1
+        return self.at(mark.index)
+
+    def at(self, index: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, index) + 1
+        return line, index - (self.text.rfind("\n", 0, index) + 1) + 1
+
+
 def parse(text: str, file: str) -> DutyList:
     node = compose(text, file)
-    walker = _Walker(file)
+    walker = _Walker(file, Where(text))
     dl = walker.top(node)
     problems = walker.problems
     if problems:
@@ -126,7 +211,7 @@ def parse(text: str, file: str) -> DutyList:
 def parse_departments(text: str, file: str) -> tuple[Department, ...]:
     """The department table of a list file (or of a file holding just ``departments:``)."""
     node = compose(text, file)
-    walker = _Walker(file)
+    walker = _Walker(file, Where(text))
     fields = walker.mapping(node, "文件", ("departments",), TOP_KEYS)
     depts = (
         walker.departments(fields["departments"]) if fields and "departments" in fields else None
@@ -147,8 +232,9 @@ def _kind(node: Node) -> str:
 class _Walker:
     """Checks the shape of the node tree while building the dataclasses."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, where: Where | None = None) -> None:
         self.file = file
+        self.where = where or Where("")
         self.problems: list[Problem] = []
         self.item: int | None = None
         self.marks: dict[Path, tuple[int, int]] = {}
@@ -162,11 +248,11 @@ class _Walker:
         return None, None
 
     def err(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.file, message, mark.line + 1, mark.column + 1, self.item))
+        line, column = self.where(node.start_mark)
+        self.problems.append(Problem(self.file, message, line, column, self.item))
 
     def at(self, node: Node, *path: str | int) -> Node:
-        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.marks[path] = self.where(node.start_mark)
         return node
 
     # -- shapes -------------------------------------------------------------
@@ -220,11 +306,14 @@ class _Walker:
         if not isinstance(node, ScalarNode) or node.tag != _INT:
             self.err(node, f"{what}应为整数，实际是{_kind(node)}")
             return None
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            self.err(node, f"{what}应为十进制整数")
-            return None
+        value = int_value(node.value)
+        if value is None:
+            self.err(
+                node,
+                f"{what}应为十进制整数（不以 0 开头、不超过 {MAX_INT_DIGITS} 位），"
+                f"而不是“{node.value[:20]}”",
+            )
+        return value
 
     def strings(self, node: Node, what: str, *path: str | int) -> tuple[str, ...] | None:
         nodes = self.sequence(node, what)
@@ -326,8 +415,8 @@ class _Walker:
             for key_node, value in node.value:
                 is_id = isinstance(key_node, ScalarNode) and key_node.value == "id"
                 if is_id and isinstance(value, ScalarNode) and value.tag == _INT:
-                    self.item = int(value.value.replace("_", ""), 0)
-                    what = "本项"
+                    self.item = int_value(value.value)
+                    what = "本项" if self.item is not None else what
         fields = self.mapping(node, what, ITEM_KEYS, (*ITEM_KEYS, "guarantees"))
         if fields is None:
             return None

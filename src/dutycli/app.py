@@ -176,7 +176,51 @@ class DutyCommand(_ChineseHelp, TyperCommand):
     pass
 
 
+# --help lists the commands people query with first, administration last.
+_COMMAND_GROUPS = (
+    ("查询命令", ("search", "by-dept", "by-category", "show", "check", "cite", "guarantees")),
+    ("列出、比较与导出", ("list", "depts", "categories", "export", "diff")),
+    ("管理命令", ("info", "validate", "import")),
+)
+_EXAMPLES = (
+    ("duty search 低保", "搜索事项（也可用拼音：duty search cjr）"),
+    ("duty by-dept 民政局", "某个部门参与的全部事项"),
+    ("duty show 17", "第17项的职责分工，左右并排"),
+    ("duty check 督促物业公司做好考评", "这项任务在不在清单上"),
+    ("duty check - < 任务.txt", "逐行核对一份任务清单"),
+    ("duty cite 4", "可直接粘贴进书面答复的引用"),
+    ("duty list -o csv > 清单.csv", "导出给 Excel"),
+    ("duty diff 旧.yaml 新.yaml", "比较两版清单"),
+    ("duty search --help", "某个命令的帮助"),
+)
+# Options of the group that people also write after the command: moved before it.
+_GLOBAL_FLAGS = ("--no-pager",)
+
+
 class DutyGroup(_ChineseHelp, TyperGroup):
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        commands = {}
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                commands[name] = cmd
+        placed: set[str] = set()
+        wide = max(map(_width, commands), default=0)  # one column for every group
+        for title, names in (*_COMMAND_GROUPS, ("其他命令", tuple(commands))):
+            rows = [
+                (name.ljust(wide), commands[name].get_short_help_str(limit=1000))
+                for name in names
+                if name in commands and name not in placed
+            ]
+            placed.update(name.strip() for name, _ in rows)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
+        with formatter.section("例子"):
+            formatter.write_dl(list(_EXAMPLES), col_max=34)
+
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -213,7 +257,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
                 moved += args[i : i + 2]
                 i += 2
                 continue
-            if command and arg.startswith("--data="):
+            if command and (arg.startswith("--data=") or arg in _GLOBAL_FLAGS):
                 moved.append(arg)
             elif not command and arg == "--data":
                 out += args[i : i + 2]

@@ -38,9 +38,45 @@ class State:
         self.data = data
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from dutycli import __version__
+
+        typer.echo(f"duty {__version__}")
+        raise typer.Exit(EXIT_FOUND)
+
+
+VersionOption = Annotated[
+    Optional[bool],  # noqa: UP045
+    typer.Option("--version", help="显示版本并退出。", is_eager=True, callback=_show_version),
+]
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help=(
+            "长表格不经分页器（less）直接输出。分页器用 $PAGER，默认 less -FRX；"
+            "输出到管道时从不分页。"
+        ),
+    ),
+]
+
+
+class Paging:
+    """Whether a long table on a terminal goes through the pager (--no-pager says no)."""
+
+    on = True
+
+
 @app.callback()
-def _main(ctx: typer.Context, data: DataOption = None) -> None:
+def _main(
+    ctx: typer.Context,
+    data: DataOption = None,
+    version: VersionOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
     ctx.obj = State(data)
+    Paging.on = not no_pager
 
 
 def _state(ctx: typer.Context) -> State:
@@ -150,8 +186,22 @@ def _compiled(ctx: typer.Context) -> "Compiled":
 def _render(result: "Result", fmt: Format | None) -> None:
     from dutycli.render import default_format, render
 
-    render(result, fmt or default_format(sys.stdout), sys.stdout)
+    fmt = fmt or default_format(sys.stdout)
+    if fmt is Format.table and Paging.on and _interactive():
+        from dutycli.pager import page
+
+        page(lambda out: render(result, fmt, out), sys.stdout)
+    else:
+        render(result, fmt, sys.stdout)
     sys.stdout.flush()
+
+
+def _interactive() -> bool:
+    """Is a person reading stdout at a terminal?"""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit(result: "Result", fmt: Format | None, empty_message: str) -> int:
@@ -289,7 +339,12 @@ def search(
 
     query = _capped_query(query)
     c = _compiled(ctx)
-    found = run_search(c, query, parse_fields(fields or []), limit or None)
+    # At a terminal, say when results were left out; a pipe gets exactly --limit.
+    counting = bool(limit) and _interactive()
+    found = run_search(c, query, parse_fields(fields or []), None if counting else limit or None)
+    if counting and len(found) > limit:
+        typer.echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
+        found = found[:limit]
     rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
     return _emit(_items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。")
 

@@ -214,6 +214,18 @@ CASES: dict[str, Case] = {
     "search-homophones": Case(["search", "残急人" * 2000], {0, 1}),
     "search-latin": Case(["search", "canji" * 4000], {0, 1}),
     "check-20000-chars": Case(["check", _HAN[:20000]], {0, 1}, err="只用了前 500 个字"),
+    "check-stdin-5000-long-tasks": Case(
+        ["check", "-"],
+        {0, 1},
+        stdin="\n".join(_HAN[(i * 37) % 20000 :][:500] for i in range(5000)).encode("utf-8"),
+        err="只核对了前 40 项",
+    ),
+    "check-stdin-5000-short-tasks": Case(
+        ["check", "-"],
+        {0, 1},
+        stdin="\n".join(_HAN[(i * 7) % 20000 :][:12] for i in range(5000)).encode("utf-8"),
+        err="只核对了前 1000 项",
+    ),
     "check-stdin-long-lines": Case(
         ["check", "-"], {0, 1}, stdin=("\n".join([_HAN[:5000]] * 20)).encode("utf-8")
     ),

@@ -274,3 +274,22 @@ def test_guarantees_join_sentences_without_a_stray_comma(duty: Duty) -> None:
     out = duty("guarantees", "民政局").stdout
     assert "。、" not in out
     assert "发放协理员补助资金。提供政策业务指导培训。" in out
+
+
+def test_install_completion_reports_in_chinese(
+    duty: Duty, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import typer._completion_shared as shared
+
+    calls: list[str | None] = []
+
+    def install(shell: str | None = None) -> tuple[str, Path]:
+        calls.append(shell)
+        return "bash", tmp_path / "duty.sh"
+
+    monkeypatch.setattr(shared, "install", install)
+    result = duty("--install-completion")
+    assert result.exit_code == 0 and len(calls) == 1
+    assert (
+        result.stdout == f"已为 bash 安装命令补全：{tmp_path / 'duty.sh'}\n重新打开终端后生效。\n"
+    )

@@ -274,6 +274,7 @@ def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
 # a pasted paragraph is not a query.
 MAX_QUERY_WORDS, MAX_QUERY_CHARS, MAX_TASK_CHARS = 8, 64, 500
 MAX_STDIN_BYTES = 10 * 1024 * 1024 + 1  # one byte more than textin accepts, to notice
+MAX_TASKS, MAX_TASKS_CHARS = 1000, 20000  # one `check -`: a few seconds at most
 
 
 def _capped_query(query: list[str]) -> list[str]:
@@ -517,7 +518,19 @@ def check(
         decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")
         if decoded.encoding not in ("UTF-8", "ASCII"):
             typer.echo(f"duty: 标准输入按 {decoded.encoding} 编码读取。", err=True)
-        tasks = [_capped_task(line.strip()) for line in decoded.text.splitlines() if line.strip()]
+        lines = [line.strip() for line in decoded.text.splitlines() if line.strip()]
+        tasks, used = [], 0
+        for line in lines[:MAX_TASKS]:
+            tasks.append(_capped_task(line))
+            used += len(tasks[-1])
+            if used >= MAX_TASKS_CHARS:
+                break
+        if len(tasks) < len(lines):
+            typer.echo(
+                f"duty: 标准输入有 {len(lines)} 项任务，只核对了前 {len(tasks)} 项"
+                f"（一次最多 {MAX_TASKS} 项、{MAX_TASKS_CHARS} 个字）；请分批核对。",
+                err=True,
+            )
         if not tasks:
             raise UsageError("标准输入里没有任务：每行写一项任务。")
     else:

@@ -185,8 +185,10 @@ CASES: dict[str, Case] = {
             1,
             stdin=data,
             out="督促物业公司做好考评打分工作\t清单内\t59",
-            check=lambda r: r.stdout.splitlines()[1].startswith(
-                "开展全民反诈宣传进社区活动\t清单外"
+            # The first task starts the output: no byte order mark, no mojibake.
+            check=lambda r: (
+                r.stdout.startswith("督促物业公司做好考评打分工作\t")
+                and r.stdout.splitlines()[1].startswith("开展全民反诈宣传进社区活动\t清单外")
             ),
         )
         for name, data in {
@@ -246,6 +248,28 @@ CASES: dict[str, Case] = {
     "stderr-full-found": Case(["search", "低保"], 0, stderr="full", out="低保"),
     "stderr-full-nothing": Case(["search", "没有这种事项"], 1, stderr="full"),
     "stdin-closed-check": Case(["check", "-"], 2, err="没有任务"),
+    # -- locales: a pipe always gets UTF-8 -----------------------------------------
+    **{
+        f"locale-{name}": Case(
+            ["search", "低保"],
+            0,
+            env=env,
+            check=lambda r: r.stdout.startswith("6\t低保业务的新增"),
+        )
+        for name, env in {
+            "c": {"LC_ALL": "C", "LANG": "C"},
+            "posix-no-utf8-mode": {"LC_ALL": "POSIX", "PYTHONUTF8": "0"},
+            "gb18030": {"LC_ALL": "zh_CN.GB18030", "LANG": "zh_CN.GB18030"},
+            "pythonioencoding-gbk": {"PYTHONIOENCODING": "gbk"},
+            "pythonioencoding-ascii": {"PYTHONIOENCODING": "ascii"},
+        }.items()
+    },
+    "locale-posix-chinese-file-name": Case(
+        ["--data", _write("低保清单.yaml", MINIMAL), "list"],
+        0,
+        env={"LC_ALL": "POSIX", "PYTHONUTF8": "0"},
+        out="1\t低保业务",
+    ),
     # -- terminals of any width -------------------------------------------------
     **{
         f"show-6-columns-{width}": Case(

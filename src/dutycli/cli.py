@@ -516,7 +516,7 @@ def check(
 
         stdin = getattr(sys.stdin, "buffer", None)
         decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")
-        if decoded.encoding not in ("UTF-8", "ASCII"):
+        if decoded.encoding != "UTF-8":
             typer.echo(f"duty: 标准输入按 {decoded.encoding} 编码读取。", err=True)
         lines = [line.strip() for line in decoded.text.splitlines() if line.strip()]
         tasks, used = [], 0
@@ -660,22 +660,57 @@ def guarantees(
 
 
 def _undecodable_argument() -> str | None:
-    """A message for the first argument (or $DUTY_DATA) holding bytes that are not UTF-8."""
-    for arg in [*sys.argv[1:], os.environ.get("DUTY_DATA", "")]:
+    """Arguments (and $DUTY_DATA) as UTF-8; a message for the first whose bytes are not.
+
+    Under a C or POSIX locale Python decodes arguments as ASCII: their UTF-8
+    bytes are recovered here. Bytes that are not UTF-8 (a GBK terminal, a GBK
+    file name) are refused with the bytes shown escaped.
+    """
+    values = [(n, arg) for n, arg in enumerate(sys.argv) if n]
+    env = os.environ.get("DUTY_DATA")
+    if env is not None:
+        values.append((-1, env))
+    for n, value in values:
         try:
-            arg.encode("utf-8")
+            value.encode("utf-8")
+            continue
         except UnicodeEncodeError:
-            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raw = os.fsencode(value)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            shown = raw.decode("utf-8", "backslashreplace")
             return (
                 f"duty: 参数“{shown}”含有不是 UTF-8 编码的字节（常见于 GBK 终端或 GBK 文件名）。"
                 "请把终端设为 UTF-8，或把文件改为 UTF-8 名称后再试。"
             )
+        if n > 0:  # $DUTY_DATA is a path only: it opens as it is
+            sys.argv[n] = text
     return None
+
+
+def _utf8_mode() -> None:
+    """Run again in Python's UTF-8 mode where file names would be read as ASCII.
+
+    Under a C or POSIX locale with PYTHONUTF8=0, Python takes every argument and
+    file name for ASCII: a Chinese file name could not even be opened. One more
+    start in that rare setting, instead of a tool that cannot read 低保.yaml.
+    """
+    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
+        return
+    if os.environ.get("DUTY_UTF8_MODE"):
+        return
+    os.environ["DUTY_UTF8_MODE"] = "1"
+    argv: list[bytes] = [os.fsencode(a) for a in (sys.executable, "-X", "utf8", "-m", "dutycli")]
+    argv += [os.fsencode(arg) for arg in sys.argv[1:]]
+    with contextlib.suppress(OSError):
+        os.execv(sys.executable, argv)
 
 
 def main() -> None:
     from dutycli import streams
 
+    _utf8_mode()
     streams.setup()
     bad = _undecodable_argument()
     if bad:

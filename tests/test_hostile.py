@@ -42,7 +42,7 @@ class Run(NamedTuple):
 
 def run_duty(
     args: list[str | bytes],
-    stdin: bytes = b"",
+    stdin: bytes | Path = b"",  # the bytes, or a file (a device) to read from
     env: dict[str, str] | None = None,
     stdout: str = "file",  # file | closed | full | closed-pipe
     stderr: str = "file",  # file | closed | full
@@ -51,7 +51,10 @@ def run_duty(
     """Run ``python -m dutycli ARGS`` and measure its wall time and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
         out_path, err_path, in_path = (Path(tmp) / n for n in ("out", "err", "in"))
-        in_path.write_bytes(stdin)
+        if isinstance(stdin, Path):
+            in_path = stdin
+        else:
+            in_path.write_bytes(stdin)
         environment = {
             k: v for k, v in os.environ.items() if k not in ("DUTY_DATA", "COLUMNS", "DUTY_DEBUG")
         }
@@ -104,7 +107,7 @@ def run_duty(
 class Case(NamedTuple):
     args: list[str | bytes] | Callable[[], list[str | bytes]]  # a callable makes its files
     code: int | set[int]  # the exit status the answer deserves
-    stdin: bytes = b""
+    stdin: bytes | Path = b""
     env: dict[str, str] | None = None
     stdout: str = "file"
     stderr: str = "file"
@@ -203,6 +206,10 @@ CASES: dict[str, Case] = {
     },
     "check-stdin-binary": Case(["check", "-"], 2, stdin=bytes(range(128, 256)) * 4, err="UTF-8"),
     "check-stdin-empty": Case(["check", "-"], 2, err="没有任务"),
+    "check-stdin-dev-zero": Case(["check", "-"], 2, stdin=Path("/dev/zero"), err="超过 10 MB"),
+    "check-stdin-dev-urandom": Case(
+        ["check", "-"], 2, stdin=Path("/dev/urandom"), err="超过 10 MB"
+    ),
     "check-empty-task": Case(["check", ""], 2, err="任务描述是空的"),
     "check-blank-task": Case(["check", "  "], 2, err="任务描述是空的"),
     # -- long input: bounded time and memory -----------------------------------

@@ -204,6 +204,15 @@ CASES: dict[str, Case] = {
             "utf16be": TASKS.encode("utf-16-be"),
         }.items()
     },
+    **{
+        f"check-stdin-one-line-{codec}": Case(
+            ["check", "-"],
+            0,
+            stdin="督促物业公司做好考评打分工作".encode(codec),
+            check=lambda r: r.stdout.startswith("督促物业公司做好考评打分工作\t清单内\t59"),
+        )
+        for codec in ("utf-16-le", "utf-16-be", "gbk")
+    },
     "check-stdin-binary": Case(["check", "-"], 2, stdin=bytes(range(128, 256)) * 4, err="UTF-8"),
     "check-stdin-empty": Case(["check", "-"], 2, err="没有任务"),
     "check-stdin-dev-zero": Case(["check", "-"], 2, stdin=Path("/dev/zero"), err="超过 10 MB"),

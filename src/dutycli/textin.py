@@ -57,6 +57,17 @@ def decode_input(raw: bytes, what: str = "标准输入") -> Decoded:
         return Decoded(raw.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
         pass
+    if len(raw) % 2 == 0:
+        # UTF-16 without a BOM and without a newline has no zero byte to tell it.
+        # GBK read as UTF-16 gives Hangul, surrogates and private-use characters,
+        # never common Chinese: text that reads as Chinese is taken as UTF-16.
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if text and all(_gb2312(ch) and not ch.isascii() for ch in text):
+                return Decoded(text, "UTF-16")
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:

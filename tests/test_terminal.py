@@ -234,6 +234,8 @@ def test_help_groups_commands_queries_first_with_examples(duty: Duty) -> None:
         (("list", "-o", "xls"), "--format 的值“xls”无效，可选：table、plain、tsv"),
         (("search", "低保", "--limit"), "运行 duty search --help 查看帮助"),
         (("show", "第十七项"), "事项编号应为整数"),
+        (("--data", "x.yaml"), "缺少命令"),
+        (("list", "--data"), "缺少命令"),
     ],
 )
 def test_usage_messages_are_chinese(duty: Duty, args: tuple[str, ...], wanted: str) -> None:

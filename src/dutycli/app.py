@@ -40,6 +40,7 @@ _CLICK_MESSAGES: list[tuple[str, str]] = [
     ),
     (r"No such command '(.+?)'\.?(?: Did you mean (.*)\?)?$", "没有这个命令：{0}"),
     (r"Missing argument '(.+?)'\.?$", "缺少参数 {0}"),
+    (r"Missing command\.?$", "缺少命令（如 search、show、list）"),
     (r"Missing option '(.+?)'\.?.*$", "缺少选项 {0}"),
     (r"Option '(.+?)' requires an argument\.?$", "选项 {0} 需要一个值"),
     (r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", "多余的参数：{0}"),
@@ -253,7 +254,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
             if arg == "--":
                 out += args[i:]
                 break
-            if command and arg == "--data" and i + 1 < len(args):
+            if command and arg == "--data":
                 moved += args[i : i + 2]
                 i += 2
                 continue

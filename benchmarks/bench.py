@@ -136,6 +136,13 @@ def published_lists(stem: Path, count: int = 340) -> None:
 IMPORT_LIMIT_S = 3.0
 
 
+def paragraph() -> str:
+    """20,000 characters of the list's own text, as someone might paste them."""
+    source = REPO / "data" / "source" / "qingshanlu.txt"
+    text = "".join(ch for ch in source.read_text(encoding="utf-8") if "\u4e00" <= ch <= "\u9fff")
+    return text[:20000]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="rounds (at least 15)")
@@ -214,6 +221,13 @@ def main() -> int:
                 [*duty, "import", f"{published}.xlsx", "--departments", str(DATA)],
                 None,
             ),
+            # Hostile input (issue 10): a pasted paragraph is cut to a query.
+            Case(
+                "duty search on a pasted paragraph (20,000 chars)",
+                [*duty, "search", paragraph()],
+                None,
+            ),
+            Case(f"duty validate on {count:,} items", [*duty, "validate", str(big)], None),
         ]
         # Warm up: build every cache and the bytecode once, outside the figures.
         for case in cases:

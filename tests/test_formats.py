@@ -132,7 +132,7 @@ def test_export_defaults_to_json(duty: Duty) -> None:
 
 
 def test_plain_when_piped(duty: Duty) -> None:
-    out = duty("by-dept", "民政局").stdout
+    out = duty("by-category", "民生").stdout
     for line in out.splitlines():
         fields = line.split("\t")
         assert len(fields) == 4
@@ -253,3 +253,26 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(
     assert result.exception is None
     assert "内部错误（RuntimeError: boom）" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "department"), [(("show", "17", "40"), None), (("by-dept", "民政局"), "青山区民政局")]
+)
+def test_piped_split_carries_every_duty(
+    duty: Duty, args: tuple[str, ...], department: str | None
+) -> None:
+    # show and by-dept into a pipe or file: the whole split as plain text, not a summary line.
+    out = duty(*args).stdout
+    assert not set("┌│└─") & set(out) and "\x1b" not in out
+    items = [
+        i for i in LIST.items if (department in i.departments if department else i.id in (17, 40))
+    ]
+    assert items
+    for item in items:
+        assert f"第{item.id}项：{item.name}" in out
+        blocks = [b for b in item.upper_duties if department is None or department in b.departments]
+        for text in [s for b in blocks for s in b.steps] + [
+            s for sec in item.street_duties for s in sec.steps
+        ]:
+            for part in text.split("\n"):
+                assert part in out, part

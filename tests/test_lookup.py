@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dutycli.load import load
@@ -28,9 +30,10 @@ def ids(stdout: str) -> list[int]:
     ],
 )
 def test_by_dept_names(duty: Duty, query: str, department: str) -> None:
-    result = duty("by-dept", query)
+    result = duty("by-dept", query, "-o", "jsonl")
     assert result.exit_code == 0, result.stderr
-    assert ids(result.stdout) == [i.id for i in LIST.items if department in i.departments]
+    found = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert found == [i.id for i in LIST.items if department in i.departments]
 
 
 def test_by_dept_ambiguous_part_lists_candidates(duty: Duty) -> None:
@@ -67,14 +70,19 @@ def test_by_category_errors(duty: Duty, query: str, message: str) -> None:
 
 
 def test_show_several_and_missing(duty: Duty) -> None:
-    result = duty("show", "17", "3", "99")
-    assert result.exit_code == 0
-    assert ids(result.stdout) == [17, 3]
+    # The items found are shown; an id the list does not have is an error (exit 2).
+    result = duty("show", "17", "3", "99", "-o", "jsonl")
+    assert result.exit_code == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [17, 3]
     assert "没有第 99 项" in result.stderr
     missing = duty("show", "99")
-    assert missing.exit_code == 1 and missing.stdout == ""
+    assert missing.exit_code == 2 and missing.stdout == ""
     bad = duty("show", "十七")
     assert bad.exit_code == 2 and "应为整数" in bad.stderr
+    # People write 第17项 as the list does.
+    written = duty("show", "第17项", "5项", "-o", "jsonl")
+    assert written.exit_code == 0
+    assert [json.loads(line)["id"] for line in written.stdout.splitlines()] == [17, 5]
 
 
 def test_list_depts_categories(duty: Duty) -> None:

@@ -25,12 +25,14 @@ from typer.core import TyperCommand, TyperGroup
 
 from dutycli.cells import cell_width, wrap
 from dutycli.errors import DutyError
+from dutycli.streams import OutputFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
 
+_OPT = r"'([^']+)'(?: / '[^']+')*"  # '--limit' / '-n': the first spelling names it
 _CLICK_MESSAGES: list[tuple[str, str]] = [
     (
         r"No such option: (\S+?)\s*(?:\(Possible options: (.*)\)|Did you mean (.*)\?)?$",
@@ -38,24 +40,49 @@ _CLICK_MESSAGES: list[tuple[str, str]] = [
     ),
     (r"No such command '(.+?)'\.?(?: Did you mean (.*)\?)?$", "没有这个命令：{0}"),
     (r"Missing argument '(.+?)'\.?$", "缺少参数 {0}"),
+    (r"Missing command\.?$", "缺少命令（如 search、show、list）"),
     (r"Missing option '(.+?)'\.?.*$", "缺少选项 {0}"),
     (r"Option '(.+?)' requires an argument\.?$", "选项 {0} 需要一个值"),
     (r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", "多余的参数：{0}"),
-    (r"Invalid value for '(.+?)': '(.*?)' is not one of (.*)\.$", "{0} 的值“{1}”无效，可选：{2}"),
+    (rf"Invalid value for {_OPT}: '(.*?)' is not one of (.*)\.$", "{0} 的值“{1}”无效，可选：{2}"),
     (
-        r"Invalid value for '(.+?)': '(.*?)' is not a valid int(?:eger)?\.?$",
+        rf"Invalid value for {_OPT}: '(.*?)' is not a valid int(?:eger)?(?: range)?\.?$",
         "{0} 应为整数，而不是“{1}”",
     ),
-    (r"Invalid value for '(.+?)': (.*?) is not in the range (.*)\.$", "{0} 的值 {1} 超出范围 {2}"),
-    (r"Invalid value for '(.+?)': (.*)$", "{0} 的值无效：{1}"),
+    (
+        rf"Invalid value for {_OPT}: (.*?) is not in the range (.*)\.$",
+        "{0} 的值 {1} 超出范围：应{2}",
+    ),
+    (rf"Invalid value for {_OPT}: \w+ '(.*)' does not exist\.$", "{0}：找不到“{1}”"),
+    (rf"Invalid value for {_OPT}: \w+ '(.*)' is a directory\.$", "{0}：“{1}”是目录，应为文件"),
+    (rf"Invalid value for {_OPT}: \w+ '(.*)' is a file\.$", "{0}：“{1}”是文件，应为目录"),
+    (rf"Invalid value for {_OPT}: \w+ '(.*)' is not readable\.$", "{0}：没有权限读取“{1}”"),
+    (rf"Invalid value for {_OPT}: \w+ '(.*)' is not writable\.$", "{0}：没有权限写入“{1}”"),
+    (rf"Invalid value for {_OPT}: (.*)$", "{0} 的值无效：{1}"),
 ]
+
+
+def _chinese_range(text: str) -> str:
+    """Click's ranges (x>=0, 1<=x<=5) in words."""
+    return (
+        text.replace("x>=", "不小于 ")
+        .replace("x<=", "不大于 ")
+        .replace("<=x<=", " 到 ")
+        .replace("x>", "大于 ")
+        .replace("x<", "小于 ")
+    )
 
 
 def translate_usage(message: str) -> str:
     for pattern, template in _CLICK_MESSAGES:
         m = re.match(pattern, message.strip(), re.DOTALL)
         if m:
-            text = template.format(*[g or "" for g in m.groups()])
+            groups = [g or "" for g in m.groups()]
+            if "超出范围" in template:
+                groups[2] = _chinese_range(groups[2])
+            if "可选" in template:
+                groups[2] = "、".join(c.strip(" '") for c in groups[2].split(","))
+            text = template.format(*groups)
             suggestion = next((g for g in m.groups()[1:] if g and "Did you mean" not in g), None)
             if suggestion and "{1}" not in template:
                 text += f"（是不是 {suggestion}？）"
@@ -150,7 +177,51 @@ class DutyCommand(_ChineseHelp, TyperCommand):
     pass
 
 
+# --help lists the commands people query with first, administration last.
+_COMMAND_GROUPS = (
+    ("查询命令", ("search", "by-dept", "by-category", "show", "check", "cite", "guarantees")),
+    ("列出、比较与导出", ("list", "depts", "categories", "export", "html", "diff")),
+    ("管理命令", ("info", "validate", "import")),
+)
+_EXAMPLES = (
+    ("duty search 低保", "搜索事项（也可用拼音：duty search cjr）"),
+    ("duty by-dept 民政局", "某个部门参与的全部事项"),
+    ("duty show 17", "第17项的职责分工，左右并排"),
+    ("duty check 督促物业公司做好考评", "这项任务在不在清单上"),
+    ("duty check - < 任务.txt", "逐行核对一份任务清单"),
+    ("duty cite 4", "可直接粘贴进书面答复的引用"),
+    ("duty list -o xlsx --output 清单.xlsx", "存成 Excel 工作簿（版式同公布的清单）"),
+    ("duty diff 旧.yaml 新.yaml", "比较两版清单"),
+    ("duty search --help", "某个命令的帮助"),
+)
+# Options of the group that people also write after the command: moved before it.
+_GLOBAL_FLAGS = ("--no-pager",)
+
+
 class DutyGroup(_ChineseHelp, TyperGroup):
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        commands = {}
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                commands[name] = cmd
+        placed: set[str] = set()
+        wide = max(map(_width, commands), default=0)  # one column for every group
+        for title, names in (*_COMMAND_GROUPS, ("其他命令", tuple(commands))):
+            rows = [
+                (name.ljust(wide), commands[name].get_short_help_str(limit=1000))
+                for name in names
+                if name in commands and name not in placed
+            ]
+            placed.update(name.strip() for name, _ in rows)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
+        with formatter.section("例子"):
+            formatter.write_dl(list(_EXAMPLES), col_max=34)
+
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -160,7 +231,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise Exit(EXIT_CLOSED_PIPE) from None
-        except (Exit, Abort, ClickException):
+        except (Exit, Abort, ClickException, OutputFailed):
             raise
         except Exception as e:
             # A bug of ours: say so in one line instead of a traceback.
@@ -172,6 +243,33 @@ class DutyGroup(_ChineseHelp, TyperGroup):
             )
             raise Exit(EXIT_ERROR) from None
 
+    def _data_first(self, args: list[str]) -> list[str]:
+        """``duty list --data x.yaml`` means ``duty --data x.yaml list``."""
+        out: list[str] = []
+        moved: list[str] = []
+        command = False
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                out += args[i:]
+                break
+            if command and arg == "--data":
+                moved += args[i : i + 2]
+                i += 2
+                continue
+            if command and (arg.startswith("--data=") or arg in _GLOBAL_FLAGS):
+                moved.append(arg)
+            elif not command and arg == "--data":
+                out += args[i : i + 2]
+                i += 2
+                continue
+            else:
+                command = command or arg in self.commands
+                out.append(arg)
+            i += 1
+        return moved + out
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -180,6 +278,10 @@ class DutyGroup(_ChineseHelp, TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        args = self._data_first(list(sys.argv[1:] if args is None else args))
+        for param in self.params:
+            if param.name == "install_completion":
+                param.callback = _install_completion
         try:
             rv = super().main(
                 args=args,
@@ -196,6 +298,12 @@ class DutyGroup(_ChineseHelp, TyperGroup):
             usage = e.ctx.get_usage() if e.ctx else ""
             usage = usage.replace("Usage:", "用法：", 1)
             name = e.ctx.command_path if e.ctx else "duty"
+            if e.ctx is None or e.ctx.parent is None:
+                # Typer reports some errors of a command's options on the group:
+                # point at the command's own help all the same.
+                command = next((a for a in args if a in self.commands), None)
+                if command:
+                    name, usage = f"{name} {command}", ""
             echo(f"{usage}\n错误：{translate_usage(e.format_message())}", err=True)
             echo(f"运行 {name} --help 查看帮助。", err=True)
             code = EXIT_ERROR
@@ -207,6 +315,17 @@ class DutyGroup(_ChineseHelp, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _install_completion(ctx: Context, param: Any, value: Any) -> Any:
+    """Typer's --install-completion, saying what it did in Chinese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    echo(f"已为 {shell} 安装命令补全：{path}\n重新打开终端后生效。")
+    sys.exit(EXIT_FOUND)
 
 
 app = typer.Typer(

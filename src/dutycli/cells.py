@@ -59,4 +59,5 @@ def break_points(
 def wrap(text: str, width: int, indent: int = 0) -> list[str]:
     """``text`` as lines of at most ``width`` cells; lines after the first lack ``indent``."""
     cuts = [0, *break_points(text, width, indent), len(text)]
-    return [text[a:b].rstrip() for a, b in pairwise(cuts)]
+    # A line broken at a space neither ends nor starts with it.
+    return [text[a:b].strip() if a else text[a:b].rstrip() for a, b in pairwise(cuts)]

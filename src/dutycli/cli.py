@@ -38,9 +38,45 @@ class State:
         self.data = data
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from dutycli import __version__
+
+        typer.echo(f"duty {__version__}")
+        raise typer.Exit(EXIT_FOUND)
+
+
+VersionOption = Annotated[
+    Optional[bool],  # noqa: UP045
+    typer.Option("--version", help="显示版本并退出。", is_eager=True, callback=_show_version),
+]
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help=(
+            "长表格不经分页器（less）直接输出。分页器用 $PAGER，默认 less -FRX；"
+            "输出到管道时从不分页。"
+        ),
+    ),
+]
+
+
+class Paging:
+    """Whether a long table on a terminal goes through the pager (--no-pager says no)."""
+
+    on = True
+
+
 @app.callback()
-def _main(ctx: typer.Context, data: DataOption = None) -> None:
+def _main(
+    ctx: typer.Context,
+    data: DataOption = None,
+    version: VersionOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
     ctx.obj = State(data)
+    Paging.on = not no_pager
 
 
 def _state(ctx: typer.Context) -> State:
@@ -253,14 +289,20 @@ def _render(
     if output is not None:
         _write_output(result, fmt or _format_of(output), output, source)
         return
-    if fmt in BINARY and _is_terminal(sys.stdout):
+    if fmt in BINARY and _interactive():
         from dutycli.errors import UsageError
 
         raise UsageError(
             f"{fmt.value} 是二进制文件格式，不能显示在终端里："
             f"请用 --output 文件名.{fmt.value} 写入文件，或重定向（> 文件名.{fmt.value}）"
         )
-    render(result, fmt or default_format(sys.stdout), sys.stdout)
+    fmt = fmt or default_format(sys.stdout)
+    if fmt is Format.table and Paging.on and _interactive():
+        from dutycli.pager import page
+
+        page(lambda out: render(result, fmt, out), sys.stdout)
+    else:
+        render(result, fmt, sys.stdout)
     sys.stdout.flush()
 
 
@@ -273,9 +315,10 @@ def _format_of(output: Path) -> Format:
     return Format(_EXTENSIONS.get(output.suffix.lower(), "plain"))
 
 
-def _is_terminal(stream: object) -> bool:
+def _interactive() -> bool:
+    """Is a person reading stdout at a terminal?"""
     try:
-        return bool(stream.isatty())  # type: ignore[attr-defined]
+        return sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
 
@@ -303,18 +346,39 @@ def _emit(
     return EXIT_FOUND
 
 
-def _items_by_id(c: "Compiled", ids: list[int]) -> "list[Item]":
-    """The items with these ids, in the order asked, each once; missing ids are reported."""
+def _parse_ids(values: list[str]) -> list[int]:
+    """Item numbers as people write them: 17, 第17项, 17项."""
+    import re
+
+    from dutycli.errors import UsageError
+
+    out = []
+    for value in values:
+        m = re.fullmatch(r"\s*第?\s*([0-9]{1,9})\s*项?\s*", value)
+        if not m:
+            raise UsageError(
+                f"事项编号应为整数（如 17 或 第17项），而不是“{value[:40]}”。"
+                "按名称找事项请用 duty search。"
+            )
+        out.append(int(m.group(1)))
+    return out
+
+
+def _items_by_id(c: "Compiled", ids: list[int]) -> "tuple[list[Item], list[int]]":
+    """The items with these ids, in the order asked, each once; and the ids not in the list.
+
+    Missing ids are reported here; the command then exits 2 (an id the list does not have).
+    """
     by_id = {item.id: item for item in c.all_items()}
     missing = [i for i in ids if i not in by_id]
     if missing:
         known = sorted(by_id)
         span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
         typer.echo(
-            f"清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
+            f"duty: 清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
             err=True,
         )
-    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id], missing
 
 
 def _items(c: "Compiled", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
@@ -337,6 +401,41 @@ def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
     except Exception:
         return []
     return [name for name in c.categories if name.startswith(incomplete)]
+
+
+# Long input is cut, so that any query answers in bounded time and memory:
+# a pasted paragraph is not a query.
+MAX_QUERY_WORDS, MAX_QUERY_CHARS, MAX_TASK_CHARS = 8, 64, 500
+MAX_STDIN_BYTES = 10 * 1024 * 1024 + 1  # one byte more than textin accepts, to notice
+MAX_TASKS, MAX_TASKS_CHARS = 1000, 20000  # one `check -`: a few seconds at most
+
+
+def _capped_query(query: list[str]) -> list[str]:
+    words = [w for q in query for w in q.split()]
+    kept: list[str] = []
+    used = 0
+    for w in words[:MAX_QUERY_WORDS]:
+        if used >= MAX_QUERY_CHARS:
+            break
+        kept.append(w[: MAX_QUERY_CHARS - used])
+        used += len(kept[-1])
+    total = sum(len(w) for w in words)
+    if used < total:
+        typer.echo(
+            f"duty: 查询太长（{len(words)} 个词，{total} 个字），只用了前 {used} 个字："
+            f"{' '.join(kept)}。搜索最多用 {MAX_QUERY_WORDS} 个词、{MAX_QUERY_CHARS} 个字。",
+            err=True,
+        )
+    return kept
+
+
+def _capped_task(task: str) -> str:
+    if len(task) <= MAX_TASK_CHARS:
+        return task
+    typer.echo(
+        f"duty: 任务描述太长（{len(task)} 个字），只用了前 {MAX_TASK_CHARS} 个字。", err=True
+    )
+    return task[:MAX_TASK_CHARS]
 
 
 @command()
@@ -373,8 +472,14 @@ def search(
     from dutycli.search import parse_fields
     from dutycli.search import search as run_search
 
+    query = _capped_query(query)
     c = _compiled(ctx)
-    found = run_search(c, query, parse_fields(fields or []), limit or None)
+    # At a terminal, say when results were left out; a pipe gets exactly --limit.
+    counting = bool(limit) and _interactive()
+    found = run_search(c, query, parse_fields(fields or []), None if counting else limit or None)
+    if counting and len(found) > limit:
+        typer.echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
+        found = found[:limit]
     rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
     return _emit(
         _items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。", output, c.path
@@ -440,7 +545,10 @@ def by_category(
 def show(
     ctx: typer.Context,
     ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False
+        ),
     ],
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -448,11 +556,13 @@ def show(
     """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
     from dutycli.results import ItemRow
 
+    numbers = _parse_ids(ids)
     c = _compiled(ctx)
-    rows = [ItemRow(item) for item in _items_by_id(c, ids)]
-    if not rows:
-        return EXIT_NOTHING
-    return _emit(_items(c, rows, "split"), fmt, "", output, c.path)
+    found, missing = _items_by_id(c, numbers)
+    rows = [ItemRow(item) for item in found]
+    if rows:
+        _emit(_items(c, rows, "split"), fmt, "", output, c.path)
+    return EXIT_ERROR if missing else EXIT_FOUND
 
 
 @command("list")
@@ -551,11 +661,33 @@ def check(
     from dutycli.results import CheckResult
 
     if task == ["-"]:
-        tasks = [line.strip() for line in sys.stdin if line.strip()]
+        from dutycli.textin import decode_input
+
+        stdin = getattr(sys.stdin, "buffer", None)
+        decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")
+        if decoded.encoding != "UTF-8":
+            typer.echo(f"duty: 标准输入按 {decoded.encoding} 编码读取。", err=True)
+        lines = [line.strip() for line in decoded.text.splitlines() if line.strip()]
+        tasks, used = [], 0
+        for line in lines[:MAX_TASKS]:
+            tasks.append(_capped_task(line))
+            used += len(tasks[-1])
+            if used >= MAX_TASKS_CHARS:
+                break
+        if len(tasks) < len(lines):
+            typer.echo(
+                f"duty: 标准输入有 {len(lines)} 项任务，只核对了前 {len(tasks)} 项"
+                f"（一次最多 {MAX_TASKS} 项、{MAX_TASKS_CHARS} 个字）；请分批核对。",
+                err=True,
+            )
         if not tasks:
             raise UsageError("标准输入里没有任务：每行写一项任务。")
     else:
-        tasks = [" ".join(task)]
+        tasks = [_capped_task(" ".join(task).strip())]
+        if not tasks[0]:
+            raise UsageError(
+                "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
+            )
     c = _compiled(ctx)
     matcher = Matcher(c.all_items(), c.departments)
     result = CheckResult([matcher.check(t) for t in tasks])
@@ -586,7 +718,10 @@ def diff(
 def cite(
     ctx: typer.Context,
     ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False
+        ),
     ],
     dept: Annotated[
         Optional[str],  # noqa: UP045
@@ -605,9 +740,10 @@ def cite(
     from dutycli.resolve import department
     from dutycli.results import Table
 
+    numbers = _parse_ids(ids)
     c = _compiled(ctx)
     focus = department(c, dept) if dept else None
-    found = _items_by_id(c, ids)
+    found, missing = _items_by_id(c, numbers)
     rows = [
         {"id": item.id, "name": item.name, "citation": citation(c.info, item, focus)}
         for item in found
@@ -622,7 +758,8 @@ def cite(
         None,
         text_keys=("citation",),
     )
-    return _emit(table, fmt, "")
+    code = _emit(table, fmt, "") if rows else EXIT_NOTHING
+    return EXIT_ERROR if missing else code
 
 
 @command()
@@ -696,32 +833,77 @@ def html(
     page = build_page([c.dutylist()], [c.pinyin])  # pinyin from the compiled cache
     if output is not None:
         write_atomic(output, page.encode("utf-8"), inputs=[Path(c.path)] if c.path else [])
-    elif _is_terminal(sys.stdout):
+    elif _interactive():
         raise UsageError("网页不能显示在终端里：请用 --output 文件名.html 写入文件，或重定向到文件")
     else:
         sys.stdout.write(page)
     return EXIT_FOUND
 
 
-def _reconfigure_streams() -> None:
-    """Piped output is always UTF-8; a terminal gets its own encoding, never a crash."""
-    for stream in (sys.stdout, sys.stderr):
+def _undecodable_argument() -> str | None:
+    """Arguments (and $DUTY_DATA) as UTF-8; a message for the first whose bytes are not.
+
+    Under a C or POSIX locale Python decodes arguments as ASCII: their UTF-8
+    bytes are recovered here. Bytes that are not UTF-8 (a GBK terminal, a GBK
+    file name) are refused with the bytes shown escaped.
+    """
+    values = [(n, arg) for n, arg in enumerate(sys.argv) if n]
+    env = os.environ.get("DUTY_DATA")
+    if env is not None:
+        values.append((-1, env))
+    for n, value in values:
         try:
-            if stream.isatty():
-                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
-            else:
-                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            pass
+            value.encode("utf-8")
+            continue
+        except UnicodeEncodeError:
+            raw = os.fsencode(value)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            shown = raw.decode("utf-8", "backslashreplace")
+            return (
+                f"duty: 参数“{shown}”含有不是 UTF-8 编码的字节（常见于 GBK 终端或 GBK 文件名）。"
+                "请把终端设为 UTF-8，或把文件改为 UTF-8 名称后再试。"
+            )
+        if n > 0:  # $DUTY_DATA is a path only: it opens as it is
+            sys.argv[n] = text
+    return None
+
+
+def _utf8_mode() -> None:
+    """Run again in Python's UTF-8 mode where file names would be read as ASCII.
+
+    Under a C or POSIX locale with PYTHONUTF8=0, Python takes every argument and
+    file name for ASCII: a Chinese file name could not even be opened. One more
+    start in that rare setting, instead of a tool that cannot read 低保.yaml.
+    """
+    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
+        return
+    if os.environ.get("DUTY_UTF8_MODE"):
+        return
+    os.environ["DUTY_UTF8_MODE"] = "1"
+    argv: list[bytes] = [os.fsencode(a) for a in (sys.executable, "-X", "utf8", "-m", "dutycli")]
+    argv += [os.fsencode(arg) for arg in sys.argv[1:]]
+    with contextlib.suppress(OSError):
+        os.execv(sys.executable, argv)
 
 
 def main() -> None:
-    _reconfigure_streams()
+    from dutycli import streams
+
+    _utf8_mode()
+    streams.setup()
+    bad = _undecodable_argument()
+    if bad:
+        sys.stderr.write(bad + "\n")
+        _exit_now(EXIT_ERROR)
     try:
         app()
         code: object = 0
     except SystemExit as e:
         code = e.code
+    except streams.OutputFailed:
+        code = EXIT_ERROR
     _exit_now(code)
 
 
@@ -731,14 +913,19 @@ def _exit_now(code: object) -> None:
     Freeing every module at exit takes ~10 ms, a seventh of a whole query;
     nothing of ours needs it: every file we write is closed when written.
     """
+    from dutycli import streams
+
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = 1
     status = code if isinstance(code, int) else 0 if code is None else 1
-    try:
+    with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
-    except BrokenPipeError:
-        status = 141
-    with contextlib.suppress(BrokenPipeError, ValueError):
+    status = streams.exit_status(status)
+    said = streams.message()
+    if said:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(said + "\n")
+    with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(status)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import difflib
+import gc
+import re
+from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from dutycli.checks import Path, check_list
 from dutycli.errors import DataError, Problem
@@ -67,6 +79,24 @@ def decode(raw: bytes, file: str) -> str:
         raise DataError([Problem(file, f"文件不是 UTF-8 编码：{hint}", line, column)]) from None
 
 
+MAX_INT_DIGITS = 9
+
+
+def int_value(text: str) -> int | None:
+    """A YAML integer as Python reads it, or None for what int() cannot take.
+
+    YAML 1.1 calls ``010`` (octal), ``1:30`` (base 60), ``!!int abc`` and a
+    number of 5,000 digits integers; none is an item number.
+    """
+    digits = text.replace("_", "")
+    if len(digits) > MAX_INT_DIGITS + 1:
+        return None
+    try:
+        return int(digits, 0)
+    except ValueError:
+        return None
+
+
 def load(path: str | FsPath) -> DutyList:
     return parse(read_text(path), str(path))
 
@@ -79,7 +109,126 @@ def validate(path: str | FsPath) -> list[Problem]:
     return []
 
 
-def compose(text: str, file: str) -> Node:
+# A light node tree: PyYAML's nodes carry two Mark objects and a __dict__ each,
+# which made a 50 MB list take 900 MB. These keep what the walker reads.
+class Node:
+    __slots__ = ("index", "tag", "value")  # index: where it starts, in characters of the text
+
+    def __init__(self, tag: str, value: Any, index: int) -> None:
+        self.tag, self.value, self.index = tag, value, index
+
+
+class ScalarNode(Node):
+    __slots__ = ()
+
+
+class SequenceNode(Node):
+    __slots__ = ()
+
+
+class MappingNode(Node):
+    __slots__ = ()
+
+
+_RESOLVER: Any = yaml.resolver.Resolver()
+
+
+def _build(text: str, file: str, on_item: Callable[[Node, int], None] | None = None) -> Node | None:
+    """Compose the node tree from the parser's events, refusing anchors and aliases.
+
+    An alias bomb fails at its first anchor, in microseconds, instead of expanding.
+    With ``on_item``, each element of the top-level ``items`` is handed over as
+    soon as it is read and left out of the tree, so that memory does not grow
+    with the list.
+    """
+    root: Node | None = None
+    stack: list[Node] = []
+    keys: list[Node | None] = []  # per open mapping: the key waiting for its value
+    documents = 0
+    items: Node | None = None  # the top-level items sequence, once open
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event)
+        if kind is AliasEvent or getattr(event, "anchor", None):
+            at: Any = event.start_mark
+            message = "不允许使用 YAML 锚点（&）和别名（*）：每条内容请直接写出"
+            line, column = Where(text)(at)
+            raise DataError([Problem(file, message, line, column)])
+        if kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                line, column = Where(text)(event.start_mark)
+                message = "文件里有多份 YAML 文档（---）：一个文件只能有一份清单"
+                raise DataError([Problem(file, message, line, column)])
+            continue
+        if kind is SequenceEndEvent or kind is MappingEndEvent:
+            done = stack.pop()
+            if isinstance(done, MappingNode):
+                keys.pop()
+            if on_item is not None and items is not None and stack and stack[-1] is items:
+                on_item(done, len(items.value) - 1)
+                items.value[-1] = ScalarNode(_NULL, None, done.index)  # read: keep only its place
+            continue
+        mark: int = event.start_mark.index  # type: ignore[union-attr]
+        node: Node
+        tag: Any = getattr(event, "tag", None)
+        if kind is ScalarEvent:
+            value: Any = event.value  # type: ignore[attr-defined]
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[attr-defined]
+            node = ScalarNode(tag, value, mark)
+        elif kind is SequenceStartEvent:
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(yaml.SequenceNode, None, event.implicit)  # type: ignore[attr-defined]
+            node = SequenceNode(tag, [], mark)
+        elif kind is MappingStartEvent:
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(yaml.MappingNode, None, event.implicit)  # type: ignore[attr-defined]
+            node = MappingNode(tag, [], mark)
+        else:  # stream and document ends
+            continue
+        if (
+            len(stack) == 1
+            and kind is SequenceStartEvent
+            and isinstance(stack[0], MappingNode)
+            and keys[0] is not None
+            and keys[0].value == "items"
+        ):
+            items = node
+        if not stack:
+            root = node
+        elif isinstance(stack[-1], SequenceNode):
+            stack[-1].value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            stack[-1].value.append((keys[-1], node))
+            keys[-1] = None
+        if kind is not ScalarEvent:
+            stack.append(node)
+            if kind is MappingStartEvent:
+                keys.append(None)
+        elif on_item is not None and items is not None and stack and stack[-1] is items:
+            on_item(node, len(items.value) - 1)
+    return root
+
+
+class _QuietGC:
+    """No cyclic garbage collection while a list is read.
+
+    Reading makes millions of small objects and no cycles; the collector ran
+    over all of them again and again (a 20 MB list: 6.7 s instead of 1.5 s).
+    """
+
+    def __enter__(self) -> None:
+        self.was_on = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *_: object) -> None:
+        if self.was_on:
+            gc.enable()
+
+
+def compose(text: str, file: str, on_item: Callable[[Node, int], None] | None = None) -> Node:
     """YAML text to a node tree; syntax errors, anchors and aliases are DataErrors."""
     if not text.strip():
         raise DataError(
@@ -90,31 +239,102 @@ def compose(text: str, file: str) -> Node:
             ]
         )
     try:
-        # Refuse anchors before composing: an alias bomb must fail in
-        # microseconds, not expand.
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                at: Any = event.start_mark
-                message = "不允许使用 YAML 锚点（&）和别名（*）：每条内容请直接写出"
-                raise DataError([Problem(file, message, at.line + 1, at.column + 1)])
-        node = yaml.compose(text, Loader=_Loader)
+        node = _build(text, file, on_item)
     except yaml.MarkedYAMLError as e:
         mark: Any = e.problem_mark or e.context_mark
-        what = e.problem or e.context or "无法解析"
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
+        what = yaml_problem(e.problem or e.context or "")
+        line, column = Where(text)(mark) if mark is not None else (None, None)
         raise DataError([Problem(file, f"YAML 语法错误：{what}", line, column)]) from None
+    except yaml.reader.ReaderError as e:
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        index = e.position
+        if not (index < len(text) and ord(text[index]) == code):
+            # libyaml counts the position in bytes of UTF-8, PyYAML in characters.
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, column = Where(text).at(index)
+        message = f"含有不允许的控制字符 U+{code:04X}：请删去它（常见于从网页或 Word 复制的文字）"
+        raise DataError([Problem(file, message, line, column)]) from None
     except yaml.YAMLError as e:
-        raise DataError([Problem(file, f"YAML 语法错误：{e}")]) from None
+        raise DataError([Problem(file, f"YAML 语法错误：{yaml_problem(str(e))}")]) from None
     if node is None:
         raise DataError([Problem(file, "文件里只有注释，没有内容")])
     return node
 
 
+# libyaml's English, in the words of the people who edit the files.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”：文字里的“: ”请加引号，或检查缩进"),
+    ("could not find expected ':'", "找不到应有的冒号“:”：检查上一行是否漏了冒号或引号没有闭合"),
+    (
+        "found character that cannot start any token",
+        "这个字符不能出现在这里（如 Tab 缩进、@、`）：请用空格缩进，或给文字加引号",
+    ),
+    ("did not find expected key", "缩进没有对齐：找不到应有的键"),
+    ("did not find expected node content", "缺少内容：冒号或“- ”后面应有值"),
+    ("did not find expected ',' or ']'", "列表 [ … ] 没有闭合：缺少“,”或“]”"),
+    ("did not find expected ',' or '}'", "映射 { … } 没有闭合：缺少“,”或“}”"),
+    ("expected <block end>", "缩进没有对齐"),
+    ("did not find expected '-' indicator", "缩进没有对齐：这里应是以“- ”开头的列表项"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found unknown escape character", "双引号里有无法识别的转义（\\ 后的字符）：请改用单引号"),
+    ("found a tab character", "含有 Tab：YAML 只能用空格缩进"),
+    ("found undefined tag handle", "无法识别的标签（! 开头）"),
+    ("found unexpected ':'", "这里不能出现冒号：文字里的冒号请加引号"),
+    ("found duplicate anchor", "锚点重复"),
+    ("found undefined alias", "别名没有对应的锚点"),
+    ("expected a comment or a line break", "这一行多出了内容：注释前要有空格"),
+    ("expected alphabetic or numeric character", "锚点或别名的名字无效"),
+    ("expected the node content, but found", "缺少内容"),
+    ("expected ',' or ']'", "列表 [ … ] 没有闭合：缺少“,”或“]”"),
+    ("expected ',' or '}'", "映射 { … } 没有闭合：缺少“,”或“}”"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("while parsing", "结构不完整：检查缩进和括号"),
+)
+
+
+def yaml_problem(english: str) -> str:
+    for key, chinese in _YAML_PROBLEMS:
+        if key in english:
+            return chinese
+    return "无法解析（检查这一处的缩进、冒号和引号）"
+
+
+class Where:
+    """Line and column as editors and grep count them: only a newline ends a line.
+
+    libyaml also ends lines at U+0085, U+2028 and U+2029, which would put every
+    later problem a line too far down.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.exact = not any(ch in text for ch in "\x85\u2028\u2029")
+        self.newlines: list[int] | None = None
+
+    def __call__(self, mark: Any) -> tuple[int, int]:
+        if self.exact:
+            return mark.line + 1, mark.column + 1
+        return self.at(mark.index)
+
+    def at(self, index: int) -> tuple[int, int]:
+        if self.newlines is None:  # once, when the first problem is located
+            self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_left(self.newlines, index)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, index - start + 1
+
+
 def parse(text: str, file: str) -> DutyList:
-    node = compose(text, file)
-    walker = _Walker(file)
-    dl = walker.top(node)
+    with _QuietGC():
+        # Items are read as the parser reaches them; a valid list never holds
+        # the node tree of all its items (a 50 MB list: 450 MB before).
+        walker = _Walker(file, Where(text))
+        walker.streamed = []
+        dl = walker.top(compose(text, file, walker.take_item))
+        if walker.problems:
+            # Read again, whole, so that every problem is located precisely.
+            walker = _Walker(file, Where(text))
+            dl = walker.top(compose(text, file))
     problems = walker.problems
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
@@ -126,7 +346,7 @@ def parse(text: str, file: str) -> DutyList:
 def parse_departments(text: str, file: str) -> tuple[Department, ...]:
     """The department table of a list file (or of a file holding just ``departments:``)."""
     node = compose(text, file)
-    walker = _Walker(file)
+    walker = _Walker(file, Where(text))
     fields = walker.mapping(node, "文件", ("departments",), TOP_KEYS)
     depts = (
         walker.departments(fields["departments"]) if fields and "departments" in fields else None
@@ -147,27 +367,44 @@ def _kind(node: Node) -> str:
 class _Walker:
     """Checks the shape of the node tree while building the dataclasses."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, where: Where | None = None) -> None:
         self.file = file
+        self.where = where or Where("")
         self.problems: list[Problem] = []
         self.item: int | None = None
-        self.marks: dict[Path, tuple[int, int]] = {}
+        self.root: Node | None = None
+        self.streamed: list[Item | None] | None = None  # items read while parsing
+
+    def take_item(self, node: Node, index: int) -> None:
+        assert self.streamed is not None
+        self.streamed.append(self.one_item(node, index))
         self.path: Path = ()
 
     def locate(self, path: Path) -> tuple[int | None, int | None]:
-        while path:
-            if path in self.marks:
-                return self.marks[path]
-            path = path[:-1]
-        return None, None
+        """Where ``path`` is in the file, or its nearest ancestor that is there.
+
+        Found by walking the node tree when a problem is reported, rather than
+        recording the place of every node (which cost hundreds of MB on a large list).
+        """
+        node, found = self.root, None
+        for step in path:
+            if isinstance(node, MappingNode):
+                node = next((v for k, v in node.value if k.value == step), None)
+            elif isinstance(node, SequenceNode) and isinstance(step, int):
+                node = node.value[step] if 0 <= step < len(node.value) else None
+            else:
+                node = None
+            if node is None:
+                break
+            found = node
+        return self.where.at(found.index) if found is not None else (None, None)
 
     def err(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.file, message, mark.line + 1, mark.column + 1, self.item))
+        line, column = self.where.at(node.index)
+        self.problems.append(Problem(self.file, message, line, column, self.item))
 
     def at(self, node: Node, *path: str | int) -> Node:
-        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        return node
+        return node  # places are found by locate() when a problem needs one
 
     # -- shapes -------------------------------------------------------------
 
@@ -220,11 +457,14 @@ class _Walker:
         if not isinstance(node, ScalarNode) or node.tag != _INT:
             self.err(node, f"{what}应为整数，实际是{_kind(node)}")
             return None
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            self.err(node, f"{what}应为十进制整数")
-            return None
+        value = int_value(node.value)
+        if value is None:
+            self.err(
+                node,
+                f"{what}应为十进制整数（不以 0 开头、不超过 {MAX_INT_DIGITS} 位），"
+                f"而不是“{node.value[:20]}”",
+            )
+        return value
 
     def strings(self, node: Node, what: str, *path: str | int) -> tuple[str, ...] | None:
         nodes = self.sequence(node, what)
@@ -242,6 +482,7 @@ class _Walker:
     # -- the schema ----------------------------------------------------------
 
     def top(self, node: Node) -> DutyList | None:
+        self.root = node
         fields = self.mapping(node, "文件顶层", TOP_KEYS, TOP_KEYS)
         if fields is None:
             return None
@@ -314,6 +555,9 @@ class _Walker:
         nodes = self.sequence(self.at(node, "items"), "items")
         if nodes is None:
             return None
+        if self.streamed is not None:
+            self.item = None
+            return self.streamed
         out = [self.one_item(child, i) for i, child in enumerate(nodes)]
         self.item = None
         return out
@@ -326,8 +570,8 @@ class _Walker:
             for key_node, value in node.value:
                 is_id = isinstance(key_node, ScalarNode) and key_node.value == "id"
                 if is_id and isinstance(value, ScalarNode) and value.tag == _INT:
-                    self.item = int(value.value.replace("_", ""), 0)
-                    what = "本项"
+                    self.item = int_value(value.value)
+                    what = "本项" if self.item is not None else what
         fields = self.mapping(node, what, ITEM_KEYS, (*ITEM_KEYS, "guarantees"))
         if fields is None:
             return None

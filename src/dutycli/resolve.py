@@ -45,8 +45,8 @@ def category(c: Compiled, query: str) -> str:
     if query in cats:
         return query
     number = None
-    if query.isdigit():
-        number = int(query)
+    if query.isascii() and query.isdigit():  # not ² or ①, which isdigit() also accepts
+        number = int(query) if len(query) <= 6 else 0
     elif len(query.rstrip("、")) == 1 and query[0] in CN_DIGITS:
         number = CN_DIGITS.index(query[0]) + 1
     if number is not None:

@@ -116,8 +116,9 @@ class CheckResult(NamedTuple):
                 {
                     "task": v.task,
                     "verdict": v.verdict,
-                    "ids": [m.item.id for m in v.matches],
-                    "names": [m.item.name for m in v.matches],
+                    # Names may hold 、 themselves: separators a script can split on.
+                    "ids": ",".join(str(m.item.id) for m in v.matches),
+                    "names": " | ".join(m.item.name for m in v.matches),
                     "score": f"{best.score:.1f}" if best else "",
                 }
             )

@@ -105,8 +105,16 @@ def search(
         raise UsageError("请给出要搜索的词，例如：duty search 低保")
     ranked: list[tuple[float, int, list[Hit]]] = []
     for stage in (_exact, _homophone, _fuzzy):
-        per_word = [_by_item(stage(c, w, fields)) for w in words]
-        common = set.intersection(*(set(d) for d in per_word))
+        # Stop at the first word that leaves no item: a pasted paragraph must
+        # not run every stage over every one of its words.
+        per_word: list[dict[int, list[Hit]]] = []
+        common: set[int] = set()
+        for n, w in enumerate(words):
+            found = _by_item(stage(c, w, fields))
+            common = set(found) if n == 0 else common & set(found)
+            if not common:
+                break
+            per_word.append(found)
         if common:
             ranked = sorted(
                 (

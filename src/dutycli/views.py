@@ -59,6 +59,39 @@ def street_lines(item: Item) -> list[Line]:
     return out
 
 
+def split_lines(item: Item, department: str | None = None) -> list[Line]:
+    """The whole split of one item as lines, one column after the other.
+
+    For pipes and files, and for terminals too narrow for two columns side by side.
+    """
+    about = [
+        Line(0, f"第{item.id}项：{item.name}", "heading"),
+        Line(0, f"类别：{item.category}", "label"),
+        Line(0, f"对应上级部门：{'、'.join(item.departments)}", "label"),
+    ]
+    upper = [Line(ln.indent + 1, ln.text, ln.kind) for ln in upper_lines(item, department)]
+    street = [Line(ln.indent + 1, ln.text, ln.kind) for ln in street_lines(item)]
+    return [
+        *about,
+        Line(0, "上级部门职责：", "heading"),
+        *upper,
+        Line(0, "街道配合职责：", "heading"),
+        *street,
+    ]
+
+
+def joined(values: object) -> str:
+    """A list as one string: names with 、, but sentences (ending in 。) one after another."""
+    if not isinstance(values, (list, tuple)):
+        return "" if values is None else str(values)
+    out = ""
+    for value in map(str, values):
+        if out and not out.endswith(("。", "；", "！", "？", "\n")):
+            out += "、"
+        out += value
+    return out
+
+
 def as_text(lines: list[Line]) -> str:
     return "\n".join("  " * line.indent + line.text for line in lines)
 

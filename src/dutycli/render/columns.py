@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dutycli.results import CheckResult, DiffResult, Items, Result
-from dutycli.views import as_text, guarantee_lines, snippet, street_lines, upper_lines
+from dutycli.views import as_text, guarantee_lines, joined, snippet, street_lines, upper_lines
 
 ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "guarantees", "street_duties")
 ITEM_HEADINGS = (
@@ -51,8 +51,4 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
 
 
 def _value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
-    return str(value)
+    return joined(value)

@@ -15,6 +15,14 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
         lines = diff_lines(result, plain_removed, plain_added, lambda s: s)
         out.write("\n".join(lines) + "\n")
         return
+    if isinstance(result, Items) and result.view in ("split", "department"):
+        # The whole split, as the table shows it: a pipe or a file gets every duty.
+        from dutycli.views import as_text, split_lines
+
+        department = result.department if result.view == "department" else None
+        for n, row in enumerate(result.rows):
+            out.write(("\n" if n else "") + as_text(split_lines(row.item, department)) + "\n")
+        return
     if isinstance(result, Items):
         for row in result.rows:
             item = row.item

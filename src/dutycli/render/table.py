@@ -19,9 +19,13 @@ from dutycli.cells import break_points
 from dutycli.render import Format
 from dutycli.results import CheckResult, DiffResult, ItemRow, Items, Result
 from dutycli.results import Table as Records
-from dutycli.views import Line, snippet, street_lines, upper_lines
+from dutycli.views import Line, joined, snippet, split_lines, street_lines, upper_lines
 
 _STYLE = {"heading": "bold", "label": "bold", "step": ""}
+# Below this many columns a table has no room for its cells: each record is
+# printed as lines, one field after the other (never cropped, never empty).
+MIN_TABLE_WIDTH = 60
+MIN_TEXT_WIDTH = 20
 
 
 class FoldedText(Text):
@@ -34,6 +38,10 @@ class FoldedText(Text):
             indent = min(len(plain) - len(plain.lstrip(" ")), width // 2)
             cuts = break_points(plain, width, indent, measure=cell_len)
             for n, piece in enumerate(para.divide(cuts)):
+                if n:
+                    # A line broken at a space does not start with it.
+                    blank = len(piece.plain) - len(piece.plain.lstrip(" "))
+                    piece = piece[blank:] if blank < len(piece.plain) else piece
                 if n and indent:
                     piece = Text(" " * indent) + piece
                 piece.rstrip_end(width)
@@ -56,7 +64,10 @@ class _Console(Console):
 
 def _console(out: TextIO) -> Console:
     # Width comes from the terminal, or from $COLUMNS, else 80.
-    return _Console(file=out, highlight=False, soft_wrap=False, emoji=False, markup=False)
+    console = _Console(file=out, highlight=False, soft_wrap=False, emoji=False, markup=False)
+    if console.width < 1:  # COLUMNS=0: no width known
+        console.width = 80
+    return console
 
 
 def _text(lines: list[Line]) -> Text:
@@ -68,11 +79,19 @@ def _text(lines: list[Line]) -> Text:
     return text
 
 
-def _grid(*headers: str, ratios: tuple[int, ...] | None = None) -> Table:
-    table = Table(box=box.SQUARE, expand=ratios is not None, show_lines=True, header_style="bold")
+def _grid(*headers: str, ratios: tuple[int, ...] | None = None, lines: bool = True) -> Table:
+    table = Table(box=box.SQUARE, expand=ratios is not None, show_lines=lines, header_style="bold")
     for n, header in enumerate(headers):
-        table.add_column(header, overflow="fold", ratio=ratios[n] if ratios else None)
+        # 编号 takes the width of its widest cell (never 编/号 on two lines);
+        # the other columns share the rest by their ratios.
+        ratio = ratios[n] if ratios and header != "编号" else None
+        table.add_column(header, overflow="fold", ratio=ratio)
     return table
+
+
+def _names(names: tuple[str, ...] | list[str]) -> FoldedText:
+    # One department a line: a name breaks only when it is wider than the column.
+    return FoldedText("\n".join(names))
 
 
 def _about(row: ItemRow, number: bool = True) -> Text:
@@ -91,34 +110,48 @@ def _split(row: ItemRow, department: str | None) -> Group:
 
 
 def _compact(result: Items) -> Table:
-    table = _grid("编号", "事项名称", "类别", "对应上级部门", ratios=(1, 6, 2, 6))
+    # One line an item mostly: no rule between rows (duty list was 228 lines with them).
+    table = _grid("编号", "事项名称", "类别", "对应上级部门", ratios=(1, 6, 2, 6), lines=False)
     for row in result.rows:
         item = row.item
         table.add_row(
             str(item.id),
             FoldedText(item.name),
             item.category,
-            FoldedText("、".join(item.departments)),
+            _names(item.departments),
         )
     return table
 
 
-def _search(result: Items) -> Table:
+def _matches(row: ItemRow, context: int) -> FoldedText:
+    matches = FoldedText()
+    for n, match in enumerate(row.matched):
+        window, start, end = snippet(match.text, match.start, match.end, context)
+        if n:
+            matches.append("\n")
+        where = match.column + (f"·第{match.step}条" if match.step else "")
+        matches.append(f"〔{where}〕", style="dim")
+        begin = len(matches.plain)
+        matches.append(window)
+        # Every occurrence of what matched is marked, not only the first.
+        hit = window[start:end]
+        at = window.find(hit) if hit else -1
+        while at >= 0:
+            matches.stylize("bold reverse", begin + at, begin + at + len(hit))
+            at = window.find(hit, at + len(hit))
+    return matches
+
+
+def _context(width: int) -> int:
+    """Characters of context each side of a hit: about two lines of the 匹配内容 column."""
+    column = width * 7 // 13 - 4
+    return max(18, column // 2)
+
+
+def _search(result: Items, width: int) -> Table:
     table = _grid("编号", "事项", "匹配内容", ratios=(1, 5, 7))
-    table.columns[0].min_width = 4
     for row in result.rows:
-        about = _about(row, number=False)
-        matches = FoldedText()
-        for n, match in enumerate(row.matched):
-            window, start, end = snippet(match.text, match.start, match.end)
-            if n:
-                matches.append("\n")
-            where = match.column + (f"·第{match.step}条" if match.step else "")
-            matches.append(f"〔{where}〕", style="dim")
-            matches.append(window[:start])
-            matches.append(window[start:end], style="bold reverse")
-            matches.append(window[end:])
-        table.add_row(str(row.item.id), about, matches)
+        table.add_row(str(row.item.id), _about(row, number=False), _matches(row, _context(width)))
     return table
 
 
@@ -127,12 +160,33 @@ def _records(result: Records) -> Table:
     for record in result.records():
         values: list[Text] = []
         for key in result.keys:
-            value = record.get(key)
-            if isinstance(value, (list, tuple)):
-                value = "、".join(map(str, value))
-            values.append(FoldedText("" if value is None else str(value)))
+            values.append(FoldedText(joined(record.get(key))))
         table.add_row(*values)
     return table
+
+
+def _stacked(result: Items | Records, console: Console) -> None:
+    """Records as lines, one field after another: for terminals too narrow for a table."""
+    if isinstance(result, Records):
+        for n, record in enumerate(result.records()):
+            if n:
+                console.print()
+            for key, heading in zip(result.keys, result.headings, strict=True):
+                _say(console, FoldedText(f"{heading}：{joined(record.get(key))}"))
+        return
+    department = result.department if result.view == "department" else None
+    for n, row in enumerate(result.rows):
+        if n:
+            console.print()
+        if result.view in ("split", "department"):
+            _say(console, _text(split_lines(row.item, department)))
+            continue
+        item = row.item
+        text = FoldedText(f"第{item.id}项：{item.name}", style="bold")
+        text.append(f"\n类别：{item.category}\n对应上级部门：{'、'.join(item.departments)}")
+        _say(console, text)
+        if row.matched:
+            _say(console, _matches(row, 18))
 
 
 def _diff(result: DiffResult, console: Console) -> None:
@@ -145,6 +199,9 @@ def _diff(result: DiffResult, console: Console) -> None:
         lambda s: f"\x00#{s}\x01",
     )
     styles = {"-": "red strike", "+": "green bold", "#": "bold"}
+    # Without colour a strike-through may not show at all: keep the text markers.
+    marks = {"-": ("[-", "-]"), "+": ("{+", "+}"), "#": ("", "")}
+    bare = console.no_color or console.color_system is None
     for line in lines:
         text = FoldedText()
         for n, part in enumerate(line.split("\x00")):
@@ -152,7 +209,8 @@ def _diff(result: DiffResult, console: Console) -> None:
                 text.append(part)
                 continue
             marked, _, rest = part.partition("\x01")
-            text.append(marked[1:], style=styles[marked[0]])
+            opening, closing = marks[marked[0]] if bare else ("", "")
+            text.append(opening + marked[1:] + closing, style=styles[marked[0]])
             text.append(rest)
         _say(console, text)
 
@@ -169,7 +227,10 @@ def _check(result: CheckResult, console: Console) -> None:
         names = [m.item.name for m in v.matches]
         _say(console, FoldedText(verdict_line(v.verdict, ids, names), style="bold"))
         if v.verdict == ON_LIST:
-            console.print(_split(ItemRow(v.matches[0].item), None))
+            if console.width < MIN_TABLE_WIDTH:
+                _say(console, _text(split_lines(v.matches[0].item)))
+            else:
+                console.print(_split(ItemRow(v.matches[0].item), None))
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:
@@ -181,12 +242,18 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
         _check(result, console)
         return
     if isinstance(result, Records) and result.text_keys:
-        # Text to copy gets no borders; the terminal wraps it.
+        # Text to copy is one paragraph, without borders or line breaks of
+        # ours: the terminal wraps it, and a copy pastes as one paragraph.
         for n, record in enumerate(result.records()):
-            if n:
-                console.print()
-            for key in result.text_keys:
-                _say(console, FoldedText(str(record[key])))
+            out.write(
+                ("\n" if n else "") + "\n".join(str(record[k]) for k in result.text_keys) + "\n"
+            )
+        return
+    if console.width < MIN_TABLE_WIDTH:
+        console.width = max(console.width, MIN_TEXT_WIDTH)
+        if result.title:
+            _say(console, FoldedText(result.title, style="bold"))
+        _stacked(result, console)
         return
     if isinstance(result, Records):
         if result.title:
@@ -198,7 +265,7 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
     if result.view == "compact":
         console.print(_compact(result))
     elif result.view == "search":
-        console.print(_search(result))
+        console.print(_search(result, console.width))
     else:
         department = result.department if result.view == "department" else None
         for n, row in enumerate(result.rows):

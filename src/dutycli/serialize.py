@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from dutycli.model import Block, Department, DutyList, Item, ListInfo, Section
+from dutycli.model import COOP, KINDS, Block, Department, DutyList, Item, ListInfo, Section
+
+# Optional fields of schema 2, written only where they have a value.
+LIST_EXTRA = ("district", "city", "province", "version")
+ITEM_EXTRA = ("basis", "method")
 
 
 def item_to_dict(item: Item) -> dict[str, Any]:
-    return {
+    out = {
         "id": item.id,
         "name": item.name,
         "category": item.category,
@@ -26,6 +30,23 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             {"heading": s.heading, "steps": list(s.steps)} for s in item.street_duties
         ],
     }
+    for key in ITEM_EXTRA:
+        value = getattr(item, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def schema_needed(dl: DutyList) -> int:
+    """1 unless the list uses something of schema 2 (so schema 1 files re-import byte for byte)."""
+    info = dl.info
+    if (
+        (info.kind in KINDS and info.kind != COOP)
+        or any(getattr(info, k) is not None for k in LIST_EXTRA)
+        or any(i.basis is not None or i.method is not None for i in dl.items)
+    ):
+        return 2
+    return 1
 
 
 def to_dict(dl: DutyList) -> dict[str, Any]:
@@ -35,8 +56,12 @@ def to_dict(dl: DutyList) -> dict[str, Any]:
         "kind": dl.info.kind,
         "note": dl.info.note,
     }
+    for key in LIST_EXTRA:
+        value = getattr(dl.info, key)
+        if value is not None:
+            info[key] = value
     return {
-        "schema": dl.schema,
+        "schema": max(dl.schema, schema_needed(dl)),
         "list": info,
         "categories": list(dl.categories),
         "departments": [{"name": d.name, "aliases": list(d.aliases)} for d in dl.departments],
@@ -58,13 +83,21 @@ def item_from_dict(d: dict[str, Any]) -> Item:
         street_duties=tuple(
             Section(s.get("heading"), tuple(s["steps"])) for s in d["street_duties"]
         ),
+        basis=d.get("basis"),
+        method=d.get("method"),
     )
 
 
 def from_dict(d: dict[str, Any], path: str = "") -> DutyList:
     info = d["list"]
     return DutyList(
-        info=ListInfo(info["title"], info["subdistrict"], info["kind"], info.get("note")),
+        info=ListInfo(
+            info["title"],
+            info["subdistrict"],
+            info["kind"],
+            info.get("note"),
+            **{k: info.get(k) for k in LIST_EXTRA},
+        ),
         categories=tuple(d["categories"]),
         departments=tuple(
             Department(x["name"], tuple(x.get("aliases") or ())) for x in d["departments"]
@@ -119,6 +152,8 @@ def dump_yaml(dl: DutyList, header: str = YAML_HEADER) -> str:
     for dept in data["departments"]:
         dept["aliases"] = _Flow(dept["aliases"])
     for item in data["items"]:
+        if item["category"] == "":  # a list without categories (schema 2)
+            del item["category"]
         item["departments"] = _Flow(item["departments"])
         for block in item["upper_duties"]:
             block["departments"] = _Flow(block["departments"])
@@ -131,4 +166,6 @@ def dump_yaml(dl: DutyList, header: str = YAML_HEADER) -> str:
         indent=2,
         default_flow_style=False,
     )
+    if data["schema"] != 1:
+        header = header.replace("（schema 1）", f"（schema {data['schema']}）")
     return header + body

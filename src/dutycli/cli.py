@@ -18,16 +18,40 @@ from dutycli.errors import DataError
 from dutycli.render import Format
 
 if TYPE_CHECKING:
-    from dutycli.index import Compiled
     from dutycli.model import Item
-    from dutycli.results import Result
+    from dutycli.results import ItemRow, Result
+    from dutycli.store import Compiled, Library
 
 DataOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer 0.28 reads the annotation at run time on 3.10
     typer.Option(
         "--data",
         metavar="PATH",
-        help="读取另一份清单文件（也可用环境变量 DUTY_DATA 指定）。默认是随程序安装的清单。",
+        help=(
+            "读取另一份清单文件，或一个目录（其下每个 *.yaml 是一份清单）；"
+            "也可用环境变量 DUTY_DATA 指定。默认是随程序安装的清单。"
+        ),
+        show_default=False,
+    ),
+]
+
+
+StreetOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--street",
+        "-s",
+        metavar="NAME",
+        help="载入多份清单时，只看这个街道（全称或能唯一确定街道的一部分）。",
+        show_default=False,
+    ),
+]
+KindOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--kind",
+        metavar="基本|配合|收回",
+        help="载入多份清单时，只看这一类清单：基本、配合或收回。",
         show_default=False,
     ),
 ]
@@ -49,11 +73,11 @@ def _state(ctx: typer.Context) -> State:
 
 
 @command()
-def info(ctx: typer.Context) -> int:
+def info(ctx: typer.Context, street: StreetOption = None, kind: KindOption = None) -> int:
     """显示当前读取的清单文件、清单标题与说明，以及事项、类别、部门的数量。"""
     from dutycli.render.text import info_text
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     typer.echo(info_text(c))
     return EXIT_FOUND
 
@@ -141,10 +165,24 @@ FormatOption = Annotated[
 ]
 
 
-def _compiled(ctx: typer.Context) -> "Compiled":
-    from dutycli.source import open_compiled
+def _library(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Library":
+    from dutycli.store import open_library
 
-    return open_compiled(_state(ctx).data)
+    lib = open_library(_state(ctx).data)
+    if street is not None or kind is not None:
+        lib.select(street, kind)
+    return lib
+
+
+def _compiled(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Compiled":
+    """The one selected list, for commands that read a whole list."""
+    return _library(ctx, street, kind).one()
+
+
+def _rows(lib: "Library", rowids: list[int]) -> "list[ItemRow]":
+    from dutycli.results import ItemRow
+
+    return [ItemRow(item, source=ref if lib.several else None) for item, ref in lib.decode(rowids)]
 
 
 def _render(result: "Result", fmt: Format | None) -> None:
@@ -183,9 +221,19 @@ def _items(c: "Compiled", rows: list, view: str, **extra: object) -> "Result":  
     return Items(rows, view, c.info, c.categories, c.departments, **extra)  # type: ignore[arg-type]
 
 
+def _lib_items(lib: "Library", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
+    """Items from any of the selected lists; one list's heading when there is one."""
+    from dutycli.results import Items
+
+    if len(lib.selected) == 1:
+        return _items(lib.one(), rows, view, **extra)
+    first = lib.selected[0].info
+    return Items(rows, view, first, (), lib.departments, **extra)  # type: ignore[arg-type]
+
+
 def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
-        c = _compiled(ctx)
+        c = _library(ctx)
     except Exception:  # completion must never print a traceback into the shell
         return []
     return [name for name in c.department_names if incomplete in name]
@@ -226,16 +274,21 @@ def search(
         ),
     ] = None,
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
     from dutycli.results import ItemRow
     from dutycli.search import parse_fields
     from dutycli.search import search as run_search
 
-    c = _compiled(ctx)
-    found = run_search(c, query, parse_fields(fields or []), limit or None)
-    rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
-    return _emit(_items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。")
+    lib = _library(ctx, street, kind)
+    found = run_search(lib, query, parse_fields(fields or []), limit or None)
+    several = lib.several
+    rows = [
+        ItemRow(f.item, f.score, tuple(f.matched), f.source if several else None) for f in found
+    ]
+    return _emit(_lib_items(lib, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。")
 
 
 @command("by-dept")
@@ -250,15 +303,47 @@ def by_dept(
         ),
     ],
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    count: Annotated[
+        bool, typer.Option("--count", help="只列出每个街道的事项数。", show_default=False)
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
+    ] = 0,
 ) -> int:
-    """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。"""
-    from dutycli.resolve import department
-    from dutycli.results import ItemRow
+    """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。
 
-    c = _compiled(ctx)
-    dept = department(c, name)
-    rows = [ItemRow(item) for item in c.all_items() if dept in item.departments]
-    result = _items(c, rows, "department", department=dept, title=f"{dept}：{len(rows)} 项")
+    载入多份清单时按街道分组列出；--count 只列出每个街道的事项数。
+    """
+    from dutycli.resolve import department
+    from dutycli.results import Table
+
+    lib = _library(ctx, street, kind)
+    dept = department(lib, name)
+    found = lib.department_rows(dept)
+    if count:
+        per: dict[tuple[str, str], int] = {}
+        for _, ref in found:
+            key = (ref.subdistrict, ref.short_kind)
+            per[key] = per.get(key, 0) + 1
+        table = Table(
+            ("subdistrict", "kind", "items"),
+            ("街道", "清单", "事项数"),
+            [{"subdistrict": s, "kind": k, "items": n} for (s, k), n in per.items()],
+            None,
+            title=f"{dept}：{len(per)} 份清单，{len(found)} 项",
+        )
+        return _emit(table, fmt, f"{dept} 在清单里没有事项。")
+    total = len(found)
+    if limit:
+        found = found[:limit]
+    rows = _rows(lib, [rowid for rowid, _ in found])
+    streets = len({ref.subdistrict for _, ref in found})
+    title = f"{dept}：{total} 项" + (f"，{streets} 个街道" if lib.several else "")
+    if limit and total > limit:
+        title += f"（显示前 {limit} 项）"
+    result = _lib_items(lib, rows, "department", department=dept, title=title)
     return _emit(result, fmt, f"{dept} 在清单里没有事项。")
 
 
@@ -274,12 +359,14 @@ def by_category(
         ),
     ],
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """列出某个类别下的全部事项。"""
     from dutycli.resolve import category
     from dutycli.results import ItemRow
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     cat = category(c, name)
     rows = [ItemRow(item) for item in c.all_items() if item.category == cat]
     return _emit(
@@ -294,35 +381,102 @@ def show(
         list[int], typer.Argument(metavar="ID...", help="事项编号，可给多个。", show_default=False)
     ],
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
-    from dutycli.results import ItemRow
+    lib = _library(ctx, street, kind)
+    if len(lib.selected) == 1:
+        from dutycli.results import ItemRow
 
-    c = _compiled(ctx)
-    rows = [ItemRow(item) for item in _items_by_id(c, ids)]
+        c = lib.one()
+        rows = [ItemRow(item) for item in _items_by_id(c, ids)]
+    else:
+        rows = _rows(lib, _rowids_by_id(lib, ids))
     if not rows:
         return EXIT_NOTHING
-    return _emit(_items(c, rows, "split"), fmt, "")
+    return _emit(_lib_items(lib, rows, "split"), fmt, "")
+
+
+def _rowids_by_id(lib: "Library", ids: list[int]) -> list[int]:
+    """Store rows of these item ids across the selected lists; an id in several is ambiguous."""
+    from dutycli.errors import LookupFailed
+
+    found = lib.find_ids(ids)
+    for item_id in dict.fromkeys(ids):
+        hits = found.get(item_id, [])
+        if len(hits) > 1:
+            listing = lib.listing([ref for _, ref in hits])
+            raise LookupFailed(
+                f"第 {item_id} 项在 {len(hits)} 份清单里都有，请用 --street/-s 或 --kind 选定：\n"
+                + listing,
+                [ref.path for _, ref in hits],
+            )
+    missing = [i for i in ids if i not in found]
+    if missing:
+        typer.echo(f"已载入的清单里没有第 {'、'.join(map(str, missing))} 项。", err=True)
+    return [found[i][0][0] for i in dict.fromkeys(ids) if i in found]
 
 
 @command("list")
-def list_(ctx: typer.Context, fmt: FormatOption = None) -> int:
-    """列出全部事项，每项一行：编号、名称、类别、对应上级部门。"""
-    from dutycli.results import ItemRow
-
-    c = _compiled(ctx)
-    rows = [ItemRow(item) for item in c.all_items()]
-    return _emit(
-        _items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"), fmt, "清单里没有事项。"
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """列出全部事项，每项一行：编号、名称、类别、对应上级部门（载入多份清单时再加所属清单）。"""
+    lib = _library(ctx, street, kind)
+    rows = _rows(lib, lib.rows())
+    title = (
+        f"{lib.selected[0].title}：{len(rows)} 项"
+        if len(lib.selected) == 1
+        else f"{len(lib.selected)} 份清单：{len(rows)} 项"
     )
+    return _emit(_lib_items(lib, rows, "compact", title=title), fmt, "清单里没有事项。")
 
 
 @command()
-def depts(ctx: typer.Context, fmt: FormatOption = None) -> int:
+def lists(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """列出载入的每份清单：街道、类型、标题、事项数和文件。"""
+    from dutycli.results import Table
+
+    lib = _library(ctx, street, kind)
+    rows = [
+        {
+            "subdistrict": ref.subdistrict,
+            "kind": ref.short_kind,
+            "title": ref.title,
+            "items": ref.items,
+            "file": ref.path,
+        }
+        for ref in lib.selected
+    ]
+    table = Table(
+        ("subdistrict", "kind", "title", "items", "file"),
+        ("街道", "类型", "标题", "事项数", "文件"),
+        rows,
+        None,
+    )
+    return _emit(table, fmt, "没有载入清单。")
+
+
+@command()
+def depts(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
     """列出全部部门，及其别名和参与的事项数。"""
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     rows = [
         {"name": d.name, "aliases": list(d.aliases), "items": c.department_counts.get(d.name, 0)}
         for d in c.departments
@@ -337,11 +491,16 @@ def depts(ctx: typer.Context, fmt: FormatOption = None) -> int:
 
 
 @command()
-def categories(ctx: typer.Context, fmt: FormatOption = None) -> int:
+def categories(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
     """列出全部类别及各自的事项数。"""
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     rows = [
         {"number": n, "name": cat, "items": c.category_counts.get(cat, 0)}
         for n, cat in enumerate(c.categories, start=1)
@@ -364,11 +523,13 @@ def export(
             "--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"
         ),
     ] = Format.json,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """导出整份清单（默认 JSON：事项对象的数组）。"""
     from dutycli.results import ItemRow
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     rows = [ItemRow(item) for item in c.all_items()]
     return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。")
 
@@ -385,12 +546,16 @@ def check(
         ),
     ],
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """判断任务是否在清单上：清单内（对应哪一项、怎样分工）、相近（列出候选）或清单外（须按准入程序办理）。
 
+    载入多个街道的清单时须用 --street 选定一个街道；任务与该街道的基本、配合、收回清单一起核对：
+    在基本清单上是街道自身的职责，在收回清单上是已由部门收回的事项。
     全部任务都在清单内时退出 0，否则退出 1。
     """
-    from dutycli.check import ON_LIST, Matcher
+    from dutycli.check import ON_LIST, check_tasks
     from dutycli.errors import UsageError
     from dutycli.results import CheckResult
 
@@ -400,9 +565,8 @@ def check(
             raise UsageError("标准输入里没有任务：每行写一项任务。")
     else:
         tasks = [" ".join(task)]
-    c = _compiled(ctx)
-    matcher = Matcher(c.all_items(), c.departments)
-    result = CheckResult([matcher.check(t) for t in tasks])
+    lib = _library(ctx, street, kind)
+    result = CheckResult(check_tasks(lib, tasks))
     _emit(result, fmt, "")
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
 
@@ -443,13 +607,15 @@ def cite(
         ),
     ] = None,
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """生成可直接粘贴进书面答复的引用：依据《清单》第N项“名称”，及部门和街道的职责分工。"""
     from dutycli.cite import citation
     from dutycli.resolve import department
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     focus = department(c, dept) if dept else None
     found = _items_by_id(c, ids)
     rows = [
@@ -482,6 +648,8 @@ def guarantees(
         ),
     ] = None,
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """按部门列出履职保障：各部门承诺提供的培训、指导、资金、物资等。
 
@@ -490,7 +658,7 @@ def guarantees(
     from dutycli.resolve import department
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     focus = department(c, name) if name else None
     items = c.all_items()
     rows = [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dutycli.errors import LookupFailed
-from dutycli.index import Compiled
+
+if TYPE_CHECKING:
+    from dutycli.store.library import Compiled, Library
 
 CN_DIGITS = "一二三四五六七八九十"
 
@@ -15,15 +19,16 @@ def _closest(query: str, choices: list[str], n: int = 3) -> list[str]:
     return [choice for choice, _, _ in found]
 
 
-def department(c: Compiled, query: str) -> str:
+def department(c: Compiled | Library, query: str) -> str:
     """The canonical name for a full name, an alias, or a part naming one department only."""
     query = "".join(query.split())
     names = c.department_names
     if query in names:
         return names[query]
+    order = {d.name: n for n, d in enumerate(c.departments)}
     candidates = sorted(
         {canonical for spelling, canonical in names.items() if query and query in spelling},
-        key=[d.name for d in c.departments].index,
+        key=order.__getitem__,
     )
     if len(candidates) == 1:
         return candidates[0]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dutycli.index import Compiled
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dutycli.store.library import Compiled
 
 
 def info_text(c: Compiled) -> str:

@@ -1,0 +1,332 @@
+"""Compile list files into the store: list by list, so that memory stays that of one list.
+
+Everything a query needs is computed here, once: the character bigrams of every
+text (FTS5), the pinyin of item and department names (pypinyin is imported
+here and never to answer a query), the homophone table, each item's bigram
+counts and each subdistrict's BM25 statistics for ``check``.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from dutycli.model import DutyList, Item
+from dutycli.serialize import item_to_dict
+from dutycli.source import SourceFile, read_bytes
+from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, NAME, STREET, UPPER, grams
+
+
+def digest(raw: bytes) -> str:
+    try:
+        # The built-in BLAKE2: importing hashlib loads OpenSSL, ~2 ms a run.
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other interpreters
+        from hashlib import blake2b
+    return blake2b(raw, digest_size=20).hexdigest()
+
+
+_TONELESS: dict[str, str] = {}
+
+
+def strip_tone(syllable: str) -> str:
+    plain = _TONELESS.get(syllable)
+    if plain is None:
+        plain = "".join(
+            c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c)
+        )
+        plain = _TONELESS[syllable] = plain.replace("ü", "v").lower()
+    return plain
+
+
+def _characters(run: str) -> Any:
+    # pypinyin's errors callback: text without readings, one syllable a character.
+    return list(run.lower())
+
+
+class Pinyin:
+    """Toneless pinyin, one syllable a character, memoised: lists repeat their names."""
+
+    def __init__(self) -> None:
+        from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
+
+        self._lazy = lazy_pinyin
+        self._style = Style.NORMAL
+        self._memo: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        got = self._memo.get(text)
+        if got is None:
+            # Whole texts, so that heteronyms take the reading of the word
+            # around them; runs without readings come back one character a syllable.
+            readings = self._lazy(text, style=self._style, errors=_characters)
+            if len(readings) != len(text):  # never seen; keep the alignment regardless
+                got = [c.lower() for c in text]
+            else:
+                got = [strip_tone(r) for r in readings]
+            self._memo[text] = got
+        return got
+
+
+def item_lines(item: Item) -> Iterator[tuple[int, int, int, str]]:
+    """(field, group, step, text) of every searchable text, in reading order."""
+    yield NAME, -1, -1, item.name
+    for b, block in enumerate(item.upper_duties):
+        if block.heading:
+            yield UPPER, b, -1, block.heading
+        for s, step in enumerate(block.steps):
+            yield UPPER, b, s, step
+    for g, text in enumerate(item.guarantees):
+        yield GUARANTEES, -1, g, text
+    for n, section in enumerate(item.street_duties):
+        if section.heading:
+            yield STREET, n, -1, section.heading
+        for s, step in enumerate(section.steps):
+            yield STREET, n, s, step
+
+
+def create(conn: sqlite3.Connection, app: str) -> None:
+    conn.executescript(DDL)
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)", [("layout", LAYOUT), ("app", app), ("readings", 0)]
+    )
+
+
+def counts(dl: DutyList) -> tuple[dict[str, int], dict[str, int]]:
+    per_category = {c: 0 for c in dl.categories}
+    per_department = {d.name: 0 for d in dl.departments}
+    for item in dl.items:
+        if item.category:
+            per_category[item.category] = per_category.get(item.category, 0) + 1
+        for name in item.departments:
+            per_department[name] = per_department.get(name, 0) + 1
+    return per_category, per_department
+
+
+def parse_file(src: SourceFile, raw: bytes) -> DutyList:
+    from dutycli.load import decode, parse
+
+    return parse(decode(raw, src.path), src.path)
+
+
+def add_list(
+    conn: sqlite3.Connection, src: SourceFile, raw: bytes, key: str, pinyin: Pinyin
+) -> str:
+    """Parse, validate and insert one list file; returns its subdistrict."""
+    from dutycli.check import item_doc
+
+    dl = parse_file(src, raw)
+    info = dl.info
+    per_category, per_department = counts(dl)
+    cur = conn.execute(
+        "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
+        " province, version, note, categories, departments, category_counts,"
+        " department_counts, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            src.key,
+            key,
+            dl.schema,
+            info.title,
+            info.subdistrict,
+            info.kind,
+            info.district,
+            info.city,
+            info.province,
+            info.version,
+            info.note,
+            marshal.dumps(list(dl.categories)),
+            marshal.dumps([[d.name, list(d.aliases)] for d in dl.departments]),
+            marshal.dumps(per_category),
+            marshal.dumps(per_department),
+            len(dl.items),
+        ),
+    )
+    list_id = cur.lastrowid
+    assert list_id is not None
+    conn.execute(
+        "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+        (*src.stamp, key, list_id),
+    )
+    names = [
+        (s, list_id, d.name) for d in dl.departments for s in dict.fromkeys((d.name, *d.aliases))
+    ]
+    conn.executemany("INSERT OR IGNORE INTO dept_names VALUES (?,?,?)", names)
+    conn.executemany(
+        "INSERT OR IGNORE INTO dept_pinyin VALUES (?,?)",
+        [(s, " ".join(pinyin(s))) for s, _, _ in names],
+    )
+    lines: list[tuple[int, int, int, int, int, str]] = []
+    for pos, item in enumerate(dl.items):
+        syllables = pinyin(item.name)
+        cur = conn.execute(
+            "INSERT INTO items(list, id, pos, name, category, syllables, data, doc)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (
+                list_id,
+                item.id,
+                pos,
+                item.name,
+                item.category,
+                "\t".join(syllables),
+                marshal.dumps(item_to_dict(item)),
+                marshal.dumps(item_doc(item)),
+            ),
+        )
+        rowid = cur.lastrowid
+        assert rowid is not None
+        conn.execute(
+            "INSERT INTO pinyin_fts(rowid, full, initials) VALUES (?,?,?)",
+            (rowid, "".join(syllables), "".join(s[:1] for s in syllables)),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_depts VALUES (?,?,?,?)",
+            [(d, list_id, pos, rowid) for d in item.departments],
+        )
+        lines += ((rowid, list_id, *line) for line in item_lines(item))
+    first = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM lines").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO lines(rowid, item, list, field, grp, step, text) VALUES (?,?,?,?,?,?,?)",
+        ((first + n, *line) for n, line in enumerate(lines)),
+    )
+    conn.executemany(
+        "INSERT INTO fts(rowid, grams) VALUES (?, ?)",
+        ((first + n, grams(line[-1])) for n, line in enumerate(lines)),
+    )
+    return info.subdistrict
+
+
+def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
+    """Delete a list and everything built from it; returns its subdistrict."""
+    row = conn.execute("SELECT subdistrict FROM lists WHERE id = ?", (list_id,)).fetchone()
+    # A contentless FTS5 table forgets a row only when told its tokens again.
+    conn.executemany(
+        "INSERT INTO fts(fts, rowid, grams) VALUES ('delete', ?, ?)",
+        (
+            (rowid, grams(text))
+            for rowid, text in conn.execute(
+                "SELECT rowid, text FROM lines WHERE list = ?", (list_id,)
+            ).fetchall()
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO pinyin_fts(pinyin_fts, rowid, full, initials) VALUES ('delete', ?, ?, ?)",
+        (
+            (rowid, syl.replace("\t", ""), "".join(s[:1] for s in syl.split("\t")))
+            for rowid, syl in conn.execute(
+                "SELECT rowid, syllables FROM items WHERE list = ?", (list_id,)
+            ).fetchall()
+        ),
+    )
+    for table, column in (
+        ("lines", "list"),
+        ("items", "list"),
+        ("item_depts", "list"),
+        ("dept_names", "list"),
+        ("files", "list"),
+        ("lists", "id"),
+    ):
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (list_id,))
+    return row[0] if row else None
+
+
+def refresh_stats(conn: sqlite3.Connection, subdistricts: Iterable[str]) -> None:
+    """Recompute the BM25 statistics of these subdistricts from their items' bigram counts."""
+    from dutycli.check import stats_of
+
+    for name in set(subdistricts):
+        docs = (
+            marshal.loads(doc)
+            for (doc,) in conn.execute(
+                "SELECT doc FROM items WHERE list IN (SELECT id FROM lists WHERE subdistrict = ?)",
+                (name,),
+            )
+        )
+        stats = stats_of(docs)
+        if stats.n:
+            conn.execute(
+                "INSERT OR REPLACE INTO subdistricts VALUES (?, ?)",
+                (name, marshal.dumps(tuple(stats))),
+            )
+        else:
+            conn.execute("DELETE FROM subdistricts WHERE name = ?", (name,))
+
+
+def add_readings(conn: sqlite3.Connection) -> None:
+    """Toneless syllable -> every character read so (heteronyms included), and back."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    by_syllable: dict[str, list[str]] = {}
+    by_char: dict[str, list[str]] = {}
+    for codepoint, readings in pinyin_dict.items():
+        ch = chr(codepoint)
+        for syllable in sorted({strip_tone(r) for r in readings.split(",")}):
+            by_syllable.setdefault(syllable, []).append(ch)
+            by_char.setdefault(ch, []).append(syllable)
+    conn.executemany(
+        "INSERT OR REPLACE INTO syllables VALUES (?, ?)",
+        ((s, "".join(chars)) for s, chars in by_syllable.items()),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO readings VALUES (?, ?)",
+        ((ch, " ".join(syls)) for ch, syls in by_char.items()),
+    )
+    conn.execute("UPDATE meta SET value = 1 WHERE key = 'readings'")
+
+
+def sync(
+    conn: sqlite3.Connection,
+    files: list[SourceFile],
+    read: Callable[[SourceFile], bytes] | None = None,
+) -> int:
+    """Bring the store in line with ``files``: rebuild only the lists whose content changed.
+
+    Runs inside the caller's transaction. Files whose stat is unchanged are not
+    read; files whose stat changed are hashed, and rebuilt only if their
+    content did. Returns how many lists were (re)built.
+    """
+    read = read or (lambda src: read_bytes(src.path))
+    recorded = {
+        row[0]: row
+        for row in conn.execute(
+            "SELECT path, size, mtime_ns, ctime_ns, ino, digest, list FROM files"
+        )
+    }
+    current = {src.key: src for src in files}
+    touched: list[str] = []
+    pinyin: Pinyin | None = None
+    built = 0
+    for path, row in recorded.items():
+        if path not in current:
+            sub = remove_list(conn, row[6])
+            if sub is not None:
+                touched.append(sub)
+    for src in files:
+        row = recorded.get(src.key)
+        if row is not None and tuple(row[:5]) == src.stamp:
+            continue
+        raw = read(src)
+        key = digest(raw)
+        if row is not None and row[5] == key:
+            # Touched, not changed: remember the new stat, keep what was built.
+            conn.execute(
+                "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, ino=? WHERE path=?",
+                (*src.stamp[1:], src.key),
+            )
+            continue
+        if row is not None:
+            sub = remove_list(conn, row[6])
+            if sub is not None:
+                touched.append(sub)
+        if pinyin is None:
+            pinyin = Pinyin()
+        touched.append(add_list(conn, src, raw, key, pinyin))
+        built += 1
+        del raw
+    if touched:
+        refresh_stats(conn, touched)
+    if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
+        add_readings(conn)
+    return built

@@ -218,6 +218,8 @@ class Verdict(NamedTuple):
 
 def _fields(item: Item) -> dict[str, str]:
     upper = "".join((b.heading or "") + "".join(b.steps) for b in item.upper_duties)
+    if item.method:  # a 收回 item: how the department does it now
+        upper += item.method
     street = "".join((s.heading or "") + "".join(s.steps) for s in item.street_duties)
     return {"name": item.name, "street": street, "upper": upper}
 

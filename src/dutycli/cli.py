@@ -94,22 +94,35 @@ def validate(
         ),
     ] = None,
 ) -> int:
-    """检查清单文件：一次列出全部问题（文件、行、列和事项编号）。有效退出 0，否则退出 2。"""
+    """检查清单文件（或目录下的每份清单）：一次列出全部问题（文件、行、列和事项编号）。
+
+    有效退出 0，否则退出 2。
+    """
     from dutycli.load import load
-    from dutycli.source import resolve
+    from dutycli.source import list_files, resolve
 
     target = path or resolve(_state(ctx).data)
+    problems = []
     try:
-        dl = load(target)
+        # A directory: every list in it, each checked whole.
+        files = [f.path for f in list_files(target)] if Path(target).is_dir() else [str(target)]
     except DataError as e:
-        for problem in e.problems:
+        files, problems = [], e.problems
+    for file in files:
+        try:
+            dl = load(file)
+        except DataError as e:
+            problems += e.problems
+            continue
+        typer.echo(
+            f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
+            f"{len(dl.departments)} 个部门。"
+        )
+    if problems:
+        for problem in problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"共发现 {len(e.problems)} 个问题。", err=True)
+        typer.echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
-    typer.echo(
-        f"{target}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
-        f"{len(dl.departments)} 个部门。"
-    )
     return EXIT_FOUND
 
 

@@ -168,7 +168,9 @@ def _check(result: CheckResult, console: Console) -> None:
             console.print()
         _say(console, FoldedText(f"任务：{v.task}"))
         _say(console, FoldedText(verdict_text(v), style="bold"))
-        if v.verdict in (ON_LIST, TAKEN):
+        if v.verdict in (ON_LIST, TAKEN) and (
+            v.matches[0].item.upper_duties or v.matches[0].item.street_duties
+        ):
             console.print(_split(ItemRow(v.matches[0].item), None))
 
 

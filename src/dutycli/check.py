@@ -17,13 +17,13 @@ tests/data/check/holdout.tsv. They depend on this list's vocabulary: a much
 larger or different list wants them measured again.
 
 The seam (kept for #8, which rewrites the matching policy): the query side is
-``task_terms`` (task → terms), ``score`` (terms + precomputed field statistics
-→ score and coverage per item) and ``decide`` (ranked items → verdict). The
-storage side — each item's bigram counts and each subdistrict's BM25
-statistics, computed once when the store is built, and the candidates that
-share a term with the task — lives in ``dutycli.store``. A task is checked
-against one subdistrict's lists, so the verdict does not drift with how many
-other lists are loaded.
+``task_terms`` (task → terms), ``score`` (terms + field statistics → score and
+coverage per item) and ``decide`` (ranked items → verdict). The store
+(``Library.check_material``) gives the items of one subdistrict's lists; their
+bigram counts (``item_doc``) and the subdistrict's BM25 statistics
+(``stats_of``) come from those items only — a subdistrict has about a thousand
+(three lists), so this is bounded whatever the size of the library, and the
+verdict does not drift with how many other lists are loaded.
 """
 
 from __future__ import annotations
@@ -343,25 +343,25 @@ class Matcher:
 def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Verdict]:
     """Verdicts on tasks against the one selected subdistrict's lists, from the store."""
     subdistrict = lib.one_subdistrict()
-    stats, docs, departments = lib.check_material(subdistrict)
+    everything, chosen, departments = lib.check_material(subdistrict)
+    docs = {rowid: item_doc(item) for rowid, _, item in everything}
+    stats = stats_of(docs.values())  # the whole subdistrict's, whatever else is loaded
     aliases = department_aliases(departments)
     out = []
     for task in tasks:
         terms = task_terms(task, aliases)
         wanted = set(terms)
-        # Candidates: the items that hold a term of the task at all.
+        # Candidates: the selected items that hold a term of the task at all.
         held = {
-            rowid: (ref, doc)
-            for rowid, ref, doc in docs
-            if any(not wanted.isdisjoint(counts) for counts in doc.values())
+            rowid: (ref, item)
+            for rowid, ref, item in chosen
+            if any(not wanted.isdisjoint(counts) for counts in docs[rowid].values())
         }
-        scored = score(terms, ((rowid, doc) for rowid, (_, doc) in held.items()), stats)
+        scored = score(terms, ((rowid, docs[rowid]) for rowid in held), stats)
         scored.sort(key=lambda s: (-s[1], s[0]))
-        top = scored[: candidates + 1]
-        decoded = lib.decode([rowid for rowid, _, _ in top])
         ranked = [
-            Scored(item, value, coverage, ref)
-            for (_, value, coverage), (item, ref) in zip(top, decoded, strict=True)
+            Scored(held[rowid][1], value, coverage, held[rowid][0])
+            for rowid, value, coverage in scored[: candidates + 1]
         ]
         out.append(decide(task, ranked, ranked[0].source.kind if ranked else None, candidates))
     return out

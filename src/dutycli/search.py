@@ -242,14 +242,17 @@ def _pinyin(lib: Library, word: str, q: str, fields: set[int] | None) -> list[Hi
     if fields is None:
         # A department hit counts for every item of that department; its span
         # is in characters of the department's name.
-        matched: dict[tuple[int, str], tuple[int, int]] = {}
-        for spelling, list_id, canonical, syllables in lib.department_syllables():
+        dept_spans: dict[str, tuple[int, int]] = {}
+        for spelling, syllables in lib.department_syllables():
             for s, e in _pinyin_spans(syllables, q):
-                if spelling == canonical:
-                    matched[list_id, canonical] = (s, e)
-                else:
-                    matched.setdefault((list_id, canonical), (0, 0))
+                dept_spans[spelling] = (s, e)
                 break
+        matched: dict[tuple[int, str], tuple[int, int]] = {}
+        for spelling, list_id, canonical in lib.spelling_owners(list(dept_spans)):
+            if spelling == canonical:
+                matched[list_id, canonical] = dept_spans[spelling]
+            else:
+                matched.setdefault((list_id, canonical), (0, 0))
         dept_weight = _FIELD_WEIGHT[DEPARTMENTS] * _VIA_WEIGHT["pinyin"]
         spans_by_dept = {key[1]: span for key, span in matched.items()}
         for item, name in lib.items_of(matched):

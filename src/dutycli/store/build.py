@@ -2,8 +2,8 @@
 
 Everything a query needs is computed here, once: the character bigrams of every
 text (FTS5), the pinyin of item and department names (pypinyin is imported
-here and never to answer a query), the homophone table, each item's bigram
-counts and each subdistrict's BM25 statistics for ``check``.
+here and never to answer a query), the homophone table, the department and
+category tables.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dutycli.model import DutyList, Item
@@ -116,8 +117,6 @@ def add_list(
     conn: sqlite3.Connection, src: SourceFile, raw: bytes, key: str, pinyin: Pinyin
 ) -> str:
     """Parse, validate and insert one list file; returns its subdistrict."""
-    from dutycli.check import item_doc
-
     dl = parse_file(src, raw)
     info = dl.info
     per_category, per_department = counts(dl)
@@ -162,8 +161,8 @@ def add_list(
     for pos, item in enumerate(dl.items):
         syllables = pinyin(item.name)
         cur = conn.execute(
-            "INSERT INTO items(list, id, pos, name, category, syllables, data, doc)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO items(list, id, pos, name, category, syllables, data)"
+            " VALUES (?,?,?,?,?,?,?)",
             (
                 list_id,
                 item.id,
@@ -171,8 +170,7 @@ def add_list(
                 item.name,
                 item.category,
                 "\t".join(syllables),
-                marshal.dumps(item_to_dict(item)),
-                marshal.dumps(item_doc(item)),
+                zlib.compress(marshal.dumps(item_to_dict(item)), 1),
             ),
         )
         rowid = cur.lastrowid
@@ -232,28 +230,6 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
     return row[0] if row else None
 
 
-def refresh_stats(conn: sqlite3.Connection, subdistricts: Iterable[str]) -> None:
-    """Recompute the BM25 statistics of these subdistricts from their items' bigram counts."""
-    from dutycli.check import stats_of
-
-    for name in set(subdistricts):
-        docs = (
-            marshal.loads(doc)
-            for (doc,) in conn.execute(
-                "SELECT doc FROM items WHERE list IN (SELECT id FROM lists WHERE subdistrict = ?)",
-                (name,),
-            )
-        )
-        stats = stats_of(docs)
-        if stats.n:
-            conn.execute(
-                "INSERT OR REPLACE INTO subdistricts VALUES (?, ?)",
-                (name, marshal.dumps(tuple(stats))),
-            )
-        else:
-            conn.execute("DELETE FROM subdistricts WHERE name = ?", (name,))
-
-
 def add_readings(conn: sqlite3.Connection) -> None:
     """Toneless syllable -> every character read so (heteronyms included), and back."""
     from pypinyin.pinyin_dict import pinyin_dict
@@ -295,14 +271,11 @@ def sync(
         )
     }
     current = {src.key: src for src in files}
-    touched: list[str] = []
     pinyin: Pinyin | None = None
     built = 0
     for path, row in recorded.items():
         if path not in current:
-            sub = remove_list(conn, row[6])
-            if sub is not None:
-                touched.append(sub)
+            remove_list(conn, row[6])
     for src in files:
         row = recorded.get(src.key)
         if row is not None and tuple(row[:5]) == src.stamp:
@@ -317,16 +290,12 @@ def sync(
             )
             continue
         if row is not None:
-            sub = remove_list(conn, row[6])
-            if sub is not None:
-                touched.append(sub)
+            remove_list(conn, row[6])
         if pinyin is None:
             pinyin = Pinyin()
-        touched.append(add_list(conn, src, raw, key, pinyin))
+        add_list(conn, src, raw, key, pinyin)
         built += 1
         del raw
-    if touched:
-        refresh_stats(conn, touched)
     if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
         add_readings(conn)
     return built

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshal
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -25,6 +26,10 @@ from dutycli.model import (
 )
 from dutycli.serialize import item_from_dict
 from dutycli.source import SourceFile
+
+
+def _record(data: bytes) -> Any:
+    return marshal.loads(zlib.decompress(data))
 
 
 class ListRef(NamedTuple):
@@ -210,7 +215,7 @@ class Library:
             for rowid, list_id, data in self.conn.execute(
                 f"SELECT rowid, list, data FROM items WHERE rowid IN ({marks})", chunk
             ):
-                out[rowid] = (item_from_dict(marshal.loads(data)), self.by_id[list_id])
+                out[rowid] = (item_from_dict(_record(data)), self.by_id[list_id])
         return [out[r] for r in rowids]
 
     def rows(self) -> list[int]:
@@ -315,23 +320,43 @@ class Library:
             rows = self.conn.execute(f"SELECT rowid, syllables FROM items WHERE 1{self._in()}")
         return [(rowid, syllables.split("\t")) for rowid, syllables in rows]
 
-    def department_syllables(self) -> list[tuple[str, int, str, list[str]]]:
-        """(spelling, list id, canonical name, syllables) of the selected lists' departments."""
-        sql = (
-            "SELECT n.spelling, n.list, n.canonical, p.syllables FROM dept_names n"
-            f" JOIN dept_pinyin p ON p.spelling = n.spelling WHERE 1{self._in('n.list')}"
-        )
-        return [(s, lst, c, syl.split(" ")) for s, lst, c, syl in self.conn.execute(sql)]
+    def department_syllables(self) -> list[tuple[str, list[str]]]:
+        """(spelling, syllables) of every department name and alias in the store, each once."""
+        return [
+            (spelling, syllables.split(" "))
+            for spelling, syllables in self.conn.execute(
+                "SELECT spelling, syllables FROM dept_pinyin"
+            )
+        ]
+
+    def spelling_owners(self, spellings: Sequence[str]) -> list[tuple[str, int, str]]:
+        """(spelling, list id, canonical name) in the selected lists for these spellings."""
+        out: list[tuple[str, int, str]] = []
+        for start in range(0, len(spellings), 500):
+            chunk = list(spellings[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out += self.conn.execute(
+                "SELECT spelling, list, canonical FROM dept_names"
+                f" WHERE spelling IN ({marks}){self._in()}",
+                chunk,
+            ).fetchall()
+        return out
 
     def items_of(self, pairs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
         """(item rowid, department) for (list id, canonical department) pairs."""
+        wanted = set(pairs)
+        names = sorted({dept for _, dept in wanted})
         out: list[tuple[int, str]] = []
-        for list_id, dept in pairs:
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ",".join("?" * len(chunk))
             out += (
                 (item, dept)
-                for (item,) in self.conn.execute(
-                    "SELECT item FROM item_depts WHERE dept = ? AND list = ?", (dept, list_id)
+                for item, list_id, dept in self.conn.execute(
+                    f"SELECT item, list, dept FROM item_depts WHERE dept IN ({marks}){self._in()}",
+                    chunk,
                 )
+                if (list_id, dept) in wanted
             )
         return out
 
@@ -353,34 +378,28 @@ class Library:
 
     def check_material(
         self, subdistrict: str
-    ) -> tuple[Any, list[tuple[int, ListRef, dict[str, dict[str, int]]]], list[Department]]:
-        """Stats, (rowid, list, bigram counts) of the selected items, and departments of a street.
+    ) -> tuple[list[tuple[int, ListRef, Item]], list[tuple[int, ListRef, Item]], list[Department]]:
+        """The items of a subdistrict's lists: all of them, the selected ones, and departments.
 
-        The statistics are the whole subdistrict's (all its lists), computed at
-        build time; the items are those of the selected lists of that subdistrict.
+        Check's statistics are the whole subdistrict's (all its lists, whatever
+        else is loaded), so a verdict does not drift with the size of the library.
         """
-        from dutycli.check import Stats
-
-        row = self.conn.execute(
-            "SELECT stats FROM subdistricts WHERE name = ?", (subdistrict,)
-        ).fetchone()
-        stats = Stats(*marshal.loads(row[0])) if row else Stats(0, {}, {})
-        refs = [ref for ref in self.selected if ref.subdistrict == subdistrict]
+        refs = [ref for ref in self.lists if ref.subdistrict == subdistrict]
         ids = ",".join(str(ref.id) for ref in refs) or "0"
-        docs = [
-            (rowid, self.by_id[list_id], marshal.loads(doc))
-            for rowid, list_id, doc in self.conn.execute(
-                f"SELECT rowid, list, doc FROM items WHERE list IN ({ids}) ORDER BY list, pos"
+        everything = [
+            (rowid, self.by_id[list_id], item_from_dict(_record(data)))
+            for rowid, list_id, data in self.conn.execute(
+                f"SELECT rowid, list, data FROM items WHERE list IN ({ids}) ORDER BY list, pos"
             )
         ]
+        chosen = {ref.id for ref in self.selected}
         depts: list[Department] = []
-        all_refs = [ref for ref in self.lists if ref.subdistrict == subdistrict]
-        for ref in all_refs:
+        for ref in refs:
             (blob,) = self.conn.execute(
                 "SELECT departments FROM lists WHERE id = ?", (ref.id,)
             ).fetchone()
             depts += (Department(n, tuple(a)) for n, a in marshal.loads(blob))
-        return stats, docs, depts
+        return everything, [x for x in everything if x[1].id in chosen], depts
 
 
 class Compiled:
@@ -411,7 +430,7 @@ class Compiled:
             ).fetchall()
         )
         order = sorted(rows) if indices is None else indices
-        return [item_from_dict(marshal.loads(rows[i])) for i in order]
+        return [item_from_dict(_record(rows[i])) for i in order]
 
     def all_items(self) -> list[Item]:
         return self.items(None)

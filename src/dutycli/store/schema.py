@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 1  # bump when the tables below change shape
+LAYOUT = 2  # bump when the tables below change shape
 
 # What a row of ``lines`` holds (the searchable texts of an item).
 NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
@@ -25,10 +25,10 @@ CREATE TABLE lists(
     category_counts BLOB, department_counts BLOB, count INT
 );
 CREATE INDEX lists_subdistrict ON lists(subdistrict);
--- One row an item: its record (marshal), and its bigram counts for check.
+-- One row an item: its record (marshal, zlib).
 CREATE TABLE items(
     rowid INTEGER PRIMARY KEY, list INT, id INT, pos INT, name TEXT, category TEXT,
-    syllables TEXT, data BLOB, doc BLOB
+    syllables TEXT, data BLOB
 );
 CREATE INDEX items_list ON items(list, pos);
 CREATE INDEX items_id ON items(id, list);
@@ -52,8 +52,6 @@ CREATE VIRTUAL TABLE pinyin_fts USING fts5(full, initials, content='', detail='f
 -- Homophones: characters by toneless syllable, and each character's syllables.
 CREATE TABLE syllables(syllable TEXT PRIMARY KEY, chars TEXT) WITHOUT ROWID;
 CREATE TABLE readings(ch TEXT PRIMARY KEY, syllables TEXT) WITHOUT ROWID;
--- BM25 statistics of each subdistrict's items, for check (marshal).
-CREATE TABLE subdistricts(name TEXT PRIMARY KEY, stats BLOB) WITHOUT ROWID;
 """
 
 # A token ends at ASCII that is not a letter or digit (the ascii tokenizer's

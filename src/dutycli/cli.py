@@ -241,7 +241,8 @@ def _lib_items(lib: "Library", rows: list, view: str, **extra: object) -> "Resul
     if len(lib.selected) == 1:
         return _items(lib.one(), rows, view, **extra)
     first = lib.selected[0].info
-    return Items(rows, view, first, (), lib.departments, **extra)  # type: ignore[arg-type]
+    depts = lib.departments_of(row.source.id for row in rows if row.source is not None)
+    return Items(rows, view, first, (), depts, **extra)  # type: ignore[arg-type]
 
 
 def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -22,14 +22,19 @@ def _closest(query: str, choices: list[str], n: int = 3) -> list[str]:
 def department(c: Compiled | Library, query: str) -> str:
     """The canonical name for a full name, an alias, or a part naming one department only."""
     query = "".join(query.split())
-    names = c.department_names
+    # A library narrows in SQL first: it may hold a province's departments.
+    matching = getattr(c, "matching_names", None)
+    names = matching(query) if matching is not None and query else c.department_names
     if query in names:
         return names[query]
-    order = {d.name: n for n, d in enumerate(c.departments)}
-    candidates = sorted(
-        {canonical for spelling, canonical in names.items() if query and query in spelling},
-        key=order.__getitem__,
+    # Candidates in the order the departments are declared (first spelling of each).
+    candidates = list(
+        dict.fromkeys(
+            canonical for spelling, canonical in names.items() if query and query in spelling
+        )
     )
+    order = {name: n for n, name in enumerate(dict.fromkeys(names.values()))}
+    candidates.sort(key=order.__getitem__)
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -37,6 +42,7 @@ def department(c: Compiled | Library, query: str) -> str:
         raise LookupFailed(
             f"“{query}”可以指 {len(candidates)} 个部门，请说得具体些：\n{listing}", candidates
         )
+    names = c.department_names  # suggestions come from every name
     closest = _closest(query, list(names))
     canon = list(dict.fromkeys(names[c_] for c_ in closest))
     hint = "，最接近的是：" + "、".join(canon) if canon else ""

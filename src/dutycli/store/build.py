@@ -152,7 +152,7 @@ def add_list(
     names = [
         (s, list_id, d.name) for d in dl.departments for s in dict.fromkeys((d.name, *d.aliases))
     ]
-    conn.executemany("INSERT OR IGNORE INTO dept_names VALUES (?,?,?)", names)
+    conn.executemany("INSERT INTO dept_names VALUES (?,?,?)", names)
     conn.executemany(
         "INSERT OR IGNORE INTO dept_pinyin VALUES (?,?)",
         [(s, " ".join(pinyin(s))) for s, _, _ in names],

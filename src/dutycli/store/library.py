@@ -255,11 +255,34 @@ class Library:
         if names is None:
             names = {}
             for spelling, canonical in self.conn.execute(
-                f"SELECT spelling, canonical FROM dept_names WHERE 1{self._in()} ORDER BY list"
+                "SELECT spelling, canonical FROM dept_names"
+                f" WHERE 1{self._in()} ORDER BY list, rowid"
             ):
                 names.setdefault(spelling, canonical)
             self._memo["names"] = names
         return names
+
+    def matching_names(self, query: str) -> dict[str, str]:
+        """The spellings that hold ``query``, to their canonical names (one scan, no decoding)."""
+        names: dict[str, str] = {}
+        for spelling, canonical in self.conn.execute(
+            "SELECT spelling, canonical FROM dept_names"
+            f" WHERE instr(spelling, ?) > 0{self._in()} ORDER BY list, rowid",
+            (query,),
+        ):
+            names.setdefault(spelling, canonical)
+        return names
+
+    def departments_of(self, list_ids: Iterable[int]) -> tuple[Department, ...]:
+        """The departments of these lists, each name once (for a list file of mixed results)."""
+        out: dict[str, Department] = {}
+        for list_id in dict.fromkeys(list_ids):
+            (blob,) = self.conn.execute(
+                "SELECT departments FROM lists WHERE id = ?", (list_id,)
+            ).fetchone()
+            for name, aliases in marshal.loads(blob):
+                out.setdefault(name, Department(name, tuple(aliases)))
+        return tuple(out.values())
 
     @property
     def departments(self) -> tuple[Department, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 2  # bump when the tables below change shape
+LAYOUT = 3  # bump when the tables below change shape
 
 # What a row of ``lines`` holds (the searchable texts of an item).
 NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
@@ -35,8 +35,10 @@ CREATE INDEX items_id ON items(id, list);
 CREATE INDEX items_category ON items(list, category);
 CREATE TABLE item_depts(dept TEXT, list INT, pos INT, item INT, PRIMARY KEY(dept, list, pos))
     WITHOUT ROWID;
-CREATE TABLE dept_names(spelling TEXT, list INT, canonical TEXT, PRIMARY KEY(spelling, list))
-    WITHOUT ROWID;
+-- Every name and alias, in the order the list declares them (rowid).
+CREATE TABLE dept_names(spelling TEXT, list INT, canonical TEXT);
+CREATE INDEX dept_names_spelling ON dept_names(spelling, list);
+CREATE INDEX dept_names_list ON dept_names(list);
 CREATE TABLE dept_pinyin(spelling TEXT PRIMARY KEY, syllables TEXT) WITHOUT ROWID;
 -- Every searchable text of every item, one a row; fts holds their character bigrams.
 CREATE TABLE lines(

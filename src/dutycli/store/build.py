@@ -9,12 +9,14 @@ category tables.
 from __future__ import annotations
 
 import marshal
+import os
 import sqlite3
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
+from dutycli.errors import DataError
 from dutycli.model import DutyList, Item
 from dutycli.serialize import item_to_dict
 from dutycli.source import SourceFile, read_bytes
@@ -113,87 +115,130 @@ def parse_file(src: SourceFile, raw: bytes) -> DutyList:
     return parse(decode(raw, src.path), src.path)
 
 
-def add_list(
-    conn: sqlite3.Connection, src: SourceFile, raw: bytes, key: str, pinyin: Pinyin
-) -> str:
-    """Parse, validate and insert one list file; returns its subdistrict."""
+class Prepared(NamedTuple):
+    """One list file parsed, validated and turned into rows: all but the inserts."""
+
+    src: SourceFile
+    key: str
+    list_row: tuple[Any, ...]
+    names: list[tuple[str, str]]  # (spelling, canonical), in declaration order
+    pinyin: list[tuple[str, str]]  # (spelling, syllables)
+    items: list[tuple[Any, ...]]  # (id, pos, name, category, syllables, data, full, initials)
+    item_depts: list[tuple[str, int]]  # (department, pos)
+    lines: list[tuple[int, int, int, int, str, str]]  # (pos, field, group, step, text, grams)
+
+
+def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
+    """Parse and validate one list file and compute its rows (no database: runs anywhere)."""
     dl = parse_file(src, raw)
     info = dl.info
     per_category, per_department = counts(dl)
-    cur = conn.execute(
-        "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
-        " province, version, note, categories, departments, category_counts,"
-        " department_counts, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            src.key,
-            key,
-            dl.schema,
-            info.title,
-            info.subdistrict,
-            info.kind,
-            info.district,
-            info.city,
-            info.province,
-            info.version,
-            info.note,
-            marshal.dumps(list(dl.categories)),
-            marshal.dumps([[d.name, list(d.aliases)] for d in dl.departments]),
-            marshal.dumps(per_category),
-            marshal.dumps(per_department),
-            len(dl.items),
-        ),
+    list_row = (
+        src.key,
+        key,
+        dl.schema,
+        info.title,
+        info.subdistrict,
+        info.kind,
+        info.district,
+        info.city,
+        info.province,
+        info.version,
+        info.note,
+        marshal.dumps(list(dl.categories)),
+        marshal.dumps([[d.name, list(d.aliases)] for d in dl.departments]),
+        marshal.dumps(per_category),
+        marshal.dumps(per_department),
+        len(dl.items),
     )
-    list_id = cur.lastrowid
-    assert list_id is not None
-    conn.execute(
-        "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
-        (*src.stamp, key, list_id),
-    )
-    names = [
-        (s, list_id, d.name) for d in dl.departments for s in dict.fromkeys((d.name, *d.aliases))
-    ]
-    conn.executemany("INSERT INTO dept_names VALUES (?,?,?)", names)
-    conn.executemany(
-        "INSERT OR IGNORE INTO dept_pinyin VALUES (?,?)",
-        [(s, " ".join(pinyin(s))) for s, _, _ in names],
-    )
-    lines: list[tuple[int, int, int, int, int, str]] = []
+    names = [(s, d.name) for d in dl.departments for s in dict.fromkeys((d.name, *d.aliases))]
+    items: list[tuple[Any, ...]] = []
+    item_depts: list[tuple[str, int]] = []
+    lines: list[tuple[int, int, int, int, str, str]] = []
     for pos, item in enumerate(dl.items):
         syllables = pinyin(item.name)
-        cur = conn.execute(
-            "INSERT INTO items(list, id, pos, name, category, syllables, data)"
-            " VALUES (?,?,?,?,?,?,?)",
+        items.append(
             (
-                list_id,
                 item.id,
                 pos,
                 item.name,
                 item.category,
                 "\t".join(syllables),
                 zlib.compress(marshal.dumps(item_to_dict(item)), 1),
-            ),
+                "".join(syllables),
+                "".join(s[:1] for s in syllables),
+            )
         )
-        rowid = cur.lastrowid
-        assert rowid is not None
-        conn.execute(
-            "INSERT INTO pinyin_fts(rowid, full, initials) VALUES (?,?,?)",
-            (rowid, "".join(syllables), "".join(s[:1] for s in syllables)),
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO item_depts VALUES (?,?,?,?)",
-            [(d, list_id, pos, rowid) for d in item.departments],
-        )
-        lines += ((rowid, list_id, *line) for line in item_lines(item))
-    first = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM lines").fetchone()[0]
+        item_depts += ((d, pos) for d in dict.fromkeys(item.departments))
+        lines += ((pos, f, g, st, text, grams(text)) for f, g, st, text in item_lines(item))
+    return Prepared(
+        src,
+        key,
+        list_row,
+        names,
+        [(s, " ".join(pinyin(s))) for s, _ in names],
+        items,
+        item_depts,
+        lines,
+    )
+
+
+def insert(conn: sqlite3.Connection, p: Prepared) -> None:
+    cur = conn.execute(
+        "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
+        " province, version, note, categories, departments, category_counts,"
+        " department_counts, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        p.list_row,
+    )
+    list_id = cur.lastrowid
+    assert list_id is not None
+    conn.execute(
+        "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", (*p.src.stamp, p.key, list_id)
+    )
+    conn.executemany("INSERT INTO dept_names VALUES (?,?,?)", ((s, list_id, c) for s, c in p.names))
+    conn.executemany("INSERT OR IGNORE INTO dept_pinyin VALUES (?,?)", p.pinyin)
+    first = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM items").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO items(rowid, list, id, pos, name, category, syllables, data)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        ((first + row[1], list_id, *row[:6]) for row in p.items),
+    )
+    conn.executemany(
+        "INSERT INTO pinyin_fts(rowid, full, initials) VALUES (?,?,?)",
+        ((first + row[1], row[6], row[7]) for row in p.items),
+    )
+    conn.executemany(
+        "INSERT INTO item_depts VALUES (?,?,?,?)",
+        ((d, list_id, pos, first + pos) for d, pos in p.item_depts),
+    )
+    line = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM lines").fetchone()[0]
     conn.executemany(
         "INSERT INTO lines(rowid, item, list, field, grp, step, text) VALUES (?,?,?,?,?,?,?)",
-        ((first + n, *line) for n, line in enumerate(lines)),
+        ((line + n, first + r[0], list_id, r[1], r[2], r[3], r[4]) for n, r in enumerate(p.lines)),
     )
     conn.executemany(
         "INSERT INTO fts(rowid, grams) VALUES (?, ?)",
-        ((first + n, grams(line[-1])) for n, line in enumerate(lines)),
+        ((line + n, r[5]) for n, r in enumerate(p.lines)),
     )
-    return info.subdistrict
+
+
+_WORKER_PINYIN: Pinyin | None = None
+
+
+def _prepare_in_worker(task: tuple[SourceFile, str]) -> tuple[str, Any]:
+    """Read, hash, parse and prepare one file in a worker process; errors come back as data."""
+    global _WORKER_PINYIN
+    src, old_key = task
+    try:
+        raw = read_bytes(src.path)
+        key = digest(raw)
+        if key == old_key:
+            return "same", key
+        if _WORKER_PINYIN is None:
+            _WORKER_PINYIN = Pinyin()
+        return "built", prepare(src, raw, key, _WORKER_PINYIN)
+    except DataError as e:
+        return "error", e.problems
 
 
 def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
@@ -252,6 +297,54 @@ def add_readings(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE meta SET value = 1 WHERE key = 'readings'")
 
 
+PARALLEL_FROM = 16  # lists: below this, starting worker processes costs more than it saves
+
+
+def _prepared(
+    stale: list[SourceFile],
+    recorded: dict[str, Any],
+    read: Callable[[SourceFile], bytes] | None,
+) -> Iterator[tuple[str, Any, SourceFile]]:
+    """(status, Prepared or digest, file) for each stale file, in order; errors raised in order."""
+    old = [recorded[src.key][5] if src.key in recorded else "" for src in stale]
+    workers = min(os.cpu_count() or 1, 8)
+    context = None
+    if read is None and len(stale) >= PARALLEL_FROM and workers > 1:
+        import multiprocessing
+
+        try:
+            # fork: workers inherit the loaded modules and never touch the
+            # database (they end with os._exit, closing nothing of the parent's).
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: one process
+            context = None
+    if context is not None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for src, (status, value) in zip(
+                stale,
+                pool.map(_prepare_in_worker, zip(stale, old, strict=True), chunksize=8),
+                strict=True,
+            ):
+                if status == "error":
+                    pool.shutdown(cancel_futures=True)
+                    raise DataError(value)
+                yield status, value, src
+        return
+    pinyin: Pinyin | None = None
+    reader = read or (lambda src: read_bytes(src.path))
+    for src, old_key in zip(stale, old, strict=True):
+        raw = reader(src)
+        key = digest(raw)
+        if key == old_key:
+            yield "same", key, src
+            continue
+        if pinyin is None:
+            pinyin = Pinyin()
+        yield "built", prepare(src, raw, key, pinyin), src
+
+
 def sync(
     conn: sqlite3.Connection,
     files: list[SourceFile],
@@ -263,7 +356,6 @@ def sync(
     read; files whose stat changed are hashed, and rebuilt only if their
     content did. Returns how many lists were (re)built.
     """
-    read = read or (lambda src: read_bytes(src.path))
     recorded = {
         row[0]: row
         for row in conn.execute(
@@ -271,18 +363,18 @@ def sync(
         )
     }
     current = {src.key: src for src in files}
-    pinyin: Pinyin | None = None
-    built = 0
     for path, row in recorded.items():
         if path not in current:
             remove_list(conn, row[6])
-    for src in files:
+    stale = [
+        src
+        for src in files
+        if (row := recorded.get(src.key)) is None or tuple(row[:5]) != src.stamp
+    ]
+    built = 0
+    for status, value, src in _prepared(stale, recorded, read):
         row = recorded.get(src.key)
-        if row is not None and tuple(row[:5]) == src.stamp:
-            continue
-        raw = read(src)
-        key = digest(raw)
-        if row is not None and row[5] == key:
+        if status == "same":
             # Touched, not changed: remember the new stat, keep what was built.
             conn.execute(
                 "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, ino=? WHERE path=?",
@@ -291,11 +383,8 @@ def sync(
             continue
         if row is not None:
             remove_list(conn, row[6])
-        if pinyin is None:
-            pinyin = Pinyin()
-        add_list(conn, src, raw, key, pinyin)
+        insert(conn, value)
         built += 1
-        del raw
     if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
         add_readings(conn)
     return built

@@ -245,3 +245,27 @@ def test_unit_separator_in_a_name_comes_back_as_itself(tmp_path: Path, duty: Dut
         assert record["name"] == "流浪乞讨\x1f人员救助管理工作"
     found = json.loads(duty("--data", str(data), "search", "乞讨", "-o", "json").stdout)
     assert "流浪乞讨\x1f人员救助管理工作" in {r["name"] for r in found}
+
+
+def test_a_parallel_build_equals_a_serial_one(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large libraries are parsed in worker processes: same store, same errors."""
+    from dutycli.store import build
+
+    def snapshot(cache: str) -> list[object]:
+        monkeypatch.setenv("DUTY_CACHE_DIR", str(tmp_path / cache))
+        lib = open_library(library)
+        return [
+            (ref.title, ref.subdistrict, ref.kind, ref.items, ref.path, item)
+            for item, ref in lib.decode(lib.rows())
+        ]
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 10**9)
+    serial = snapshot("serial")
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    assert snapshot("parallel") == serial
+    bad = library / "富强路街道" / "配合.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("- id: 17", "- id: 1"), "utf-8")
+    with pytest.raises(DataError, match="编号 1 重复"):
+        snapshot("parallel-bad")

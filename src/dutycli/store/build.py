@@ -186,12 +186,12 @@ def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
 def insert(conn: sqlite3.Connection, p: Prepared) -> None:
     cur = conn.execute(
         "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
-        " province, version, note, categories, departments, category_counts,"
-        " department_counts, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        p.list_row,
+        " province, version, note, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (*p.list_row[:11], p.list_row[15]),
     )
     list_id = cur.lastrowid
     assert list_id is not None
+    conn.execute("INSERT INTO list_data VALUES (?,?,?,?,?)", (list_id, *p.list_row[11:15]))
     conn.execute(
         "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", (*p.src.stamp, p.key, list_id)
     )
@@ -269,6 +269,7 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
         ("item_depts", "list"),
         ("dept_names", "list"),
         ("files", "list"),
+        ("list_data", "id"),
         ("lists", "id"),
     ):
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (list_id,))

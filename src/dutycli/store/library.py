@@ -278,7 +278,7 @@ class Library:
         out: dict[str, Department] = {}
         for list_id in dict.fromkeys(list_ids):
             (blob,) = self.conn.execute(
-                "SELECT departments FROM lists WHERE id = ?", (list_id,)
+                "SELECT departments FROM list_data WHERE id = ?", (list_id,)
             ).fetchone()
             for name, aliases in marshal.loads(blob):
                 out.setdefault(name, Department(name, tuple(aliases)))
@@ -419,7 +419,7 @@ class Library:
         depts: list[Department] = []
         for ref in refs:
             (blob,) = self.conn.execute(
-                "SELECT departments FROM lists WHERE id = ?", (ref.id,)
+                "SELECT departments FROM list_data WHERE id = ?", (ref.id,)
             ).fetchone()
             depts += (Department(n, tuple(a)) for n, a in marshal.loads(blob))
         return everything, [x for x in everything if x[1].id in chosen], depts
@@ -432,7 +432,7 @@ class Compiled:
         self.library = library
         self.ref = ref
         row = library.conn.execute(
-            "SELECT categories, departments, category_counts, department_counts FROM lists"
+            "SELECT categories, departments, category_counts, department_counts FROM list_data"
             " WHERE id = ?",
             (ref.id,),
         ).fetchone()

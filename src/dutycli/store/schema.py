@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 3  # bump when the tables below change shape
+LAYOUT = 4  # bump when the tables below change shape
 
 # What a row of ``lines`` holds (the searchable texts of an item).
 NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
@@ -21,8 +21,12 @@ CREATE TABLE files(
 CREATE TABLE lists(
     id INTEGER PRIMARY KEY, path TEXT, digest TEXT, schema INT,
     title TEXT, subdistrict TEXT, kind TEXT, district TEXT, city TEXT, province TEXT,
-    version TEXT, note TEXT, categories BLOB, departments BLOB,
-    category_counts BLOB, department_counts BLOB, count INT
+    version TEXT, note TEXT, count INT
+);
+-- A list's tables (marshal), apart: every query reads ``lists`` whole, and small.
+CREATE TABLE list_data(
+    id INTEGER PRIMARY KEY, categories BLOB, departments BLOB,
+    category_counts BLOB, department_counts BLOB
 );
 CREATE INDEX lists_subdistrict ON lists(subdistrict);
 -- One row an item: its record (marshal, zlib).

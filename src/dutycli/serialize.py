@@ -168,4 +168,6 @@ def dump_yaml(dl: DutyList, header: str = YAML_HEADER) -> str:
     )
     if data["schema"] != 1:
         header = header.replace("（schema 1）", f"（schema {data['schema']}）")
+        if dl.info.kind in KINDS:
+            header = header.replace("配合履职事项清单", f"{dl.info.kind}清单", 1)
     return header + body

@@ -34,12 +34,20 @@ class Result:
 Duty = Callable[..., Result]
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    # One cache for the session: the store is keyed on each list's path and
+    # stat, so tests share it safely (tests of the store itself use their own).
+    return str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(shared_cache: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every test reads the repository's list unless it says otherwise, and
     # keeps its cache away from the user's.
     monkeypatch.delenv("DUTY_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("DUTY_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", shared_cache)
 
 
 @pytest.fixture

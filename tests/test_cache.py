@@ -1,4 +1,4 @@
-"""The compiled cache: never stale, never wrong, whatever happens to it."""
+"""The store (the compiled cache): never stale, never wrong, whatever happens to it."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.cache import cache_root
 from dutycli.load import load
-from dutycli.source import open_compiled
+from dutycli.store import cache_root, open_library
 
 from .conftest import DATA, Duty
 
 LIST = load(DATA)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # These tests look at the store's files: each gets a cache of its own.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))
 
 
 @pytest.fixture
@@ -27,9 +32,10 @@ def data(tmp_path: Path) -> Path:
     return path
 
 
-def compiled_dirs() -> list[Path]:
+def store_files() -> list[Path]:
     root = cache_root()
-    return [p for p in root.iterdir() if p.is_dir()] if root.exists() else []
+    assert root is not None
+    return sorted(p for p in root.iterdir() if p.is_file()) if root.exists() else []
 
 
 def answers(duty: Duty, data: Path) -> list[str]:
@@ -52,12 +58,12 @@ def answers(duty: Duty, data: Path) -> list[str]:
 
 
 def test_compiled_list_equals_the_loaded_one() -> None:
-    cold = open_compiled(DATA)
+    cold = open_library(DATA).one()
     assert cold.dutylist() == LIST
-    warm = open_compiled(DATA)  # now read from the files the first call wrote
+    warm = open_library(DATA).one()  # now read from the database the first call wrote
     assert warm.dutylist() == LIST
     assert warm.items([16, 0]) == [LIST.items[16], LIST.items[0]]
-    assert compiled_dirs()
+    assert {p.suffix for p in store_files()} == {".sqlite", ".stamp"}
 
 
 def test_editing_the_data_file_changes_the_next_answer(duty: Duty, data: Path) -> None:
@@ -85,11 +91,9 @@ def test_an_invalid_edit_is_reported_not_answered_from_the_cache(duty: Duty, dat
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "delete", "garbage"])
 def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damage: str) -> None:
     expected = answers(duty, data)
-    [compiled] = compiled_dirs()
-    parts = sorted(p for p in compiled.iterdir() if p.is_file())
-    assert {p.name for p in parts} >= {"meta", "items", "items.idx", "texts.bin", "pinyin"}
-    readings = [p for p in cache_root().iterdir() if p.name.startswith("readings-")]
-    for part in [*parts, *readings]:
+    parts = store_files()
+    assert [p.suffix for p in parts] == [".sqlite", ".stamp"]
+    for part in parts:
         raw = part.read_bytes()
         if damage == "flip":
             middle = len(raw) // 3
@@ -105,6 +109,7 @@ def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damag
         assert answers(duty, data) == expected, part.name
         # ...and the damaged part was rebuilt for the next run.
         assert answers(duty, data) == expected
+        assert [p.suffix for p in store_files()] == [".sqlite", ".stamp"]
 
 
 def test_unwritable_cache_directory(duty: Duty, data: Path, tmp_path: Path) -> None:

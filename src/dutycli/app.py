@@ -180,7 +180,7 @@ class DutyCommand(_ChineseHelp, TyperCommand):
 # --help lists the commands people query with first, administration last.
 _COMMAND_GROUPS = (
     ("查询命令", ("search", "by-dept", "by-category", "show", "check", "cite", "guarantees")),
-    ("列出、比较与导出", ("list", "depts", "categories", "export", "html", "diff")),
+    ("列出、比较与导出", ("lists", "list", "depts", "categories", "export", "html", "diff")),
     ("管理命令", ("info", "validate", "import")),
 )
 _EXAMPLES = (

@@ -15,6 +15,15 @@ item contains (an off-list task is mostly words the list never uses), and
 tuned on tests/data/check/cases.tsv and then checked, unchanged, on
 tests/data/check/holdout.tsv. They depend on this list's vocabulary: a much
 larger or different list wants them measured again.
+
+The seam (kept for #8, which rewrites the matching policy): the query side is
+``task_terms`` (task → terms), ``score`` (terms + field statistics → score and
+coverage per item) and ``decide`` (ranked items → verdict). The store
+(``Library.check_material``) gives the items of one subdistrict's lists; their
+bigram counts (``item_doc``) and the subdistrict's BM25 statistics
+(``stats_of``) come from those items only — a subdistrict has about a thousand
+(three lists), so this is bounded whatever the size of the library, and the
+verdict does not drift with how many other lists are loaded.
 """
 
 from __future__ import annotations
@@ -23,11 +32,16 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dutycli.model import Department, Item, department_names
+if TYPE_CHECKING:
+    from dutycli.store.library import Library
+
+from dutycli.model import BASIC, TAKEN_BACK, Department, Item, department_names, kind_of
 
 ON_LIST, SIMILAR, OFF_LIST = "清单内", "相近", "清单外"
+# A task on the subdistrict's 收回 list: a department took that duty back.
+TAKEN = "已收回"
 
 # Tuned on the labelled set (see module docstring).
 # On cases.tsv the on-list tasks score 64-243 with coverage 0.35-0.86, the
@@ -176,92 +190,178 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+Doc = dict[str, dict[str, int]]  # field -> bigram -> count, stop words removed
+STOP = frozenset(_STOP_WORDS)
+
+
+class Stats(NamedTuple):
+    """BM25 statistics of one subdistrict's items, computed when the store is built."""
+
+    n: int
+    df: dict[str, int]
+    avg: dict[str, float]
+
+
 class Scored(NamedTuple):
     item: Item
     score: float
     coverage: float
+    source: Any = None  # the store's ListRef of the item's list, where known
 
 
 class Verdict(NamedTuple):
     task: str
     verdict: str
-    matches: list[Scored]  # best first: the item for 清单内, the candidates otherwise
+    matches: list[Scored]  # best first: the item for 清单内/已收回, the candidates otherwise
+    kind: str | None = None  # the kind of the matched item's list (清单内 and 已收回)
 
 
 def _fields(item: Item) -> dict[str, str]:
     upper = "".join((b.heading or "") + "".join(b.steps) for b in item.upper_duties)
+    if item.method:  # a 收回 item: how the department does it now
+        upper += item.method
     street = "".join((s.heading or "") + "".join(s.steps) for s in item.street_duties)
     return {"name": item.name, "street": street, "upper": upper}
 
 
+# -- storage side: computed at build time ---------------------------------------
+
+
+def item_doc(item: Item) -> Doc:
+    return {
+        f: dict(Counter(g for g in bigrams(t) if g not in STOP)) for f, t in _fields(item).items()
+    }
+
+
+def stats_of(docs: Iterable[Doc]) -> Stats:
+    n = 0
+    df: Counter[str] = Counter()
+    total = dict.fromkeys(_FIELD_WEIGHTS, 0)
+    for doc in docs:
+        n += 1
+        df.update(set().union(*doc.values()))
+        for f in _FIELD_WEIGHTS:
+            total[f] += sum(doc[f].values())
+    return Stats(n, dict(df), {f: total[f] / max(n, 1) for f in _FIELD_WEIGHTS})
+
+
+def department_aliases(departments: Iterable[Department]) -> list[tuple[str, str]]:
+    """Short forms a notice uses for a department, longest first (区卫健委 before 卫健委).
+
+    Two-character forms (税务, 民政) are ordinary words in a notice and are
+    left out: with them 协助税务部门催缴税款 looked like item 20.
+    """
+    names = department_names(tuple(departments))
+    return sorted(
+        ((alias, full) for alias, full in names.items() if alias != full and len(alias) >= 3),
+        key=lambda pair: -len(pair[0]),
+    )
+
+
+# -- query side -----------------------------------------------------------------
+
+
+def task_terms(task: str, aliases: list[tuple[str, str]]) -> list[str]:
+    """The terms of a task: bigrams, with staff words and department short forms expanded."""
+    text = _normalize(task)
+    for alias, full in aliases:
+        if alias in task:
+            text += "，" + full
+            task = task.replace(alias, "")
+    return sorted({g for g in bigrams(text) if g not in STOP})
+
+
+def score(
+    terms: list[str], docs: Iterable[tuple[Any, Doc]], stats: Stats
+) -> list[tuple[Any, float, float]]:
+    """(key, BM25 score, coverage) per doc, best first; ``stats`` are the subdistrict's."""
+    n = stats.n
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in stats.df.items()}
+    unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+    total = sum(idf.get(t, unknown_idf) for t in terms) or 1.0
+    out = []
+    for key, doc in docs:
+        value = 0.0
+        for f, weight in _FIELD_WEIGHTS.items():
+            tf_field = doc[f]
+            length = sum(tf_field.values())
+            norm = _K1 * (1 - _B + _B * length / (stats.avg[f] or 1))
+            for t in terms:
+                tf = tf_field.get(t)
+                if tf:
+                    value += weight * idf[t] * tf * (_K1 + 1) / (tf + norm)
+        covered = sum(idf[t] for t in terms if any(t in doc[f] for f in doc))
+        out.append((key, value, covered / total))
+    return out
+
+
+def decide(
+    task: str, ranked: list[Scored], kind_of_best: str | None = None, candidates: int = 5
+) -> Verdict:
+    """The verdict policy: thresholds on the best item's score, coverage and margin."""
+    if not ranked or ranked[0].score <= 0:
+        return Verdict(task, OFF_LIST, [])
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    clear = best.score >= SCORE_ON and best.score >= MARGIN_ON * runner_up
+    if clear and best.coverage >= COVERAGE_ON:
+        kind = kind_of(kind_of_best) if kind_of_best else None
+        return Verdict(task, TAKEN if kind == TAKEN_BACK else ON_LIST, [best], kind)
+    if best.coverage >= COVERAGE_NEAR:
+        near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
+        return Verdict(task, SIMILAR, near)
+    return Verdict(task, OFF_LIST, [])
+
+
+def own_duty(verdict: Verdict) -> bool:
+    """A 清单内 verdict on the 基本 list: the subdistrict's own duty."""
+    return verdict.verdict == ON_LIST and verdict.kind == BASIC
+
+
 class Matcher:
-    """BM25 over the items of one list; build once, ask many times."""
+    """BM25 over the items of one list held in memory; build once, ask many times."""
 
     def __init__(self, items: Iterable[Item], departments: Iterable[Department] = ()) -> None:
         self.items = list(items)
-        # A notice names a department by its short form (区住建局); the items
-        # name it in full. Two-character forms (税务, 民政) are ordinary words
-        # in a notice and are left out: with them 协助税务部门催缴税款 looked
-        # like item 20. Longest spellings first, so 区卫健委 wins over 卫健委.
-        names = department_names(tuple(departments))
-        self.aliases = sorted(
-            ((alias, full) for alias, full in names.items() if alias != full and len(alias) >= 3),
-            key=lambda pair: -len(pair[0]),
-        )
-        stop = set(_STOP_WORDS)
-        self.docs: list[dict[str, Counter[str]]] = []
-        for item in self.items:
-            fields = _fields(item)
-            self.docs.append(
-                {f: Counter(g for g in bigrams(t) if g not in stop) for f, t in fields.items()}
-            )
-        n = len(self.items)
-        df: Counter[str] = Counter()
-        for doc in self.docs:
-            df.update(set().union(*doc.values()))
-        self.idf = {g: math.log(1 + (n - d + 0.5) / (d + 0.5)) for g, d in df.items()}
-        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-        self.avg = {
-            f: sum(sum(doc[f].values()) for doc in self.docs) / max(n, 1) for f in _FIELD_WEIGHTS
-        }
-        self.stop = stop
+        self.aliases = department_aliases(departments)
+        self.docs = [item_doc(item) for item in self.items]
+        self.stats = stats_of(self.docs)
 
     def query(self, task: str) -> list[str]:
-        text = _normalize(task)
-        for alias, full in self.aliases:
-            if alias in task:
-                text += "，" + full
-                task = task.replace(alias, "")
-        return sorted({g for g in bigrams(text) if g not in self.stop})
+        return task_terms(task, self.aliases)
 
     def rank(self, task: str) -> list[Scored]:
-        terms = self.query(task)
-        total = sum(self.idf.get(t, self.unknown_idf) for t in terms) or 1.0
-        out = []
-        for item, doc in zip(self.items, self.docs, strict=True):
-            score = 0.0
-            for f, weight in _FIELD_WEIGHTS.items():
-                tf_field, length = doc[f], sum(doc[f].values())
-                norm = _K1 * (1 - _B + _B * length / (self.avg[f] or 1))
-                for t in terms:
-                    tf = tf_field.get(t)
-                    if tf:
-                        score += weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
-            covered = sum(self.idf[t] for t in terms if any(t in doc[f] for f in doc))
-            out.append(Scored(item, score, covered / total))
+        scored = score(self.query(task), enumerate(self.docs), self.stats)
+        out = [Scored(self.items[i], value, coverage) for i, value, coverage in scored]
         out.sort(key=lambda s: (-s.score, s.item.id))
         return out
 
     def check(self, task: str, candidates: int = 5) -> Verdict:
-        ranked = self.rank(task)
-        if not ranked or ranked[0].score <= 0:
-            return Verdict(task, OFF_LIST, [])
-        best = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        clear = best.score >= SCORE_ON and best.score >= MARGIN_ON * runner_up
-        if clear and best.coverage >= COVERAGE_ON:
-            return Verdict(task, ON_LIST, [best])
-        if best.coverage >= COVERAGE_NEAR:
-            near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
-            return Verdict(task, SIMILAR, near)
-        return Verdict(task, OFF_LIST, [])
+        return decide(task, self.rank(task), None, candidates)
+
+
+def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Verdict]:
+    """Verdicts on tasks against the one selected subdistrict's lists, from the store."""
+    subdistrict = lib.one_subdistrict()
+    everything, chosen, departments = lib.check_material(subdistrict)
+    docs = {rowid: item_doc(item) for rowid, _, item in everything}
+    stats = stats_of(docs.values())  # the whole subdistrict's, whatever else is loaded
+    aliases = department_aliases(departments)
+    out = []
+    for task in tasks:
+        terms = task_terms(task, aliases)
+        wanted = set(terms)
+        # Candidates: the selected items that hold a term of the task at all.
+        held = {
+            rowid: (ref, item)
+            for rowid, ref, item in chosen
+            if any(not wanted.isdisjoint(counts) for counts in docs[rowid].values())
+        }
+        scored = score(terms, ((rowid, docs[rowid]) for rowid in held), stats)
+        scored.sort(key=lambda s: (-s[1], s[0]))
+        ranked = [
+            Scored(held[rowid][1], value, coverage, held[rowid][0])
+            for rowid, value, coverage in scored[: candidates + 1]
+        ]
+        out.append(decide(task, ranked, ranked[0].source.kind if ranked else None, candidates))
+    return out

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from dutycli.errors import Problem
-from dutycli.model import BASIC, TAKEN_BACK, DutyList, Item
+from dutycli.model import COOP, TAKEN_BACK, DutyList, Item, kind_of
 
 Path = tuple[str | int, ...]
 Locator = Callable[[Path], tuple[int | None, int | None]]
@@ -34,6 +34,10 @@ def item_texts(item: Item, index: int) -> Iterator[tuple[Path, str]]:
             yield (*base, "upper_duties", b, "steps", s), step
     for g, text in enumerate(item.guarantees):
         yield (*base, "guarantees", g), text
+    if item.basis is not None:
+        yield (*base, "basis"), item.basis
+    if item.method is not None:
+        yield (*base, "method"), item.method
     for n, section in enumerate(item.street_duties):
         if section.heading is not None:
             yield (*base, "street_duties", n, "heading"), section.heading
@@ -70,6 +74,7 @@ def check_list(
                 )
             owner.setdefault(alias, dept.name)
 
+    kind = kind_of(dl.info.kind)
     declared = {d.name for d in dl.departments}
     categories = set(dl.categories)
     seen_ids: dict[int, int] = {}
@@ -85,24 +90,21 @@ def check_list(
         if item.id in seen_ids:
             at(("id",), f"编号 {item.id} 重复（第 {seen_ids[item.id] + 1} 条记录已使用）")
         seen_ids.setdefault(item.id, index)
-        if item.category not in categories and (categories or item.category):
+        if item.category not in categories and (item.category or dl.categories):
             at(("category",), f"类别“{item.category}”未在 categories 中声明")
         for n, name in enumerate(item.departments):
             if name not in declared:
                 at(("departments", n), f"部门“{name}”未在 departments 中声明" + _hint(name, dl))
             elif name in item.departments[:n]:
                 at(("departments", n), f"部门“{name}”重复")
-        if dl.info.kind == TAKEN_BACK:
-            # Schema 2: a taken-back item names who takes it over and how.
-            if not item.departments:
-                at(("departments",), "缺少承接部门")
-            if not (item.method or "").strip():
-                at(("method",), "缺少工作方式")
-        elif dl.info.kind != BASIC:
-            if not item.upper_duties:
-                at(("upper_duties",), "缺少上级部门职责")
-            if not item.street_duties:
-                at(("street_duties",), "缺少街道配合职责")
+        if kind == COOP and not item.upper_duties:
+            at(("upper_duties",), "缺少上级部门职责")
+        if kind == COOP and not item.street_duties:
+            at(("street_duties",), "缺少街道配合职责")
+        if kind == TAKEN_BACK and not item.departments:
+            at(("departments",), "收回事项须写明承接部门（departments）")
+        if kind == TAKEN_BACK and not (item.method or "").strip():
+            at(("method",), "收回事项须写明工作方式（method）")
         covered: set[str] = set()
         for b, block in enumerate(item.upper_duties):
             for n, name in enumerate(block.departments):
@@ -122,8 +124,8 @@ def check_list(
                         )
             if not block.steps:
                 at(("upper_duties", b, "steps"), "职责块没有任何步骤")
-        for name in item.departments:
-            if name not in covered and dl.info.kind not in (BASIC, TAKEN_BACK):
+        for name in item.departments if kind == COOP else ():
+            if name not in covered:
                 at(("departments",), f"部门“{name}”在本项没有职责块（upper_duties）")
         for n, section in enumerate(item.street_duties):
             if not section.steps:

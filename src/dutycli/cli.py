@@ -8,6 +8,7 @@ evaluate each of them on every start (~3 ms measured).
 import contextlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -18,16 +19,40 @@ from dutycli.errors import DataError
 from dutycli.render import Format
 
 if TYPE_CHECKING:
-    from dutycli.index import Compiled
     from dutycli.model import Item
-    from dutycli.results import Result
+    from dutycli.results import ItemRow, Result
+    from dutycli.store import Compiled, Library
 
 DataOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer 0.28 reads the annotation at run time on 3.10
     typer.Option(
         "--data",
         metavar="PATH",
-        help="读取另一份清单文件（也可用环境变量 DUTY_DATA 指定）。默认是随程序安装的清单。",
+        help=(
+            "读取另一份清单文件，或一个目录（其下每个 *.yaml 是一份清单）；"
+            "也可用环境变量 DUTY_DATA 指定。默认是随程序安装的清单。"
+        ),
+        show_default=False,
+    ),
+]
+
+
+StreetOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--street",
+        "-s",
+        metavar="NAME",
+        help="载入多份清单时，只看这个街道（全称或能唯一确定街道的一部分）。",
+        show_default=False,
+    ),
+]
+KindOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--kind",
+        metavar="基本|配合|收回",
+        help="载入多份清单时，只看这一类清单：基本、配合或收回。",
         show_default=False,
     ),
 ]
@@ -85,11 +110,11 @@ def _state(ctx: typer.Context) -> State:
 
 
 @command()
-def info(ctx: typer.Context) -> int:
+def info(ctx: typer.Context, street: StreetOption = None, kind: KindOption = None) -> int:
     """显示当前读取的清单文件、清单标题与说明，以及事项、类别、部门的数量。"""
     from dutycli.render.text import info_text
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     typer.echo(info_text(c))
     return EXIT_FOUND
 
@@ -106,22 +131,35 @@ def validate(
         ),
     ] = None,
 ) -> int:
-    """检查清单文件：一次列出全部问题（文件、行、列和事项编号）。有效退出 0，否则退出 2。"""
+    """检查清单文件（或目录下的每份清单）：一次列出全部问题（文件、行、列和事项编号）。
+
+    有效退出 0，否则退出 2。
+    """
     from dutycli.load import load
-    from dutycli.source import resolve
+    from dutycli.source import list_files, resolve
 
     target = path or resolve(_state(ctx).data)
+    problems = []
     try:
-        dl = load(target)
+        # A directory: every list in it, each checked whole.
+        files = [f.path for f in list_files(target)] if Path(target).is_dir() else [str(target)]
     except DataError as e:
-        for problem in e.problems:
+        files, problems = [], e.problems
+    for file in files:
+        try:
+            dl = load(file)
+        except DataError as e:
+            problems += e.problems
+            continue
+        typer.echo(
+            f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
+            f"{len(dl.departments)} 个部门。"
+        )
+    if problems:
+        for problem in problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"共发现 {len(e.problems)} 个问题。", err=True)
+        typer.echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
-    typer.echo(
-        f"{target}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
-        f"{len(dl.departments)} 个部门。"
-    )
     return EXIT_FOUND
 
 
@@ -275,19 +313,33 @@ OutputOption = Annotated[
 ]
 
 
-def _compiled(ctx: typer.Context) -> "Compiled":
-    from dutycli.source import open_compiled
+def _library(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Library":
+    from dutycli.store import open_library
 
-    return open_compiled(_state(ctx).data)
+    lib = open_library(_state(ctx).data)
+    if street is not None or kind is not None:
+        lib.select(street, kind)
+    return lib
+
+
+def _compiled(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Compiled":
+    """The one selected list, for commands that read a whole list."""
+    return _library(ctx, street, kind).one()
+
+
+def _rows(lib: "Library", rowids: list[int]) -> "list[ItemRow]":
+    from dutycli.results import ItemRow
+
+    return [ItemRow(item, source=ref if lib.several else None) for item, ref in lib.decode(rowids)]
 
 
 def _render(
-    result: "Result", fmt: Format | None, output: Path | None = None, source: str = ""
+    result: "Result", fmt: Format | None, output: Path | None = None, sources: Sequence[str] = ()
 ) -> None:
     from dutycli.render import BINARY, default_format, render
 
     if output is not None:
-        _write_output(result, fmt or _format_of(output), output, source)
+        _write_output(result, fmt or _format_of(output), output, sources)
         return
     if fmt in BINARY and _interactive():
         from dutycli.errors import UsageError
@@ -323,12 +375,17 @@ def _interactive() -> bool:
         return False
 
 
-def _write_output(result: "Result", fmt: Format, output: Path, source: str) -> None:
-    """--output: the rendering written atomically, never over the list it was read from."""
+def _write_output(result: "Result", fmt: Format, output: Path, sources: Sequence[str]) -> None:
+    """--output: the rendering written atomically, never over a list it was read from."""
     from dutycli.outfile import write_atomic
     from dutycli.render import render_bytes
 
-    write_atomic(output, render_bytes(result, fmt), inputs=[Path(source)] if source else [])
+    write_atomic(output, render_bytes(result, fmt), inputs=[Path(p) for p in sources if p])
+
+
+def _sources(lib: "Library") -> list[str]:
+    """Every list file loaded: --output must not land on any of them."""
+    return [ref.path for ref in lib.lists]
 
 
 def _emit(
@@ -336,13 +393,13 @@ def _emit(
     fmt: Format | None,
     empty_message: str,
     output: Path | None = None,
-    source: str = "",
+    sources: Sequence[str] = (),
 ) -> int:
-    """Render to stdout (or to --output, never over ``source``); nothing found exits 1."""
+    """Render to stdout (or to --output, never over ``sources``); nothing found exits 1."""
     if not result.rows:
         typer.echo(empty_message, err=True)
         return EXIT_NOTHING
-    _render(result, fmt, output, source)
+    _render(result, fmt, output, sources)
     return EXIT_FOUND
 
 
@@ -387,9 +444,20 @@ def _items(c: "Compiled", rows: list, view: str, **extra: object) -> "Result":  
     return Items(rows, view, c.info, c.categories, c.departments, **extra)  # type: ignore[arg-type]
 
 
+def _lib_items(lib: "Library", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
+    """Items from any of the selected lists; one list's heading when there is one."""
+    from dutycli.results import Items
+
+    if len(lib.selected) == 1:
+        return _items(lib.one(), rows, view, **extra)
+    first = lib.selected[0].info
+    depts = lib.departments_of(row.source.id for row in rows if row.source is not None)
+    return Items(rows, view, first, (), depts, **extra)  # type: ignore[arg-type]
+
+
 def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
-        c = _compiled(ctx)
+        c = _library(ctx)
     except Exception:  # completion must never print a traceback into the shell
         return []
     return [name for name in c.department_names if incomplete in name]
@@ -466,6 +534,8 @@ def search(
     ] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
     from dutycli.results import ItemRow
@@ -473,16 +543,23 @@ def search(
     from dutycli.search import search as run_search
 
     query = _capped_query(query)
-    c = _compiled(ctx)
+    lib = _library(ctx, street, kind)
     # At a terminal, say when results were left out; a pipe gets exactly --limit.
     counting = bool(limit) and _interactive()
-    found = run_search(c, query, parse_fields(fields or []), None if counting else limit or None)
+    found = run_search(lib, query, parse_fields(fields or []), None if counting else limit or None)
     if counting and len(found) > limit:
         typer.echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
         found = found[:limit]
-    rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
+    several = lib.several
+    rows = [
+        ItemRow(f.item, f.score, tuple(f.matched), f.source if several else None) for f in found
+    ]
     return _emit(
-        _items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。", output, c.path
+        _lib_items(lib, rows, "search"),
+        fmt,
+        f"没有找到与“{' '.join(query)}”相关的事项。",
+        output,
+        _sources(lib),
     )
 
 
@@ -499,16 +576,48 @@ def by_dept(
     ],
     fmt: FormatOption = None,
     output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    count: Annotated[
+        bool, typer.Option("--count", help="只列出每个街道的事项数。", show_default=False)
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
+    ] = 0,
 ) -> int:
-    """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。"""
-    from dutycli.resolve import department
-    from dutycli.results import ItemRow
+    """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。
 
-    c = _compiled(ctx)
-    dept = department(c, name)
-    rows = [ItemRow(item) for item in c.all_items() if dept in item.departments]
-    result = _items(c, rows, "department", department=dept, title=f"{dept}：{len(rows)} 项")
-    return _emit(result, fmt, f"{dept} 在清单里没有事项。", output, c.path)
+    载入多份清单时按街道分组列出；--count 只列出每个街道的事项数。
+    """
+    from dutycli.resolve import department
+    from dutycli.results import Table
+
+    lib = _library(ctx, street, kind)
+    dept = department(lib, name)
+    found = lib.department_rows(dept)
+    if count:
+        per: dict[tuple[str, str], int] = {}
+        for _, ref in found:
+            key = (ref.subdistrict, ref.short_kind)
+            per[key] = per.get(key, 0) + 1
+        table = Table(
+            ("subdistrict", "kind", "items"),
+            ("街道", "清单", "事项数"),
+            [{"subdistrict": s, "kind": k, "items": n} for (s, k), n in per.items()],
+            None,
+            title=f"{dept}：{len(per)} 份清单，{len(found)} 项",
+        )
+        return _emit(table, fmt, f"{dept} 在清单里没有事项。", output, _sources(lib))
+    total = len(found)
+    if limit:
+        found = found[:limit]
+    rows = _rows(lib, [rowid for rowid, _ in found])
+    streets = len({ref.subdistrict for _, ref in found})
+    title = f"{dept}：{total} 项" + (f"，{streets} 个街道" if lib.several else "")
+    if limit and total > limit:
+        title += f"（显示前 {limit} 项）"
+    result = _lib_items(lib, rows, "department", department=dept, title=title)
+    return _emit(result, fmt, f"{dept} 在清单里没有事项。", output, _sources(lib))
 
 
 @command("by-category")
@@ -524,12 +633,14 @@ def by_category(
     ],
     fmt: FormatOption = None,
     output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """列出某个类别下的全部事项。"""
     from dutycli.resolve import category
     from dutycli.results import ItemRow
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     cat = category(c, name)
     rows = [ItemRow(item) for item in c.all_items() if item.category == cat]
     return _emit(
@@ -537,7 +648,7 @@ def by_category(
         fmt,
         f"类别“{cat}”下没有事项。",
         output,
-        c.path,
+        [c.path],
     )
 
 
@@ -552,41 +663,113 @@ def show(
     ],
     fmt: FormatOption = None,
     output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """并排显示事项的职责分工：左栏上级部门职责（按部门分块，履职保障在最后），右栏街道配合职责。"""
-    from dutycli.results import ItemRow
-
     numbers = _parse_ids(ids)
-    c = _compiled(ctx)
-    found, missing = _items_by_id(c, numbers)
-    rows = [ItemRow(item) for item in found]
+    lib = _library(ctx, street, kind)
+    if len(lib.selected) == 1:
+        from dutycli.results import ItemRow
+
+        found, missing = _items_by_id(lib.one(), numbers)
+        rows = [ItemRow(item) for item in found]
+    else:
+        rowids, missing = _rowids_by_id(lib, numbers)
+        rows = _rows(lib, rowids)
     if rows:
-        _emit(_items(c, rows, "split"), fmt, "", output, c.path)
+        _emit(_lib_items(lib, rows, "split"), fmt, "", output, _sources(lib))
     return EXIT_ERROR if missing else EXIT_FOUND
 
 
-@command("list")
-def list_(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = None) -> int:
-    """列出全部事项，每项一行：编号、名称、类别、对应上级部门。"""
-    from dutycli.results import ItemRow
+def _rowids_by_id(lib: "Library", ids: list[int]) -> tuple[list[int], list[int]]:
+    """Store rows of these item ids across the selected lists; an id in several is ambiguous."""
+    from dutycli.errors import LookupFailed
 
-    c = _compiled(ctx)
-    rows = [ItemRow(item) for item in c.all_items()]
+    found = lib.find_ids(ids)
+    for item_id in dict.fromkeys(ids):
+        hits = found.get(item_id, [])
+        if len(hits) > 1:
+            listing = lib.listing([ref for _, ref in hits])
+            raise LookupFailed(
+                f"第 {item_id} 项在 {len(hits)} 份清单里都有，请用 --street/-s 或 --kind 选定：\n"
+                + listing,
+                [ref.path for _, ref in hits],
+            )
+    missing = [i for i in ids if i not in found]
+    if missing:
+        typer.echo(f"已载入的清单里没有第 {'、'.join(map(str, missing))} 项。", err=True)
+    return [found[i][0][0] for i in dict.fromkeys(ids) if i in found], missing
+
+
+@command("list")
+def list_(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    output: OutputOption = None,
+) -> int:
+    """列出全部事项，每项一行：编号、名称、类别、对应上级部门（载入多份清单时再加所属清单）。"""
+    lib = _library(ctx, street, kind)
+    rows = _rows(lib, lib.rows())
+    title = (
+        f"{lib.selected[0].title}：{len(rows)} 项"
+        if len(lib.selected) == 1
+        else f"{len(lib.selected)} 份清单：{len(rows)} 项"
+    )
     return _emit(
-        _items(c, rows, "compact", title=f"{c.info.title}：{len(rows)} 项"),
+        _lib_items(lib, rows, "compact", title=title),
         fmt,
         "清单里没有事项。",
         output,
-        c.path,
+        _sources(lib),
     )
 
 
 @command()
-def depts(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = None) -> int:
+def lists(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    output: OutputOption = None,
+) -> int:
+    """列出载入的每份清单：街道、类型、标题、事项数和文件。"""
+    from dutycli.results import Table
+
+    lib = _library(ctx, street, kind)
+    rows = [
+        {
+            "subdistrict": ref.subdistrict,
+            "kind": ref.short_kind,
+            "title": ref.title,
+            "items": ref.items,
+            "file": ref.path,
+        }
+        for ref in lib.selected
+    ]
+    table = Table(
+        ("subdistrict", "kind", "title", "items", "file"),
+        ("街道", "类型", "标题", "事项数", "文件"),
+        rows,
+        None,
+    )
+    return _emit(table, fmt, "没有载入清单。", output, _sources(lib))
+
+
+@command()
+def depts(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    output: OutputOption = None,
+) -> int:
     """列出全部部门，及其别名和参与的事项数。"""
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     rows = [
         {"name": d.name, "aliases": list(d.aliases), "items": c.department_counts.get(d.name, 0)}
         for d in c.departments
@@ -597,15 +780,21 @@ def depts(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = N
         rows,
         yaml_value={"departments": [{"name": r["name"], "aliases": r["aliases"]} for r in rows]},
     )
-    return _emit(table, fmt, "清单里没有部门。", output, c.path)
+    return _emit(table, fmt, "清单里没有部门。", output, [c.path])
 
 
 @command()
-def categories(ctx: typer.Context, fmt: FormatOption = None, output: OutputOption = None) -> int:
+def categories(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    output: OutputOption = None,
+) -> int:
     """列出全部类别及各自的事项数。"""
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     rows = [
         {"number": n, "name": cat, "items": c.category_counts.get(cat, 0)}
         for n, cat in enumerate(c.categories, start=1)
@@ -616,7 +805,7 @@ def categories(ctx: typer.Context, fmt: FormatOption = None, output: OutputOptio
         rows,
         yaml_value={"categories": list(c.categories)},
     )
-    return _emit(table, fmt, "清单里没有类别。", output, c.path)
+    return _emit(table, fmt, "清单里没有类别。", output, [c.path])
 
 
 @command()
@@ -629,13 +818,15 @@ def export(
         ),
     ] = Format.json,
     output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """导出整份清单（默认 JSON：事项对象的数组）。"""
     from dutycli.results import ItemRow
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     rows = [ItemRow(item) for item in c.all_items()]
-    return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。", output, c.path)
+    return _emit(_items(c, rows, "compact"), fmt, "清单里没有事项。", output, [c.path])
 
 
 @command()
@@ -651,12 +842,16 @@ def check(
     ],
     fmt: FormatOption = None,
     output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """判断任务是否在清单上：清单内（对应哪一项、怎样分工）、相近（列出候选）或清单外（须按准入程序办理）。
 
+    载入多个街道的清单时须用 --street 选定一个街道；任务与该街道的基本、配合、收回清单一起核对：
+    在基本清单上是街道自身的职责，在收回清单上是已由部门收回的事项。
     全部任务都在清单内时退出 0，否则退出 1。
     """
-    from dutycli.check import ON_LIST, Matcher
+    from dutycli.check import ON_LIST, check_tasks
     from dutycli.errors import UsageError
     from dutycli.results import CheckResult
 
@@ -688,10 +883,9 @@ def check(
             raise UsageError(
                 "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
             )
-    c = _compiled(ctx)
-    matcher = Matcher(c.all_items(), c.departments)
-    result = CheckResult([matcher.check(t) for t in tasks])
-    _emit(result, fmt, "", output, c.path)
+    lib = _library(ctx, street, kind)
+    result = CheckResult(check_tasks(lib, tasks))
+    _emit(result, fmt, "", output, _sources(lib))
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
 
 
@@ -734,6 +928,8 @@ def cite(
         ),
     ] = None,
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """生成可直接粘贴进书面答复的引用：依据《清单》第N项“名称”，及部门和街道的职责分工。"""
     from dutycli.cite import citation
@@ -741,7 +937,7 @@ def cite(
     from dutycli.results import Table
 
     numbers = _parse_ids(ids)
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     focus = department(c, dept) if dept else None
     found, missing = _items_by_id(c, numbers)
     rows = [
@@ -775,6 +971,8 @@ def guarantees(
         ),
     ] = None,
     fmt: FormatOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """按部门列出履职保障：各部门承诺提供的培训、指导、资金、物资等。
 
@@ -783,7 +981,7 @@ def guarantees(
     from dutycli.resolve import department
     from dutycli.results import Table
 
-    c = _compiled(ctx)
+    c = _compiled(ctx, street, kind)
     focus = department(c, name) if name else None
     items = c.all_items()
     rows = [
@@ -827,10 +1025,11 @@ def html(
     """
     from dutycli.errors import UsageError
     from dutycli.outfile import write_atomic
-    from dutycli.page import build_page
+    from dutycli.page import PinyinIndex, build_page
 
     c = _compiled(ctx)
-    page = build_page([c.dutylist()], [c.pinyin])  # pinyin from the compiled cache
+    # Pinyin from the store, where the build computed it: no pypinyin import here.
+    page = build_page([c.dutylist()], [PinyinIndex(c.name_pinyin(), c.department_pinyin())])
     if output is not None:
         write_atomic(output, page.encode("utf-8"), inputs=[Path(c.path)] if c.path else [])
     elif _interactive():

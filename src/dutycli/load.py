@@ -25,13 +25,17 @@ from yaml.events import (
 from dutycli.checks import Path, check_list
 from dutycli.errors import DataError, Problem
 from dutycli.model import (
-    SCHEMA_VERSION,
+    BASIC,
+    KINDS,
+    SCHEMA_LATEST,
+    TAKEN_BACK,
     Block,
     Department,
     DutyList,
     Item,
     ListInfo,
     Section,
+    kind_of,
 )
 from dutycli.source import read_bytes
 
@@ -51,7 +55,12 @@ _TAG_NAMES = {
 
 TOP_KEYS = ("schema", "list", "categories", "departments", "items")
 LIST_KEYS = ("title", "subdistrict", "kind")
+LIST_KEYS_2 = ("district", "city", "province", "version")  # optional, schema 2
 ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "street_duties")
+ITEM_KEYS_2 = ("basis", "method")  # optional, schema 2
+# What an item must have, by the list's kind; category only where the list has categories.
+REQUIRED_KEYS = {BASIC: ("id", "name", "category"), TAKEN_BACK: ("id", "name", "category")}
+REQUIRED_KEYS_TAKEN_BACK = ("departments", "method")
 
 
 def read_text(path: str | FsPath) -> str:
@@ -331,8 +340,10 @@ def parse(text: str, file: str) -> DutyList:
         walker = _Walker(file, Where(text))
         walker.streamed = []
         dl = walker.top(compose(text, file, walker.take_item))
-        if walker.problems:
-            # Read again, whole, so that every problem is located precisely.
+        streamed_wrong = walker.streamed_mode not in (None, walker.mode())
+        if walker.problems or streamed_wrong:
+            # Read again, whole, so that every problem is located precisely
+            # (or every item is read by its list's kind).
             walker = _Walker(file, Where(text))
             dl = walker.top(compose(text, file))
     problems = walker.problems
@@ -374,11 +385,24 @@ class _Walker:
         self.item: int | None = None
         self.root: Node | None = None
         self.streamed: list[Item | None] | None = None  # items read while parsing
+        self.streamed_mode: tuple[int, str, bool] | None = None
+        self.path: Path = ()
+        self.schema = 1
+        self.kind = ""
+        self.has_categories = True
+
+    def mode(self) -> tuple[int, str, bool]:
+        """What reading an item depends on, besides the item itself."""
+        kind = self.kind if self.kind in REQUIRED_KEYS else ""
+        return self.schema, kind, self.has_categories
 
     def take_item(self, node: Node, index: int) -> None:
+        # Items stream before top() has read the list's schema and kind: they
+        # are read as a schema 1 配合 list's, and read again whole if that was wrong.
         assert self.streamed is not None
+        if self.streamed_mode is None:
+            self.streamed_mode = self.mode()
         self.streamed.append(self.one_item(node, index))
-        self.path: Path = ()
 
     def locate(self, path: Path) -> tuple[int | None, int | None]:
         """Where ``path`` is in the file, or its nearest ancestor that is there.
@@ -487,17 +511,20 @@ class _Walker:
         if fields is None:
             return None
         schema = self.integer(fields["schema"], "schema") if "schema" in fields else None
-        if schema is not None and schema != SCHEMA_VERSION:
+        if schema is not None and not 1 <= schema <= SCHEMA_LATEST:
             self.err(
                 fields["schema"],
-                f"不支持的 schema 版本 {schema}：这个版本的 duty 只读 schema {SCHEMA_VERSION}",
+                f"不支持的 schema 版本 {schema}：这个版本的 duty 只读 schema 1 和 {SCHEMA_LATEST}",
             )
+        self.schema = schema if schema in (1, 2) else 1
         info = self.list_info(fields["list"]) if "list" in fields else None
+        self.kind = kind_of(info.kind) if info is not None else ""
         categories = (
             self.strings(self.at(fields["categories"], "categories"), "categories", "categories")
             if "categories" in fields
             else None
         )
+        self.has_categories = bool(categories) or self.schema == 1
         departments = self.departments(fields["departments"]) if "departments" in fields else None
         items = self.items(fields["items"]) if "items" in fields else None
         if categories is not None and departments is not None and items is not None:
@@ -505,7 +532,7 @@ class _Walker:
             # item does not hide the duplicate id or unknown department of another.
             read = [(i, item) for i, item in enumerate(items) if item is not None]
             partial = DutyList(
-                ListInfo("", "", ""), categories, departments, tuple(x for _, x in read)
+                ListInfo("", "", self.kind), categories, departments, tuple(x for _, x in read)
             )
             self.problems += check_list(partial, self.file, self.locate, [i for i, _ in read])
         if (
@@ -516,18 +543,27 @@ class _Walker:
         ):
             return None
         assert categories is not None and departments is not None and items is not None
-        return DutyList(info, categories, departments, tuple(x for x in items if x), path=self.file)
+        return DutyList(
+            info, categories, departments, tuple(x for x in items if x), schema, path=self.file
+        )
 
     def list_info(self, node: Node) -> ListInfo | None:
-        fields = self.mapping(node, "list", LIST_KEYS, (*LIST_KEYS, "note"))
+        extra = LIST_KEYS_2 if self.schema == 2 else ()
+        fields = self.mapping(node, "list", LIST_KEYS, (*LIST_KEYS, "note", *extra))
         if fields is None:
             return None
         values = {k: self.string(fields[k], f"list.{k}") for k in LIST_KEYS if k in fields}
         note = self.optional_string(fields.get("note"), "list.note")
+        more = {k: self.optional_string(fields.get(k), f"list.{k}") for k in extra}
         if len(values) < len(LIST_KEYS) or None in values.values():
             return None
+        if self.schema == 2 and values["kind"] not in KINDS:
+            self.err(
+                fields["kind"], f"list.kind 应为 {'、'.join(KINDS)} 之一，而不是“{values['kind']}”"
+            )
+            return None
         return ListInfo(
-            values["title"] or "", values["subdistrict"] or "", values["kind"] or "", note
+            values["title"] or "", values["subdistrict"] or "", values["kind"] or "", note, **more
         )
 
     def departments(self, node: Node) -> tuple[Department, ...] | None:
@@ -572,27 +608,47 @@ class _Walker:
                 if is_id and isinstance(value, ScalarNode) and value.tag == _INT:
                     self.item = int_value(value.value)
                     what = "本项" if self.item is not None else what
-        fields = self.mapping(node, what, ITEM_KEYS, (*ITEM_KEYS, "guarantees"))
+        required: tuple[str, ...] = ITEM_KEYS
+        if self.kind in REQUIRED_KEYS:
+            required = REQUIRED_KEYS[self.kind]
+            if not self.has_categories:
+                required = required[:2]
+            if self.kind == TAKEN_BACK:
+                required += REQUIRED_KEYS_TAKEN_BACK
+        extra = ITEM_KEYS_2 if self.schema == 2 else ()
+        fields = self.mapping(node, what, required, (*ITEM_KEYS, "guarantees", *extra))
         if fields is None:
             return None
+        # Fields a kind does not require default to empty.
+        if "category" not in fields and "category" not in required:
+            category_default: str | None = ""
+        else:
+            category_default = None
         base = ("items", index)
         for key, value in fields.items():
             self.at(value, *base, key)
         item_id = self.integer(fields["id"], "id") if "id" in fields else None
         name = self.string(fields["name"], "name") if "name" in fields else None
-        category = self.string(fields["category"], "category") if "category" in fields else None
+        category = (
+            self.string(fields["category"], "category")
+            if "category" in fields
+            else category_default
+        )
+        optional = () if self.kind in REQUIRED_KEYS else None
         departments = (
             self.strings(fields["departments"], "departments", *base, "departments")
             if "departments" in fields
-            else None
+            else optional
         )
-        blocks = self.blocks(fields["upper_duties"], base) if "upper_duties" in fields else None
+        blocks = self.blocks(fields["upper_duties"], base) if "upper_duties" in fields else optional
         guarantees: tuple[str, ...] | None = ()
         if "guarantees" in fields:
             guarantees = self.strings(fields["guarantees"], "guarantees", *base, "guarantees")
         sections = (
-            self.sections(fields["street_duties"], base) if "street_duties" in fields else None
+            self.sections(fields["street_duties"], base) if "street_duties" in fields else optional
         )
+        basis = self.optional_string(fields.get("basis"), "basis")
+        method = self.optional_string(fields.get("method"), "method")
         if (
             item_id is None
             or name is None
@@ -603,7 +659,9 @@ class _Walker:
             or sections is None
         ):
             return None
-        return Item(item_id, name, category, departments, blocks, guarantees, sections)
+        return Item(
+            item_id, name, category, departments, blocks, guarantees, sections, basis, method
+        )
 
     def blocks(self, node: Node, base: Path) -> tuple[Block, ...] | None:
         nodes = self.sequence(node, "upper_duties")

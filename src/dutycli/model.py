@@ -6,6 +6,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 SCHEMA_VERSION = 1
+# Schema 2 adds the kinds of list and their fields; schema 1 files stay valid
+# and mean a 配合 list. The writer keeps writing 1 when a list needs nothing of 2.
+SCHEMA_LATEST = 2
+
+# The three kinds of list a subdistrict publishes, and their short names.
+BASIC, COOP, TAKEN_BACK = "基本履职事项", "配合履职事项", "上级部门收回事项"
+KINDS = (BASIC, COOP, TAKEN_BACK)
+SHORT_KINDS = {BASIC: "基本", COOP: "配合", TAKEN_BACK: "收回"}
+
+
+def kind_of(kind: str) -> str:
+    """The kind a list counts as: a schema 1 list with another word is a 配合 list."""
+    return kind if kind in KINDS else COOP
+
 
 # Views print this before an item's guarantees; the data file keeps the text only.
 GUARANTEES_LABEL = "履职保障："

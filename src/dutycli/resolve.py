@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dutycli.errors import LookupFailed
-from dutycli.index import Compiled
+
+if TYPE_CHECKING:
+    from dutycli.store.library import Compiled, Library
 
 CN_DIGITS = "一二三四五六七八九十"
 
@@ -15,16 +19,22 @@ def _closest(query: str, choices: list[str], n: int = 3) -> list[str]:
     return [choice for choice, _, _ in found]
 
 
-def department(c: Compiled, query: str) -> str:
+def department(c: Compiled | Library, query: str) -> str:
     """The canonical name for a full name, an alias, or a part naming one department only."""
     query = "".join(query.split())
-    names = c.department_names
+    # A library narrows in SQL first: it may hold a province's departments.
+    matching = getattr(c, "matching_names", None)
+    names = matching(query) if matching is not None and query else c.department_names
     if query in names:
         return names[query]
-    candidates = sorted(
-        {canonical for spelling, canonical in names.items() if query and query in spelling},
-        key=[d.name for d in c.departments].index,
+    # Candidates in the order the departments are declared (first spelling of each).
+    candidates = list(
+        dict.fromkeys(
+            canonical for spelling, canonical in names.items() if query and query in spelling
+        )
     )
+    order = {name: n for n, name in enumerate(dict.fromkeys(names.values()))}
+    candidates.sort(key=order.__getitem__)
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -32,6 +42,7 @@ def department(c: Compiled, query: str) -> str:
         raise LookupFailed(
             f"“{query}”可以指 {len(candidates)} 个部门，请说得具体些：\n{listing}", candidates
         )
+    names = c.department_names  # suggestions come from every name
     closest = _closest(query, list(names))
     canon = list(dict.fromkeys(names[c_] for c_ in closest))
     hint = "，最接近的是：" + "、".join(canon) if canon else ""

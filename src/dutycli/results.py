@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dutycli.model import Department, DutyList, Item, ListInfo
+from dutycli.model import BASIC, SHORT_KINDS, Department, DutyList, Item, ListInfo
 from dutycli.search import Match
 
 if TYPE_CHECKING:
@@ -16,6 +16,8 @@ class ItemRow(NamedTuple):
     item: Item
     score: float | None = None
     matched: tuple[Match, ...] = ()
+    # The list the item is from (store.ListRef), set where several lists are loaded.
+    source: Any = None
 
 
 class Items(NamedTuple):
@@ -47,6 +49,8 @@ class Items(NamedTuple):
         out = []
         for row in self.rows:
             record = item_to_dict(row.item)
+            if row.source is not None:
+                record["list"] = row.source.as_dict()
             if row.score is not None:
                 record["score"] = row.score
                 record["matched"] = [m.as_dict() for m in row.matched]
@@ -88,21 +92,26 @@ class CheckResult(NamedTuple):
     def records(self) -> list[dict[str, Any]]:
         from dutycli.serialize import item_to_dict
 
-        return [
-            {
-                "task": v.task,
-                "verdict": v.verdict,
-                "matches": [
-                    {
-                        **item_to_dict(m.item),
-                        "score": round(m.score, 1),
-                        "coverage": round(m.coverage, 2),
-                    }
-                    for m in v.matches
-                ],
-            }
-            for v in self.verdicts
-        ]
+        out = []
+        for v in self.verdicts:
+            record: dict[str, Any] = {"task": v.task, "verdict": v.verdict}
+            if v.kind is not None:
+                record["kind"] = v.kind
+            record["matches"] = [
+                {
+                    **item_to_dict(m.item),
+                    **(
+                        {"list": m.source.as_dict(), "kind": m.source.as_dict()["kind"]}
+                        if m.source is not None
+                        else {}
+                    ),
+                    "score": round(m.score, 1),
+                    "coverage": round(m.coverage, 2),
+                }
+                for m in v.matches
+            ]
+            out.append(record)
+        return out
 
     def json_value(self) -> Any:
         records = self.records()
@@ -115,7 +124,8 @@ class CheckResult(NamedTuple):
             rows.append(
                 {
                     "task": v.task,
-                    "verdict": v.verdict,
+                    "verdict": v.verdict
+                    + (f"（{SHORT_KINDS[v.kind]}）" if v.kind == BASIC else ""),
                     # Names may hold 、 themselves: separators a script can split on.
                     "ids": ",".join(str(m.item.id) for m in v.matches),
                     "names": " | ".join(m.item.name for m in v.matches),

@@ -10,6 +10,16 @@ never crowds out an exact answer:
 2. homophones: a Chinese word also matches text that reads the same in pinyin
    (``残急人`` finds 残疾人), the usual slip of a pinyin input method;
 3. fuzzy: small typos through rapidfuzz, with a cut-off that keeps noise out.
+
+The seam between query and store (kept for #8, which rewrites the matching
+policy): ``query_words`` turns the query into words, ``alternatives`` gives
+each word the terms that may stand for it (today the word itself; later
+synonyms); an item matches when every word matches one of its alternatives.
+The store (``dutycli.store``) retrieves candidate lines through its FTS5
+index of character bigrams — all of a term's bigrams for the exact stage, an
+OR of bigrams for the homophone and fuzzy stages — and the pinyin of names;
+this module confirms each hit on the few lines retrieved, scores and ranks
+(``_score``), and decodes only the items shown.
 """
 
 from __future__ import annotations
@@ -19,8 +29,9 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from dutycli.errors import UsageError
-from dutycli.index import FIELD_KEYS, FIELD_LABELS, NAME, Compiled, TextIndex
 from dutycli.model import Item
+from dutycli.store.library import Library, Line, ListRef
+from dutycli.store.schema import FIELD_KEYS, FIELD_LABELS, NAME, match_all, match_any
 
 DEPARTMENTS = len(FIELD_KEYS)  # a pseudo-field: the 对应上级部门 column, matched by pinyin
 _FIELD_KEYS = (*FIELD_KEYS, "departments")
@@ -45,14 +56,17 @@ _PINYIN_WORD = re.compile(r"[a-z]+")
 # thousand, and each dataclass costs ~0.6 ms to define at every start-up.
 class Hit(NamedTuple):
     word: str
-    item: int  # index into the list's items
-    line: int  # line of the text index; for a department hit, -1
-    start: int  # span of the hit within that line's text
+    item: int  # the item's rowid in the store
+    line: int  # rowid of the line; for a department hit, -1
+    start: int  # span of the hit within that line's text (characters)
     end: int
     via: str  # exact | pinyin | homophone | fuzzy
     field: int
     weight: float
     department: str | None = None  # the department a DEPARTMENTS hit names
+    text: str = ""  # the line's text
+    group: int = -1
+    step: int = -1
 
 
 class Match(NamedTuple):
@@ -86,6 +100,7 @@ class Found(NamedTuple):
     item: Item
     score: float
     matched: list[Match]
+    source: ListRef | None = None  # the list the item is from
 
 
 def parse_fields(names: Iterable[str]) -> set[int] | None:
@@ -97,12 +112,23 @@ def parse_fields(names: Iterable[str]) -> set[int] | None:
     return chosen or None
 
 
-def search(
-    c: Compiled, query: list[str], fields: set[int] | None = None, limit: int | None = None
-) -> list[Found]:
+def query_words(query: list[str]) -> list[str]:
+    """The words of a query (query side; #8 segments here)."""
     words = [w for q in query for w in q.split()]
     if not words:
         raise UsageError("请给出要搜索的词，例如：duty search 低保")
+    return words
+
+
+def alternatives(word: str) -> list[str]:
+    """The terms that may stand for a word (query side: today only the word itself)."""
+    return [word]
+
+
+def search(
+    lib: Library, query: list[str], fields: set[int] | None = None, limit: int | None = None
+) -> list[Found]:
+    words = query_words(query)
     ranked: list[tuple[float, int, list[Hit]]] = []
     for stage in (_exact, _homophone, _fuzzy):
         # Stop at the first word that leaves no item: a pasted paragraph must
@@ -110,7 +136,7 @@ def search(
         per_word: list[dict[int, list[Hit]]] = []
         common: set[int] = set()
         for n, w in enumerate(words):
-            found = _by_item(stage(c, w, fields))
+            found = _by_item([h for term in alternatives(w) for h in stage(lib, term, fields)])
             common = set(found) if n == 0 else common & set(found)
             if not common:
                 break
@@ -119,7 +145,7 @@ def search(
             ranked = sorted(
                 (
                     (
-                        _score(c.texts, [d[i] for d in per_word]),
+                        _score([d[i] for d in per_word]),
                         i,
                         [h for d in per_word for h in d[i]],
                     )
@@ -130,54 +156,56 @@ def search(
             break
     if limit is not None:
         ranked = ranked[:limit]
-    items = c.items([i for _, i, _ in ranked])
+    decoded = lib.decode([i for _, i, _ in ranked])
     return [
-        Found(item, round(score, 1), _matches(c.texts, item, hits))
-        for (score, _, hits), item in zip(ranked, items, strict=False)
+        Found(item, round(score, 1), _matches(item, hits), ref)
+        for (score, _, hits), (item, ref) in zip(ranked, decoded, strict=True)
     ]
 
 
 # -- stages -------------------------------------------------------------------
-# Hits carry byte offsets within their line; Match converts them to characters.
+# Hits carry character offsets within their line.
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _lines(
-    texts: TextIndex, spans: Iterable[tuple[int, int]], fields: set[int] | None
-) -> Iterator[tuple[int, int, int, int]]:
-    """(line, start, end, field) of blob spans, kept to the chosen fields."""
-    for start, end in spans:
-        line = texts.line_at(start)
-        f = texts.refs[4 * line + 1]
-        if fields is None or f in fields:
-            base = texts.starts[line]
-            yield line, start - base, end - base, f
-
-
-def _find_all(blob: bytes | bytearray, needle: bytes) -> Iterator[tuple[int, int]]:
-    pos = blob.find(needle)
+def _find_all(text: str, needle: str) -> Iterator[int]:
+    pos = text.find(needle)
     while pos != -1:
-        yield pos, pos + len(needle)
-        pos = blob.find(needle, pos + 1)
+        yield pos
+        pos = text.find(needle, pos + 1)
 
 
-def _byte_span(text: str, start: int, end: int) -> tuple[int, int]:
-    first = len(text[:start].encode("utf-8"))
-    return first, first + len(text[start:end].encode("utf-8"))
+def _hit(word: str, line: Line, start: int, end: int, via: str, weight: float) -> Hit:
+    return Hit(
+        word,
+        line.item,
+        line.rowid,
+        start,
+        end,
+        via,
+        line.field,
+        weight,
+        None,
+        line.text,
+        line.group,
+        line.step,
+    )
 
 
-def _exact(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
-    texts = c.texts
-    blob, needle = texts.blob, word.encode("utf-8")
-    if any(ch.isascii() and ch.isalpha() for ch in word):
-        # bytes.lower() folds ASCII only and keeps every offset where it was.
-        blob, needle = c.memo("blob_lower", texts.blob.lower), needle.lower()
-    hits = [
-        Hit(word, texts.refs[4 * line], line, s, e, "exact", f, _FIELD_WEIGHT[f])
-        for line, s, e, f in _lines(texts, _find_all(blob, needle), fields)
-    ]
+def _exact(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
+    fold = any(ch.isascii() and ch.isalpha() for ch in word)
+    needle = word.translate(_ASCII_LOWER) if fold else word
+    match = match_all(word)
+    lines = lib.lines(match, fields, "" if match else word)
+    hits = []
+    for line in lines:
+        text = line.text.translate(_ASCII_LOWER) if fold else line.text
+        for pos in _find_all(text, needle):
+            hits.append(_hit(word, line, pos, pos + len(word), "exact", _FIELD_WEIGHT[line.field]))
     q = word.lower()
     if _PINYIN_WORD.fullmatch(q) and len(q) >= 2:
-        hits += _pinyin(c, word, q, fields)
+        hits += _pinyin(lib, word, q, fields)
     return hits
 
 
@@ -203,106 +231,104 @@ def _pinyin_spans(syllables: list[str], q: str) -> Iterator[tuple[int, int]]:
             yield i, i + len(q)
 
 
-def _pinyin(c: Compiled, word: str, q: str, fields: set[int] | None) -> list[Hit]:
-    index = c.pinyin
-    texts = c.texts
+def _pinyin(lib: Library, word: str, q: str, fields: set[int] | None) -> list[Hit]:
     hits: list[Hit] = []
     weight = _FIELD_WEIGHT[NAME] * _VIA_WEIGHT["pinyin"]
     if fields is None or NAME in fields:
-        name_lines = c.memo("name_lines", lambda: _name_lines(texts))
-        for item, syllables in enumerate(index.names):
-            for s, e in _pinyin_spans(syllables, q):
-                line = name_lines[item]
-                bs, be = _byte_span(texts.text(line), s, e)
-                hits.append(Hit(word, item, line, bs, be, "pinyin", NAME, weight))
+        spans = {
+            item: found
+            for item, syllables in lib.name_syllables(q)
+            if (found := list(_pinyin_spans(syllables, q)))
+        }
+        names = lib.name_lines(spans)
+        for item, found in spans.items():
+            line = names[item]
+            hits += (_hit(word, line, s, e, "pinyin", weight) for s, e in found)
     if fields is None:
         # A department hit counts for every item of that department; its span
         # is in characters of the department's name.
-        names = c.department_names
-        matched: dict[str, tuple[int, int]] = {}
-        for spelling, syllables in index.departments.items():
-            canonical = names[spelling]
+        dept_spans: dict[str, tuple[int, int]] = {}
+        for spelling, syllables in lib.department_syllables():
             for s, e in _pinyin_spans(syllables, q):
-                if spelling == canonical:
-                    matched[canonical] = (s, e)
-                else:
-                    matched.setdefault(canonical, (0, 0))
+                dept_spans[spelling] = (s, e)
                 break
+        matched: dict[tuple[int, str], tuple[int, int]] = {}
+        for spelling, list_id, canonical in lib.spelling_owners(list(dept_spans)):
+            if spelling == canonical:
+                matched[list_id, canonical] = dept_spans[spelling]
+            else:
+                matched.setdefault((list_id, canonical), (0, 0))
         dept_weight = _FIELD_WEIGHT[DEPARTMENTS] * _VIA_WEIGHT["pinyin"]
-        for item, departments in enumerate(index.item_departments):
-            for name in departments:
-                if name in matched:
-                    s, e = matched[name]
-                    hits.append(Hit(word, item, -1, s, e, "pinyin", DEPARTMENTS, dept_weight, name))
+        spans_by_dept = {key[1]: span for key, span in matched.items()}
+        for item, name in lib.items_of(matched):
+            s, e = spans_by_dept[name]
+            hits.append(Hit(word, item, -1, s, e, "pinyin", DEPARTMENTS, dept_weight, name, name))
     return hits
 
 
-def _name_lines(texts: TextIndex) -> list[int]:
-    return [line for line in range(len(texts)) if texts.refs[4 * line + 1] == NAME]
-
-
-def _homophone(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
-    hits = _exact(c, word, fields)
+def _homophone(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
+    hits = _exact(lib, word, fields)
     if not any(_is_han(ch) for ch in word):
         return hits
-    readings = c.readings
-    parts = []
-    for ch in word:
-        alike = {ch}
-        if _is_han(ch):
-            alike |= {x for chars in readings.values() if ch in chars for x in chars}
-        parts.append(b"(?:" + b"|".join(re.escape(x.encode("utf-8")) for x in sorted(alike)) + b")")
-    pattern = re.compile(b"".join(parts))
-    texts = c.texts
-    matches = ((m.start(), m.end()) for m in pattern.finditer(texts.blob))
+    alike = [lib.alike(ch) if _is_han(ch) else ch for ch in word]
+    # Every match with at least one character as typed holds a bigram of one
+    # typed character and a character alike to its neighbour: ask the index for those.
+    grams: set[str] = set()
+    for i in range(len(word) - 1):
+        grams.update(word[i] + b for b in alike[i + 1])
+        grams.update(a + word[i + 1] for a in alike[i])
+    match = match_any(grams) if len(word) > 1 else match_all(word)
+    if match is None:
+        return hits
+    pattern = re.compile("".join("[" + re.escape(chars) + "]" for chars in alike))
     # A slip of the input method changes a character or two, not the word:
     # at least half the characters must be the ones typed (火箭 is not 或检).
     need = (len(word) + 1) // 2
     weight = _VIA_WEIGHT["homophone"]
-    for line, s, e, f in _lines(texts, matches, fields):
-        found = texts.raw(line)[s:e].decode("utf-8")
-        same = sum(a == b for a, b in zip(found, word, strict=True))
-        if found != word and same >= need:
-            hits.append(
-                Hit(
-                    word,
-                    texts.refs[4 * line],
-                    line,
-                    s,
-                    e,
-                    "homophone",
-                    f,
-                    _FIELD_WEIGHT[f] * weight,
+    for line in lib.lines(match, fields):
+        for m in pattern.finditer(line.text):
+            found = m.group(0)
+            same = sum(a == b for a, b in zip(found, word, strict=True))
+            if found != word and same >= need:
+                hits.append(
+                    _hit(
+                        word,
+                        line,
+                        m.start(),
+                        m.end(),
+                        "homophone",
+                        _FIELD_WEIGHT[line.field] * weight,
+                    )
                 )
-            )
     return hits
 
 
-def _fuzzy(c: Compiled, word: str, fields: set[int] | None) -> list[Hit]:
-    hits = _homophone(c, word, fields)
+def _fuzzy(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
+    hits = _homophone(lib, word, fields)
     if len(word) < FUZZY_MIN_LENGTH:
         return hits
     from rapidfuzz import fuzz, process  # only when nothing matched exactly
 
-    texts = c.texts
     query = word.casefold()
-    lines = texts.blob.decode("utf-8").split("\n")[:-1]
+    # Candidates through the index: lines sharing a bigram with the word.
+    match = match_any({query[i : i + 2] for i in range(len(query) - 1)})
+    if match is None:
+        return hits
+    lines = lib.lines(match, fields)
     found = process.extract(
         query,
-        lines,
+        [line.text for line in lines],
         scorer=fuzz.partial_ratio,
         processor=str.casefold,
         score_cutoff=FUZZY_CUTOFF,
         limit=None,
     )
-    for text, score, line in found:
-        f = texts.refs[4 * line + 1]
-        if fields is not None and f not in fields:
-            continue
+    for text, score, n in found:
+        line = lines[n]
         span = fuzz.partial_ratio_alignment(query, text.casefold())
-        s, e = _byte_span(text, span.dest_start, span.dest_end) if span else (0, len(text))
-        weight = _FIELD_WEIGHT[f] * 0.6 * score / 100
-        hits.append(Hit(word, texts.refs[4 * line], line, s, e, "fuzzy", f, weight))
+        s, e = (span.dest_start, span.dest_end) if span else (0, len(text))
+        weight = _FIELD_WEIGHT[line.field] * 0.6 * score / 100
+        hits.append(_hit(word, line, s, e, "fuzzy", weight))
     return hits
 
 
@@ -316,7 +342,7 @@ def _by_item(hits: list[Hit]) -> dict[int, list[Hit]]:
     return out
 
 
-def _score(texts: TextIndex, hits_per_word: list[list[Hit]]) -> float:
+def _score(hits_per_word: list[list[Hit]]) -> float:
     """A name hit outweighs any number of text hits; more and closer hits add a little."""
     score = 0.0
     line_sets: list[set[int]] = []
@@ -324,15 +350,17 @@ def _score(texts: TextIndex, hits_per_word: list[list[Hit]]) -> float:
         best = max(hits, key=lambda h: h.weight)
         score += best.weight + min(len(hits) - 1, 9)
         if best.field == NAME and best.line >= 0:
-            name_length = texts.starts[best.line + 1] - texts.starts[best.line] - 1
-            score += 20.0 * (best.end - best.start) / max(name_length, 1)
+            # Measured in UTF-8 bytes, as the compiled cache before the store did.
+            name_length = len(best.text.encode("utf-8"))
+            covered = len(best.text[best.start : best.end].encode("utf-8"))
+            score += 20.0 * covered / max(name_length, 1)
         line_sets.append({h.line for h in hits if h.line >= 0})
     if len(hits_per_word) > 1 and set.intersection(*line_sets):
         score += 15.0  # all words within one sentence
     return score
 
 
-def _matches(texts: TextIndex, item: Item, hits: list[Hit], per_word: int = 3) -> list[Match]:
+def _matches(item: Item, hits: list[Hit], per_word: int = 3) -> list[Match]:
     out: list[Match] = []
     seen: dict[str, set[int]] = {}
     for hit in sorted(hits, key=lambda h: (-h.weight, h.line)):
@@ -344,13 +372,11 @@ def _matches(texts: TextIndex, item: Item, hits: list[Hit], per_word: int = 3) -
             text, department, step = hit.department or "", hit.department, None
             start, end = hit.start, hit.end
         else:
-            ref = texts.ref(hit.line)
-            text = texts.text(hit.line)
-            start, end = texts.chars(hit.line, hit.start, hit.end)
+            text, start, end = hit.text, hit.start, hit.end
             department = (
-                "、".join(item.upper_duties[ref.group].departments) if hit.field == 1 else None
+                "、".join(item.upper_duties[hit.group].departments) if hit.field == 1 else None
             )
-            step = ref.step + 1 if ref.step >= 0 else None
+            step = hit.step + 1 if hit.step >= 0 else None
         out.append(
             Match(
                 hit.word,

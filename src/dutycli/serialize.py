@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dutycli.model import COOP, Block, Department, DutyList, Item, ListInfo, Section
+from dutycli.model import COOP, KINDS, Block, Department, DutyList, Item, ListInfo, Section
 
-SCHEMA2_INFO_KEYS = ("district", "city", "province", "version")
-
-
-def needs_schema_2(dl: DutyList) -> bool:
-    """Whether ``dl`` uses anything schema 1 cannot say (then it is written as schema 2)."""
-    return (
-        dl.info.kind != COOP
-        or any(getattr(dl.info, key) is not None for key in SCHEMA2_INFO_KEYS)
-        or any(i.basis is not None or i.method is not None for i in dl.items)
-    )
+# Optional fields of schema 2, written only where they have a value.
+LIST_EXTRA = ("district", "city", "province", "version")
+ITEM_EXTRA = ("basis", "method")
 
 
 def item_to_dict(item: Item) -> dict[str, Any]:
@@ -37,12 +30,23 @@ def item_to_dict(item: Item) -> dict[str, Any]:
             {"heading": s.heading, "steps": list(s.steps)} for s in item.street_duties
         ],
     }
-    # Schema 2 fields only where set, so a schema 1 list is written as before.
-    if item.basis is not None:
-        out["basis"] = item.basis
-    if item.method is not None:
-        out["method"] = item.method
+    for key in ITEM_EXTRA:
+        value = getattr(item, key)
+        if value is not None:
+            out[key] = value
     return out
+
+
+def schema_needed(dl: DutyList) -> int:
+    """1 unless the list uses something of schema 2 (so schema 1 files re-import byte for byte)."""
+    info = dl.info
+    if (
+        (info.kind in KINDS and info.kind != COOP)
+        or any(getattr(info, k) is not None for k in LIST_EXTRA)
+        or any(i.basis is not None or i.method is not None for i in dl.items)
+    ):
+        return 2
+    return 1
 
 
 def to_dict(dl: DutyList) -> dict[str, Any]:
@@ -52,11 +56,12 @@ def to_dict(dl: DutyList) -> dict[str, Any]:
         "kind": dl.info.kind,
         "note": dl.info.note,
     }
-    for key in SCHEMA2_INFO_KEYS:
-        if getattr(dl.info, key) is not None:
-            info[key] = getattr(dl.info, key)
+    for key in LIST_EXTRA:
+        value = getattr(dl.info, key)
+        if value is not None:
+            info[key] = value
     return {
-        "schema": dl.schema,
+        "schema": max(dl.schema, schema_needed(dl)),
         "list": info,
         "categories": list(dl.categories),
         "departments": [{"name": d.name, "aliases": list(d.aliases)} for d in dl.departments],
@@ -91,7 +96,7 @@ def from_dict(d: dict[str, Any], path: str = "") -> DutyList:
             info["subdistrict"],
             info["kind"],
             info.get("note"),
-            *(info.get(key) for key in SCHEMA2_INFO_KEYS),
+            **{k: info.get(k) for k in LIST_EXTRA},
         ),
         categories=tuple(d["categories"]),
         departments=tuple(
@@ -153,6 +158,8 @@ def dump_yaml(dl: DutyList, header: str | None = None) -> str:
     for dept in data["departments"]:
         dept["aliases"] = _Flow(dept["aliases"])
     for item in data["items"]:
+        if item["category"] == "":  # a list without categories (schema 2)
+            del item["category"]
         item["departments"] = _Flow(item["departments"])
         for block in item["upper_duties"]:
             block["departments"] = _Flow(block["departments"])
@@ -165,4 +172,8 @@ def dump_yaml(dl: DutyList, header: str | None = None) -> str:
         indent=2,
         default_flow_style=False,
     )
+    if data["schema"] != 1:
+        header = header.replace("（schema 1）", f"（schema {data['schema']}）")
+        if dl.info.kind in KINDS:
+            header = header.replace("配合履职事项清单", f"{dl.info.kind}清单", 1)
     return header + body

@@ -1,15 +1,51 @@
-"""Which list file to read, and reading it."""
+"""Which list files to read, and reading one safely.
+
+``--data PATH`` / ``$DUTY_DATA`` name a list file or a directory: every
+``*.yaml`` below a directory is one list (a library). The shipped list is the
+default. Only regular files are read, and only up to ``MAX_BYTES`` each: a
+FIFO, a device such as /dev/zero or a socket is refused before it is opened
+for reading, so that a mistyped path never blocks or eats memory.
+
+This module imports nothing of dutycli but the errors: source → load → store →
+query is the one way in.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from pathlib import Path as FsPath
+from typing import NamedTuple
 
 from dutycli.errors import DataError, Problem
-from dutycli.index import Compiled
 
 ENV_VAR = "DUTY_DATA"
+MAX_BYTES = 64 * 1024 * 1024  # a published list is well under 1 MB; 64 MB is surely a mistake
+SUFFIX = ".yaml"
+
+
+class SourceFile(NamedTuple):
+    """A list file and what ``stat`` says about it: the store's freshness key."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @property
+    def key(self) -> str:
+        """The absolute path: what the store records (``path`` is as the user wrote it)."""
+        return os.path.abspath(self.path)
+
+    @property
+    def stamp(self) -> tuple[str, int, int, int, int]:
+        return (self.key, self.size, self.mtime_ns, self.ctime_ns, self.inode)
+
+    @classmethod
+    def of(cls, path: str, st: os.stat_result) -> SourceFile:
+        return cls(path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def default_data_path() -> Path:
@@ -39,22 +75,116 @@ def resolve(path: str | Path | None) -> Path:
     return default_data_path()
 
 
+def _what(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "特殊文件"
+
+
+def _refuse(file: str, mode: int) -> DataError:
+    return DataError(
+        [Problem(file, f"这是{_what(mode)}，不是清单文件：--data 应为清单文件或存放清单文件的目录")]
+    )
+
+
+def _too_big(file: str, size: int) -> DataError:
+    mb = MAX_BYTES // (1024 * 1024)
+    return DataError(
+        [Problem(file, f"文件太大（{size / 1048576:.0f} MB）：一份清单文件最多 {mb} MB")]
+    )
+
+
+def _stat(file: str) -> os.stat_result:
+    try:
+        return os.stat(file)
+    except FileNotFoundError:
+        raise DataError([Problem(file, "找不到这个文件")]) from None
+    except OSError as e:
+        raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
+
+
+def list_files(target: str | Path) -> list[SourceFile]:
+    """The list files ``target`` names: itself, or every *.yaml below a directory, sorted."""
+    file = str(target)
+    st = _stat(file)
+    if stat.S_ISREG(st.st_mode):
+        if st.st_size > MAX_BYTES:
+            raise _too_big(file, st.st_size)
+        return [SourceFile.of(file, st)]
+    if not stat.S_ISDIR(st.st_mode):
+        raise _refuse(file, st.st_mode)
+    found: list[SourceFile] = []
+    problems: list[Problem] = []
+
+    def walk(directory: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as e:
+            problems.append(Problem(directory, f"无法读取目录：{e.strerror}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and directories (editors' backups, .git)
+            try:
+                if entry.is_dir():
+                    walk(entry.path)
+                    continue
+                if not entry.name.endswith(SUFFIX):
+                    continue
+                est = entry.stat()
+            except OSError as e:
+                problems.append(Problem(entry.path, f"无法读取：{e.strerror}"))
+                continue
+            if not stat.S_ISREG(est.st_mode):
+                problems.append(_refuse(entry.path, est.st_mode).problems[0])
+            elif est.st_size > MAX_BYTES:
+                problems.append(_too_big(entry.path, est.st_size).problems[0])
+            else:
+                found.append(SourceFile.of(entry.path, est))
+
+    walk(file)
+    if problems:
+        raise DataError(problems)
+    if not found:
+        raise DataError([Problem(file, f"目录里没有清单文件（*{SUFFIX}）")])
+    return found
+
+
 def read_bytes(path: str | FsPath) -> bytes:
-    """The file's bytes; a missing or unreadable file is a DataError."""
+    """The file's bytes; a missing, unreadable, special or huge file is a DataError."""
     file = str(path)
     try:
-        return FsPath(path).read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise DataError([Problem(file, "找不到这个文件")]) from None
     except IsADirectoryError:
         raise DataError([Problem(file, "这是一个目录，不是数据文件")]) from None
     except OSError as e:
         raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
-
-
-def open_compiled(path: str | Path | None) -> Compiled:
-    """The list in the form queries use, from the compiled cache when it is current."""
-    from dutycli.cache import open_compiled as from_cache
-
-    target = resolve(path)
-    return from_cache(read_bytes(target), str(target))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise DataError([Problem(file, "这是一个目录，不是数据文件")])
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse(file, st.st_mode)
+        if st.st_size > MAX_BYTES:
+            raise _too_big(file, st.st_size)
+        chunks, got = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            got += len(chunk)
+            if got > MAX_BYTES:  # grew while we read it
+                raise _too_big(file, got)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
+    finally:
+        os.close(fd)

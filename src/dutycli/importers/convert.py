@@ -233,9 +233,9 @@ class Converter:
             departments=tuple(d for d in self.table if d.name in used),
             items=tuple(items),
         )
-        from dutycli.serialize import needs_schema_2
+        from dutycli.serialize import schema_needed
 
-        if needs_schema_2(dl):
+        if schema_needed(dl) == 2:
             dl = DutyList(dl.info, dl.categories, dl.departments, dl.items, schema=2)
         self.check(dl, grid, places, categories, header)
         if not items:

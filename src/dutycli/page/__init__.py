@@ -23,11 +23,29 @@ import json
 import re
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
-from dutycli.index import PinyinIndex, build_pinyin_index
 from dutycli.model import DutyList, Item
 from dutycli.views import Line, guarantee_lines, step_lines, street_lines
+
+
+class PinyinIndex(NamedTuple):
+    """Toneless pinyin, one syllable a character, of one list's item and department names."""
+
+    names: list[list[str]]  # per item, in list order
+    departments: dict[str, list[str]]  # per department spelling (names and aliases)
+
+
+def build_pinyin_index(dl: DutyList) -> PinyinIndex:
+    """The index computed here (imports pypinyin): for lists that are not in the store."""
+    from dutycli.store.build import Pinyin
+
+    syllables = Pinyin()
+    return PinyinIndex(
+        [syllables(item.name) for item in dl.items],
+        {s: syllables(s) for d in dl.departments for s in (d.name, *d.aliases)},
+    )
+
 
 _PLACEHOLDER = re.compile(r"\{\{(TITLE|CSP|STYLE|SCRIPT|DATA|HEADING)\}\}")
 
@@ -112,7 +130,7 @@ def page_data(
     for n, dl in enumerate(lists):
         index = pinyin[n] if n < len(pinyin) else None
         if index is None:
-            index = build_pinyin_index(dl.items, dl.departments)
+            index = build_pinyin_index(dl)
         names = dl.department_names
         for spelling, syllables in index.departments.items():
             spellings.setdefault(spelling, [spelling, names[spelling], syllables])

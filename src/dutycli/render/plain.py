@@ -26,7 +26,10 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
     if isinstance(result, Items):
         for row in result.rows:
             item = row.item
-            out.write(f"{item.id}\t{item.name}\t{item.category}\t{'、'.join(item.departments)}\n")
+            line = f"{item.id}\t{item.name}\t{item.category}\t{'、'.join(item.departments)}"
+            if row.source is not None:  # several lists loaded: say which one
+                line += f"\t{row.source.label()}"
+            out.write(line + "\n")
         return
     from dutycli.render.columns import flat  # not needed for items: keep the common path lean
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dutycli.check import OFF_LIST, ON_LIST
+from dutycli.check import OFF_LIST, ON_LIST, Verdict
 from dutycli.diff import StepChange
 from dutycli.results import FIELD_NAMES, CheckResult, DiffResult, _joined
 
@@ -74,11 +74,34 @@ def verdict_line(v_verdict: str, ids: list[int], names: list[str]) -> str:
     return f"判定：相近。没有一项明确对应，最接近的是：{listing}。请核对后再定。"
 
 
+def verdict_text(v: Verdict) -> str:
+    """The verdict for people; on a library it names the kind of list that matched."""
+    from dutycli.check import TAKEN
+    from dutycli.model import BASIC
+
+    ids = [m.item.id for m in v.matches]
+    names = [m.item.name for m in v.matches]
+    source = v.matches[0].source if v.matches else None
+    title = f"《{source.title}》" if source is not None else "清单"
+    if v.verdict == ON_LIST and v.kind == BASIC:
+        return (
+            f"判定：{ON_LIST}（基本履职事项）。对应{title}第{ids[0]}项“{names[0]}”，"
+            "是街道自身的职责，由街道负责办理。"
+        )
+    if v.verdict == TAKEN:
+        item = v.matches[0].item
+        depts = "、".join(item.departments) or "上级部门"
+        how = f"工作方式：{item.method}" if item.method else ""
+        return (
+            f"判定：{TAKEN}。对应{title}第{ids[0]}项“{names[0]}”：这项工作已由{depts}收回，"
+            f"街道不再承担，应由{depts}办理。{how}"
+        )
+    return verdict_line(v.verdict, ids, names)
+
+
 def check_lines(result: CheckResult) -> list[str]:
     out = []
     for v in result.verdicts:
-        ids = [m.item.id for m in v.matches]
-        names = [m.item.name for m in v.matches]
         out.append(f"任务：{v.task}")
-        out.append(verdict_line(v.verdict, ids, names))
+        out.append(verdict_text(v))
     return out

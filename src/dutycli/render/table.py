@@ -98,6 +98,8 @@ def _about(row: ItemRow, number: bool = True) -> Text:
     item = row.item
     text = FoldedText()
     text.append(f"第{item.id}项：{item.name}" if number else item.name, style="bold")
+    if row.source is not None:
+        text.append(f"\n清单：{row.source.title}")
     text.append(f"\n类别：{item.category}\n对应上级部门：{'、'.join(item.departments)}")
     return text
 
@@ -116,7 +118,7 @@ def _compact(result: Items) -> Table:
         item = row.item
         table.add_row(
             str(item.id),
-            FoldedText(item.name),
+            FoldedText(item.name + (f"（{row.source.label()}）" if row.source else "")),
             item.category,
             _names(item.departments),
         )
@@ -216,21 +218,20 @@ def _diff(result: DiffResult, console: Console) -> None:
 
 
 def _check(result: CheckResult, console: Console) -> None:
-    from dutycli.check import ON_LIST
-    from dutycli.render.report import verdict_line
+    from dutycli.check import ON_LIST, TAKEN
+    from dutycli.render.report import verdict_text
 
     for n, v in enumerate(result.verdicts):
         if n:
             console.print()
         _say(console, FoldedText(f"任务：{v.task}"))
-        ids = [m.item.id for m in v.matches]
-        names = [m.item.name for m in v.matches]
-        _say(console, FoldedText(verdict_line(v.verdict, ids, names), style="bold"))
-        if v.verdict == ON_LIST:
+        _say(console, FoldedText(verdict_text(v), style="bold"))
+        best = v.matches[0].item if v.verdict in (ON_LIST, TAKEN) else None
+        if best is not None and (best.upper_duties or best.street_duties):
             if console.width < MIN_TABLE_WIDTH:
-                _say(console, _text(split_lines(v.matches[0].item)))
+                _say(console, _text(split_lines(best)))
             else:
-                console.print(_split(ItemRow(v.matches[0].item), None))
+                console.print(_split(ItemRow(best), None))
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dutycli.index import Compiled
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dutycli.store.library import Compiled
 
 
 def info_text(c: Compiled) -> str:
@@ -13,6 +16,11 @@ def info_text(c: Compiled) -> str:
         f"街道：{c.info.subdistrict}",
         f"类型：{c.info.kind}",
     ]
+    place = [x for x in (c.info.province, c.info.city, c.info.district) if x]
+    if place:
+        lines.append(f"地区：{''.join(place)}")
+    if c.info.version:
+        lines.append(f"版本：{c.info.version}")
     if c.info.note:
         lines.append(f"说明：{c.info.note}")
     lines += [

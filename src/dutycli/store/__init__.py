@@ -1,0 +1,214 @@
+"""The store: every loaded list compiled into one SQLite database, ready to query.
+
+One way in: source (which files) → load (parse and validate one file) → store
+(build, keep fresh) → query (``Library``). The database lives in the user's
+cache directory, one a ``--data`` target::
+
+    dutycli/store-<hash of the target's path>-L<layout>-v<version>-<python tag>.sqlite
+    dutycli/….sqlite.stamp     inode, size, mtime_ns and ctime_ns of that database
+
+Freshness never reads the lists on a warm query: the ``files`` table holds
+what ``stat`` said of each file when it was built (size, mtime_ns, ctime_ns,
+inode); a file whose stat changed is hashed, and only a list whose content
+changed is rebuilt, inside one transaction.
+
+The store is trusted only as the build left it: the stamp records the
+database file's own inode, size, mtime and ctime, and ctime cannot be set back
+by anyone. A database that was copied in from elsewhere, edited, truncated or
+damaged no longer matches its stamp and is rebuilt before it answers. A first
+build goes to a temporary file that is renamed into place, so concurrent first
+runs each answer from a whole database of their own. Where the cache directory
+cannot be written, the lists are compiled into memory: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import sys
+from pathlib import Path
+
+from dutycli import __version__
+from dutycli.errors import DataError
+from dutycli.source import SourceFile, list_files, resolve
+from dutycli.store.library import Compiled, Library, ListRef
+from dutycli.store.schema import LAYOUT
+
+__all__ = ["Compiled", "Library", "ListRef", "cache_root", "open_library", "store_path"]
+
+_TAG = sys.implementation.cache_tag or "python"
+APP = f"dutycli {__version__} {_TAG} layout {LAYOUT}"
+BUSY_MS = 120_000  # a writer building a province-sized library holds the lock that long
+
+
+def _private_temp_root() -> Path | None:
+    """A cache directory under /tmp, only if it is ours alone (owner us, mode 0700)."""
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    path = Path(tempfile.gettempdir()) / f"dutycli-{uid}"
+    with contextlib.suppress(FileExistsError, OSError):
+        path.mkdir(mode=0o700)
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if (
+        not stat.S_ISDIR(st.st_mode)
+        or (hasattr(os, "getuid") and st.st_uid != os.getuid())
+        or st.st_mode & 0o077
+    ):
+        return None  # someone else's, or open to others: build in memory instead
+    return path
+
+
+def cache_root() -> Path | None:
+    """Where the store lives; None when there is no safe place (then it is built in memory)."""
+    explicit = os.environ.get("DUTY_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    try:
+        if sys.platform == "win32":
+            base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        elif sys.platform == "darwin":
+            base = Path.home() / "Library" / "Caches"
+        else:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no home directory (some service accounts)
+        temp = _private_temp_root()
+        return temp / "dutycli" if temp is not None else None
+    return base / "dutycli"
+
+
+def store_path(target: str | Path, root: Path) -> Path:
+    from dutycli.store.build import digest
+
+    key = digest(os.path.abspath(str(target)).encode("utf-8", "surrogateescape"))[:20]
+    return root / f"store-{key}-L{LAYOUT}-v{__version__}-{_TAG}.sqlite"
+
+
+def _stamp_of(db: Path) -> str:
+    st = os.stat(db)
+    return f"{APP}\n{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n"
+
+
+def _write_stamp(db: Path) -> None:
+    stamp = db.with_name(db.name + ".stamp")
+    tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(_stamp_of(db), encoding="utf-8")
+        os.replace(tmp, stamp)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _uri(db: Path, mode: str) -> str:
+    path = str(db).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return f"file:{path}?mode={mode}"
+
+
+def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
+    """The store at ``db`` if it is exactly as our last build left it, else None."""
+    try:
+        stamp = db.with_name(db.name + ".stamp").read_text(encoding="utf-8")
+        if stamp != _stamp_of(db):
+            return None
+        conn = sqlite3.connect(_uri(db, mode), uri=True, timeout=BUSY_MS / 1000)
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("app") == APP and meta.get("layout") == LAYOUT:
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
+def _fresh(conn: sqlite3.Connection, files: list[SourceFile]) -> bool:
+    rows = conn.execute("SELECT path, size, mtime_ns, ctime_ns, ino FROM files").fetchall()
+    return len(rows) == len(files) and set(rows) == {src.stamp for src in files}
+
+
+def _update(db: Path, files: list[SourceFile]) -> sqlite3.Connection | None:
+    """Rebuild the changed lists in place, in one transaction; None if the store is unusable."""
+    from dutycli.store.build import sync
+
+    conn = _open_trusted(db, "rw")
+    if conn is None:
+        return None
+    conn.isolation_level = None
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # one writer; others wait, then find nothing to do
+        sync(conn, files)
+        conn.execute("COMMIT")
+    except DataError:
+        conn.execute("ROLLBACK")
+        conn.close()
+        raise
+    except (sqlite3.Error, OSError):
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        conn.close()
+        return None
+    _write_stamp(db)
+    return conn
+
+
+def _build(db: Path | None, files: list[SourceFile]) -> sqlite3.Connection:
+    """A whole new store: in a temporary file renamed into place, or in memory."""
+    from dutycli.store.build import create, sync
+
+    tmp: Path | None = None
+    conn: sqlite3.Connection | None = None
+    if db is not None:
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+            tmp = db.with_name(f".{db.name}.{os.getpid()}.{id(files):x}.tmp")
+            conn = sqlite3.connect(tmp)
+        except (OSError, sqlite3.Error):
+            tmp, conn = None, None
+    if conn is None:
+        conn = sqlite3.connect(":memory:")
+    try:
+        # Nothing to protect until the rename: no journal, no syncs.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("BEGIN")
+        create(conn, APP)
+        sync(conn, files)
+        conn.execute("COMMIT")
+        if tmp is not None and db is not None:
+            conn.execute("PRAGMA journal_mode=DELETE")
+            os.replace(tmp, db)
+            _write_stamp(db)
+    except BaseException as e:
+        conn.close()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        if isinstance(e, (OSError, sqlite3.OperationalError)) and tmp is not None:
+            return _build(None, files)  # the disk filled up or went away: build in memory
+        raise
+    return conn
+
+
+def open_library(data: str | Path | None) -> Library:
+    """The lists ``--data`` names (a file or a directory; default the shipped list), fresh."""
+    target = resolve(data)
+    files = list_files(target)
+    root = cache_root()
+    db = store_path(target, root) if root is not None else None
+    conn = None
+    if db is not None:
+        conn = _open_trusted(db)
+        if conn is not None and not _fresh(conn, files):
+            conn.close()
+            conn = _update(db, files)
+    if conn is None:
+        conn = _build(db, files)
+    return Library(conn, files, str(target))

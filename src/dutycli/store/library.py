@@ -1,0 +1,492 @@
+"""Queries on the store: which lists are loaded and selected, and retrieval for the commands.
+
+Everything here reads only the rows a query touches and decodes only the items
+that are shown; the query side (which words, which verdict) lives in
+``search.py`` and ``check.py``.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from dutycli.errors import LookupFailed, UsageError
+from dutycli.model import (
+    KINDS,
+    SHORT_KINDS,
+    Department,
+    DutyList,
+    Item,
+    ListInfo,
+    department_names,
+    kind_of,
+)
+from dutycli.serialize import item_from_dict
+from dutycli.source import SourceFile
+
+
+def _record(data: bytes) -> Any:
+    return marshal.loads(zlib.decompress(data))
+
+
+class ListRef(NamedTuple):
+    """One loaded list, as the store knows it."""
+
+    id: int
+    path: str  # as the user wrote it (--data, plus the path below a directory)
+    title: str
+    subdistrict: str
+    kind: str
+    district: str | None
+    city: str | None
+    province: str | None
+    version: str | None
+    note: str | None
+    schema: int
+    items: int
+
+    @property
+    def short_kind(self) -> str:
+        return SHORT_KINDS[kind_of(self.kind)]
+
+    @property
+    def info(self) -> ListInfo:
+        return ListInfo(
+            self.title,
+            self.subdistrict,
+            self.kind,
+            self.note,
+            self.district,
+            self.city,
+            self.province,
+            self.version,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``list`` field of JSON records."""
+        return {
+            "title": self.title,
+            "subdistrict": self.subdistrict,
+            "kind": kind_of(self.kind),
+            "file": self.path,
+        }
+
+    def label(self) -> str:
+        return f"{self.subdistrict}·{self.short_kind}"
+
+
+class Line(NamedTuple):
+    """A searchable text of an item (a row of ``lines``)."""
+
+    rowid: int
+    item: int  # the item's rowid in the store
+    field: int
+    group: int
+    step: int
+    text: str
+
+
+_LIST_COLUMNS = (
+    "id, path, title, subdistrict, kind, district, city, province, version, note, schema, count"
+)
+_SHORT = {short: kind for kind, short in SHORT_KINDS.items()}
+
+
+def parse_kind(text: str) -> str:
+    """基本 / 配合 / 收回 (or the full kind) to the kind."""
+    text = text.strip()
+    if text in _SHORT:
+        return _SHORT[text]
+    if text in KINDS:
+        return text
+    for kind in KINDS:
+        if text and text in kind:
+            return kind
+    raise UsageError(f"--kind 的值应为 基本、配合、收回 之一，而不是“{text}”")
+
+
+class Library:
+    """The loaded lists and the selection (--street, --kind) queries are restricted to."""
+
+    def __init__(self, conn: sqlite3.Connection, files: list[SourceFile], target: str) -> None:
+        self.conn = conn
+        self.target = target
+        shown = {src.key: src.path for src in files}
+        rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists").fetchall()
+        lists = [ListRef(r[0], shown.get(r[1], r[1]), *r[2:]) for r in rows]
+        lists.sort(key=lambda ref: ref.path)
+        self.lists = lists
+        self.selected = list(lists)
+        self.by_id = {ref.id: ref for ref in lists}
+        self._memo: dict[str, Any] = {}
+
+    # -- selection ---------------------------------------------------------------
+
+    @property
+    def several(self) -> bool:
+        """More than one list loaded: listings say which list each item is from."""
+        return len(self.lists) > 1
+
+    def subdistricts(self, refs: Iterable[ListRef] | None = None) -> list[str]:
+        return list(dict.fromkeys(ref.subdistrict for ref in (refs or self.lists)))
+
+    def select(self, street: str | None = None, kind: str | None = None) -> None:
+        chosen = self.lists
+        if street is not None:
+            name = self.street(street)
+            chosen = [ref for ref in chosen if ref.subdistrict == name]
+        if kind is not None:
+            wanted = parse_kind(kind)
+            chosen = [ref for ref in chosen if kind_of(ref.kind) == wanted]
+            if not chosen:
+                raise LookupFailed(
+                    f"没有{SHORT_KINDS[wanted]}清单。已载入的清单：\n{self.listing(self.lists)}",
+                    [ref.path for ref in self.lists],
+                )
+        self.selected = chosen
+        self._memo.clear()
+
+    def street(self, query: str) -> str:
+        """A subdistrict by full name or a part that names one only."""
+        query = "".join(query.split())
+        names = self.subdistricts()
+        if query in names:
+            return query
+        candidates = [name for name in names if query and query in name]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            listing = "\n".join(f"  {name}" for name in candidates)
+            raise LookupFailed(
+                f"“{query}”可以指 {len(candidates)} 个街道，请说得具体些：\n{listing}", candidates
+            )
+        listing = "\n".join(f"  {name}" for name in names[:20])
+        more = f"\n  …共 {len(names)} 个" if len(names) > 20 else ""
+        raise LookupFailed(f"没有街道“{query}”。已载入的街道：\n{listing}{more}", names)
+
+    @staticmethod
+    def listing(refs: Sequence[ListRef], limit: int = 20) -> str:
+        lines = [f"  {ref.subdistrict}\t{ref.short_kind}\t{ref.title}\t{ref.path}" for ref in refs]
+        if len(lines) > limit:
+            lines = [*lines[:limit], f"  …共 {len(refs)} 份"]
+        return "\n".join(lines)
+
+    def one(self) -> Compiled:
+        """The one selected list, for commands that read a whole list."""
+        if len(self.selected) == 1:
+            return Compiled(self, self.selected[0])
+        raise LookupFailed(
+            f"已载入 {len(self.selected)} 份清单，请用 --street/-s 和 --kind 选定一份：\n"
+            + self.listing(self.selected),
+            [ref.path for ref in self.selected],
+        )
+
+    def one_subdistrict(self) -> str:
+        """The subdistrict of the selection; several: a usage error naming them."""
+        names = self.subdistricts(self.selected)
+        if len(names) == 1:
+            return names[0]
+        listing = "\n".join(f"  {name}" for name in names[:20])
+        more = f"\n  …共 {len(names)} 个" if len(names) > 20 else ""
+        raise LookupFailed(
+            f"已载入 {len(names)} 个街道的清单：核对任务须用 --street/-s 选定一个街道：\n"
+            f"{listing}{more}",
+            names,
+        )
+
+    def _in(self, column: str = "list") -> str:
+        """SQL restricting ``column`` to the selected lists ('' when all are selected)."""
+        if len(self.selected) == len(self.lists):
+            return ""
+        return f" AND {column} IN ({','.join(str(ref.id) for ref in self.selected)})"
+
+    # -- items -------------------------------------------------------------------
+
+    def decode(self, rowids: Sequence[int]) -> list[tuple[Item, ListRef]]:
+        """The items at these rowids, in that order: the only place records are decoded."""
+        out: dict[int, tuple[Item, ListRef]] = {}
+        ids = list(dict.fromkeys(rowids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for rowid, list_id, data in self.conn.execute(
+                f"SELECT rowid, list, data FROM items WHERE rowid IN ({marks})", chunk
+            ):
+                out[rowid] = (item_from_dict(_record(data)), self.by_id[list_id])
+        return [out[r] for r in rowids]
+
+    def rows(self) -> list[int]:
+        """Rowids of every selected item, list by list in file order."""
+        order = {ref.id: n for n, ref in enumerate(self.lists)}
+        rows = self.conn.execute(f"SELECT rowid, list, pos FROM items WHERE 1{self._in()}")
+        return [r for r, _, _ in sorted(rows, key=lambda r: (order[r[1]], r[2]))]
+
+    def find_ids(self, ids: Sequence[int]) -> dict[int, list[tuple[int, ListRef]]]:
+        """For each item id, the (rowid, list) of every selected list that has it."""
+        found: dict[int, list[tuple[int, ListRef]]] = {}
+        marks = ",".join("?" * len(ids))
+        for rowid, list_id, item_id in self.conn.execute(
+            f"SELECT rowid, list, id FROM items WHERE id IN ({marks}){self._in()}", list(ids)
+        ):
+            found.setdefault(item_id, []).append((rowid, self.by_id[list_id]))
+        for hits in found.values():
+            hits.sort(key=lambda h: h[1].path)
+        return found
+
+    def department_rows(self, canonical: str) -> list[tuple[int, ListRef]]:
+        """(rowid, list) of a department's selected items, by subdistrict, list and position."""
+        order = {ref.id: n for n, ref in enumerate(self.lists)}
+        streets = {name: n for n, name in enumerate(self.subdistricts())}
+        rows = self.conn.execute(
+            f"SELECT item, list, pos FROM item_depts WHERE dept = ?{self._in()}", (canonical,)
+        ).fetchall()
+        rows.sort(key=lambda r: (streets[self.by_id[r[1]].subdistrict], order[r[1]], r[2]))
+        return [(r[0], self.by_id[r[1]]) for r in rows]
+
+    # -- departments -------------------------------------------------------------
+
+    @property
+    def department_names(self) -> dict[str, str]:
+        """Every name and alias in the selected lists, to its canonical name (first list wins)."""
+        names: dict[str, str] | None = self._memo.get("names")
+        if names is None:
+            names = {}
+            for spelling, canonical in self.conn.execute(
+                "SELECT spelling, canonical FROM dept_names"
+                f" WHERE 1{self._in()} ORDER BY list, rowid"
+            ):
+                names.setdefault(spelling, canonical)
+            self._memo["names"] = names
+        return names
+
+    def matching_names(self, query: str) -> dict[str, str]:
+        """The spellings that hold ``query``, to their canonical names (one scan, no decoding)."""
+        names: dict[str, str] = {}
+        for spelling, canonical in self.conn.execute(
+            "SELECT spelling, canonical FROM dept_names"
+            f" WHERE instr(spelling, ?) > 0{self._in()} ORDER BY list, rowid",
+            (query,),
+        ):
+            names.setdefault(spelling, canonical)
+        return names
+
+    def departments_of(self, list_ids: Iterable[int]) -> tuple[Department, ...]:
+        """The departments of these lists, each name once (for a list file of mixed results)."""
+        out: dict[str, Department] = {}
+        for list_id in dict.fromkeys(list_ids):
+            (blob,) = self.conn.execute(
+                "SELECT departments FROM list_data WHERE id = ?", (list_id,)
+            ).fetchone()
+            for name, aliases in marshal.loads(blob):
+                out.setdefault(name, Department(name, tuple(aliases)))
+        return tuple(out.values())
+
+    @property
+    def departments(self) -> tuple[Department, ...]:
+        depts: tuple[Department, ...] | None = self._memo.get("departments")
+        if depts is None:
+            aliases: dict[str, list[str]] = {}
+            for spelling, canonical in self.department_names.items():
+                own = aliases.setdefault(canonical, [])
+                if spelling != canonical:
+                    own.append(spelling)
+            depts = tuple(Department(name, tuple(a)) for name, a in aliases.items())
+            self._memo["departments"] = depts
+        return depts
+
+    # -- search retrieval ----------------------------------------------------------
+
+    def lines(self, match: str | None, fields: set[int] | None, contains: str = "") -> list[Line]:
+        """Selected lines whose bigrams satisfy the FTS query ``match`` (None: every line)."""
+        where = self._in()
+        if fields is not None:
+            where += f" AND field IN ({','.join(str(f) for f in sorted(fields))})"
+        if match is None:
+            sql = f"SELECT rowid, item, field, grp, step, text FROM lines WHERE 1{where}"
+            args: tuple[str, ...] = ()
+            if contains:
+                sql += " AND instr(lower(text), lower(?)) > 0"
+                args = (contains,)
+            return [Line(*r) for r in self.conn.execute(sql, args)]
+        sql = (
+            "SELECT rowid, item, field, grp, step, text FROM lines"
+            f" WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?){where}"
+        )
+        return [Line(*r) for r in self.conn.execute(sql, (match,))]
+
+    def name_lines(self, items: Iterable[int]) -> dict[int, Line]:
+        ids = list(items)
+        out: dict[int, Line] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                "SELECT rowid, item, field, grp, step, text FROM lines"
+                f" WHERE field = 0 AND item IN ({marks})",
+                chunk,
+            ):
+                out[r[1]] = Line(*r)
+        return out
+
+    def name_syllables(self, q: str) -> list[tuple[int, list[str]]]:
+        """(item rowid, syllables of its name) of selected items whose pinyin may hold ``q``."""
+        if len(q) >= 3:
+            sql = (
+                "SELECT rowid, syllables FROM items WHERE rowid IN"
+                f" (SELECT rowid FROM pinyin_fts WHERE pinyin_fts MATCH ?){self._in()}"
+            )
+            rows = self.conn.execute(sql, (f'"{q}"',))
+        else:  # too short for trigrams: read the (short) names' pinyin
+            rows = self.conn.execute(f"SELECT rowid, syllables FROM items WHERE 1{self._in()}")
+        return [(rowid, syllables.split("\t")) for rowid, syllables in rows]
+
+    def department_syllables(self) -> list[tuple[str, list[str]]]:
+        """(spelling, syllables) of every department name and alias in the store, each once."""
+        return [
+            (spelling, syllables.split(" "))
+            for spelling, syllables in self.conn.execute(
+                "SELECT spelling, syllables FROM dept_pinyin"
+            )
+        ]
+
+    def spelling_owners(self, spellings: Sequence[str]) -> list[tuple[str, int, str]]:
+        """(spelling, list id, canonical name) in the selected lists for these spellings."""
+        out: list[tuple[str, int, str]] = []
+        for start in range(0, len(spellings), 500):
+            chunk = list(spellings[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out += self.conn.execute(
+                "SELECT spelling, list, canonical FROM dept_names"
+                f" WHERE spelling IN ({marks}){self._in()}",
+                chunk,
+            ).fetchall()
+        return out
+
+    def items_of(self, pairs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+        """(item rowid, department) for (list id, canonical department) pairs."""
+        wanted = set(pairs)
+        names = sorted({dept for _, dept in wanted})
+        out: list[tuple[int, str]] = []
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out += (
+                (item, dept)
+                for item, list_id, dept in self.conn.execute(
+                    f"SELECT item, list, dept FROM item_depts WHERE dept IN ({marks}){self._in()}",
+                    chunk,
+                )
+                if (list_id, dept) in wanted
+            )
+        return out
+
+    def alike(self, ch: str) -> str:
+        """Characters that share a toneless reading with ``ch`` (itself included)."""
+        row = self.conn.execute("SELECT syllables FROM readings WHERE ch = ?", (ch,)).fetchone()
+        if row is None:
+            return ch
+        syllables = row[0].split(" ")
+        marks = ",".join("?" * len(syllables))
+        chars = {ch}
+        for (text,) in self.conn.execute(
+            f"SELECT chars FROM syllables WHERE syllable IN ({marks})", syllables
+        ):
+            chars.update(text)
+        return "".join(sorted(chars))
+
+    # -- check retrieval -------------------------------------------------------------
+
+    def check_material(
+        self, subdistrict: str
+    ) -> tuple[list[tuple[int, ListRef, Item]], list[tuple[int, ListRef, Item]], list[Department]]:
+        """The items of a subdistrict's lists: all of them, the selected ones, and departments.
+
+        Check's statistics are the whole subdistrict's (all its lists, whatever
+        else is loaded), so a verdict does not drift with the size of the library.
+        """
+        refs = [ref for ref in self.lists if ref.subdistrict == subdistrict]
+        ids = ",".join(str(ref.id) for ref in refs) or "0"
+        everything = [
+            (rowid, self.by_id[list_id], item_from_dict(_record(data)))
+            for rowid, list_id, data in self.conn.execute(
+                f"SELECT rowid, list, data FROM items WHERE list IN ({ids}) ORDER BY list, pos"
+            )
+        ]
+        chosen = {ref.id for ref in self.selected}
+        depts: list[Department] = []
+        for ref in refs:
+            (blob,) = self.conn.execute(
+                "SELECT departments FROM list_data WHERE id = ?", (ref.id,)
+            ).fetchone()
+            depts += (Department(n, tuple(a)) for n, a in marshal.loads(blob))
+        return everything, [x for x in everything if x[1].id in chosen], depts
+
+
+class Compiled:
+    """One list of the store, in the form whole-list commands read it."""
+
+    def __init__(self, library: Library, ref: ListRef) -> None:
+        self.library = library
+        self.ref = ref
+        row = library.conn.execute(
+            "SELECT categories, departments, category_counts, department_counts FROM list_data"
+            " WHERE id = ?",
+            (ref.id,),
+        ).fetchone()
+        self.info = ref.info
+        self.categories: tuple[str, ...] = tuple(marshal.loads(row[0]))
+        self.departments = tuple(Department(n, tuple(a)) for n, a in marshal.loads(row[1]))
+        self.category_counts: dict[str, int] = marshal.loads(row[2])
+        self.department_counts: dict[str, int] = marshal.loads(row[3])
+        self.count = ref.items
+        self.path = ref.path
+        self._memo: dict[str, Any] = {}
+
+    def items(self, indices: list[int] | None = None) -> list[Item]:
+        """The items at these positions (all of them for None), in that order."""
+        rows = dict(
+            self.library.conn.execute(
+                "SELECT pos, data FROM items WHERE list = ? ORDER BY pos", (self.ref.id,)
+            ).fetchall()
+        )
+        order = sorted(rows) if indices is None else indices
+        return [item_from_dict(_record(rows[i])) for i in order]
+
+    def all_items(self) -> list[Item]:
+        return self.items(None)
+
+    def dutylist(self) -> DutyList:
+        return DutyList(
+            self.info,
+            self.categories,
+            self.departments,
+            tuple(self.all_items()),
+            self.ref.schema,
+            path=self.path,
+        )
+
+    def memo(self, key: str, loader: Any) -> Any:
+        if key not in self._memo:
+            self._memo[key] = loader()
+        return self._memo[key]
+
+    @property
+    def department_names(self) -> dict[str, str]:
+        result: dict[str, str] = self.memo("names", lambda: department_names(self.departments))
+        return result
+
+    def name_pinyin(self) -> list[list[str]]:
+        """Toneless syllables of each item's name, in list order (computed at build time)."""
+        rows = self.library.conn.execute(
+            "SELECT syllables FROM items WHERE list = ? ORDER BY pos", (self.ref.id,)
+        )
+        return [syllables.split("\t") for (syllables,) in rows]
+
+    def department_pinyin(self) -> dict[str, list[str]]:
+        """Toneless syllables of this list's department names and aliases."""
+        stored = dict(self.library.department_syllables())
+        spellings = (s for d in self.departments for s in (d.name, *d.aliases))
+        return {s: stored[s] for s in spellings if s in stored}

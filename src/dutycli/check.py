@@ -22,10 +22,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
+from dutycli.errors import UsageError
 from dutycli.model import Department, Item, department_names
+
+if TYPE_CHECKING:
+    from dutycli.text.concepts import Concept
+    from dutycli.text.layer import TextLayer
 
 ON_LIST, SIMILAR, OFF_LIST = "清单内", "相近", "清单外"
 
@@ -33,9 +38,21 @@ ON_LIST, SIMILAR, OFF_LIST = "清单内", "相近", "清单外"
 # On cases.tsv the on-list tasks score 64-243 with coverage 0.35-0.86, the
 # generic ones 18-56, the off-list ones have coverage 0.03-0.18.
 SCORE_ON = 60.0
-COVERAGE_ON = 0.3
-COVERAGE_NEAR = 0.25
-MARGIN_ON = 1.3
+SCORE_NEAR = 15.0
+COVERAGE_ON = 0.5
+COVERAGE_NEAR = 0.55
+MARGIN_WIDE = 2.0
+SCORE_DOMINANT = 20.0
+SCORE_ANCHOR = 40.0
+MARGIN_ANCHOR = 2.0
+COVERAGE_ANCHOR = 0.3
+MARGIN_FAMILY = 1.5  # the best of a family this far ahead of every other item
+MARGIN_ON = 1.8
+NAME_ON = 0.75  # the task says most of one item's name ...
+MARGIN_NAMED = 1.15  # ... and that item is ahead of the next
+NAME_NEAR = 0.3
+SIBLING_SAME = 0.8  # street duties this alike (Jaccard of bigrams) make items siblings
+SPLIT_MIN_IDF = 3.0
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
 _K1, _B = 1.2, 0.75
@@ -96,75 +113,7 @@ _STOP_WORDS = [
     "区内",
 ]
 
-# Words staff and notices use, mapped to the words the list uses.
-SYNONYMS: dict[str, str] = {
-    "打分": "考评考核",
-    "考核": "考评",
-    "物业公司": "物业",
-    "电瓶车": "电动自行车",
-    "电动车": "电动自行车",
-    "煤气": "燃气",
-    "液化气": "燃气瓶装液化气",
-    "气罐": "燃气罐",
-    "老鼠": "鼠类病媒",
-    "蚊子": "蚊虫病媒",
-    "灭鼠": "鼠类病媒",
-    "烧纸": "祭祀焚烧",
-    "祭扫": "祭祀",
-    "扫墓": "祭祀",
-    "当兵": "征兵兵役",
-    "参军": "征兵兵役",
-    "失能": "生活不能自理",
-    "低保户": "低保",
-    "社保费": "社保基金催缴",
-    "养老金": "养老保险待遇",
-    "医保": "医疗保险",
-    "看病": "医疗",
-    "刑释": "刑满释放",
-    "社区矫正对象": "社区矫正",
-    "黄赌毒": "治安违法",
-    "暴雨": "防汛内涝",
-    "积水": "内涝",
-    "地陷": "地质灾害",
-    "塌方": "地质灾害",
-    "危房": "危旧房",
-    "锅盖": "卫星地面接收设施",
-    "噪音": "噪声",
-    "扰民": "噪声扰民",
-    "烧秸秆": "秸秆焚烧",
-    "散煤": "燃煤散烧",
-    "农药": "高毒农药",
-    "疫苗": "传染病",
-    "疫情": "传染病疫情",
-    "辅具": "辅助器具",
-    "轮椅": "辅助器具",
-    "残疾证": "残疾人证",
-    "孤儿": "孤儿事实无人抚养儿童",
-    "流浪": "流浪乞讨",
-    "乞丐": "流浪乞讨",
-    "养老服务站": "居家社区养老服务站点",
-    "助学": "金秋助学",
-    "高考": "高考报名",
-    "门牌": "地名",
-    "路名": "地名命名",
-    "公租房": "公共租赁住房",
-    "违约": "违约失信",
-    "失信": "违约失信",
-    "黑作坊": "食品安全",
-    "外墙": "外墙保温",
-    "垃圾桶": "垃圾分类",
-    "消防通道": "消防车通道疏散通道",
-    "楼道": "疏散通道",
-}
-
 _SEGMENT = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
-
-
-def _normalize(text: str) -> str:
-    for staff_word, list_words in SYNONYMS.items():
-        if staff_word in text:
-            text += "，" + list_words
-    return text
 
 
 def bigrams(text: str) -> list[str]:
@@ -179,13 +128,24 @@ def bigrams(text: str) -> list[str]:
 class Scored(NamedTuple):
     item: Item
     score: float
-    coverage: float
+    coverage: float  # share of the task's informative bigrams (by IDF) the item holds
+    name_coverage: float = 0.0  # share of the item's name (by IDF) the task says
+
+
+class Split(NamedTuple):
+    """The task asks the subdistrict for a step the list gives to a department."""
+
+    item: int  # the item's id
+    department: str
+    step: str  # the department's step, as the list words it
+    words: str  # the words of the task that are that step's
 
 
 class Verdict(NamedTuple):
     task: str
     verdict: str
     matches: list[Scored]  # best first: the item for 清单内, the candidates otherwise
+    split: Split | None = None
 
 
 def _fields(item: Item) -> dict[str, str]:
@@ -195,15 +155,35 @@ def _fields(item: Item) -> dict[str, str]:
 
 
 class Matcher:
-    """BM25 over the items of one list; build once, ask many times."""
+    """BM25 over the items of one list; build once, ask many times.
 
-    def __init__(self, items: Iterable[Item], departments: Iterable[Department] = ()) -> None:
+    ``layer`` is the list's compiled query-understanding layer (text/): the
+    same segmentation, thesaurus and department names search uses.
+    """
+
+    def __init__(
+        self,
+        items: Iterable[Item],
+        departments: Iterable[Department] = (),
+        layer: TextLayer | None = None,
+        readings: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
         self.items = list(items)
+        departments = tuple(departments)
+        if layer is None:
+            from dutycli.text.layer import build_layer
+
+            layer = build_layer(self.items, departments)
+        self.layer = layer
+        # Characters' readings, for typos; loaded the first time a word is not understood.
+        self._readings = readings or _build_readings
+        self._by_char: Callable[[str], list[str]] | None = None
+        self._sound_index: dict[str, list[str]] | None = None
         # A notice names a department by its short form (区住建局); the items
         # name it in full. Two-character forms (税务, 民政) are ordinary words
         # in a notice and are left out: with them 协助税务部门催缴税款 looked
         # like item 20. Longest spellings first, so 区卫健委 wins over 卫健委.
-        names = department_names(tuple(departments))
+        names = department_names(departments)
         self.aliases = sorted(
             ((alias, full) for alias, full in names.items() if alias != full and len(alias) >= 3),
             key=lambda pair: -len(pair[0]),
@@ -225,43 +205,244 @@ class Matcher:
             f: sum(sum(doc[f].values()) for doc in self.docs) / max(n, 1) for f in _FIELD_WEIGHTS
         }
         self.stop = stop
+        self.text = "\n".join(t for item in self.items for t in _fields(item).values())
+        self.siblings = _siblings(self.docs)
+        self.item_texts = [
+            "\n".join(_fields(item).values()) + "\n" + "、".join(item.departments)
+            for item in self.items
+        ]
+
+    def concepts(self, task: str) -> list[Concept]:
+        from dutycli.text.concepts import understand
+
+        layer = self.layer
+        return understand(
+            task,
+            layer.vocab,
+            layer.thesaurus,
+            layer.departments,
+            lambda w: w in self.text,
+            self._sounds,
+            self._char,
+        )
+
+    def _sounds(self) -> dict[str, list[str]]:
+        if self._sound_index is None:
+            from dutycli.text.layer import build_sounds
+
+            self._sound_index = build_sounds(self.layer, self._char)
+        return self._sound_index
+
+    def _char(self, ch: str) -> list[str]:
+        if self._by_char is None:
+            from dutycli.text.layer import char_readings
+
+            self._by_char = char_readings(self._readings())
+        return self._by_char(ch)
+
+    def weighted(self, task: str) -> dict[str, float]:
+        """The task's bigrams (weight 1) and those of what its words mean (below 1)."""
+        terms = {g: 1.0 for g in self.query(task)}
+        for concept in self.concepts(task):
+            for term in concept.terms:
+                if term.via not in ("synonym", "department", "homophone"):
+                    continue
+                for g in bigrams(term.text):
+                    if g not in self.stop and terms.get(g, 0.0) < term.weight:
+                        terms[g] = term.weight
+        return terms
+
+    def explained(self, task: str) -> list[dict[str, float]]:
+        """Per item, the task's bigrams whose word the item says in other words, with the weight."""
+        out: list[dict[str, float]] = [{} for _ in self.items]
+        for concept in self.concepts(task):
+            others = [t for t in concept.terms if t.via in ("synonym", "department", "homophone")]
+            if not others:
+                continue
+            grams = set(bigrams(concept.word))
+            for i, text in enumerate(self.item_texts):
+                weight = max((t.weight for t in others if t.text in text), default=0.0)
+                if weight:
+                    for g in grams:
+                        out[i][g] = max(out[i].get(g, 0.0), weight)
+        return out
 
     def query(self, task: str) -> list[str]:
-        text = _normalize(task)
+        """The task's informative bigrams, within its words (dates and numbers left out)."""
+        text = task
         for alias, full in self.aliases:
             if alias in task:
                 text += "，" + full
                 task = task.replace(alias, "")
-        return sorted({g for g in bigrams(text) if g not in self.stop})
+        return sorted({g for g in self.pieces(text) for g in bigrams(g) if g not in self.stop})
+
+    def pieces(self, text: str) -> list[str]:
+        from dutycli.text.segment import segment
+
+        return [p for p in segment(text, self.layer.vocab) if not p.isdigit()]
 
     def rank(self, task: str) -> list[Scored]:
-        terms = self.query(task)
-        total = sum(self.idf.get(t, self.unknown_idf) for t in terms) or 1.0
+        terms = self.weighted(task)
+        own = [t for t, w in terms.items() if w >= 1.0]
+        total = sum(self.idf.get(t, self.unknown_idf) for t in own) or 1.0
+        explained = self.explained(task)
+        raw = set(bigrams(task))
+        plain_task = _plain(task)
         out = []
-        for item, doc in zip(self.items, self.docs, strict=True):
+        for index, (item, doc) in enumerate(zip(self.items, self.docs, strict=True)):
             score = 0.0
             for f, weight in _FIELD_WEIGHTS.items():
                 tf_field, length = doc[f], sum(doc[f].values())
                 norm = _K1 * (1 - _B + _B * length / (self.avg[f] or 1))
-                for t in terms:
+                for t, w in terms.items():
                     tf = tf_field.get(t)
                     if tf:
-                        score += weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
-            covered = sum(self.idf[t] for t in terms if any(t in doc[f] for f in doc))
-            out.append(Scored(item, score, covered / total))
+                        score += w * weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
+            covered = sum(
+                self.idf.get(t, self.unknown_idf)
+                * (1.0 if any(t in doc[f] for f in doc) else explained[index].get(t, 0.0))
+                for t in own
+            )
+            name = doc["name"]
+            name_total = sum(self.idf[g] for g in name) or 1.0
+            said = sum(self.idf[g] for g in name if g in terms or g in raw)
+            if _plain(item.name) in plain_task:
+                said = name_total  # the task names the item word for word
+            out.append(Scored(item, score, covered / total, said / name_total))
         out.sort(key=lambda s: (-s.score, s.item.id))
         return out
 
     def check(self, task: str, candidates: int = 5) -> Verdict:
+        if not task.strip():
+            raise UsageError("请给出任务描述，例如：duty check 督促物业公司做好考评打分工作")
         ranked = self.rank(task)
-        if not ranked or ranked[0].score <= 0:
-            return Verdict(task, OFF_LIST, [])
+        terms = self.weighted(task)
+        verdict = decide(task, ranked, self.qualifiers(ranked, terms), candidates)
+        if verdict.verdict != OFF_LIST:
+            split = split_step(verdict.matches[0].item, self.pieces(task), self.idf)
+            verdict = verdict._replace(split=split)
+        return verdict
+
+    def qualifiers(self, ranked: list[Scored], terms: dict[str, float]) -> Qualified | None:
+        """When the best items differ only in a qualifier (the venue, the people served)."""
         best = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        clear = best.score >= SCORE_ON and best.score >= MARGIN_ON * runner_up
-        if clear and best.coverage >= COVERAGE_ON:
-            return Verdict(task, ON_LIST, [best])
-        if best.coverage >= COVERAGE_NEAR:
-            near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
-            return Verdict(task, SIMILAR, near)
+        index = self.items.index(best.item)
+        family = self.siblings.get(index)
+        if not family:
+            return None
+        names = {i: self.docs[i]["name"] for i in family}
+        said: dict[int, float] = {}
+        for i in family:
+            others = set().union(*(set(names[j]) for j in family if j != i))
+            own = [g for g in names[i] if g not in others]
+            said[i] = sum(self.idf[g] * terms[g] for g in own if g in terms)
+        by_rank = {s.item.id: s for s in ranked}
+        members = sorted(
+            (by_rank[self.items[i].id] for i in family),
+            key=lambda s: (-said[self.items.index(s.item)], -s.score, s.item.id),
+        )
+        top = said[self.items.index(members[0].item)]
+        second = said[self.items.index(members[1].item)] if len(members) > 1 else 0.0
+        winner = members[0] if top > 0 and top > second else None
+        return Qualified(members, winner)
+
+
+class Qualified(NamedTuple):
+    members: list[Scored]  # the items that differ only in a qualifier, the named one first
+    winner: Scored | None  # the one whose qualifier the task names, if exactly one
+
+
+def _build_readings() -> dict[str, str]:
+    from dutycli.index import build_readings
+
+    return build_readings()
+
+
+def _plain(text: str) -> str:
+    return "".join(_SEGMENT.findall(text))
+
+
+def _siblings(docs: list[dict[str, Counter[str]]]) -> dict[int, list[int]]:
+    """Items whose street duties are (nearly) the same: only their names tell them apart."""
+    street = [set(d["street"]) for d in docs]
+    out: dict[int, list[int]] = {}
+    for i, a in enumerate(street):
+        family = [
+            j for j, b in enumerate(street) if a and b and len(a & b) / len(a | b) >= SIBLING_SAME
+        ]
+        if len(family) > 1:
+            out[i] = family
+    return out
+
+
+def decide(
+    task: str, ranked: list[Scored], qualified: Qualified | None, candidates: int = 5
+) -> Verdict:
+    """The verdict policy, from measured quantities of the ranked items."""
+    if not ranked or ranked[0].score <= 0:
         return Verdict(task, OFF_LIST, [])
+    # The task says an item's name in full (all of its words): that item, if only one.
+    named_in_full = [s for s in ranked[:candidates] if s.name_coverage >= 1.0]
+    if named_in_full:
+        longest = max(len(s.item.name) for s in named_in_full)
+        full = [s for s in named_in_full if len(s.item.name) == longest]
+        if len(full) == 1:
+            return Verdict(task, ON_LIST, full)
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    # Plausible: the item holds most of what the task says, or part of its name,
+    # or it stands alone far ahead of every other item (a wordy or colloquial
+    # notice about one duty: 清明快到了，晚上街头烧纸的多……).
+    anchored = (
+        best.score >= SCORE_ANCHOR
+        and best.score >= MARGIN_ANCHOR * runner_up
+        and best.coverage >= COVERAGE_ANCHOR
+    )
+    plausible = best.coverage >= COVERAGE_NEAR or best.name_coverage >= NAME_NEAR or anchored
+    if qualified is not None and plausible and best.score >= SCORE_NEAR:
+        # The family as a whole must stand out; then the qualifier decides.
+        family = {s.item.id for s in qualified.members}
+        other = next((s for s in ranked if s.item.id not in family), None)
+        if other is None or (
+            best.score >= MARGIN_FAMILY * other.score
+            or best.coverage >= MARGIN_FAMILY * other.coverage
+        ):
+            if qualified.winner is not None:
+                return Verdict(task, ON_LIST, [qualified.winner])
+            return Verdict(task, SIMILAR, qualified.members)  # the whole family
+    named = best.name_coverage >= NAME_ON and best.score >= MARGIN_NAMED * runner_up
+    clear = best.score >= SCORE_ON and best.score >= MARGIN_ON * runner_up
+    # A clear winner by a wide margin, however much else the notice says.
+    dominant = (
+        best.score >= SCORE_DOMINANT
+        and best.score >= MARGIN_WIDE * runner_up
+        and best.coverage >= COVERAGE_ON
+    )
+    if named or ((clear or dominant) and plausible):
+        return Verdict(task, ON_LIST, [best])
+    if plausible and best.score >= SCORE_NEAR:
+        near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
+        return Verdict(task, SIMILAR, near)
+    return Verdict(task, OFF_LIST, [])
+
+
+def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | None:
+    """Whether the task asks for a step the list gives the department, not the subdistrict.
+
+    The task's words that are not in the item's name, that one department's
+    step holds and that the subdistrict's duties never use.
+    """
+    name = set(bigrams(item.name))
+    street = "".join("".join(s.steps) for s in item.street_duties)
+    words = [p for p in dict.fromkeys(pieces) if len(p) >= 2 and p not in street]
+    words = [w for w in words if not set(bigrams(w)) <= name]
+    best: tuple[float, str, str, list[str]] | None = None
+    for block in item.upper_duties:
+        for step in block.steps:
+            theirs = [w for w in words if w in step]
+            weight = sum(idf.get(g, 0.0) for w in theirs for g in bigrams(w))
+            if theirs and weight >= SPLIT_MIN_IDF and (best is None or weight > best[0]):
+                best = (weight, "、".join(block.departments), step, theirs)
+    if best is None:
+        return None
+    return Split(item.id, best[1], best[2], "、".join(best[3]))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from dutycli.index import Compiled
     from dutycli.model import Item
     from dutycli.results import Result
+    from dutycli.search import NoMatch
 
 DataOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer 0.28 reads the annotation at run time on 3.10
@@ -65,7 +66,7 @@ def validate(
         Optional[Path],  # noqa: UP045
         typer.Argument(
             metavar="[PATH]",
-            help="要检查的清单文件；省略时检查当前使用的清单。",
+            help="要检查的清单文件或常用说法对照表（thesaurus.yaml）；省略时检查当前使用的清单。",
             show_default=False,
         ),
     ] = None,
@@ -75,6 +76,8 @@ def validate(
     from dutycli.source import resolve
 
     target = path or resolve(_state(ctx).data)
+    if _is_thesaurus(target):
+        return _validate_thesaurus(target)
     try:
         dl = load(target)
     except DataError as e:
@@ -86,6 +89,28 @@ def validate(
         f"{target}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
         f"{len(dl.departments)} 个部门。"
     )
+    return EXIT_FOUND
+
+
+def _is_thesaurus(path: Path) -> bool:
+    from dutycli.text.thesaurus import looks_like_table
+
+    return looks_like_table(path)
+
+
+def _validate_thesaurus(path: Path) -> int:
+    """A thesaurus table (data/thesaurus.yaml): every problem with file, line and column."""
+    from dutycli.text.thesaurus import read_table
+
+    try:
+        table = read_table(path)
+    except DataError as e:
+        for problem in e.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"共发现 {len(e.problems)} 个问题。", err=True)
+        return EXIT_ERROR
+    words = sum(len(v) for v in table.values())
+    typer.echo(f"{path}：有效。常用说法对照表，{len(table)} 个清单用词，{words} 个说法。")
     return EXIT_FOUND
 
 
@@ -235,7 +260,22 @@ def search(
     c = _compiled(ctx)
     found = run_search(c, query, parse_fields(fields or []), limit or None)
     rows = [ItemRow(f.item, f.score, tuple(f.matched)) for f in found]
+    if not rows:
+        from dutycli.search import explain
+
+        typer.echo(
+            _no_match_text(" ".join(query), explain(c, query, parse_fields(fields or []))), err=True
+        )
+        return EXIT_NOTHING
     return _emit(_items(c, rows, "search"), fmt, f"没有找到与“{' '.join(query)}”相关的事项。")
+
+
+def _no_match_text(query: str, why: "NoMatch") -> str:
+    text = f"没有找到与“{query}”相关的事项。试过：{'；'.join(why.tried)}。"
+    if why.suggestions:
+        close = "；".join(f"第{item.id}项“{item.name}”" for item in why.suggestions)
+        text += f"只匹配部分词的事项：{close}。"
+    return text
 
 
 @command("by-dept")
@@ -401,7 +441,9 @@ def check(
     else:
         tasks = [" ".join(task)]
     c = _compiled(ctx)
-    matcher = Matcher(c.all_items(), c.departments)
+    from dutycli.text.layer import compiled_layer
+
+    matcher = Matcher(c.all_items(), c.departments, compiled_layer(c), lambda: c.readings)
     result = CheckResult([matcher.check(t) for t in tasks])
     _emit(result, fmt, "")
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING

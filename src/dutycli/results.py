@@ -100,6 +100,7 @@ class CheckResult(NamedTuple):
                     }
                     for m in v.matches
                 ],
+                "split": v.split._asdict() if v.split else None,
             }
             for v in self.verdicts
         ]

@@ -15,12 +15,15 @@ never crowds out an exact answer:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from dutycli.errors import UsageError
 from dutycli.index import FIELD_KEYS, FIELD_LABELS, NAME, Compiled, TextIndex
 from dutycli.model import Item
+
+if TYPE_CHECKING:
+    from dutycli.text.concepts import Concept
 
 DEPARTMENTS = len(FIELD_KEYS)  # a pseudo-field: the 对应上级部门 column, matched by pinyin
 _FIELD_KEYS = (*FIELD_KEYS, "departments")
@@ -49,7 +52,7 @@ class Hit(NamedTuple):
     line: int  # line of the text index; for a department hit, -1
     start: int  # span of the hit within that line's text
     end: int
-    via: str  # exact | pinyin | homophone | fuzzy
+    via: str  # exact | pinyin | homophone | fuzzy | segment | synonym | department
     field: int
     weight: float
     department: str | None = None  # the department a DEPARTMENTS hit names
@@ -100,26 +103,30 @@ def parse_fields(names: Iterable[str]) -> set[int] | None:
 def search(
     c: Compiled, query: list[str], fields: set[int] | None = None, limit: int | None = None
 ) -> list[Found]:
-    words = [w for q in query for w in q.split()]
-    if not words:
-        raise UsageError("请给出要搜索的词，例如：duty search 低保")
+    from dutycli.text.concepts import SPLIT, WHOLE
+
+    concepts = understand_query(c, query)
+    # A segmentation that leaves a piece nobody understands may have cut a
+    # typo apart (残疾个证): the whole word goes on to the homophone and typo stages too.
+    readings = [concepts]
+    whole = understand_query(c, query, WHOLE)
+    if whole != concepts and any(not _known(c, k) for k in concepts):
+        readings.append(whole)
     ranked: list[tuple[float, int, list[Hit]]] = []
     for stage in (_exact, _homophone, _fuzzy):
-        per_word = [_by_item(stage(c, w, fields)) for w in words]
-        common = set.intersection(*(set(d) for d in per_word))
-        if common:
-            ranked = sorted(
-                (
-                    (
-                        _score(c.texts, [d[i] for d in per_word]),
-                        i,
-                        [h for d in per_word for h in d[i]],
-                    )
-                    for i in common
-                ),
-                key=lambda x: (-x[0], x[1]),
-            )
+        for reading in readings:
+            ranked = _rank(c, reading, stage, fields)
+            if ranked:
+                break
+        if ranked:
             break
+    if ranked and readings[0] is concepts:
+        # A word the list holds as written (残疾人就业) ranks its items first,
+        # then come the items holding all of its words (残疾人 … 就业).
+        split = understand_query(c, query, SPLIT)
+        if split != concepts:
+            have = {i for _, i, _ in ranked}
+            ranked += [r for r in _rank(c, split, _exact, fields) if r[1] not in have]
     if limit is not None:
         ranked = ranked[:limit]
     items = c.items([i for _, i, _ in ranked])
@@ -129,8 +136,125 @@ def search(
     ]
 
 
+def _rank(
+    c: Compiled, concepts: list[Concept], stage: Stage, fields: set[int] | None
+) -> list[tuple[float, int, list[Hit]]]:
+    """Items matching every concept at this stage, best first."""
+    per_word = [_by_item(_concept_hits(c, concept, stage, fields)) for concept in concepts]
+    common = set.intersection(*(set(d) for d in per_word))
+    return sorted(
+        (
+            (_score(c.texts, [d[i] for d in per_word]), i, [h for d in per_word for h in d[i]])
+            for i in common
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+
+
+def _known(c: Compiled, concept: Concept) -> bool:
+    """Whether the list holds the concept's word, or its word stands for something."""
+    return concept.understood or concept.word.encode("utf-8") in c.texts.blob
+
+
+# -- understanding the query (text/) -------------------------------------------
+
+
+def understand_query(c: Compiled, query: list[str], split: str = "auto") -> list[Concept]:
+    """The concepts of the query, through the layer search and check share."""
+    from dutycli.text.concepts import understand
+    from dutycli.text.layer import compiled_layer, compiled_sounds
+
+    words = [w for q in query for w in q.split()]
+    if not words:
+        raise UsageError("请给出要搜索的词，例如：duty search 低保")
+    layer = compiled_layer(c)
+    blob = c.texts.blob
+    lower = c.memo("blob_lower", blob.lower)
+
+    def present(word: str) -> bool:
+        raw = word.encode("utf-8")
+        return (raw.lower() in lower) if word.isascii() else (raw in blob)
+
+    return understand(
+        " ".join(words),
+        layer.vocab,
+        layer.thesaurus,
+        layer.departments,
+        present,
+        lambda: compiled_sounds(c, _char_readings(c)),
+        lambda ch: _char_readings(c)(ch),
+        split,
+    )
+
+
+def _char_readings(c: Compiled) -> Callable[[str], list[str]]:
+    from dutycli.text.layer import char_readings
+
+    result: Callable[[str], list[str]] = c.memo("char_readings", lambda: char_readings(c.readings))
+    return result
+
+
+def _concept_hits(
+    c: Compiled, concept: Concept, stage: Stage, fields: set[int] | None
+) -> list[Hit]:
+    """Hits of any of a concept's terms: the user's words through ``stage``, the rest exactly."""
+    hits: list[Hit] = []
+    for term in concept.terms:
+        if term.via == "department":
+            hits += _department(c, concept.word, term.text, term.weight, fields)
+            continue
+        found = (stage if term.via in ("exact", "segment") else _exact)(c, term.text, fields)
+        for h in found:
+            via = h.via if term.via == "exact" or h.via != "exact" else term.via
+            hits.append(h._replace(word=concept.word, via=via, weight=h.weight * term.weight))
+    return hits
+
+
+def _department(
+    c: Compiled, word: str, name: str, weight: float, fields: set[int] | None
+) -> list[Hit]:
+    """A department named in the query matches every item of that department."""
+    if fields is not None:
+        return []
+    from dutycli.text.layer import compiled_layer
+
+    per_item = compiled_layer(c).item_departments
+    w = _FIELD_WEIGHT[DEPARTMENTS] * weight
+    return [
+        Hit(word, i, -1, 0, len(name), "department", DEPARTMENTS, w, name)
+        for i, names in enumerate(per_item)
+        if name in names
+    ]
+
+
+class NoMatch(NamedTuple):
+    """Why a search found nothing: what each word was taken to mean, and the closest items."""
+
+    tried: list[str]
+    suggestions: list[Item]
+
+
+def explain(
+    c: Compiled, query: list[str], fields: set[int] | None = None, limit: int = 5
+) -> NoMatch:
+    """For an empty answer: the concepts tried, and the items that match the most of them."""
+    from dutycli.text.concepts import tried
+
+    concepts = understand_query(c, query)
+    counts: dict[int, float] = {}
+    for concept in concepts:
+        per_item = _by_item(_concept_hits(c, concept, _homophone, fields))
+        for i, hits in per_item.items():
+            counts[i] = counts.get(i, 0.0) + 1000.0 + max(h.weight for h in hits)
+    best = sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+    return NoMatch(tried(concepts), c.items(best))
+
+
 # -- stages -------------------------------------------------------------------
 # Hits carry byte offsets within their line; Match converts them to characters.
+
+
+Stage = Callable[["Compiled", str, "set[int] | None"], "list[Hit]"]
 
 
 def _lines(
@@ -321,6 +445,8 @@ def _score(texts: TextIndex, hits_per_word: list[list[Hit]]) -> float:
         line_sets.append({h.line for h in hits if h.line >= 0})
     if len(hits_per_word) > 1 and set.intersection(*line_sets):
         score += 15.0  # all words within one sentence
+    if len(hits_per_word) > 1 and all(any(h.field == NAME for h in hits) for hits in hits_per_word):
+        score += 50.0  # every concept in the name: these items come first
     return score
 
 

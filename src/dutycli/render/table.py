@@ -168,6 +168,10 @@ def _check(result: CheckResult, console: Console) -> None:
         ids = [m.item.id for m in v.matches]
         names = [m.item.name for m in v.matches]
         _say(console, FoldedText(verdict_line(v.verdict, ids, names), style="bold"))
+        if v.split:
+            from dutycli.render.report import split_line
+
+            _say(console, FoldedText(split_line(v.split)))
         if v.verdict == ON_LIST:
             console.print(_split(ItemRow(v.matches[0].item), None))
 

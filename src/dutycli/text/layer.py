@@ -1,0 +1,274 @@
+"""The query-understanding layer of one list, compiled with it.
+
+``build_layer`` is what a store runs at build time. It has two tiers, so that
+a query the list answers word for word reads only the small one:
+
+- the core (``TextLayer.to_data``: the thesaurus as one string, department
+  spellings, each item's departments), needed by every search and check;
+- the vocabulary (``Vocabulary.to_data``: word -> cost), needed only to
+  segment a word the list does not hold as written.
+
+Both are plain strings, dicts and lists (marshal/JSON-able). Until the store
+holds them, ``compiled_layer`` keeps them as parts of the compiled cache
+directory, each built the first time it is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from dutycli.model import Department, Item, department_names
+from dutycli.text.segment import Vocabulary, build_vocabulary, substrings
+from dutycli.text.thesaurus import (
+    Thesaurus,
+    build_thesaurus,
+    cilin_groups,
+    default_table_path,
+    read_table,
+)
+
+LAYER_VERSION = 3  # bump when the layer's shape or its build changes
+ENV_VAR = "DUTY_THESAURUS"  # an office's own table, used instead of the shipped one
+_MAX_KEYS = 8  # sound keys kept for one word (heteronyms multiply them)
+
+
+class TextLayer(NamedTuple):
+    vocab: Vocabulary  # may load on first use
+    thesaurus: Thesaurus
+    departments: dict[str, str]  # every spelling -> the department's name
+    item_departments: list[list[str]]  # per item (index), for department concepts
+
+    def to_data(self) -> dict[str, Any]:
+        """The core tier; ``vocab.to_data()`` is the other."""
+        return {
+            "version": LAYER_VERSION,
+            "thesaurus": self.thesaurus.to_data(),
+            "departments": self.departments,
+            "item_departments": self.item_departments,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], vocab: Vocabulary) -> TextLayer:
+        if data.get("version") != LAYER_VERSION:
+            raise ValueError("layer version")
+        return cls(
+            vocab,
+            Thesaurus.from_data(data["thesaurus"]),
+            dict(data["departments"]),
+            [list(d) for d in data["item_departments"]],
+        )
+
+
+def item_texts(item: Item) -> list[str]:
+    out = [item.name]
+    for block in item.upper_duties:
+        out += [block.heading or "", *block.steps]
+    out += list(item.guarantees)
+    for section in item.street_duties:
+        out += [section.heading or "", *section.steps]
+    return out
+
+
+def table_path() -> Path | None:
+    explicit = os.environ.get(ENV_VAR)
+    return Path(explicit) if explicit else default_table_path()
+
+
+def _table(table: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    if table is not None:
+        return table
+    path = table_path()
+    return read_table(path) if path else {}
+
+
+def build_core(
+    items: Sequence[Item],
+    departments: Iterable[Department],
+    table: dict[str, list[str]] | None = None,
+    groups: Iterable[list[str]] | None = None,
+) -> tuple[Thesaurus, dict[str, str], list[list[str]]]:
+    """Thesaurus (the table, and 词林 cut down to this list), department spellings."""
+    names = department_names(tuple(departments))
+    seen = substrings([t for item in items for t in item_texts(item)] + list(names))
+    thesaurus = build_thesaurus(
+        lambda w: w in seen, _table(table), cilin_groups() if groups is None else groups
+    )
+    return thesaurus, names, [list(item.departments) for item in items]
+
+
+def build_words(
+    items: Sequence[Item],
+    names: Iterable[str],
+    thesaurus: Thesaurus,
+    table: dict[str, list[str]] | None = None,
+) -> Vocabulary:
+    """The segmentation vocabulary: jieba's dictionary cut down to this list and its thesaurus."""
+    texts = [t for item in items for t in item_texts(item)]
+    words = [w for w in thesaurus.words() if len(w) >= 2]
+    return build_vocabulary(texts, [*names, *_table(table)], words)
+
+
+def build_layer(
+    items: Sequence[Item],
+    departments: Iterable[Department],
+    table: dict[str, list[str]] | None = None,
+) -> TextLayer:
+    """Both tiers for one list (slow: reads jieba's and 词林's data)."""
+    table = _table(table)
+    thesaurus, names, per_item = build_core(items, departments, table)
+    return TextLayer(build_words(items, names, thesaurus, table), thesaurus, names, per_item)
+
+
+def char_readings(readings: dict[str, str]) -> Callable[[str], list[str]]:
+    """A character's toneless syllables, from ``index.build_readings``' table.
+
+    A scan of the ~400 syllables per character asked (~20 µs): a query asks
+    for a handful, the sound index for thousands (then the table is inverted).
+    """
+    table: dict[str, list[str]] = {}
+    asked = [0]
+
+    def lookup(ch: str) -> list[str]:
+        if ch in table:
+            return table[ch]
+        asked[0] += 1
+        if asked[0] == 64:  # many characters: invert the whole table once
+            table.clear()
+            for syllable, chars in readings.items():
+                for c in chars:
+                    table.setdefault(c, []).append(syllable)
+            return table.get(ch, [])
+        found = table[ch] = [syllable for syllable, chars in readings.items() if ch in chars]
+        return found
+
+    return lookup
+
+
+def build_sounds(layer: TextLayer, by_char: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """Toneless pinyin ("di-bao-jin") -> the known words (2-6 characters) that read so.
+
+    Known: the vocabulary (the list's words and the thesaurus' words) and the
+    department spellings. Needed only when a query holds a piece nobody
+    understands (a possible typo); ``compiled_layer`` keeps it as a third part.
+    """
+    words = [*layer.vocab.costs, *layer.departments]
+    out: dict[str, list[str]] = {}
+    for word in dict.fromkeys(words):
+        if not 2 <= len(word) <= 6:
+            continue
+        keys = [""]
+        for ch in word:
+            options = by_char(ch)
+            if not options:
+                keys = []
+                break
+            keys = [f"{k}-{o}" if k else o for k in keys for o in options][:_MAX_KEYS]
+        for key in keys:
+            out.setdefault(key, []).append(word)
+    return out
+
+
+# -- the layer beside the compiled cache (until the store holds it) ------------
+
+
+def _table_key(path: Path | None) -> str:
+    try:
+        raw = path.read_bytes() if path else b""
+    except OSError:
+        raw = b"unreadable"
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other interpreters
+        from hashlib import blake2b
+    return blake2b(raw + b"%d" % LAYER_VERSION, digest_size=10).hexdigest()
+
+
+def compiled_layer(c: Any) -> TextLayer:
+    """The layer of a compiled list (``index.Compiled``), read from its cache directory.
+
+    Parts of the compiled list like ``pinyin``: ``text-<key>`` (the core) and
+    ``words-<key>`` (the vocabulary), each written the first time a query needs
+    it, keyed on the thesaurus table's content (the directory is already keyed
+    on the list's), rebuilt when missing or damaged.
+    """
+    result: TextLayer = c.memo("text_layer", lambda: _load_or_build(c))
+    return result
+
+
+def _cache_dir(c: Any) -> Path | None:
+    # cache.CachedList owns the directory; Compiled knows it through its loader.
+    owner = getattr(c._item_loader, "__self__", None)
+    directory = getattr(owner, "dir", None)
+    return directory if isinstance(directory, Path) else None
+
+
+def _part(c: Any, name: str, build: Callable[[], Any]) -> Any:
+    import marshal
+
+    from dutycli.cache import Corrupt, read_part, write_part
+
+    directory = _cache_dir(c)
+    path = directory / name if directory else None
+    if path is not None:
+        try:
+            return marshal.loads(read_part(path))
+        except (Corrupt, ValueError, EOFError, TypeError):
+            pass
+    data = build()
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only cache: the answer is still right
+            write_part(path, marshal.dumps(data))
+    return data
+
+
+def compiled_sounds(c: Any, by_char: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """The sound index of a compiled list: part ``sounds-<key>``, built on the first typo."""
+
+    def load() -> dict[str, list[str]]:
+        key = _table_key(table_path())
+        data = _part(c, f"sounds-{key}", lambda: build_sounds(compiled_layer(c), by_char))
+        if not isinstance(data, dict):
+            raise ValueError("sounds")
+        return data
+
+    result: dict[str, list[str]] = c.memo("text_sounds", load)
+    return result
+
+
+def _load_or_build(c: Any) -> TextLayer:
+    path = table_path()
+    key = _table_key(path)
+    table: list[dict[str, list[str]]] = []
+
+    def the_table() -> dict[str, list[str]]:
+        if not table:
+            table.append(read_table(path) if path else {})
+        return table[0]
+
+    def core() -> dict[str, Any]:
+        thesaurus, names, per_item = build_core(c.all_items(), c.departments, the_table())
+        return TextLayer(Vocabulary(), thesaurus, names, per_item).to_data()
+
+    holder: list[TextLayer] = []
+
+    def words() -> tuple[dict[str, float], int, float]:
+        layer = holder[0]
+        vocab = build_words(c.all_items(), layer.departments, layer.thesaurus, the_table())
+        return vocab.to_data()
+
+    def load_words() -> tuple[dict[str, float], int, float]:
+        data = _part(c, f"words-{key}", words)
+        costs, longest, unknown = data
+        return dict(costs), int(longest), float(unknown)
+
+    data = _part(c, f"text-{key}", core)
+    try:
+        layer = TextLayer.from_data(data, Vocabulary(loader=load_words))
+    except (ValueError, KeyError, TypeError):
+        layer = TextLayer.from_data(core(), Vocabulary(loader=load_words))
+    holder.append(layer)
+    return layer

@@ -43,8 +43,9 @@ COVERAGE_ON = 0.5
 COVERAGE_NEAR = 0.55
 MARGIN_WIDE = 2.0
 SCORE_DOMINANT = 20.0
+FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
 SCORE_ANCHOR = 40.0
-MARGIN_ANCHOR = 2.0
+MARGIN_ANCHOR = 1.5
 COVERAGE_ANCHOR = 0.3
 MARGIN_FAMILY = 1.5  # the best of a family this far ahead of every other item
 MARGIN_ON = 1.8
@@ -269,12 +270,29 @@ class Matcher:
 
     def query(self, task: str) -> list[str]:
         """The task's informative bigrams, within its words (dates and numbers left out)."""
+        return sorted(self.factors(task))
+
+    def factors(self, task: str) -> dict[str, float]:
+        """The task's bigrams, each with how much it says: an everyday word the list
+        never uses (安排, 晚上) is filler, and counts FILLER of a word that names a duty."""
         text = task
         for alias, full in self.aliases:
             if alias in task:
                 text += "，" + full
                 task = task.replace(alias, "")
-        return sorted({g for g in self.pieces(text) for g in bigrams(g) if g not in self.stop})
+        out: dict[str, float] = {}
+        costs = self.layer.vocab.costs
+        for piece in self.pieces(text):
+            filler = (
+                piece in costs
+                and piece not in self.text
+                and not self.layer.thesaurus.expand(piece)
+                and piece not in self.layer.departments
+            )
+            for g in bigrams(piece):
+                if g not in self.stop:
+                    out[g] = max(out.get(g, 0.0), FILLER if filler else 1.0)
+        return out
 
     def pieces(self, text: str) -> list[str]:
         from dutycli.text.segment import segment
@@ -283,8 +301,9 @@ class Matcher:
 
     def rank(self, task: str) -> list[Scored]:
         terms = self.weighted(task)
+        factors = self.factors(task)
         own = [t for t, w in terms.items() if w >= 1.0]
-        total = sum(self.idf.get(t, self.unknown_idf) for t in own) or 1.0
+        total = sum(self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0) for t in own) or 1.0
         explained = self.explained(task)
         raw = set(bigrams(task))
         plain_task = _plain(task)
@@ -300,6 +319,7 @@ class Matcher:
                         score += w * weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
             covered = sum(
                 self.idf.get(t, self.unknown_idf)
+                * factors.get(t, 1.0)
                 * (1.0 if any(t in doc[f] for f in doc) else explained[index].get(t, 0.0))
                 for t in own
             )

@@ -120,7 +120,7 @@ def understand(
         via = SEGMENT if len(kept) > 1 or kept[0] != word else EXACT
         for piece in dict.fromkeys(kept):
             terms = _alternatives(piece, via, thesaurus, departments)
-            if not known(piece) and sounds and readings:
+            if not known(piece) and piece not in vocab.costs and sounds and readings:
                 for alike in _sounds_like(piece, sounds, readings):
                     for t in _alternatives(alike, HOMOPHONE, thesaurus, departments):
                         terms.append(t._replace(weight=t.weight * HOMOPHONE_WEIGHT))

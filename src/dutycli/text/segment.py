@@ -15,6 +15,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 MAX_WORD = 8  # longest dictionary word kept, in characters
+# Everyday words (安排, 晚上, 马上 …) are kept whatever the list says, about
+# 2,700 of them: a notice is segmented around them, and check can tell its
+# filler from the words that name a duty.
+COMMON_FREQUENCY = 2000
 _HAN = "[\u3400-\u9fff\uf900-\ufaff]+"
 # A list word (a department's name, a word of the list) costs at most this,
 # so that it is never split in favour of two general words.
@@ -121,8 +125,13 @@ def general_dictionary() -> Path | None:
     return path if path.is_file() else None
 
 
-def read_dictionary(path: Path, keep: set[str]) -> tuple[dict[str, int], int]:
-    """(frequency of each word in ``keep``, total frequency of the whole dictionary)."""
+def read_dictionary(
+    path: Path, keep: set[str], common: int | None = None
+) -> tuple[dict[str, int], int]:
+    """(frequency of each word in ``keep``, total frequency of the whole dictionary).
+
+    With ``common``, also every word of 2-4 characters at least that frequent.
+    """
     freqs: dict[str, int] = {}
     total = 0
     with open(path, encoding="utf-8") as f:
@@ -135,8 +144,9 @@ def read_dictionary(path: Path, keep: set[str]) -> tuple[dict[str, int], int]:
             except ValueError:
                 continue
             total += freq
-            if parts[0] in keep:
-                freqs[parts[0]] = freq
+            word = parts[0]
+            if word in keep or (common is not None and freq >= common and 2 <= len(word) <= 4):
+                freqs[word] = freq
     return freqs, total
 
 
@@ -155,7 +165,7 @@ def build_vocabulary(
     wanted = {w for w in extra if w}
     keep = seen | named | wanted
     path = general_dictionary()
-    freqs, total = read_dictionary(path, keep) if path else ({}, 0)
+    freqs, total = read_dictionary(path, keep, COMMON_FREQUENCY) if path else ({}, 0)
     total = max(total, 1_000_000)
     log_total = math.log(total)
     costs = {w: log_total - math.log(f) for w, f in freqs.items() if f > 0}

@@ -4,17 +4,28 @@ A lexical matcher, no model and no network: tasks and items are compared as
 bags of character bigrams (Chinese has no spaces, and bigrams carry most of
 its words), weighted by BM25 over three fields of each item: its name, the
 subdistrict's duties (what a notice asks the subdistrict to do) and the upper
-departments' duties. A small table of the words staff and notices use for the
-list's own terms (打分 → 考评, 电瓶车 → 电动自行车) bridges paraphrase.
+departments' duties. The task is read through the query-understanding layer
+search uses (``dutycli.text``): its words (segmentation), what they mean on
+the list (data/thesaurus.yaml and 词林: 打分 → 考评, 小饭馆 → 餐饮), the
+departments it names, typos read by their sound (争兵 → 征兵).
 
-The verdict rests on three measured quantities of the best item: ``score``
-(BM25; a generic task such as 做好救助工作 scores low against every item),
-``coverage``, the share of the task's informative bigrams (by IDF) that the
-item contains (an off-list task is mostly words the list never uses), and
-``margin``, how far its score is ahead of the next item's. The thresholds were
-tuned on tests/data/check/cases.tsv and then checked, unchanged, on
-tests/data/check/holdout.tsv. They depend on this list's vocabulary: a much
-larger or different list wants them measured again.
+Three steps, kept apart so that a store can supply the statistics:
+
+1. terms (``Matcher.weighted``, ``factors``, ``explained``): the task's
+   bigrams, those of what its words mean (weighted below 1), and how much
+   each says (an everyday word the list never uses is filler);
+2. ranking (``Matcher.rank``): BM25 score, ``coverage`` (the share of what
+   the task says that the item holds), ``name_coverage`` (the share of the
+   item's name the task says);
+3. the verdict (``decide``), a pure function of the ranked items and of the
+   qualifier family (``Matcher.qualifiers``: items whose street duties are the
+   same and whose names differ in one qualifier, such as the venue), plus
+   ``split_step`` (the task asks for a step the list gives a department).
+
+The thresholds were tuned on tests/data/check/train.tsv and cases.tsv only
+(``python -m dutycli.text.evaluate``); a held-out set is scored by the
+integrator. They depend on this list's vocabulary: a much larger or different
+list wants them measured again.
 """
 
 from __future__ import annotations
@@ -52,7 +63,6 @@ MARGIN_ON = 1.8
 NAME_ON = 0.75  # the task says most of one item's name ...
 MARGIN_NAMED = 1.15  # ... and that item is ahead of the next
 NAME_NEAR = 0.3
-SIBLING_SAME = 0.8  # street duties this alike (Jaccard of bigrams) make items siblings
 SPLIT_MIN_IDF = 3.0
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
@@ -207,7 +217,8 @@ class Matcher:
         }
         self.stop = stop
         self.text = "\n".join(t for item in self.items for t in _fields(item).values())
-        self.siblings = _siblings(self.docs)
+        self.siblings = _siblings(self.items)
+        self.index = {id(item): i for i, item in enumerate(self.items)}
         self.item_texts = [
             "\n".join(_fields(item).values()) + "\n" + "、".join(item.departments)
             for item in self.items
@@ -346,7 +357,7 @@ class Matcher:
     def qualifiers(self, ranked: list[Scored], terms: dict[str, float]) -> Qualified | None:
         """When the best items differ only in a qualifier (the venue, the people served)."""
         best = ranked[0]
-        index = self.items.index(best.item)
+        index = self.index[id(best.item)]
         family = self.siblings.get(index)
         if not family:
             return None
@@ -359,10 +370,10 @@ class Matcher:
         by_rank = {s.item.id: s for s in ranked}
         members = sorted(
             (by_rank[self.items[i].id] for i in family),
-            key=lambda s: (-said[self.items.index(s.item)], -s.score, s.item.id),
+            key=lambda s: (-said[self.index[id(s.item)]], -s.score, s.item.id),
         )
-        top = said[self.items.index(members[0].item)]
-        second = said[self.items.index(members[1].item)] if len(members) > 1 else 0.0
+        top = said[self.index[id(members[0].item)]]
+        second = said[self.index[id(members[1].item)]] if len(members) > 1 else 0.0
         winner = members[0] if top > 0 and top > second else None
         return Qualified(members, winner)
 
@@ -382,17 +393,14 @@ def _plain(text: str) -> str:
     return "".join(_SEGMENT.findall(text))
 
 
-def _siblings(docs: list[dict[str, Counter[str]]]) -> dict[int, list[int]]:
-    """Items whose street duties are (nearly) the same: only their names tell them apart."""
-    street = [set(d["street"]) for d in docs]
-    out: dict[int, list[int]] = {}
-    for i, a in enumerate(street):
-        family = [
-            j for j, b in enumerate(street) if a and b and len(a & b) / len(a | b) >= SIBLING_SAME
-        ]
-        if len(family) > 1:
-            out[i] = family
-    return out
+def _siblings(items: list[Item]) -> dict[int, list[int]]:
+    """Items whose street duties are the same word for word: only their names tell them apart."""
+    groups: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        street = "\n".join(step for section in item.street_duties for step in section.steps)
+        if street:
+            groups.setdefault(street, []).append(i)
+    return {i: family for family in groups.values() if len(family) > 1 for i in family}
 
 
 def decide(

@@ -169,11 +169,12 @@ def understand_query(c: Compiled, query: list[str], split: str = "auto") -> list
         raise UsageError("请给出要搜索的词，例如：duty search 低保")
     layer = compiled_layer(c)
     blob = c.texts.blob
-    lower = c.memo("blob_lower", blob.lower)
 
     def present(word: str) -> bool:
         raw = word.encode("utf-8")
-        return (raw.lower() in lower) if word.isascii() else (raw in blob)
+        if not word.isascii():
+            return raw in blob
+        return raw.lower() in c.memo("blob_lower", blob.lower)  # a copy: only when asked
 
     return understand(
         " ".join(words),
@@ -218,13 +219,9 @@ def _department(
         return []
     from dutycli.text.layer import compiled_layer
 
-    per_item = compiled_layer(c).item_departments
+    items = compiled_layer(c).department_items.get(name, [])
     w = _FIELD_WEIGHT[DEPARTMENTS] * weight
-    return [
-        Hit(word, i, -1, 0, len(name), "department", DEPARTMENTS, w, name)
-        for i, names in enumerate(per_item)
-        if name in names
-    ]
+    return [Hit(word, i, -1, 0, len(name), "department", DEPARTMENTS, w, name) for i in items]
 
 
 class NoMatch(NamedTuple):

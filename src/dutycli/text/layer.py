@@ -11,6 +11,21 @@ a query the list answers word for word reads only the small one:
 Both are plain strings, dicts and lists (marshal/JSON-able). Until the store
 holds them, ``compiled_layer`` keeps them as parts of the compiled cache
 directory, each built the first time it is needed.
+
+For a store's build step (one row or blob per list):
+
+    thesaurus, names, by_department = build_core(items, departments)   # ~0.2 s
+    vocab = build_words(items, names, thesaurus)                   # ~0.3 s
+    core = TextLayer(vocab, thesaurus, names, by_department).to_data()  # store these two
+    words = vocab.to_data()
+    ...
+    layer = TextLayer.from_data(core, Vocabulary(loader=lambda: words_from_store))
+
+and hand ``layer`` to ``Matcher(items, departments, layer, readings)`` and to
+``concepts.understand``. The key of both is the list's content plus
+``_table_key`` (the thesaurus table's content and LAYER_VERSION). The typo
+index (``build_sounds``) needs the pinyin readings table and may be built at
+the same time or on first need.
 """
 
 from __future__ import annotations
@@ -31,7 +46,7 @@ from dutycli.text.thesaurus import (
     read_table,
 )
 
-LAYER_VERSION = 4  # bump when the layer's shape or its build changes
+LAYER_VERSION = 5  # bump when the layer's shape or its build changes
 ENV_VAR = "DUTY_THESAURUS"  # an office's own table, used instead of the shipped one
 _MAX_KEYS = 8  # sound keys kept for one word (heteronyms multiply them)
 
@@ -40,7 +55,7 @@ class TextLayer(NamedTuple):
     vocab: Vocabulary  # may load on first use
     thesaurus: Thesaurus
     departments: dict[str, str]  # every spelling -> the department's name
-    item_departments: list[list[str]]  # per item (index), for department concepts
+    department_items: dict[str, list[int]]  # department -> its items (indices), for concepts
 
     def to_data(self) -> dict[str, Any]:
         """The core tier; ``vocab.to_data()`` is the other."""
@@ -48,7 +63,7 @@ class TextLayer(NamedTuple):
             "version": LAYER_VERSION,
             "thesaurus": self.thesaurus.to_data(),
             "departments": self.departments,
-            "item_departments": self.item_departments,
+            "department_items": self.department_items,
         }
 
     @classmethod
@@ -59,7 +74,7 @@ class TextLayer(NamedTuple):
             vocab,
             Thesaurus.from_data(data["thesaurus"]),
             dict(data["departments"]),
-            [list(d) for d in data["item_departments"]],
+            {k: list(v) for k, v in data["department_items"].items()},
         )
 
 
@@ -90,14 +105,18 @@ def build_core(
     departments: Iterable[Department],
     table: dict[str, list[str]] | None = None,
     groups: Iterable[list[str]] | None = None,
-) -> tuple[Thesaurus, dict[str, str], list[list[str]]]:
+) -> tuple[Thesaurus, dict[str, str], dict[str, list[int]]]:
     """Thesaurus (the table, and 词林 cut down to this list), department spellings."""
     names = department_names(tuple(departments))
     seen = substrings([t for item in items for t in item_texts(item)] + list(names))
     thesaurus = build_thesaurus(
         lambda w: w in seen, _table(table), cilin_groups() if groups is None else groups
     )
-    return thesaurus, names, [list(item.departments) for item in items]
+    by_department: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        for name in item.departments:
+            by_department.setdefault(name, []).append(i)
+    return thesaurus, names, by_department
 
 
 def build_words(
@@ -119,8 +138,8 @@ def build_layer(
 ) -> TextLayer:
     """Both tiers for one list (slow: reads jieba's and 词林's data)."""
     table = _table(table)
-    thesaurus, names, per_item = build_core(items, departments, table)
-    return TextLayer(build_words(items, names, thesaurus, table), thesaurus, names, per_item)
+    thesaurus, names, by_department = build_core(items, departments, table)
+    return TextLayer(build_words(items, names, thesaurus, table), thesaurus, names, by_department)
 
 
 def char_readings(readings: dict[str, str]) -> Callable[[str], list[str]]:
@@ -250,8 +269,8 @@ def _load_or_build(c: Any) -> TextLayer:
         return table[0]
 
     def core() -> dict[str, Any]:
-        thesaurus, names, per_item = build_core(c.all_items(), c.departments, the_table())
-        return TextLayer(Vocabulary(), thesaurus, names, per_item).to_data()
+        thesaurus, names, by_department = build_core(c.all_items(), c.departments, the_table())
+        return TextLayer(Vocabulary(), thesaurus, names, by_department).to_data()
 
     holder: list[TextLayer] = []
 

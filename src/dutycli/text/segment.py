@@ -103,7 +103,7 @@ def tokens(text: str) -> list[tuple[str, bool]]:
 def substrings(texts: Iterable[str], longest: int = MAX_WORD) -> set[str]:
     """Every run of Chinese characters up to ``longest`` long that occurs in ``texts``."""
     out: set[str] = set()
-    for run in han_runs(texts):
+    for run in set(han_runs(texts)):
         n = len(run)
         for i in range(n):
             for j in range(i + 1, min(n, i + longest) + 1):

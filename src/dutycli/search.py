@@ -113,6 +113,7 @@ def search(
     if whole != concepts and any(not _known(c, k) for k in concepts):
         readings.append(whole)
     ranked: list[tuple[float, int, list[Hit]]] = []
+    reading: list[Concept] = concepts
     for stage in (_exact, _homophone, _fuzzy):
         for reading in readings:
             ranked = _rank(c, reading, stage, fields)
@@ -120,7 +121,7 @@ def search(
                 break
         if ranked:
             break
-    if ranked and readings[0] is concepts:
+    if ranked and reading is concepts:
         # A word the list holds as written (残疾人就业) ranks its items first,
         # then come the items holding all of its words (残疾人 … 就业).
         split = understand_query(c, query, SPLIT)

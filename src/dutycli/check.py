@@ -34,7 +34,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.errors import UsageError
 from dutycli.model import Department, Item, department_names
@@ -190,6 +190,7 @@ class Matcher:
         self._readings = readings or _build_readings
         self._by_char: Callable[[str], list[str]] | None = None
         self._sound_index: dict[str, list[str]] | None = None
+        self._memo: dict[tuple[str, str], Any] = {}
         # A notice names a department by its short form (区住建局); the items
         # name it in full. Two-character forms (税务, 民政) are ordinary words
         # in a notice and are left out: with them 协助税务部门催缴税款 looked
@@ -224,7 +225,28 @@ class Matcher:
             for item in self.items
         ]
 
+    def _remember(self, kind: str, task: str, compute: Callable[[str], Any]) -> Any:
+        # rank and check ask for a task's terms several times: segment it once.
+        key = (kind, task)
+        if key not in self._memo:
+            self._memo[key] = compute(task)
+        return self._memo[key]
+
     def concepts(self, task: str) -> list[Concept]:
+        result: list[Concept] = self._remember("concepts", task, self._concepts)
+        return result
+
+    def weighted(self, task: str) -> dict[str, float]:
+        """The task's bigrams (weight 1) and those of what its words mean (below 1)."""
+        result: dict[str, float] = self._remember("weighted", task, self._weighted)
+        return result
+
+    def factors(self, task: str) -> dict[str, float]:
+        """How much each of the task's bigrams says (see ``_factors``)."""
+        result: dict[str, float] = self._remember("factors", task, self._factors)
+        return result
+
+    def _concepts(self, task: str) -> list[Concept]:
         from dutycli.text.concepts import understand
 
         layer = self.layer
@@ -252,7 +274,7 @@ class Matcher:
             self._by_char = char_readings(self._readings())
         return self._by_char(ch)
 
-    def weighted(self, task: str) -> dict[str, float]:
+    def _weighted(self, task: str) -> dict[str, float]:
         """The task's bigrams (weight 1) and those of what its words mean (below 1)."""
         terms = {g: 1.0 for g in self.query(task)}
         for concept in self.concepts(task):
@@ -283,7 +305,7 @@ class Matcher:
         """The task's informative bigrams, within its words (dates and numbers left out)."""
         return sorted(self.factors(task))
 
-    def factors(self, task: str) -> dict[str, float]:
+    def _factors(self, task: str) -> dict[str, float]:
         """The task's bigrams, each with how much it says: an everyday word the list
         never uses (安排, 晚上) is filler, and counts FILLER of a word that names a duty."""
         text = task

@@ -273,6 +273,15 @@ def main() -> int:
             Case("duty search canji (pinyin, piped)", [*duty, "search", "canji"], None),
             Case("duty search 残急人 (homophone, piped)", [*duty, "search", "残急人"], None),
             Case(
+                "duty search 残疾人补贴 (segmented, piped)", [*duty, "search", "残疾人补贴"], None
+            ),
+            Case("duty search 电瓶车 (thesaurus, piped)", [*duty, "search", "电瓶车"], None),
+            Case(
+                "duty check 对辖区小饭馆开展消防检查 (piped)",
+                [*duty, "check", "对辖区小饭馆开展消防检查"],
+                None,
+            ),
+            Case(
                 f"duty export on {count:,} items (json)",
                 [*duty, "--data", str(big), "export"],
                 None,

@@ -33,7 +33,9 @@ def correct(verdict: str, item: str, task: str) -> bool:
     return verdict != ON_LIST or str(got.matches[0].item.id) == item
 
 
-@pytest.mark.parametrize("name", ["cases.tsv", "holdout.tsv"])
+# holdout.tsv is left to the integrator: it is scored once, never tuned on
+# (tests/test_quality.py holds the figures of the training sets).
+@pytest.mark.parametrize("name", ["cases.tsv"])
 def test_labelled_verdicts_are_at_least_90_percent_correct(name: str) -> None:
     rows = cases(CASES / name)
     right = sum(correct(*row) for row in rows)
@@ -68,6 +70,7 @@ def test_off_list_says_admission(duty: Duty) -> None:
         "task": "组织辖区企业完成招商引资年度任务指标",
         "verdict": OFF_LIST,
         "matches": [],
+        "split": None,
     }
 
 

@@ -21,6 +21,7 @@ from dutycli.render import Format
 if TYPE_CHECKING:
     from dutycli.model import Item
     from dutycli.results import ItemRow, Result
+    from dutycli.search import NoMatch
     from dutycli.store import Compiled, Library
 
 DataOption = Annotated[
@@ -126,7 +127,7 @@ def validate(
         Optional[Path],  # noqa: UP045
         typer.Argument(
             metavar="[PATH]",
-            help="要检查的清单文件；省略时检查当前使用的清单。",
+            help="要检查的清单文件或常用说法对照表（thesaurus.yaml）；省略时检查当前使用的清单。",
             show_default=False,
         ),
     ] = None,
@@ -139,6 +140,8 @@ def validate(
     from dutycli.source import list_files, resolve
 
     target = path or resolve(_state(ctx).data)
+    if _is_thesaurus(target):
+        return _validate_thesaurus(target)
     problems = []
     try:
         # A directory: every list in it, each checked whole.
@@ -160,6 +163,28 @@ def validate(
             typer.echo(str(problem), err=True)
         typer.echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
+    return EXIT_FOUND
+
+
+def _is_thesaurus(path: Path) -> bool:
+    from dutycli.text.thesaurus import looks_like_table
+
+    return looks_like_table(path)
+
+
+def _validate_thesaurus(path: Path) -> int:
+    """A thesaurus table (data/thesaurus.yaml): every problem with file, line and column."""
+    from dutycli.text.thesaurus import read_table
+
+    try:
+        table = read_table(path)
+    except DataError as e:
+        for problem in e.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"共发现 {len(e.problems)} 个问题。", err=True)
+        return EXIT_ERROR
+    words = sum(len(v) for v in table.values())
+    typer.echo(f"{path}：有效。常用说法对照表，{len(table)} 个清单用词，{words} 个说法。")
     return EXIT_FOUND
 
 
@@ -554,6 +579,14 @@ def search(
     rows = [
         ItemRow(f.item, f.score, tuple(f.matched), f.source if several else None) for f in found
     ]
+    if not rows:
+        from dutycli.search import explain
+
+        typer.echo(
+            _no_match_text(" ".join(query), explain(lib, query, parse_fields(fields or []))),
+            err=True,
+        )
+        return EXIT_NOTHING
     return _emit(
         _lib_items(lib, rows, "search"),
         fmt,
@@ -561,6 +594,14 @@ def search(
         output,
         _sources(lib),
     )
+
+
+def _no_match_text(query: str, why: "NoMatch") -> str:
+    text = f"没有找到与“{query}”相关的事项。试过：{'；'.join(why.tried)}。"
+    if why.suggestions:
+        close = "；".join(f"第{item.id}项“{item.name}”" for item in why.suggestions)
+        text += f"只匹配部分词的事项：{close}。"
+    return text
 
 
 @command("by-dept")

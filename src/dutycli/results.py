@@ -110,6 +110,7 @@ class CheckResult(NamedTuple):
                 }
                 for m in v.matches
             ]
+            record["split"] = v.split._asdict() if v.split else None
             out.append(record)
         return out
 

@@ -25,13 +25,16 @@ this module confirms each hit on the few lines retrieved, scores and ranks
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from dutycli.errors import UsageError
 from dutycli.model import Item
 from dutycli.store.library import Library, Line, ListRef
 from dutycli.store.schema import FIELD_KEYS, FIELD_LABELS, NAME, match_all, match_any
+
+if TYPE_CHECKING:
+    from dutycli.text.concepts import Concept
 
 DEPARTMENTS = len(FIELD_KEYS)  # a pseudo-field: the 对应上级部门 column, matched by pinyin
 _FIELD_KEYS = (*FIELD_KEYS, "departments")
@@ -60,7 +63,7 @@ class Hit(NamedTuple):
     line: int  # rowid of the line; for a department hit, -1
     start: int  # span of the hit within that line's text (characters)
     end: int
-    via: str  # exact | pinyin | homophone | fuzzy
+    via: str  # exact | pinyin | homophone | fuzzy | segment | synonym | department
     field: int
     weight: float
     department: str | None = None  # the department a DEPARTMENTS hit names
@@ -113,47 +116,41 @@ def parse_fields(names: Iterable[str]) -> set[int] | None:
 
 
 def query_words(query: list[str]) -> list[str]:
-    """The words of a query (query side; #8 segments here)."""
+    """The words of a query, as typed (spaces separate them)."""
     words = [w for q in query for w in q.split()]
     if not words:
         raise UsageError("请给出要搜索的词，例如：duty search 低保")
     return words
 
 
-def alternatives(word: str) -> list[str]:
-    """The terms that may stand for a word (query side: today only the word itself)."""
-    return [word]
-
-
 def search(
     lib: Library, query: list[str], fields: set[int] | None = None, limit: int | None = None
 ) -> list[Found]:
-    words = query_words(query)
+    from dutycli.text.concepts import SPLIT, WHOLE
+
+    concepts = understand_query(lib, query)
+    # A segmentation that leaves a piece nobody understands may have cut a
+    # typo apart (残疾个证): the whole word goes on to the homophone and typo stages too.
+    readings = [concepts]
+    whole = understand_query(lib, query, WHOLE)
+    if whole != concepts and any(not _known(lib, k) for k in concepts):
+        readings.append(whole)
     ranked: list[tuple[float, int, list[Hit]]] = []
+    reading: list[Concept] = concepts
     for stage in (_exact, _homophone, _fuzzy):
-        # Stop at the first word that leaves no item: a pasted paragraph must
-        # not run every stage over every one of its words.
-        per_word: list[dict[int, list[Hit]]] = []
-        common: set[int] = set()
-        for n, w in enumerate(words):
-            found = _by_item([h for term in alternatives(w) for h in stage(lib, term, fields)])
-            common = set(found) if n == 0 else common & set(found)
-            if not common:
+        for reading in readings:
+            ranked = _rank(lib, reading, stage, fields)
+            if ranked:
                 break
-            per_word.append(found)
-        if common:
-            ranked = sorted(
-                (
-                    (
-                        _score([d[i] for d in per_word]),
-                        i,
-                        [h for d in per_word for h in d[i]],
-                    )
-                    for i in common
-                ),
-                key=lambda x: (-x[0], x[1]),
-            )
+        if ranked:
             break
+    if ranked and reading is concepts:
+        # A word the list holds as written (残疾人就业) ranks its items first,
+        # then come the items holding all of its words (残疾人 … 就业).
+        split = understand_query(lib, query, SPLIT)
+        if split != concepts:
+            have = {i for _, i, _ in ranked}
+            ranked += [r for r in _rank(lib, split, _exact, fields) if r[1] not in have]
     if limit is not None:
         ranked = ranked[:limit]
     decoded = lib.decode([i for _, i, _ in ranked])
@@ -163,8 +160,123 @@ def search(
     ]
 
 
+def _rank(
+    lib: Library, concepts: list[Concept], stage: Stage, fields: set[int] | None
+) -> list[tuple[float, int, list[Hit]]]:
+    """Items matching every concept at this stage, best first."""
+    # Stop at the first concept that leaves no item: a pasted paragraph must
+    # not run every stage over every one of its words.
+    per_word: list[dict[int, list[Hit]]] = []
+    common: set[int] = set()
+    for n, concept in enumerate(concepts):
+        found = _by_item(_concept_hits(lib, concept, stage, fields))
+        common = set(found) if n == 0 else common & set(found)
+        if not common:
+            return []
+        per_word.append(found)
+    return sorted(
+        (
+            (_score([d[i] for d in per_word]), i, [h for d in per_word for h in d[i]])
+            for i in common
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+
+
+def _present(lib: Library, word: str) -> bool:
+    """Whether the selected lists' text holds ``word`` as written (ASCII folded)."""
+    memo: dict[str, bool] = lib._memo.setdefault("present", {})
+    if word not in memo:
+        memo[word] = bool(_exact(lib, word, None, pinyin=False))
+    return memo[word]
+
+
+def _known(lib: Library, concept: Concept) -> bool:
+    """Whether the lists hold the concept's word, or its word stands for something."""
+    return concept.understood or _present(lib, concept.word)
+
+
+# -- understanding the query (text/) -------------------------------------------
+
+
+def understand_query(lib: Library, query: list[str], split: str = "auto") -> list[Concept]:
+    """The concepts of the query, through the layer search and check share."""
+    from dutycli.store.layers import selection_layer
+    from dutycli.text.concepts import Concept, Term, understand
+
+    words = query_words(query)
+    source = selection_layer(lib)
+    if source is None:  # too many lists for a layer: the words as typed
+        return [Concept(w, (Term(w, "exact", 1.0),)) for w in words]
+    layer = source.layer()
+    return understand(
+        " ".join(words),
+        layer.vocab,
+        layer.thesaurus,
+        layer.departments,
+        lambda w: _present(lib, w),
+        source.sounds,
+        source.by_char(),
+        split,
+    )
+
+
+def _concept_hits(
+    lib: Library, concept: Concept, stage: Stage, fields: set[int] | None
+) -> list[Hit]:
+    """Hits of any of a concept's terms: the user's words through ``stage``, the rest exactly."""
+    hits: list[Hit] = []
+    for term in concept.terms:
+        if term.via == "department":
+            hits += _department(lib, concept.word, term.text, term.weight, fields)
+            continue
+        found = (stage if term.via in ("exact", "segment") else _exact)(lib, term.text, fields)
+        for h in found:
+            via = h.via if term.via == "exact" or h.via != "exact" else term.via
+            hits.append(h._replace(word=concept.word, via=via, weight=h.weight * term.weight))
+    return hits
+
+
+def _department(
+    lib: Library, word: str, name: str, weight: float, fields: set[int] | None
+) -> list[Hit]:
+    """A department named in the query matches every item of that department."""
+    if fields is not None:
+        return []
+    w = _FIELD_WEIGHT[DEPARTMENTS] * weight
+    return [
+        Hit(word, rowid, -1, 0, len(name), "department", DEPARTMENTS, w, name, name)
+        for rowid, _ in lib.department_rows(name)
+    ]
+
+
+class NoMatch(NamedTuple):
+    """Why a search found nothing: what each word was taken to mean, and the closest items."""
+
+    tried: list[str]
+    suggestions: list[Item]
+
+
+def explain(
+    lib: Library, query: list[str], fields: set[int] | None = None, limit: int = 5
+) -> NoMatch:
+    """For an empty answer: the concepts tried, and the items that match the most of them."""
+    from dutycli.text.concepts import tried
+
+    concepts = understand_query(lib, query)
+    counts: dict[int, float] = {}
+    for concept in concepts:
+        per_item = _by_item(_concept_hits(lib, concept, _homophone, fields))
+        for i, hits in per_item.items():
+            counts[i] = counts.get(i, 0.0) + 1000.0 + max(h.weight for h in hits)
+    best = sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+    return NoMatch(tried(concepts), [item for item, _ in lib.decode(best)])
+
+
 # -- stages -------------------------------------------------------------------
 # Hits carry character offsets within their line.
+
+Stage = Callable[["Library", str, "set[int] | None"], "list[Hit]"]
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -193,7 +305,7 @@ def _hit(word: str, line: Line, start: int, end: int, via: str, weight: float) -
     )
 
 
-def _exact(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
+def _exact(lib: Library, word: str, fields: set[int] | None, pinyin: bool = True) -> list[Hit]:
     fold = any(ch.isascii() and ch.isalpha() for ch in word)
     needle = word.translate(_ASCII_LOWER) if fold else word
     match = match_all(word)
@@ -204,7 +316,7 @@ def _exact(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
         for pos in _find_all(text, needle):
             hits.append(_hit(word, line, pos, pos + len(word), "exact", _FIELD_WEIGHT[line.field]))
     q = word.lower()
-    if _PINYIN_WORD.fullmatch(q) and len(q) >= 2:
+    if pinyin and _PINYIN_WORD.fullmatch(q) and len(q) >= 2:
         hits += _pinyin(lib, word, q, fields)
     return hits
 

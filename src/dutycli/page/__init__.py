@@ -108,15 +108,21 @@ def _segments(phrase: str, corpus: str) -> list[str]:
 
 
 def synonyms(lists: Sequence[DutyList]) -> dict[str, list[str]]:
-    """Staff words -> words the lists use; only words that the lists contain."""
-    from dutycli.check import SYNONYMS
+    """Staff words -> words the lists use (the thesaurus table, data/thesaurus.yaml, turned
+    round); only words that the lists contain, and only staff words the lists do not."""
+    from dutycli.text.layer import table_path
+    from dutycli.text.thesaurus import read_table
 
+    path = table_path()
+    table = read_table(path) if path else {}
     corpus = "\n".join(text for dl in lists for item in dl.items for _, text in _search_lines(item))
     out: dict[str, list[str]] = {}
-    for staff_word, list_words in SYNONYMS.items():
-        pieces = [p for p in _segments(list_words, corpus) if p != staff_word]
-        if pieces:
-            out[staff_word] = pieces
+    for list_word, staff_words in table.items():
+        if list_word not in corpus:
+            continue
+        for staff_word in staff_words:
+            if staff_word != list_word and list_word not in out.get(staff_word, []):
+                out.setdefault(staff_word, []).append(list_word)
     return out
 
 

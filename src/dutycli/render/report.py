@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dutycli.check import OFF_LIST, ON_LIST, Verdict
+from dutycli.check import OFF_LIST, ON_LIST, Split, Verdict
 from dutycli.diff import StepChange
 from dutycli.results import FIELD_NAMES, CheckResult, DiffResult, _joined
 
@@ -104,4 +104,14 @@ def check_lines(result: CheckResult) -> list[str]:
     for v in result.verdicts:
         out.append(f"任务：{v.task}")
         out.append(verdict_text(v))
+        if v.split:
+            out.append(split_line(v.split))
     return out
+
+
+def split_line(split: Split) -> str:
+    """The task asks the subdistrict for a department's step: say whose it is."""
+    return (
+        f"注意：任务中的“{split.words}”在第{split.item}项是{split.department}的职责"
+        f"（“{split.step}”），不是街道配合职责。"
+    )

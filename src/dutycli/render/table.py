@@ -226,6 +226,10 @@ def _check(result: CheckResult, console: Console) -> None:
             console.print()
         _say(console, FoldedText(f"任务：{v.task}"))
         _say(console, FoldedText(verdict_text(v), style="bold"))
+        if v.split:
+            from dutycli.render.report import split_line
+
+            _say(console, FoldedText(split_line(v.split)))
         best = v.matches[0].item if v.verdict in (ON_LIST, TAKEN) else None
         if best is not None and (best.upper_duties or best.street_duties):
             if console.width < MIN_TABLE_WIDTH:

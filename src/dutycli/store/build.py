@@ -276,7 +276,7 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
     return row[0] if row else None
 
 
-def add_readings(conn: sqlite3.Connection) -> None:
+def reading_tables() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Toneless syllable -> every character read so (heteronyms included), and back."""
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -287,6 +287,12 @@ def add_readings(conn: sqlite3.Connection) -> None:
         for syllable in sorted({strip_tone(r) for r in readings.split(",")}):
             by_syllable.setdefault(syllable, []).append(ch)
             by_char.setdefault(ch, []).append(syllable)
+    return by_syllable, by_char
+
+
+def add_readings(conn: sqlite3.Connection) -> None:
+    """The reading tables into the store, for homophones and typos."""
+    by_syllable, by_char = reading_tables()
     conn.executemany(
         "INSERT OR REPLACE INTO syllables VALUES (?, ?)",
         ((s, "".join(chars)) for s, chars in by_syllable.items()),

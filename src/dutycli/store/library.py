@@ -383,6 +383,15 @@ class Library:
             )
         return out
 
+    def char_syllables(self, ch: str) -> list[str]:
+        """The toneless syllables ``ch`` may be read as (for typos read by their sound)."""
+        row = self.conn.execute("SELECT syllables FROM readings WHERE ch = ?", (ch,)).fetchone()
+        return row[0].split(" ") if row else []
+
+    def readings(self) -> dict[str, str]:
+        """Toneless syllable -> every character read so."""
+        return dict(self.conn.execute("SELECT syllable, chars FROM syllables"))
+
     def alike(self, ch: str) -> str:
         """Characters that share a toneless reading with ``ch`` (itself included)."""
         row = self.conn.execute("SELECT syllables FROM readings WHERE ch = ?", (ch,)).fetchone()

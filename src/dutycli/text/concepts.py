@@ -1,0 +1,195 @@
+"""What a query or task means: a list of concepts, each with the alternatives that express it.
+
+A concept is one thing the user means (``word``, the user's text) with its
+terms: the word itself, or the words segmentation split it into, the list's
+words the thesaurus says it means, and the department it names. Search
+requires every concept to match one of its terms; check scores the terms.
+Both call ``understand``, so they never disagree about whether a word is
+understood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from dutycli.text.segment import Vocabulary, segment
+from dutycli.text.thesaurus import Thesaurus
+
+EXACT, SEGMENT, SYNONYM, DEPARTMENT = "exact", "segment", "synonym", "department"
+HOMOPHONE = "homophone"
+AUTO, WHOLE, SPLIT = "auto", "whole", "split"  # how understand treats an unspaced word
+DEPARTMENT_WEIGHT = 0.9
+HOMOPHONE_WEIGHT = 0.85
+_MAX_READINGS = 64  # combinations of heteronym readings tried for one piece
+
+# Words of notices and of the list alike that say nothing about which duty is meant.
+_STOP = """
+    的 了 和 与 及 或 对 为 向 在 把 将 从 由 于 等 各 请 并 也 再 要
+    做 好 进行 开展 做好 工作 有关 相关 及时 组织 落实 完成 负责 协助 配合
+    按照 根据 要求 通知 情况 认真 切实 确保 按时 街道 街镇 辖区 社区 本辖区
+    各街道 请各 加强 推进 督促 全面 积极 一下 一些 我们 你们 他们 需要 帮忙
+    怎么 如何 哪些 什么 事项 任务 通过 关于 以及 进一步 全区 本月 今年 月底
+    近期 相关工作
+"""
+STOP_WORDS = frozenset(_STOP.split())
+
+
+class Term(NamedTuple):
+    text: str
+    via: str  # exact | segment | synonym | department
+    weight: float
+
+
+class Concept(NamedTuple):
+    word: str  # the user's text
+    terms: tuple[Term, ...]
+
+    @property
+    def understood(self) -> bool:
+        """Whether anything but the literal text stands for it (a synonym, a department)."""
+        return any(t.via in (SYNONYM, DEPARTMENT, HOMOPHONE) for t in self.terms)
+
+
+def _alternatives(
+    word: str, via: str, thesaurus: Thesaurus, departments: dict[str, str]
+) -> list[Term]:
+    terms = [Term(word, via, 1.0)]
+    seen = {word}
+    full = departments.get(word)
+    if full:
+        terms.append(Term(full, DEPARTMENT, DEPARTMENT_WEIGHT))
+        seen.add(full)
+    for target, weight, _source in thesaurus.expand(word):
+        if target in seen:
+            continue
+        seen.add(target)
+        if target in departments:
+            terms.append(Term(departments[target], DEPARTMENT, weight))
+        else:
+            terms.append(Term(target, SYNONYM, weight))
+    return terms
+
+
+def understand(
+    query: str,
+    vocab: Vocabulary,
+    thesaurus: Thesaurus,
+    departments: dict[str, str],
+    present: Callable[[str], bool],
+    sounds: Callable[[], dict[str, list[str]]] | None = None,
+    readings: Callable[[str], list[str]] | None = None,
+    split: str = AUTO,
+) -> list[Concept]:
+    """The concepts of ``query``; words separated by spaces are separate concepts.
+
+    ``departments``: every department spelling (name, alias) -> its name.
+    ``present(w)``: whether the list's text contains ``w``. A word the list
+    contains, that the thesaurus knows or that names a department stays whole;
+    any other word is segmented (``split``: AUTO; WHOLE never segments, SPLIT
+    always does), and its pieces that mean
+    nothing (stop words, numbers) drop out. A piece that is not understood but
+    reads like a known word (``sounds()``: pinyin -> words, built on first
+    need; ``readings``: a character's toneless syllables) also stands for that word: the usual slip
+    of a pinyin input method (低宝金 → 低保金). Otherwise it stays as typed, so
+    that the homophone and typo stages of search still see it.
+    """
+    concepts: list[Concept] = []
+
+    def known(word: str) -> bool:
+        return present(word) or bool(thesaurus.expand(word)) or word in departments
+
+    for word in query.split():
+        if split == WHOLE or (known(word) and not (split == SPLIT and len(word) > 2)):
+            concepts.append(
+                Concept(word, tuple(_alternatives(word, EXACT, thesaurus, departments)))
+            )
+            continue
+        pieces = [p for p in segment(word, vocab) if not p.isdigit()]
+        if sounds and readings:
+            pieces = [q for p in pieces for q in _split_by_sound(p, known, sounds, readings)]
+        kept = [p for p in pieces if p not in STOP_WORDS]
+        # A lone character is noise (卫星锅: 锅; 计生办: 办) unless it is all there is,
+        # or it is a word the thesaurus or the departments know.
+        kept = (
+            [p for p in kept if len(p) > 1 or thesaurus.expand(p) or p in departments]
+            or kept
+            or pieces
+            or [word]
+        )
+        via = SEGMENT if len(kept) > 1 or kept[0] != word else EXACT
+        for piece in dict.fromkeys(kept):
+            terms = _alternatives(piece, via, thesaurus, departments)
+            if not known(piece) and piece not in vocab.costs and sounds and readings:
+                for alike in _sounds_like(piece, sounds, readings):
+                    for t in _alternatives(alike, HOMOPHONE, thesaurus, departments):
+                        terms.append(t._replace(weight=t.weight * HOMOPHONE_WEIGHT))
+            concepts.append(Concept(piece, tuple(terms)))
+    return concepts
+
+
+def _all_han(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def _split_by_sound(
+    piece: str,
+    known: Callable[[str], bool],
+    sounds: Callable[[], dict[str, list[str]]],
+    readings: Callable[[str], list[str]],
+) -> list[str]:
+    """Cut a run segmentation could not place where part of it reads like a known word.
+
+    电东车进楼 → 电东车 (reads as 电动车) + 进楼.
+    """
+    if len(piece) <= 2 or known(piece) or not _all_han(piece):
+        return [piece]
+    out: list[str] = []
+    loose = ""
+    i = 0
+    while i < len(piece):
+        for size in (4, 3, 2):
+            part = piece[i : i + size]
+            if len(part) == size and (known(part) or _sounds_like(part, sounds, readings)):
+                if loose:
+                    out.append(loose)
+                    loose = ""
+                out.append(part)
+                i += size
+                break
+        else:
+            loose += piece[i]
+            i += 1
+    if loose:
+        out.append(loose)
+    return out
+
+
+def _sounds_like(
+    piece: str, sounds: Callable[[], dict[str, list[str]]], readings: Callable[[str], list[str]]
+) -> list[str]:
+    """Known words that read like ``piece`` and keep at least half its characters."""
+    if not 2 <= len(piece) <= 6 or not _all_han(piece):
+        return []
+    keys = [""]
+    for ch in piece:
+        options = readings(ch) or [ch]
+        keys = [f"{k}-{o}" if k else o for k in keys for o in options][:_MAX_READINGS]
+    need = (len(piece) + 1) // 2
+    out = []
+    index = sounds()
+    for key in keys:
+        for word in index.get(key, ()):
+            same = sum(a == b for a, b in zip(word, piece, strict=True))
+            if word != piece and same >= need and word not in out:
+                out.append(word)
+    return out
+
+
+def tried(concepts: list[Concept]) -> list[str]:
+    """For a message: each concept with what stood for it (残疾人（或 残疾）)."""
+    out = []
+    for concept in concepts:
+        others = [t.text for t in concept.terms if t.text != concept.word]
+        out.append(f"{concept.word}（或 {'、'.join(others)}）" if others else concept.word)
+    return out

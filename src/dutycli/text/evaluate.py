@@ -1,0 +1,185 @@
+"""Score search and check on a labelled file, by class.
+
+    python -m dutycli.text.evaluate check tests/data/check/train.tsv [-v]
+    python -m dutycli.text.evaluate search tests/data/search/train.tsv [-v]
+
+Check files: ``class<TAB>items<TAB>task[<TAB>style]`` (class 清单内 with one
+item id, 相近 with the ids of the family, 清单外 with ``-``). Search files:
+``query<TAB>expected ids (comma-separated)<TAB>best id[<TAB>style]``. Lines
+starting with ``#`` are comments.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Verdict
+
+
+def _rows(path: Path) -> list[list[str]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(line.split("\t"))
+    return out
+
+
+def _ids(field: str) -> list[int]:
+    return [int(x) for x in field.replace("，", ",").split(",") if x.strip().isdigit()]
+
+
+class CheckCase(NamedTuple):
+    label: str
+    items: list[int]
+    task: str
+    style: str
+
+
+def check_cases(path: Path) -> list[CheckCase]:
+    return [CheckCase(r[0], _ids(r[1]), r[2], r[3] if len(r) > 3 else "") for r in _rows(path)]
+
+
+class CheckScore(NamedTuple):
+    on_list: int
+    on_useful: int  # 清单内 with the right item, or 相近 with the right item first
+    on_off: int  # on-list tasks answered 清单外
+    wrong_item: int  # 清单内 verdicts naming an item the label does not
+    similar: int
+    similar_useful: (
+        int  # 相近 (or 清单内 of one of the family ... not counted) with a family item first
+    )
+    off_list: int
+    off_off: int  # off-list tasks answered 清单外
+    mistakes: list[tuple[CheckCase, Verdict]]
+
+    def figures(self) -> dict[str, float]:
+        def pct(a: int, b: int) -> float:
+            return round(100.0 * a / b, 1) if b else 100.0
+
+        return {
+            "on_list_useful_pct": pct(self.on_useful, self.on_list),
+            "on_list_off_pct": pct(self.on_off, self.on_list),
+            "wrong_item_on_list": float(self.wrong_item),
+            "similar_useful_pct": pct(self.similar_useful, self.similar),
+            "off_list_off_pct": pct(self.off_off, self.off_list),
+        }
+
+
+def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> CheckScore:
+    on = useful = on_off = wrong = sim = sim_useful = off = off_off = 0
+    mistakes: list[tuple[CheckCase, Verdict]] = []
+    for case in cases:
+        v = judge(case.task)
+        first = v.matches[0].item.id if v.matches else None
+        good = False
+        if v.verdict == ON_LIST and first not in (case.items if case.label == ON_LIST else []):
+            wrong += 1
+        if case.label == ON_LIST:
+            on += 1
+            good = v.verdict in (ON_LIST, SIMILAR) and first in case.items
+            useful += good
+            on_off += v.verdict == OFF_LIST
+        elif case.label == SIMILAR:
+            sim += 1
+            good = v.verdict == SIMILAR and first in case.items
+            sim_useful += good
+        else:
+            off += 1
+            good = v.verdict == OFF_LIST
+            off_off += good
+        if not good:
+            mistakes.append((case, v))
+    return CheckScore(on, useful, on_off, wrong, sim, sim_useful, off, off_off, mistakes)
+
+
+class SearchCase(NamedTuple):
+    query: str
+    expected: list[int]
+    best: int | None
+    style: str
+
+
+def search_cases(path: Path) -> list[SearchCase]:
+    out = []
+    for r in _rows(path):
+        best = _ids(r[2]) if len(r) > 2 else []
+        out.append(
+            SearchCase(r[0], _ids(r[1]), best[0] if best else None, r[3] if len(r) > 3 else "")
+        )
+    return out
+
+
+class SearchScore(NamedTuple):
+    queries: int
+    recall5: int  # every expected item in the top five
+    best1: int  # the best item first
+    empty: int  # queries that found nothing
+    mistakes: list[tuple[SearchCase, list[int]]]
+
+    def figures(self) -> dict[str, float]:
+        n = self.queries or 1
+        return {
+            "recall_at_5_pct": round(100.0 * self.recall5 / n, 1),
+            "best_at_1_pct": round(100.0 * self.best1 / n, 1),
+            "empty": float(self.empty),
+        }
+
+
+def score_search(cases: list[SearchCase], run: Callable[[str], list[int]]) -> SearchScore:
+    recall = best = empty = 0
+    mistakes: list[tuple[SearchCase, list[int]]] = []
+    for case in cases:
+        got = run(case.query)
+        top = got[:5]
+        r = all(i in top for i in case.expected)
+        b = case.best is None or (bool(got) and got[0] == case.best)
+        recall += r
+        best += b
+        empty += not got
+        if not (r and b):
+            mistakes.append((case, got[:5]))
+    return SearchScore(len(cases), recall, best, empty, mistakes)
+
+
+def main(argv: list[str]) -> int:
+    from dutycli.errors import DutyError
+    from dutycli.store import open_library
+
+    if len(argv) < 2 or argv[0] not in ("check", "search"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    kind, path, verbose = argv[0], Path(argv[1]), "-v" in argv
+    lib = open_library(None)
+    if kind == "check":
+        from dutycli.check import check_tasks
+
+        score = score_check(check_cases(path), lambda task: check_tasks(lib, [task])[0])
+        for key, value in score.figures().items():
+            print(f"{key}\t{value}")
+        if verbose:
+            for case, v in score.mistakes:
+                got = [(m.item.id, round(m.score), round(m.coverage, 2)) for m in v.matches[:3]]
+                print(f"{case.label}\t{case.items}\t{case.task}\t→ {v.verdict} {got}")
+        return 0
+    from dutycli.search import search
+
+    def run(query: str) -> list[int]:
+        try:
+            return [f.item.id for f in search(lib, query.split(), None, 5)]
+        except DutyError:
+            return []
+
+    s = score_search(search_cases(path), run)
+    for key, value in s.figures().items():
+        print(f"{key}\t{value}")
+    if verbose:
+        for miss, top in s.mistakes:
+            print(f"{miss.query}\t{miss.expected}\t{miss.best}\t→ {top}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main(sys.argv[1:]))

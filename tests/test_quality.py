@@ -70,3 +70,42 @@ def test_search_on_the_training_set(library: Library) -> None:
     assert len(cases) >= 100
     score = score_search(cases, run)
     assert holds(score.figures(), SEARCH_TRAIN) == [], score.mistakes
+
+
+# Held-out: tests/data/check/heldout.tsv and tests/data/search/heldout.tsv were written
+# independently from the list before any tuning and are never tuned on; they are scored
+# once per change of the matching (README, 「说法不同也能找到」). These levels are what
+# was measured; a change that lowers any of them is a regression. Issue 8's targets
+# (check: useful >= 90 %, on-list 清单外 <= 3 %, wrong items 0, off-list >= 95 %) are
+# not all met yet: the README says which.
+CHECK_HELDOUT = {
+    "on_list_useful_pct": (">=", 88.3),
+    "on_list_off_pct": ("<=", 10.8),
+    "wrong_item_on_list": ("<=", 4),
+    "off_list_off_pct": (">=", 86.0),
+}
+SEARCH_HELDOUT = {
+    "recall_at_5_pct": (">=", 95.2),
+    "best_at_1_pct": (">=", 97.1),
+    "empty": ("<=", 0),
+}
+
+
+def test_check_on_the_held_out_set(library: Library) -> None:
+    cases = check_cases(EXAMPLES / "check" / "heldout.tsv")
+    assert len(cases) >= 150
+    score = score_check(cases, lambda task: check_tasks(library, [task])[0])
+    assert holds(score.figures(), CHECK_HELDOUT) == []
+
+
+def test_search_on_the_held_out_set(library: Library) -> None:
+    def run(query: str) -> list[int]:
+        try:
+            return [f.item.id for f in search(library, query.split(), None, 5)]
+        except DutyError:
+            return []
+
+    cases = search_cases(EXAMPLES / "search" / "heldout.tsv")
+    assert len(cases) >= 100
+    score = score_search(cases, run)
+    assert holds(score.figures(), SEARCH_HELDOUT) == []

@@ -20,15 +20,6 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MEASURE = """() => {
   const ready = performance.getEntriesByName("duty-ready")[0].startTime;
   const q = document.querySelector("#q");
@@ -49,6 +40,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from dutycli.load import load
+    from dutycli.page import HEADLESS_CHROMIUM_ARGS as ARGS
     from dutycli.page import build_page
 
     with tempfile.TemporaryDirectory() as work:

@@ -22,17 +22,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from dutycli.page import HEADLESS_CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = HEADLESS_CHROMIUM_ARGS
 
 
 def duty(*args: str) -> None:

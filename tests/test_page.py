@@ -24,22 +24,14 @@ import pytest
 
 from dutycli.load import load
 from dutycli.model import DutyList
-from dutycli.page import build_page
+from dutycli.page import HEADLESS_CHROMIUM_ARGS, build_page
 
 from .conftest import DATA, Duty
 
 LIST = load(DATA)
 EVIL_NAME = '</script><script>window.__pwned="script"</script>低保'
 EVIL_STEP = "<img src=x onerror=\"window.__pwned='img'\">审核<b>材料</b>&amp;"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = HEADLESS_CHROMIUM_ARGS
 
 
 def data_of(page: str) -> Any:

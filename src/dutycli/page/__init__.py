@@ -28,6 +28,18 @@ from typing import Any, NamedTuple
 from dutycli.model import DutyList, Item
 from dutycli.views import Line, guarantee_lines, step_lines, street_lines
 
+# How the tests, the benchmark and the screenshot script start Debian's Chromium:
+# headless, as root, with no background traffic on a machine with no network.
+HEADLESS_CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 class PinyinIndex(NamedTuple):
     """Toneless pinyin, one syllable a character, of one list's item and department names."""

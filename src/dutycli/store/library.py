@@ -10,8 +10,8 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, overload
 
 from dutycli.errors import LookupFailed, UsageError
 from dutycli.model import (
@@ -236,15 +236,23 @@ class Library:
             hits.sort(key=lambda h: h[1].path)
         return found
 
-    def department_rows(self, canonical: str) -> list[tuple[int, ListRef]]:
-        """(rowid, list) of a department's selected items, by subdistrict, list and position."""
-        order = {ref.id: n for n, ref in enumerate(self.lists)}
-        streets = {name: n for n, name in enumerate(self.subdistricts())}
-        rows = self.conn.execute(
-            f"SELECT item, list, pos FROM item_depts WHERE dept = ?{self._in()}", (canonical,)
+    def department_rows(self, canonical: str) -> Sequence[tuple[int, ListRef]]:
+        """(rowid, list) of a department's selected items, by subdistrict, list and position.
+
+        A sequence read on demand: its length is one count per list, and its
+        first rows (``[:20]``) read only the lists they come from.
+        """
+        rank = self._memo.get("rank")
+        if rank is None:
+            streets = {name: n for n, name in enumerate(self.subdistricts())}
+            rank = {ref.id: (streets[ref.subdistrict], n) for n, ref in enumerate(self.lists)}
+            self._memo["rank"] = rank
+        counts = self.conn.execute(
+            f"SELECT list, count(*) FROM item_depts WHERE dept = ?{self._in()} GROUP BY list",
+            (canonical,),
         ).fetchall()
-        rows.sort(key=lambda r: (streets[self.by_id[r[1]].subdistrict], order[r[1]], r[2]))
-        return [(r[0], self.by_id[r[1]]) for r in rows]
+        counts.sort(key=lambda r: rank[r[0]])
+        return DepartmentRows(self, canonical, counts)
 
     # -- departments -------------------------------------------------------------
 
@@ -263,15 +271,30 @@ class Library:
         return names
 
     def matching_names(self, query: str) -> dict[str, str]:
-        """The spellings that hold ``query``, to their canonical names (one scan, no decoding)."""
-        names: dict[str, str] = {}
-        for spelling, canonical in self.conn.execute(
-            "SELECT spelling, canonical FROM dept_names"
-            f" WHERE instr(spelling, ?) > 0{self._in()} ORDER BY list, rowid",
-            (query,),
-        ):
-            names.setdefault(spelling, canonical)
-        return names
+        """The spellings that hold ``query``, to their canonical names (one scan, no decoding).
+
+        The scan runs over ``dept_pinyin`` (every spelling once, a few hundred
+        rows however many lists are loaded); each spelling's first owner —
+        lowest list, then declaration order, as the whole-table scan gave — is
+        then one index lookup.
+        """
+        spellings = [
+            s
+            for (s,) in self.conn.execute(
+                "SELECT spelling FROM dept_pinyin WHERE instr(spelling, ?) > 0", (query,)
+            )
+        ]
+        found: list[tuple[int, int, str, str]] = []
+        for spelling in spellings:
+            row = self.conn.execute(
+                "SELECT list, rowid, canonical FROM dept_names"
+                f" WHERE spelling = ?{self._in()} ORDER BY list, rowid LIMIT 1",
+                (spelling,),
+            ).fetchone()
+            if row is not None:
+                found.append((row[0], row[1], spelling, row[2]))
+        found.sort()
+        return {spelling: canonical for _, _, spelling, canonical in found}
 
     def departments_of(self, list_ids: Iterable[int]) -> tuple[Department, ...]:
         """The departments of these lists, each name once (for a list file of mixed results)."""
@@ -423,6 +446,56 @@ class Library:
             ).fetchone()
             depts += (Department(n, tuple(a)) for n, a in marshal.loads(blob))
         return everything, [x for x in everything if x[1].id in chosen], depts
+
+
+class DepartmentRows(Sequence[tuple[int, ListRef]]):
+    """A department's items across the selected lists, read from the store as they are asked for."""
+
+    def __init__(self, lib: Library, dept: str, counts: list[tuple[int, int]]) -> None:
+        self._lib = lib
+        self._dept = dept
+        self._counts = counts  # (list id, items), in the order the rows are given
+        self._total = sum(n for _, n in counts)
+        self._read: list[tuple[int, ListRef]] = []
+        self._lists = 0  # how many of ``counts`` are in ``_read``
+
+    def __len__(self) -> int:
+        return self._total
+
+    def _upto(self, end: int) -> None:
+        while len(self._read) < end and self._lists < len(self._counts):
+            list_id, _ = self._counts[self._lists]
+            ref = self._lib.by_id[list_id]
+            self._read += (
+                (item, ref)
+                for (item,) in self._lib.conn.execute(
+                    "SELECT item FROM item_depts WHERE dept = ? AND list = ? ORDER BY pos",
+                    (self._dept, list_id),
+                )
+            )
+            self._lists += 1
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, ListRef]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, ListRef]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, ListRef] | list[tuple[int, ListRef]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._total)
+            self._upto(self._total if step < 0 else stop)
+            return self._read[start:stop:step]
+        if index < 0:
+            index += self._total
+        if not 0 <= index < self._total:
+            raise IndexError(index)
+        self._upto(index + 1)
+        return self._read[index]
+
+    def __iter__(self) -> Iterator[tuple[int, ListRef]]:
+        self._upto(self._total)
+        return iter(self._read)
 
 
 class Compiled:

@@ -26,6 +26,7 @@ from dutycli.model import (
 )
 from dutycli.serialize import item_from_dict
 from dutycli.source import SourceFile
+from dutycli.store.schema import LIST_COLUMNS
 
 
 def _record(data: bytes) -> Any:
@@ -89,9 +90,7 @@ class Line(NamedTuple):
     text: str
 
 
-_LIST_COLUMNS = (
-    "id, path, title, subdistrict, kind, district, city, province, version, note, schema, count"
-)
+_LIST_COLUMNS = LIST_COLUMNS
 _SHORT = {short: kind for kind, short in SHORT_KINDS.items()}
 
 
@@ -115,7 +114,11 @@ class Library:
         self.conn = conn
         self.target = target
         shown = {src.key: src.path for src in files}
-        rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists").fetchall()
+        blob = conn.execute("SELECT value FROM records WHERE name = 'lists'").fetchone()
+        if blob is not None:  # the build keeps the rows as one record
+            rows = marshal.loads(blob[0])
+        else:
+            rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists").fetchall()
         lists = [ListRef(r[0], shown.get(r[1], r[1]), *r[2:]) for r in rows]
         lists.sort(key=lambda ref: ref.path)
         self.lists = lists

@@ -300,3 +300,27 @@ def test_the_lists_record_follows_every_change(library: Path) -> None:
     after = record()
     assert after == table() and len(after) == 4
     assert "上级部门收回事项" not in {kind for _, _, _, kind, _ in after}
+
+
+def test_search_ranked_in_sql_equals_search_ranked_in_python(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dutycli.search import search
+    from dutycli.store.library import Library
+
+    shutil.copy(DATA, library / "real.yaml")
+    lib = open_library(library)
+    texts = [t for (t,) in lib.conn.execute("SELECT text FROM lines WHERE text != ''")]
+    # Every one-, two- and three-character piece of a sample of the texts.
+    words = sorted({t[i : i + n] for t in texts[::7] for n in (1, 2, 3) for i in range(len(t))})
+    words = [w for w in words if w.strip() == w and w]
+    narrowed = 0
+    for word in words[:: max(1, len(words) // 400)]:
+        for limit, fields in ((1, None), (5, None), (20, None), (3, {0}), (3, {1, 3})):
+            fast = search(lib, [word], fields, limit)
+            narrowed += lib.exact_candidates(word, fields, limit) is not None
+            with monkeypatch.context() as m:
+                m.setattr(Library, "exact_candidates", lambda *_: None)
+                slow = search(lib, [word], fields, limit)
+            assert fast == slow, (word, limit, fields)
+    assert narrowed > 1000  # the SQL ranking was used, not skipped

@@ -130,7 +130,13 @@ def search(
 ) -> list[Found]:
     words = query_words(query)
     ranked: list[tuple[float, int, list[Hit]]] = []
+    # One plain word and a limit: the store ranks the exact stage in SQL and
+    # hands over only the items that can be shown; they are scored below as ever.
+    narrowed = None
+    if limit and len(words) == 1 and alternatives(words[0]) == words:
+        narrowed = lib.exact_candidates(words[0], fields, limit)
     for stage in (_exact, _homophone, _fuzzy):
+        lib.only_items = narrowed if stage is _exact else None
         # Stop at the first word that leaves no item: a pasted paragraph must
         # not run every stage over every one of its words.
         per_word: list[dict[int, list[Hit]]] = []
@@ -154,6 +160,7 @@ def search(
                 key=lambda x: (-x[0], x[1]),
             )
             break
+    lib.only_items = None
     if limit is not None:
         ranked = ranked[:limit]
     decoded = lib.decode([i for _, i, _ in ranked])

@@ -26,7 +26,7 @@ from dutycli.model import (
 )
 from dutycli.serialize import item_from_dict
 from dutycli.source import SourceFile
-from dutycli.store.schema import LIST_COLUMNS
+from dutycli.store.schema import LIST_COLUMNS, match_all
 
 
 def _record(data: bytes) -> Any:
@@ -125,6 +125,7 @@ class Library:
         self.selected = list(lists)
         self.by_id = {ref.id: ref for ref in lists}
         self._memo: dict[str, Any] = {}
+        self.only_items: list[int] | None = None  # lines() of these items only
 
     # -- selection ---------------------------------------------------------------
 
@@ -325,9 +326,56 @@ class Library:
 
     # -- search retrieval ----------------------------------------------------------
 
+    def exact_candidates(self, word: str, fields: set[int] | None, limit: int) -> list[int] | None:
+        """Items that can be among the first ``limit`` exact hits of ``word``, ranked in SQL.
+
+        For a word search.py scores by occurrences alone (no Latin letters to
+        fold, no pinyin, no overlap of the word with itself, so that counting
+        by ``replace`` equals counting every start), the score of ``_score`` is
+        computed here by the same operations: a name hit 100, any other 10,
+        plus one for each further occurrence up to nine, plus 20 × the share of
+        the name's UTF-8 bytes the word covers. The first ``limit`` by score
+        and rowid are returned, with any item whose score is within 1e-6 of
+        the last one's (so a rounding difference can never drop one): search.py
+        then scores these exactly as before. None: not such a word, or no hit.
+        """
+        match = match_all(word)
+        if (
+            limit <= 0
+            or match is None
+            or any(ch.isascii() and ch.isalpha() for ch in word)
+            or any(word[:j] == word[-j:] for j in range(1, len(word)))
+        ):
+            return None
+        where = self._in()
+        if fields is not None:
+            where += f" AND field IN ({','.join(str(f) for f in sorted(fields))})"
+        sql = (
+            "SELECT item, 0.0 + ((CASE WHEN max(field = 0) THEN 100.0 ELSE 10.0 END)"
+            " + min(sum(length(text) - length(replace(text, :w, ''))) / :n - 1, 9))"
+            " + coalesce(20.0 * :b / max(max(CASE WHEN field = 0"
+            " THEN length(CAST(text AS BLOB)) END), 1), 0.0) AS score"
+            " FROM lines WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH :m)"
+            f"{where} AND instr(text, :w) > 0 GROUP BY item ORDER BY score DESC, item"
+        )
+        args = {"w": word, "n": len(word), "b": len(word.encode("utf-8")), "m": match}
+        out: list[int] = []
+        last = 0.0
+        for item, score in self.conn.execute(sql, args):
+            if len(out) < limit:
+                out.append(item)
+                last = score
+            elif score >= last - 1e-6 and score != last:
+                out.append(item)  # within rounding of the last: let search.py decide
+            elif score < last - 1e-6:
+                break
+        return out or None
+
     def lines(self, match: str | None, fields: set[int] | None, contains: str = "") -> list[Line]:
         """Selected lines whose bigrams satisfy the FTS query ``match`` (None: every line)."""
         where = self._in()
+        if self.only_items is not None:  # search.py's exact_candidates
+            where += f" AND item IN ({','.join(str(i) for i in self.only_items)})"
         if fields is not None:
             where += f" AND field IN ({','.join(str(f) for f in sorted(fields))})"
         if match is None:

@@ -269,3 +269,58 @@ def test_a_parallel_build_equals_a_serial_one(
     bad.write_text(bad.read_text(encoding="utf-8").replace("- id: 17", "- id: 1"), "utf-8")
     with pytest.raises(DataError, match="编号 1 重复"):
         snapshot("parallel-bad")
+
+
+@pytest.mark.parametrize("spelling", ["{abs}", "{abs}/", "./library", "library/", "./library/./"])
+def test_file_keys_are_absolute_however_the_directory_is_written(
+    library: Path, monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    from dutycli.source import list_files
+
+    monkeypatch.chdir(library.parent)
+    files = list_files(spelling.format(abs=library))
+    assert len(files) == 4
+    assert [src.key for src in files] == [os.path.abspath(src.path) for src in files]
+
+
+def test_the_lists_record_follows_every_change(library: Path) -> None:
+    def table() -> list[tuple[object, ...]]:
+        conn = open_library(library).conn
+        return sorted(conn.execute("SELECT id, title, subdistrict, kind, count FROM lists"))
+
+    def record() -> list[tuple[object, ...]]:
+        lib = open_library(library)
+        return sorted((r.id, r.title, r.subdistrict, r.kind, r.items) for r in lib.lists)
+
+    assert record() == table()
+    (library / "青山路街道" / "收回.yaml").unlink()
+    shutil.copy(DATA, library / "real.yaml")
+    changed = library / "富强路街道" / "配合.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("- id: 17\n", "- id: 99\n"))
+    after = record()
+    assert after == table() and len(after) == 4
+    assert "上级部门收回事项" not in {kind for _, _, _, kind, _ in after}
+
+
+def test_search_ranked_in_sql_equals_search_ranked_in_python(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dutycli.search import search
+    from dutycli.store.library import Library
+
+    shutil.copy(DATA, library / "real.yaml")
+    lib = open_library(library)
+    texts = [t for (t,) in lib.conn.execute("SELECT text FROM lines WHERE text != ''")]
+    # Every one-, two- and three-character piece of a sample of the texts.
+    words = sorted({t[i : i + n] for t in texts[::7] for n in (1, 2, 3) for i in range(len(t))})
+    words = [w for w in words if w.strip() == w and w]
+    narrowed = 0
+    for word in words[:: max(1, len(words) // 400)]:
+        for limit, fields in ((1, None), (5, None), (20, None), (3, {0}), (3, {1, 3})):
+            fast = search(lib, [word], fields, limit)
+            narrowed += lib.exact_candidates(word, fields, limit) is not None
+            with monkeypatch.context() as m:
+                m.setattr(Library, "exact_candidates", lambda *_: None)
+                slow = search(lib, [word], fields, limit)
+            assert fast == slow, (word, limit, fields)
+    assert narrowed > 1000  # the SQL ranking was used, not skipped

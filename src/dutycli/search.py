@@ -11,15 +11,16 @@ never crowds out an exact answer:
    (``残急人`` finds 残疾人), the usual slip of a pinyin input method;
 3. fuzzy: small typos through rapidfuzz, with a cut-off that keeps noise out.
 
-The seam between query and store (kept for #8, which rewrites the matching
-policy): ``query_words`` turns the query into words, ``alternatives`` gives
-each word the terms that may stand for it (today the word itself; later
-synonyms); an item matches when every word matches one of its alternatives.
+Between query and store: ``understand_query`` reads the query through the
+query-understanding layer (``dutycli.text``: segmentation, the thesaurus,
+department names, typos by sound) into concepts, each with the terms that may
+stand for it; an item matches when every concept matches one of its terms.
 The store (``dutycli.store``) retrieves candidate lines through its FTS5
 index of character bigrams — all of a term's bigrams for the exact stage, an
 OR of bigrams for the homophone and fuzzy stages — and the pinyin of names;
 this module confirms each hit on the few lines retrieved, scores and ranks
-(``_score``), and decodes only the items shown.
+(``_score``), and decodes only the items shown. One word taken as typed with a
+limit is ranked in SQL first (``Library.exact_candidates``).
 """
 
 from __future__ import annotations
@@ -137,13 +138,25 @@ def search(
         readings.append(whole)
     ranked: list[tuple[float, int, list[Hit]]] = []
     reading: list[Concept] = concepts
-    for stage in (_exact, _homophone, _fuzzy):
-        for reading in readings:
-            ranked = _rank(lib, reading, stage, fields)
+    # One word taken as typed and a limit: the store ranks the exact stage in
+    # SQL and hands over only the items that can be shown; they are scored below
+    # as ever. (A word with synonyms or a department reading is matched in full.)
+    narrowed = None
+    if limit and len(concepts) == 1 and len(readings) == 1:
+        (term, *others) = concepts[0].terms
+        if not others and term.via == "exact" and term.text == concepts[0].word:
+            narrowed = lib.exact_candidates(term.text, fields, limit)
+    try:
+        for stage in (_exact, _homophone, _fuzzy):
+            lib.only_items = narrowed if stage is _exact else None
+            for reading in readings:
+                ranked = _rank(lib, reading, stage, fields)
+                if ranked:
+                    break
             if ranked:
                 break
-        if ranked:
-            break
+    finally:
+        lib.only_items = None
     if ranked and reading is concepts:
         # A word the list holds as written (残疾人就业) ranks its items first,
         # then come the items holding all of its words (残疾人 … 就业).

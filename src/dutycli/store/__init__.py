@@ -120,7 +120,9 @@ def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
     except (OSError, ValueError, sqlite3.Error):
         return None
     try:
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(
+            conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'layout')").fetchall()
+        )
         if meta.get("app") == APP and meta.get("layout") == LAYOUT:
             return conn
     except sqlite3.Error:
@@ -130,8 +132,11 @@ def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
 
 
 def _fresh(conn: sqlite3.Connection, files: list[SourceFile]) -> bool:
-    rows = conn.execute("SELECT path, size, mtime_ns, ctime_ns, ino FROM files").fetchall()
-    return len(rows) == len(files) and set(rows) == {src.stamp for src in files}
+    """Every file's stat as the last build recorded it (one digest of them all, in ``meta``)."""
+    from dutycli.store.build import manifest
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'manifest'").fetchone()
+    return row is not None and row[0] == manifest(files)
 
 
 def _update(db: Path, files: list[SourceFile]) -> sqlite3.Connection | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import sys
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from dutycli.errors import DataError
 from dutycli.model import DutyList, Item
 from dutycli.serialize import item_to_dict
 from dutycli.source import SourceFile, read_bytes
-from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, NAME, STREET, UPPER, grams
+from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, LIST_COLUMNS, NAME, STREET, UPPER, grams
 
 
 def digest(raw: bytes) -> str:
@@ -30,6 +31,14 @@ def digest(raw: bytes) -> str:
     except ImportError:  # pragma: no cover - other interpreters
         from hashlib import blake2b
     return blake2b(raw, digest_size=20).hexdigest()
+
+
+def manifest(files: list[SourceFile]) -> str:
+    """One digest of what stat said of every file, in list_files' (sorted) order."""
+    text = "\n".join(
+        f"{src.key}\t{src.size}\t{src.mtime_ns}\t{src.ctime_ns}\t{src.inode}" for src in files
+    )
+    return digest(text.encode("utf-8", "surrogateescape"))
 
 
 _TONELESS: dict[str, str] = {}
@@ -394,4 +403,13 @@ def sync(
         built += 1
     if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
         add_readings(conn)
+    # What a warm query compares, instead of reading every row of ``files``.
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)", (manifest(files),))
+    # What every query reads of ``lists``, as one record: 5,000 rows decode in
+    # half the time that way (repeated names are stored once).
+    rows = [
+        tuple(sys.intern(v) if isinstance(v, str) else v for v in row)
+        for row in conn.execute(f"SELECT {LIST_COLUMNS} FROM lists ORDER BY path")
+    ]
+    conn.execute("INSERT OR REPLACE INTO records VALUES ('lists', ?)", (marshal.dumps(rows),))
     return built

@@ -10,8 +10,8 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, overload
 
 from dutycli.errors import LookupFailed, UsageError
 from dutycli.model import (
@@ -26,6 +26,7 @@ from dutycli.model import (
 )
 from dutycli.serialize import item_from_dict
 from dutycli.source import SourceFile
+from dutycli.store.schema import LIST_COLUMNS, match_all
 
 
 def _record(data: bytes) -> Any:
@@ -89,9 +90,7 @@ class Line(NamedTuple):
     text: str
 
 
-_LIST_COLUMNS = (
-    "id, path, title, subdistrict, kind, district, city, province, version, note, schema, count"
-)
+_LIST_COLUMNS = LIST_COLUMNS
 _SHORT = {short: kind for kind, short in SHORT_KINDS.items()}
 
 
@@ -115,13 +114,18 @@ class Library:
         self.conn = conn
         self.target = target
         shown = {src.key: src.path for src in files}
-        rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists").fetchall()
+        blob = conn.execute("SELECT value FROM records WHERE name = 'lists'").fetchone()
+        if blob is not None:  # the build keeps the rows as one record
+            rows = marshal.loads(blob[0])
+        else:
+            rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists").fetchall()
         lists = [ListRef(r[0], shown.get(r[1], r[1]), *r[2:]) for r in rows]
         lists.sort(key=lambda ref: ref.path)
         self.lists = lists
         self.selected = list(lists)
         self.by_id = {ref.id: ref for ref in lists}
         self._memo: dict[str, Any] = {}
+        self.only_items: list[int] | None = None  # lines() of these items only
 
     # -- selection ---------------------------------------------------------------
 
@@ -236,15 +240,23 @@ class Library:
             hits.sort(key=lambda h: h[1].path)
         return found
 
-    def department_rows(self, canonical: str) -> list[tuple[int, ListRef]]:
-        """(rowid, list) of a department's selected items, by subdistrict, list and position."""
-        order = {ref.id: n for n, ref in enumerate(self.lists)}
-        streets = {name: n for n, name in enumerate(self.subdistricts())}
-        rows = self.conn.execute(
-            f"SELECT item, list, pos FROM item_depts WHERE dept = ?{self._in()}", (canonical,)
+    def department_rows(self, canonical: str) -> Sequence[tuple[int, ListRef]]:
+        """(rowid, list) of a department's selected items, by subdistrict, list and position.
+
+        A sequence read on demand: its length is one count per list, and its
+        first rows (``[:20]``) read only the lists they come from.
+        """
+        rank = self._memo.get("rank")
+        if rank is None:
+            streets = {name: n for n, name in enumerate(self.subdistricts())}
+            rank = {ref.id: (streets[ref.subdistrict], n) for n, ref in enumerate(self.lists)}
+            self._memo["rank"] = rank
+        counts = self.conn.execute(
+            f"SELECT list, count(*) FROM item_depts WHERE dept = ?{self._in()} GROUP BY list",
+            (canonical,),
         ).fetchall()
-        rows.sort(key=lambda r: (streets[self.by_id[r[1]].subdistrict], order[r[1]], r[2]))
-        return [(r[0], self.by_id[r[1]]) for r in rows]
+        counts.sort(key=lambda r: rank[r[0]])
+        return DepartmentRows(self, canonical, counts)
 
     # -- departments -------------------------------------------------------------
 
@@ -263,15 +275,30 @@ class Library:
         return names
 
     def matching_names(self, query: str) -> dict[str, str]:
-        """The spellings that hold ``query``, to their canonical names (one scan, no decoding)."""
-        names: dict[str, str] = {}
-        for spelling, canonical in self.conn.execute(
-            "SELECT spelling, canonical FROM dept_names"
-            f" WHERE instr(spelling, ?) > 0{self._in()} ORDER BY list, rowid",
-            (query,),
-        ):
-            names.setdefault(spelling, canonical)
-        return names
+        """The spellings that hold ``query``, to their canonical names (one scan, no decoding).
+
+        The scan runs over ``dept_pinyin`` (every spelling once, a few hundred
+        rows however many lists are loaded); each spelling's first owner —
+        lowest list, then declaration order, as the whole-table scan gave — is
+        then one index lookup.
+        """
+        spellings = [
+            s
+            for (s,) in self.conn.execute(
+                "SELECT spelling FROM dept_pinyin WHERE instr(spelling, ?) > 0", (query,)
+            )
+        ]
+        found: list[tuple[int, int, str, str]] = []
+        for spelling in spellings:
+            row = self.conn.execute(
+                "SELECT list, rowid, canonical FROM dept_names"
+                f" WHERE spelling = ?{self._in()} ORDER BY list, rowid LIMIT 1",
+                (spelling,),
+            ).fetchone()
+            if row is not None:
+                found.append((row[0], row[1], spelling, row[2]))
+        found.sort()
+        return {spelling: canonical for _, _, spelling, canonical in found}
 
     def departments_of(self, list_ids: Iterable[int]) -> tuple[Department, ...]:
         """The departments of these lists, each name once (for a list file of mixed results)."""
@@ -299,9 +326,56 @@ class Library:
 
     # -- search retrieval ----------------------------------------------------------
 
+    def exact_candidates(self, word: str, fields: set[int] | None, limit: int) -> list[int] | None:
+        """Items that can be among the first ``limit`` exact hits of ``word``, ranked in SQL.
+
+        For a word search.py scores by occurrences alone (no Latin letters to
+        fold, no pinyin, no overlap of the word with itself, so that counting
+        by ``replace`` equals counting every start), the score of ``_score`` is
+        computed here by the same operations: a name hit 100, any other 10,
+        plus one for each further occurrence up to nine, plus 20 × the share of
+        the name's UTF-8 bytes the word covers. The first ``limit`` by score
+        and rowid are returned, with any item whose score is within 1e-6 of
+        the last one's (so a rounding difference can never drop one): search.py
+        then scores these exactly as before. None: not such a word, or no hit.
+        """
+        match = match_all(word)
+        if (
+            limit <= 0
+            or match is None
+            or any(ch.isascii() and ch.isalpha() for ch in word)
+            or any(word[:j] == word[-j:] for j in range(1, len(word)))
+        ):
+            return None
+        where = self._in()
+        if fields is not None:
+            where += f" AND field IN ({','.join(str(f) for f in sorted(fields))})"
+        sql = (
+            "SELECT item, 0.0 + ((CASE WHEN max(field = 0) THEN 100.0 ELSE 10.0 END)"
+            " + min(sum(length(text) - length(replace(text, :w, ''))) / :n - 1, 9))"
+            " + coalesce(20.0 * :b / max(max(CASE WHEN field = 0"
+            " THEN length(CAST(text AS BLOB)) END), 1), 0.0) AS score"
+            " FROM lines WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH :m)"
+            f"{where} AND instr(text, :w) > 0 GROUP BY item ORDER BY score DESC, item"
+        )
+        args = {"w": word, "n": len(word), "b": len(word.encode("utf-8")), "m": match}
+        out: list[int] = []
+        last = 0.0
+        for item, score in self.conn.execute(sql, args):
+            if len(out) < limit:
+                out.append(item)
+                last = score
+            elif score >= last - 1e-6 and score != last:
+                out.append(item)  # within rounding of the last: let search.py decide
+            elif score < last - 1e-6:
+                break
+        return out or None
+
     def lines(self, match: str | None, fields: set[int] | None, contains: str = "") -> list[Line]:
         """Selected lines whose bigrams satisfy the FTS query ``match`` (None: every line)."""
         where = self._in()
+        if self.only_items is not None:  # search.py's exact_candidates
+            where += f" AND item IN ({','.join(str(i) for i in self.only_items)})"
         if fields is not None:
             where += f" AND field IN ({','.join(str(f) for f in sorted(fields))})"
         if match is None:
@@ -432,6 +506,56 @@ class Library:
             ).fetchone()
             depts += (Department(n, tuple(a)) for n, a in marshal.loads(blob))
         return everything, [x for x in everything if x[1].id in chosen], depts
+
+
+class DepartmentRows(Sequence[tuple[int, ListRef]]):
+    """A department's items across the selected lists, read from the store as they are asked for."""
+
+    def __init__(self, lib: Library, dept: str, counts: list[tuple[int, int]]) -> None:
+        self._lib = lib
+        self._dept = dept
+        self._counts = counts  # (list id, items), in the order the rows are given
+        self._total = sum(n for _, n in counts)
+        self._read: list[tuple[int, ListRef]] = []
+        self._lists = 0  # how many of ``counts`` are in ``_read``
+
+    def __len__(self) -> int:
+        return self._total
+
+    def _upto(self, end: int) -> None:
+        while len(self._read) < end and self._lists < len(self._counts):
+            list_id, _ = self._counts[self._lists]
+            ref = self._lib.by_id[list_id]
+            self._read += (
+                (item, ref)
+                for (item,) in self._lib.conn.execute(
+                    "SELECT item FROM item_depts WHERE dept = ? AND list = ? ORDER BY pos",
+                    (self._dept, list_id),
+                )
+            )
+            self._lists += 1
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, ListRef]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, ListRef]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, ListRef] | list[tuple[int, ListRef]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._total)
+            self._upto(self._total if step < 0 else stop)
+            return self._read[start:stop:step]
+        if index < 0:
+            index += self._total
+        if not 0 <= index < self._total:
+            raise IndexError(index)
+        self._upto(index + 1)
+        return self._read[index]
+
+    def __iter__(self) -> Iterator[tuple[int, ListRef]]:
+        self._upto(self._total)
+        return iter(self._read)
 
 
 class Compiled:

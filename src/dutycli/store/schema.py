@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 4  # bump when the tables below change shape
+LAYOUT = 5  # bump when the tables below change shape
 
 # What a row of ``lines`` holds (the searchable texts of an item).
 NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
 FIELD_KEYS = ("name", "upper", "guarantees", "street")
 FIELD_LABELS = ("事项名称", "上级部门职责", "履职保障", "街道配合职责")
 
+# The columns of ``lists`` a query reads (``Library``), also kept in ``meta`` as one record.
+LIST_COLUMNS = (
+    "id, path, title, subdistrict, kind, district, city, province, version, note, schema, count"
+)
+
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+-- Large records every query reads whole (a rowid table: a lookup by name
+-- does not read them, as it would the rows of ``meta``).
+CREATE TABLE records(name TEXT PRIMARY KEY, value BLOB);
 -- The source files, with what stat said when they were read: the freshness key.
 CREATE TABLE files(
     path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT,

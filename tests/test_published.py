@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -179,6 +180,38 @@ def test_doc_is_converted_when_libreoffice_is_installed(duty: Duty, tmp_path: Pa
     fake_soffice(bin_dir, PUBLISHED / "qingshanlu.docx")
     env = {"PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin"}
     result = duty("import", str(BAD / "old-word.doc"), "--departments", str(DATA), env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == DATA.read_text(encoding="utf-8")
+
+
+def test_a_real_word_97_file_imports_through_libreoffice(duty: Duty, tmp_path: Path) -> None:
+    """The real thing: LibreOffice saves the published .docx as Word 97 (.doc), and
+    `duty import` turns that .doc back into the list through LibreOffice, character for
+    character. .ci/run installs LibreOffice Writer; in CI this test never skips."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice (LibreOffice Writer) is not installed: .ci/run installs it")
+        pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-writer-nogui)")
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(PUBLISHED / "qingshanlu.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    word97 = tmp_path / "qingshanlu.doc"
+    assert word97.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2, not a zip
+    result = duty("import", str(word97), "--departments", str(DATA))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == DATA.read_text(encoding="utf-8")
 

@@ -83,8 +83,8 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
 _SCALE = """
 import sys
 from dataclasses import replace
-from dutycli.load import load
-from dutycli.serialize import dump_yaml
+from dutycli.lists.load import load
+from dutycli.lists.serialize import dump_yaml
 
 data, out, times = sys.argv[1], sys.argv[2], int(sys.argv[3])
 dl = load(data)

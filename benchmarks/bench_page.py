@@ -39,7 +39,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "src"))
     from playwright.sync_api import sync_playwright
 
-    from dutycli.load import load
+    from dutycli.lists.load import load
     from dutycli.page import HEADLESS_CHROMIUM_ARGS as ARGS
     from dutycli.page import build_page
 

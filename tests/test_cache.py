@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.load import load
+from dutycli.lists.load import load
 from dutycli.store import cache_root, open_library
 
 from .conftest import DATA, Duty

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
-from dutycli.load import load
+from dutycli.lists.load import load
 
 from .conftest import DATA, EXAMPLES, Duty
 

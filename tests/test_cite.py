@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from dutycli.load import load
+from dutycli.lists.load import load
 
 from .conftest import DATA, Duty
 

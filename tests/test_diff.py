@@ -6,9 +6,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from dutycli.load import load
-from dutycli.model import DutyList
-from dutycli.serialize import dump_yaml
+from dutycli.lists.load import load
+from dutycli.lists.model import DutyList
+from dutycli.lists.serialize import dump_yaml
 
 from .conftest import DATA, Duty
 

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from dutycli.load import load
-from dutycli.model import GUARANTEES_LABEL, DutyList, Item
+from dutycli.lists.load import load
+from dutycli.lists.model import GUARANTEES_LABEL, DutyList, Item
 
 from .conftest import DATA, SOURCE
 

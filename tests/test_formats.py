@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.load import load, parse
+from dutycli.lists.load import load, parse
+from dutycli.lists.serialize import item_to_dict
 from dutycli.render import BINARY, Format
-from dutycli.serialize import item_to_dict
 
 from .conftest import DATA, Duty
 

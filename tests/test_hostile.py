@@ -130,8 +130,8 @@ def _big_lists() -> list[str | bytes]:
     """Two versions of a list of 1,252 items: the second renumbered and renamed."""
     import dataclasses
 
-    from dutycli.load import load
-    from dutycli.serialize import dump_yaml
+    from dutycli.lists.load import load
+    from dutycli.lists.serialize import dump_yaml
 
     base = load(DATA)
     old, new = [], []
@@ -347,7 +347,7 @@ CASES: dict[str, Case] = {
 
 
 def _all_text_of_item_6(stdout: str) -> bool:
-    from dutycli.load import load
+    from dutycli.lists.load import load
     from dutycli.views import as_text, street_lines, upper_lines
 
     item = next(i for i in load(DATA).items if i.id == 6)

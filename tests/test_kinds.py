@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dutycli.load import load, parse
-from dutycli.model import BASIC, COOP, TAKEN_BACK, kind_of
-from dutycli.serialize import dump_yaml
+from dutycli.lists.load import load, parse
+from dutycli.lists.model import BASIC, COOP, TAKEN_BACK, kind_of
+from dutycli.lists.serialize import dump_yaml
 
 from .conftest import DATA, EXAMPLES
 

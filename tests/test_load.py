@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.errors import DataError
-from dutycli.load import load
+from dutycli.lists.load import load
 
 from .conftest import DATA, EXAMPLES, Duty
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dutycli.load import load
+from dutycli.lists.load import load
 
 from .conftest import DATA, Duty
 

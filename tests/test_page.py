@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from dutycli.load import load
-from dutycli.model import DutyList
+from dutycli.lists.load import load
+from dutycli.lists.model import DutyList
 from dutycli.page import HEADLESS_CHROMIUM_ARGS, build_page
 
 from .conftest import DATA, Duty

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.importers import headers, import_file
-from dutycli.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
-from dutycli.load import load, parse, parse_departments
-from dutycli.model import COOP, DutyList
+from dutycli.lists.importers import headers, import_file
+from dutycli.lists.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
+from dutycli.lists.load import load, parse, parse_departments
+from dutycli.lists.model import COOP, DutyList
 
 from .conftest import DATA, REPO, SOURCE, Duty
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutycli.checks import HTML_TAG, LEFTOVER_NUMBER
-from dutycli.load import parse
-from dutycli.model import Block, Department, DutyList, Item, ListInfo, Section
-from dutycli.serialize import dump_yaml
+from dutycli.lists.load import parse
+from dutycli.lists.model import Block, Department, DutyList, Item, ListInfo, Section
+from dutycli.lists.serialize import dump_yaml
+from dutycli.lists.validate import HTML_TAG, LEFTOVER_NUMBER
 
 # Chinese, Latin, digits, full- and half-width punctuation, YAML's own
 # indicators, quotes and spaces: the characters a list's text is made of.

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dutycli.load import load
+from dutycli.lists.load import load
 
 from .conftest import DATA, Duty
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.errors import DataError
-from dutycli.source import MAX_BYTES
+from dutycli.lists.source import MAX_BYTES
 from dutycli.store import cache_root, open_library, store_path
 
 from .conftest import DATA, EXAMPLES, Duty
@@ -275,7 +275,7 @@ def test_a_parallel_build_equals_a_serial_one(
 def test_file_keys_are_absolute_however_the_directory_is_written(
     library: Path, monkeypatch: pytest.MonkeyPatch, spelling: str
 ) -> None:
-    from dutycli.source import list_files
+    from dutycli.lists.source import list_files
 
     monkeypatch.chdir(library.parent)
     files = list_files(spelling.format(abs=library))

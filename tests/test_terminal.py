@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.load import load
+from dutycli.lists.load import load
 
 from .conftest import DATA, EXAMPLES, Duty
 

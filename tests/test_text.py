@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.check import ON_LIST, SIMILAR, Matcher
-from dutycli.load import load
+from dutycli.lists.load import load
 from dutycli.text.concepts import DEPARTMENT, SEGMENT, SYNONYM, understand
 from dutycli.text.layer import TextLayer, build_layer, item_texts
 from dutycli.text.segment import Vocabulary, segment

@@ -7,8 +7,8 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from dutycli.load import load
-from dutycli.model import GUARANTEES_LABEL, Item
+from dutycli.lists.load import load
+from dutycli.lists.model import GUARANTEES_LABEL, Item
 
 from .conftest import DATA, EXAMPLES, Duty
 

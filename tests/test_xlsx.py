@@ -16,8 +16,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dutycli.load import load
-from dutycli.model import DutyList, Item
+from dutycli.lists.load import load
+from dutycli.lists.model import DutyList, Item
 from dutycli.render.xlsx import Sheet, chinese_number, sheet_name, workbook
 
 from .conftest import DATA, Duty

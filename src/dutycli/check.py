@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.errors import UsageError
-from dutycli.model import BASIC, TAKEN_BACK, Department, Item, department_names, kind_of
+from dutycli.lists.model import BASIC, TAKEN_BACK, Department, Item, department_names, kind_of
 
 if TYPE_CHECKING:
     from dutycli.store.library import Library

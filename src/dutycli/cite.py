@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dutycli.model import GUARANTEES_LABEL, Item, ListInfo
+from dutycli.lists.model import GUARANTEES_LABEL, Item, ListInfo
 from dutycli.views import step_lines
 
 

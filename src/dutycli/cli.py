@@ -19,7 +19,7 @@ from dutycli.errors import DataError
 from dutycli.render import Format
 
 if TYPE_CHECKING:
-    from dutycli.model import Item
+    from dutycli.lists.model import Item
     from dutycli.results import ItemRow, Result
     from dutycli.search import NoMatch
     from dutycli.store import Compiled, Library
@@ -136,8 +136,8 @@ def validate(
 
     有效退出 0，否则退出 2。
     """
-    from dutycli.load import load
-    from dutycli.source import list_files, resolve
+    from dutycli.lists.load import load
+    from dutycli.lists.source import list_files, resolve
 
     target = path or resolve(_state(ctx).data)
     if _is_thesaurus(target):
@@ -255,11 +255,11 @@ def import_(
 
     未知部门、未知的列和无法识别的行都会连同位置一并报告，不会猜测；有任何问题时什么都不写。
     """
-    from dutycli.importers import import_file, kind_named
-    from dutycli.load import parse_departments, read_text
+    from dutycli.lists.importers import import_file, kind_named
+    from dutycli.lists.load import parse_departments, read_text
+    from dutycli.lists.serialize import dump_yaml
+    from dutycli.lists.source import resolve
     from dutycli.outfile import check_target, write_atomic
-    from dutycli.serialize import dump_yaml
-    from dutycli.source import resolve
 
     table_path = departments or resolve(_state(ctx).data)
     inputs = [source, table_path]
@@ -298,8 +298,8 @@ def _refuse_stdout_onto(inputs: list[Path]) -> None:
 
 def _check_written(text: str, dl: object) -> None:
     """The YAML about to be written loads back as the same list (if this duty reads its schema)."""
-    from dutycli.load import parse
-    from dutycli.model import SCHEMA_VERSION, DutyList
+    from dutycli.lists.load import parse
+    from dutycli.lists.model import SCHEMA_VERSION, DutyList
 
     assert isinstance(dl, DutyList)
     if dl.schema <= SCHEMA_VERSION:
@@ -941,7 +941,7 @@ def diff(
     与 diff 相同：相同退出 0，不同退出 1，出错退出 2。
     """
     from dutycli.diff import diff_lists
-    from dutycli.load import load
+    from dutycli.lists.load import load
     from dutycli.results import DiffResult
 
     result = DiffResult(diff_lists(load(old), load(new)), str(old), str(new))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from typing import Any, NamedTuple
 
-from dutycli.model import DutyList, Item
+from dutycli.lists.model import DutyList, Item
 
 REWORDED_AT = 0.5  # similarity at which a replaced step counts as the same step reworded
 RENAMED_AT = 0.6  # similarity at which two unpaired names count as the same item

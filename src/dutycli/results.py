@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dutycli.model import BASIC, SHORT_KINDS, Department, DutyList, Item, ListInfo
+from dutycli.lists.model import BASIC, SHORT_KINDS, Department, DutyList, Item, ListInfo
 from dutycli.search import Match
 
 if TYPE_CHECKING:
@@ -38,13 +38,13 @@ class Items(NamedTuple):
 
     def as_list(self) -> DutyList:
         """A list file holding just these items and what they use."""
-        from dutycli.serialize import subset
+        from dutycli.lists.serialize import subset
 
         whole = DutyList(self.info, self.categories, self.departments, ())
         return subset(whole, [r.item for r in self.rows])
 
     def records(self) -> list[dict[str, Any]]:
-        from dutycli.serialize import item_to_dict
+        from dutycli.lists.serialize import item_to_dict
 
         out = []
         for row in self.rows:
@@ -90,7 +90,7 @@ class CheckResult(NamedTuple):
         return self.verdicts
 
     def records(self) -> list[dict[str, Any]]:
-        from dutycli.serialize import item_to_dict
+        from dutycli.lists.serialize import item_to_dict
 
         out = []
         for v in self.verdicts:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from dutycli.errors import UsageError
-from dutycli.model import Item
+from dutycli.lists.model import Item
 from dutycli.store.library import Library, Line, ListRef
 from dutycli.store.schema import FIELD_KEYS, FIELD_LABELS, NAME, match_all, match_any
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dutycli.model import GUARANTEES_LABEL, Item
+from dutycli.lists.model import GUARANTEES_LABEL, Item
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, NamedTuple
 
-from dutycli.model import DutyList, Item
+from dutycli.lists.model import DutyList, Item
 from dutycli.views import Line, guarantee_lines, step_lines, street_lines
 
 # How the tests, the benchmark and the screenshot script start Debian's Chromium:

@@ -77,7 +77,7 @@ def verdict_line(v_verdict: str, ids: list[int], names: list[str]) -> str:
 def verdict_text(v: Verdict) -> str:
     """The verdict for people; on a library it names the kind of list that matched."""
     from dutycli.check import TAKEN
-    from dutycli.model import BASIC
+    from dutycli.lists.model import BASIC
 
     ids = [m.item.id for m in v.matches]
     names = [m.item.name for m in v.matches]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.cells import cell_width
-from dutycli.model import GUARANTEES_LABEL, Item, ListInfo
+from dutycli.lists.model import GUARANTEES_LABEL, Item, ListInfo
 from dutycli.results import Items, Result
 from dutycli.views import Line, step_lines, street_lines
 

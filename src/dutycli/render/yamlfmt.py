@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from dutycli.lists.serialize import dump_yaml
 from dutycli.render import Format
 from dutycli.results import Items, Result, Table
-from dutycli.serialize import dump_yaml
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

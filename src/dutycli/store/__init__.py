@@ -32,7 +32,7 @@ from pathlib import Path
 
 from dutycli import __version__
 from dutycli.errors import DataError
-from dutycli.source import SourceFile, list_files, resolve
+from dutycli.lists.source import SourceFile, list_files, resolve
 from dutycli.store.library import Compiled, Library, ListRef
 from dutycli.store.schema import LAYOUT
 

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from dutycli.errors import DataError
-from dutycli.model import DutyList, Item
-from dutycli.serialize import item_to_dict
-from dutycli.source import SourceFile, read_bytes
+from dutycli.lists.model import DutyList, Item
+from dutycli.lists.serialize import item_to_dict
+from dutycli.lists.source import SourceFile, read_bytes
 from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, LIST_COLUMNS, NAME, STREET, UPPER, grams
 
 
@@ -119,7 +119,7 @@ def counts(dl: DutyList) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def parse_file(src: SourceFile, raw: bytes) -> DutyList:
-    from dutycli.load import decode, parse
+    from dutycli.lists.load import decode, parse
 
     return parse(decode(raw, src.path), src.path)
 

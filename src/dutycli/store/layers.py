@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dutycli.model import Department, Item
+from dutycli.lists.model import Department, Item
 from dutycli.text.segment import Vocabulary
 
 if TYPE_CHECKING:

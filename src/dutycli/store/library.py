@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, overload
 
 from dutycli.errors import LookupFailed, UsageError
-from dutycli.model import (
+from dutycli.lists.model import (
     KINDS,
     SHORT_KINDS,
     Department,
@@ -24,8 +24,8 @@ from dutycli.model import (
     department_names,
     kind_of,
 )
-from dutycli.serialize import item_from_dict
-from dutycli.source import SourceFile
+from dutycli.lists.serialize import item_from_dict
+from dutycli.lists.source import SourceFile
 from dutycli.store.schema import LIST_COLUMNS, match_all
 
 

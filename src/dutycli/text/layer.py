@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from dutycli.model import Department, Item, department_names
+from dutycli.lists.model import Department, Item, department_names
 from dutycli.text.segment import Vocabulary, build_vocabulary, substrings
 from dutycli.text.thesaurus import (
     Thesaurus,

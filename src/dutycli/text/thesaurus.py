@@ -90,7 +90,7 @@ def default_table_path() -> Path | None:
 
 def parse_table(text: str, file: str) -> dict[str, list[str]]:
     """The domain table; every problem at once, with file:line:column, as a DataError."""
-    from dutycli.load import MappingNode, ScalarNode, SequenceNode, Where, compose
+    from dutycli.lists.load import MappingNode, ScalarNode, SequenceNode, Where, compose
 
     root = compose(text, file)
     problems: list[Problem] = []
@@ -171,7 +171,7 @@ def looks_like_table(path: Path) -> bool:
 
 
 def read_table(path: Path) -> dict[str, list[str]]:
-    from dutycli.load import read_text
+    from dutycli.lists.load import read_text
 
     return parse_table(read_text(path), str(path))
 

@@ -13,7 +13,7 @@ import io
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.importers.table import Grid, GridBuilder, Place
+from dutycli.lists.importers.table import Grid, GridBuilder, Place
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T, _TAB, _BR, _CR = _W + "t", _W + "tab", _W + "br", _W + "cr"

@@ -22,9 +22,8 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from dutycli.checks import Path, check_list
 from dutycli.errors import DataError, Problem
-from dutycli.model import (
+from dutycli.lists.model import (
     BASIC,
     KINDS,
     SCHEMA_LATEST,
@@ -37,7 +36,8 @@ from dutycli.model import (
     Section,
     kind_of,
 )
-from dutycli.source import read_bytes
+from dutycli.lists.source import read_bytes
+from dutycli.lists.validate import Path, check_list
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dutycli.model import COOP, KINDS, Block, Department, DutyList, Item, ListInfo, Section
+from dutycli.lists.model import COOP, KINDS, Block, Department, DutyList, Item, ListInfo, Section
 
 # Optional fields of schema 2, written only where they have a value.
 LIST_EXTRA = ("district", "city", "province", "version")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dutycli.model import BASIC, COOP, TAKEN_BACK
+from dutycli.lists.model import BASIC, COOP, TAKEN_BACK
 
 # Field names of a row, in the order of the published tables.
 ID, NAME, DEPARTMENTS, UPPER, GUARANTEES, STREET, BASIS, METHOD = (

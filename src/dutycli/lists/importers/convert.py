@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dutycli.checks import Path, check_list
 from dutycli.errors import DataError, Problem, UsageError
-from dutycli.importers import headers as H
-from dutycli.importers.table import Grid, Place
-from dutycli.model import (
+from dutycli.lists.importers import headers as H
+from dutycli.lists.importers.table import Grid, Place
+from dutycli.lists.model import (
     BASIC,
     COOP,
     TAKEN_BACK,
@@ -30,6 +29,7 @@ from dutycli.model import (
     Section,
     department_names,
 )
+from dutycli.lists.validate import Path, check_list
 
 KINDS = (BASIC, COOP, TAKEN_BACK)
 KIND_NAMES = {"基本": BASIC, "配合": COOP, "收回": TAKEN_BACK, **{k: k for k in KINDS}}
@@ -233,7 +233,7 @@ class Converter:
             departments=tuple(d for d in self.table if d.name in used),
             items=tuple(items),
         )
-        from dutycli.serialize import schema_needed
+        from dutycli.lists.serialize import schema_needed
 
         if schema_needed(dl) == 2:
             dl = DutyList(dl.info, dl.categories, dl.departments, dl.items, schema=2)

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.importers.table import Grid, GridBuilder, Place
+from dutycli.lists.importers.table import Grid, GridBuilder, Place
 
 BLOCKS = frozenset(
     [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
-from dutycli.importers.xlsx import sheet_grid, value_text
+from dutycli.lists.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
+from dutycli.lists.importers.xlsx import sheet_grid, value_text
 
 
 def _text(sheet: Any, r: int, c: int) -> str:

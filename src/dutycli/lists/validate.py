@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from dutycli.errors import Problem
-from dutycli.model import COOP, TAKEN_BACK, DutyList, Item, kind_of
+from dutycli.lists.model import COOP, TAKEN_BACK, DutyList, Item, kind_of
 
 Path = tuple[str | int, ...]
 Locator = Callable[[Path], tuple[int | None, int | None]]

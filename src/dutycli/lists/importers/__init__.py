@@ -16,11 +16,11 @@ import tempfile
 from pathlib import Path
 
 from dutycli.errors import DataError, Problem, UsageError
-from dutycli.importers import headers
-from dutycli.importers.convert import Converter, kind_named
-from dutycli.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
-from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
-from dutycli.model import Department, DutyList
+from dutycli.lists.importers import headers
+from dutycli.lists.importers.convert import Converter, kind_named
+from dutycli.lists.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
+from dutycli.lists.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
+from dutycli.lists.model import Department, DutyList
 
 __all__ = ["import_file", "import_table", "kind_named"]
 
@@ -29,7 +29,7 @@ SOFFICE_TIMEOUT = 180
 
 def import_table(text: str, file: str, departments: tuple[Department, ...]) -> DutyList:
     """The list in tab-separated ``text``; every problem found is raised at once as a DataError."""
-    from dutycli.importers import tsv
+    from dutycli.lists.importers import tsv
 
     return Converter(file, departments).run(tsv.read(text, file)[0])
 
@@ -42,7 +42,7 @@ def import_file(
     table: int | None = None,
 ) -> DutyList:
     """The list in the file at ``path``, in any format ``detect`` knows."""
-    from dutycli.source import read_bytes
+    from dutycli.lists.source import read_bytes
 
     file = str(path)
     raw = read_bytes(path)
@@ -73,24 +73,24 @@ def read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
 
 def _read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
     if fmt == TSV:
-        from dutycli.importers import tsv
-        from dutycli.load import decode
+        from dutycli.lists.importers import tsv
+        from dutycli.lists.load import decode
 
         return tsv.read(decode(raw, file), file)
     if fmt == HTML:
-        from dutycli.importers import html
+        from dutycli.lists.importers import html
 
         return html.read(raw, file)
     if fmt == DOCX:
-        from dutycli.importers import docx
+        from dutycli.lists.importers import docx
 
         return docx.read(raw, file)
     if fmt == XLSX:
-        from dutycli.importers import xlsx
+        from dutycli.lists.importers import xlsx
 
         return xlsx.read(raw, file)
     assert fmt == XLS, fmt
-    from dutycli.importers import xls
+    from dutycli.lists.importers import xls
 
     return xls.read(raw, file)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from dutycli.importers.table import Cell, Grid, Place, Row
+from dutycli.lists.importers.table import Cell, Grid, Place, Row
 
 # Tags that break a cell into paragraphs. ``[^<>]*`` (not ``[^>]*``) so that a
 # run of "<p<p<p…" is scanned once, not once per "<".

@@ -12,7 +12,14 @@ from datetime import date, datetime
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, GridBuilder, Place, TableTooLarge
+from dutycli.lists.importers.table import (
+    MAX_COLUMNS,
+    MAX_SLOTS,
+    Grid,
+    GridBuilder,
+    Place,
+    TableTooLarge,
+)
 
 
 def value_text(value: Any) -> str:

@@ -54,11 +54,12 @@ def default_data_path() -> Path:
     # The wheel puts the list beside this module (pyproject: force-include).
     # Path(__file__) finds it as importlib.resources would for an installed
     # package, without the ~4 ms that importing importlib.resources costs.
-    packaged = Path(__file__).resolve().parent / "data" / "items.yaml"
+    package = Path(__file__).resolve().parent.parent  # src/dutycli, or site-packages/dutycli
+    packaged = package / "data" / "items.yaml"
     if packaged.is_file():
         return packaged
     # An editable install or a run from the source tree reads the repository's file.
-    checkout = Path(__file__).resolve().parent.parent.parent / "data" / "items.yaml"
+    checkout = package.parent.parent / "data" / "items.yaml"
     if checkout.is_file():
         return checkout
     raise DataError(

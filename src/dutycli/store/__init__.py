@@ -41,6 +41,8 @@ __all__ = ["Compiled", "Library", "ListRef", "cache_root", "open_library", "stor
 _TAG = sys.implementation.cache_tag or "python"
 APP = f"dutycli {__version__} {_TAG} layout {LAYOUT}"
 BUSY_MS = 120_000  # a writer building a province-sized library holds the lock that long
+# Page cache while building: the FTS and index b-trees of a province stop thrashing.
+BUILD_CACHE_KIB = 256 * 1024
 
 
 def _private_temp_root() -> Path | None:
@@ -183,6 +185,7 @@ def _build(db: Path | None, files: list[SourceFile]) -> sqlite3.Connection:
         # Nothing to protect until the rename: no journal, no syncs.
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
         conn.execute("BEGIN")
         create(conn, APP)
         sync(conn, files)

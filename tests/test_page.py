@@ -362,3 +362,21 @@ def test_several_lists_filter_by_subdistrict_and_kind(open_page: Opener, tmp_pat
     page.evaluate("location.hash = '#2-17'")
     page.wait_for_selector("#detail:not([hidden])")
     assert "幸福路街道基本履职事项清单" in page.inner_text("#detail")
+
+
+def test_a_library_page_holds_every_selected_list(duty: Duty, tmp_path: Path) -> None:
+    library = DATA.parent.parent / "tests" / "data" / "lists" / "library"
+    target = tmp_path / "library.html"
+    result = duty("--data", str(library), "html", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    data = data_of(target.read_text(encoding="utf-8"))
+    lists = [load(p) for p in sorted(library.rglob("*.yaml"))]
+    assert sorted((x["subdistrict"], x["kind"]) for x in data["lists"]) == sorted(
+        (dl.info.subdistrict, dl.info.kind) for dl in lists
+    )
+    assert len(data["items"]) == sum(len(dl.items) for dl in lists)
+    # --street keeps one subdistrict's lists only.
+    one = duty("--data", str(library), "html", "-s", "富强路", "--output", str(target))
+    assert one.exit_code == 0, one.stderr
+    only = data_of(target.read_text(encoding="utf-8"))
+    assert {x["subdistrict"] for x in only["lists"]} == {"富强路街道"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pty
@@ -312,3 +313,26 @@ def test_xlsx_and_html_import_what_they_need(tmp_path: Path) -> None:
     assert "openpyxl" in _imports(["list", "-o", "xlsx", "--output", str(out)], tmp_path)
     page = _imports(["html", "--output", str(tmp_path / "p.html")], tmp_path)
     assert "dutycli.page" in page and "openpyxl" not in page and "playwright" not in page
+
+
+LIBRARY = DATA.parent.parent / "tests" / "data" / "lists" / "library"
+
+
+def test_a_library_gets_a_sheet_per_list_with_every_item(duty: Duty, tmp_path: Path) -> None:
+    target = tmp_path / "library.xlsx"
+    result = duty("--data", str(LIBRARY), "list", "-o", "xlsx", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(target)
+    lists = [load(p) for p in sorted(LIBRARY.rglob("*.yaml"))]
+    assert sorted(wb.sheetnames) == sorted(sheet_name(dl.info, set()) for dl in lists)
+    for dl in lists:
+        ws = wb[sheet_name(dl.info, set())]
+        rows = values(ws)
+        assert rows[0][0] == dl.info.title
+        shown = [(row[0], row[1]) for row in rows[2:] if row[0].isdigit()]
+        assert shown == [(str(item.id), item.name) for item in dl.items]
+        # A category row opens each run of items of one category, as in the published
+        # table; a list without categories (收回) has none.
+        labels = [row[0] for row in rows[2:] if not row[0].isdigit() and row[0]]
+        runs = [c for c, _ in itertools.groupby(i.category for i in dl.items) if c]
+        assert [label.split("、", 1)[1] for label in labels if "、" in label] == runs

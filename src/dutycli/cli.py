@@ -1059,20 +1059,28 @@ def html(
             show_default=False,
         ),
     ] = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> int:
     """生成一个独立的网页文件：搜索（含拼音、同义词）、按部门和类别筛选、职责分工并排显示、打印成表格。
 
     网页不联网、不需要安装任何软件，用浏览器直接打开；可以发给同事或放在共享盘上。
+    载入多份清单时网页包含选中的全部清单（可用 --street、--kind 选定），并可按街道和清单类型筛选。
     """
     from dutycli.errors import UsageError
     from dutycli.outfile import write_atomic
     from dutycli.page import PinyinIndex, build_page
+    from dutycli.store import Compiled
 
-    c = _compiled(ctx)
+    lib = _library(ctx, street, kind)
+    chosen = [Compiled(lib, ref) for ref in lib.selected]
     # Pinyin from the store, where the build computed it: no pypinyin import here.
-    page = build_page([c.dutylist()], [PinyinIndex(c.name_pinyin(), c.department_pinyin())])
+    page = build_page(
+        [c.dutylist() for c in chosen],
+        [PinyinIndex(c.name_pinyin(), c.department_pinyin()) for c in chosen],
+    )
     if output is not None:
-        write_atomic(output, page.encode("utf-8"), inputs=[Path(c.path)] if c.path else [])
+        write_atomic(output, page.encode("utf-8"), inputs=[Path(p) for p in _sources(lib)])
     elif _interactive():
         raise UsageError("网页不能显示在终端里：请用 --output 文件名.html 写入文件，或重定向到文件")
     else:

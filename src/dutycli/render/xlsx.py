@@ -315,20 +315,33 @@ def records_workbook(title: str | None, headings: Sequence[str], rows: list[list
 def sheets_of(result: Items) -> list[Sheet]:
     """The sheets of an item result: one a list, in the order the lists first appear.
 
-    Today a result holds items of one list; a result of several lists (whose
-    rows name their list) gets a sheet for each.
+    A result of several lists names each row's list (``row.source``, the store's
+    list); that list's categories are taken in the order its items show them,
+    which is the published order.
     """
     department = result.department if result.view == "department" else None
-    groups: dict[ListInfo, tuple[ListInfo, tuple[str, ...], list[Item]]] = {}
+    groups: dict[ListInfo, tuple[ListInfo, tuple[str, ...] | None, list[Item]]] = {}
     for row in result.rows:
-        info = getattr(row, "info", None) or result.info
-        categories = getattr(row, "categories", None) or result.categories
+        source = getattr(row, "source", None)
+        info = source.info if source is not None else result.info
+        categories = None if source is not None else result.categories
         groups.setdefault(info, (info, categories, []))[2].append(row.item)
     # The list's note (注：…) stands under every sheet of it, as under the published table.
     return [
-        Sheet(info, categories, items, department, info.note)
+        Sheet(
+            info,
+            categories if categories is not None else _categories_of(items),
+            items,
+            department,
+            info.note,
+        )
         for info, categories, items in groups.values()
     ]
+
+
+def _categories_of(items: Sequence[Item]) -> tuple[str, ...]:
+    """A list's categories in the order its items show them (a list may have none)."""
+    return tuple(dict.fromkeys(item.category for item in items if item.category))
 
 
 def render_bytes(result: Result) -> bytes:

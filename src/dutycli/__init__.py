@@ -1,3 +1,3 @@
-"""dutycli: query a subdistrict's list of cooperative duties (配合履职事项清单)."""
+"""dutycli: query the duty lists Chinese subdistricts publish (基本、配合、收回履职事项清单)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

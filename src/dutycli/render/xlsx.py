@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from dutycli.cells import cell_width
 from dutycli.lists.model import GUARANTEES_LABEL, Item, ListInfo
 from dutycli.results import Items, Result
-from dutycli.views import Line, step_lines, street_lines
+from dutycli.views import Line, step_lines, street_lines, upper_lines
 
 if TYPE_CHECKING:
     from dutycli.render import Format
@@ -85,13 +85,7 @@ def _text(lines: list[Line]) -> str:
 
 def upper_text(item: Item, department: str | None = None) -> str:
     """上级部门职责 as published: each block, then 履职保障 last (on one line if single)."""
-    lines: list[Line] = []
-    for block in item.upper_duties:
-        if department is not None and department not in block.departments:
-            continue
-        if block.heading:
-            lines.append(Line(0, block.heading, "heading"))
-        lines += step_lines(block.steps)
+    lines = upper_lines(item, department, guarantees=False)
     if item.guarantees:
         guarantees = step_lines(item.guarantees)
         if len(guarantees) == 1:

@@ -19,6 +19,18 @@ def _closest(query: str, choices: list[str], n: int = 3) -> list[str]:
     return [choice for choice, _, _ in found]
 
 
+def one_of(query: str, candidates: list[str], what: str) -> str | None:
+    """The one candidate a part names; several are a LookupFailed listing them; none is None."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        listing = "\n".join(f"  {name}" for name in candidates)
+        raise LookupFailed(
+            f"“{query}”可以指 {len(candidates)} 个{what}，请说得具体些：\n{listing}", candidates
+        )
+    return None
+
+
 def department(c: Compiled | Library, query: str) -> str:
     """The canonical name for a full name, an alias, or a part naming one department only."""
     query = "".join(query.split())
@@ -35,13 +47,9 @@ def department(c: Compiled | Library, query: str) -> str:
     )
     order = {name: n for n, name in enumerate(dict.fromkeys(names.values()))}
     candidates.sort(key=order.__getitem__)
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        listing = "\n".join(f"  {name}" for name in candidates)
-        raise LookupFailed(
-            f"“{query}”可以指 {len(candidates)} 个部门，请说得具体些：\n{listing}", candidates
-        )
+    found = one_of(query, candidates, "部门")
+    if found is not None:
+        return found
     names = c.department_names  # suggestions come from every name
     closest = _closest(query, list(names))
     canon = list(dict.fromkeys(names[c_] for c_ in closest))

@@ -159,14 +159,11 @@ class Library:
         names = self.subdistricts()
         if query in names:
             return query
-        candidates = [name for name in names if query and query in name]
-        if len(candidates) == 1:
-            return candidates[0]
-        if candidates:
-            listing = "\n".join(f"  {name}" for name in candidates)
-            raise LookupFailed(
-                f"“{query}”可以指 {len(candidates)} 个街道，请说得具体些：\n{listing}", candidates
-            )
+        from dutycli.resolve import one_of
+
+        found = one_of(query, [name for name in names if query and query in name], "街道")
+        if found is not None:
+            return found
         listing = "\n".join(f"  {name}" for name in names[:20])
         more = f"\n  …共 {len(names)} 个" if len(names) > 20 else ""
         raise LookupFailed(f"没有街道“{query}”。已载入的街道：\n{listing}{more}", names)

@@ -202,7 +202,7 @@ def _rank(
 
 def _present(lib: Library, word: str) -> bool:
     """Whether the selected lists' text holds ``word`` as written (ASCII folded)."""
-    memo: dict[str, bool] = lib._memo.setdefault("present", {})
+    memo: dict[str, bool] = lib.memo("present", dict)
     if word not in memo:
         memo[word] = bool(_exact(lib, word, None, pinyin=False))
     return memo[word]

@@ -168,9 +168,11 @@ class LayerSource:
 
 def selection_layer(lib: Library) -> LayerSource | None:
     """The layer of the selected lists (None past MAX_ITEMS: words are then taken as typed)."""
-    cached: LayerSource | None = lib._memo.get("layer")
-    if cached is not None:
-        return cached
+    result: LayerSource | None = lib.memo("layer", lambda: _selection_layer(lib))
+    return result
+
+
+def _selection_layer(lib: Library) -> LayerSource | None:
     refs = list(lib.selected)
     if sum(ref.items for ref in refs) > MAX_ITEMS:
         return None
@@ -178,6 +180,4 @@ def selection_layer(lib: Library) -> LayerSource | None:
     def items() -> list[Item]:
         return [item for item, _ in lib.decode(lib.rows())]
 
-    source = LayerSource(lib, refs, items, lambda: lib.departments_of(r.id for r in refs))
-    lib._memo["layer"] = source
-    return source
+    return LayerSource(lib, refs, items, lambda: lib.departments_of(r.id for r in refs))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, overload
 
 from dutycli.errors import LookupFailed, UsageError
@@ -126,6 +126,12 @@ class Library:
         self.by_id = {ref.id: ref for ref in lists}
         self._memo: dict[str, Any] = {}
         self.only_items: list[int] | None = None  # lines() of these items only
+
+    def memo(self, key: str, loader: Callable[[], Any]) -> Any:
+        """A value worked out once for the current selection (``select`` forgets them)."""
+        if key not in self._memo:
+            self._memo[key] = loader()
+        return self._memo[key]
 
     # -- selection ---------------------------------------------------------------
 

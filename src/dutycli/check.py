@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.errors import UsageError
-from dutycli.lists.model import BASIC, TAKEN_BACK, Department, Item, department_names, kind_of
+from dutycli.lists.model import TAKEN_BACK, Department, Item, department_names, kind_of
 
 if TYPE_CHECKING:
     from dutycli.store.library import Library
@@ -516,11 +516,6 @@ def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | 
     if best is None:
         return None
     return Split(item.id, best[1], best[2], "、".join(best[3]))
-
-
-def own_duty(verdict: Verdict) -> bool:
-    """A 清单内 verdict on the 基本 list: the subdistrict's own duty."""
-    return verdict.verdict == ON_LIST and verdict.kind == BASIC
 
 
 def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Verdict]:

@@ -17,16 +17,19 @@ Three steps, kept apart so that a store can supply the statistics:
 2. ranking (``Matcher.rank``): BM25 score, ``coverage`` (the share of what
    the task says that the item holds), ``name_coverage`` (the share of the
    item's name the task says);
-3. the verdict (``decide``), a pure function of the ranked items and of the
-   qualifier family (``Matcher.qualifiers``: items whose street duties are the
-   same and whose names differ in one qualifier, such as the venue), plus
-   ``split_step`` (the task asks for a step the list gives a department).
+3. the verdict (``decide``), a pure function of the ranked items, of what the
+   task says (``Matcher.evidence``) and of the qualifier family
+   (``Matcher.qualifiers``: items whose street duties are the same and whose
+   names differ in one qualifier, such as the venue): the rules the issue
+   states (the item's name in full; the family member whose qualifier the task
+   names), then two logistic regressions over ``features`` (``check_model``),
+   plus ``split_step`` (the task asks for a step the list gives a department).
 
-The thresholds were tuned on tests/data/check/train.tsv and cases.tsv only
-(``python -m dutycli.text.evaluate``); tests/data/check/heldout.tsv, written
-independently before any tuning, is scored and reported, never tuned on.
-They depend on this list's vocabulary: a much larger or different list wants
-them measured again.
+The model is fitted by scripts/fit_check.py on the training files under
+tests/data/check, its thresholds by cross-validation there; the held-out file
+(heldout3.tsv), written independently before the fit, is scored and reported,
+never fitted on. The weights depend on this list's vocabulary: a much larger or
+different list wants them measured again.
 
 Across kinds (``check_tasks``): a task is checked against one subdistrict's
 lists (基本, 配合, 收回) together, with that subdistrict's items only, so the
@@ -47,6 +50,7 @@ from dutycli.errors import UsageError
 from dutycli.lists.model import TAKEN_BACK, Department, Item, department_names, kind_of
 
 if TYPE_CHECKING:
+    from dutycli.check_model import VerdictModel
     from dutycli.store.library import Library
     from dutycli.text.concepts import Concept
     from dutycli.text.layer import TextLayer
@@ -55,24 +59,7 @@ ON_LIST, SIMILAR, OFF_LIST = "清单内", "相近", "清单外"
 # A task on the subdistrict's 收回 list: a department took that duty back.
 TAKEN = "已收回"
 
-# Tuned on the labelled set (see module docstring).
-# On cases.tsv the on-list tasks score 64-243 with coverage 0.35-0.86, the
-# generic ones 18-56, the off-list ones have coverage 0.03-0.18.
-SCORE_ON = 60.0
-SCORE_NEAR = 15.0
-COVERAGE_ON = 0.5
-COVERAGE_NEAR = 0.55
-MARGIN_WIDE = 2.2  # 1.8 gives wrong items on the training set; 2.0-3.0 the same there
-SCORE_DOMINANT = 20.0
 FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
-SCORE_ANCHOR = 40.0
-MARGIN_ANCHOR = 1.5
-COVERAGE_ANCHOR = 0.3
-MARGIN_FAMILY = 1.5  # the best of a family this far ahead of every other item
-MARGIN_ON = 1.8
-NAME_ON = 0.75  # the task says most of one item's name ...
-MARGIN_NAMED = 1.15  # ... and that item is ahead of the next
-NAME_NEAR = 0.3
 SPLIT_MIN_IDF = 3.0
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
@@ -151,7 +138,16 @@ class Scored(NamedTuple):
     score: float
     coverage: float  # share of the task's informative bigrams (by IDF) the item holds
     name_coverage: float = 0.0  # share of the item's name (by IDF) the task says
+    known: float = 0.0  # coverage of the part of the task whose bigrams the list uses
+    duty: float = 0.0  # the same, by the item's name and the subdistrict's duties only
     source: Any = None  # the store's ListRef of the item's list, where known
+
+
+class Evidence(NamedTuple):
+    """What the task says, whatever item it is compared with."""
+
+    mass: float  # IDF of the task's own informative bigrams (fillers weighed down)
+    unknown: float  # of which bigrams the list never uses, in words nothing explains
 
 
 class Split(NamedTuple):
@@ -369,27 +365,55 @@ class Matcher:
                     tf = tf_field.get(t)
                     if tf:
                         score += w * weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
-            covered = sum(
-                self.idf.get(t, self.unknown_idf)
-                * factors.get(t, 1.0)
-                * (1.0 if any(t in doc[f] for f in doc) else explained[index].get(t, 0.0))
-                for t in own
-            )
+            covered = known = duty = 0.0
+            for t in own:
+                other_words = explained[index].get(t, 0.0)
+                hit = 1.0 if any(t in doc[f] for f in doc) else other_words
+                mass = self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0)
+                covered += mass * hit
+                if t in doc["name"] or t in doc["street"]:
+                    duty += mass
+                else:
+                    duty += mass * other_words
+                if hit or t in self.idf:
+                    known += mass
             name = doc["name"]
             name_total = sum(self.idf[g] for g in name) or 1.0
             said = sum(self.idf[g] for g in name if g in terms or g in raw)
             if _plain(item.name) in plain_task:
                 said = name_total  # the task names the item word for word
-            out.append(Scored(item, score, covered / total, said / name_total))
+            out.append(
+                Scored(
+                    item,
+                    score,
+                    covered / total,
+                    said / name_total,
+                    covered / (known or 1.0),
+                    duty / (known or 1.0),
+                )
+            )
         out.sort(key=lambda s: (-s.score, s.item.id))
         return out
+
+    def evidence(self, task: str) -> Evidence:
+        factors = self.factors(task)
+        understood = {g for c in self.concepts(task) if c.understood for g in bigrams(c.word)}
+        mass = unknown = 0.0
+        for t, w in self.weighted(task).items():
+            if w >= 1.0:
+                weight = self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0)
+                mass += weight
+                if t not in self.idf and t not in understood:
+                    unknown += weight
+        return Evidence(mass, unknown)
 
     def check(self, task: str, candidates: int = 5) -> Verdict:
         if not task.strip():
             raise UsageError("请给出任务描述，例如：duty check 督促物业公司做好考评打分工作")
         ranked = self.rank(task)
         terms = self.weighted(task)
-        verdict = decide(task, ranked, self.qualifiers(ranked, terms), candidates)
+        qualified = self.qualifiers(ranked, terms) if ranked else None
+        verdict = decide(task, ranked, qualified, self.evidence(task), candidates)
         if verdict.verdict != OFF_LIST:
             split = split_step(verdict.matches[0].item, self.pieces(task), self.idf)
             verdict = verdict._replace(split=split)
@@ -445,10 +469,38 @@ def _siblings(items: list[Item]) -> dict[int, list[int]]:
     return {i: family for family in groups.values() if len(family) > 1 for i in family}
 
 
+def features(ranked: list[Scored], evidence: Evidence, qualified: Qualified | None) -> list[float]:
+    """The measured quantities the verdict model reads (``check_model.FEATURES``),
+    of ``lead(ranked, qualified)``."""
+    best = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    s1 = math.log1p(best.score)
+    s2 = math.log1p(second.score) if second else 0.0
+    mass = evidence.mass or 1.0
+    return [
+        s1,
+        s1 - s2,
+        best.coverage,
+        best.name_coverage,
+        best.known,
+        evidence.unknown / mass,
+        math.log1p(evidence.mass),
+        1.0 if qualified is not None else 0.0,
+        second.coverage if second else 0.0,
+        best.duty,
+        (1.0 - best.duty) if qualified is not None else 0.0,
+    ]
+
+
 def decide(
-    task: str, ranked: list[Scored], qualified: Qualified | None, candidates: int = 5
+    task: str,
+    ranked: list[Scored],
+    qualified: Qualified | None,
+    evidence: Evidence,
+    candidates: int = 5,
+    model: VerdictModel | None = None,
 ) -> Verdict:
-    """The verdict policy, from measured quantities of the ranked items."""
+    """The verdict policy: the rules the issue states, then the fitted model (check_model)."""
     if not ranked or ranked[0].score <= 0:
         return Verdict(task, OFF_LIST, [])
     # The task says an item's name in full (all of its words): that item, if only one.
@@ -458,42 +510,32 @@ def decide(
         full = [s for s in named_in_full if len(s.item.name) == longest]
         if len(full) == 1:
             return Verdict(task, ON_LIST, full)
+    if model is None:
+        from dutycli.check_model import MODEL
+
+        model = MODEL
+    ranked = lead(ranked, qualified)
+    x = model.standard(features(ranked, evidence, qualified))
+    off = model.off.probability(x)
+    if off > model.off_at:
+        return Verdict(task, OFF_LIST, [])
     best = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    # Plausible: the item holds most of what the task says, or part of its name,
-    # or it stands alone far ahead of every other item (a wordy or colloquial
-    # notice about one duty: 清明快到了，晚上街头烧纸的多……).
-    anchored = (
-        best.score >= SCORE_ANCHOR
-        and best.score >= MARGIN_ANCHOR * runner_up
-        and best.coverage >= COVERAGE_ANCHOR
-    )
-    plausible = best.coverage >= COVERAGE_NEAR or best.name_coverage >= NAME_NEAR or anchored
-    if qualified is not None and plausible and best.score >= SCORE_NEAR:
-        # The family as a whole must stand out; then the qualifier decides.
-        family = {s.item.id for s in qualified.members}
-        other = next((s for s in ranked if s.item.id not in family), None)
-        if other is None or (
-            best.score >= MARGIN_FAMILY * other.score
-            or best.coverage >= MARGIN_FAMILY * other.coverage
-        ):
-            if qualified.winner is not None:
-                return Verdict(task, ON_LIST, [qualified.winner])
-            return Verdict(task, SIMILAR, qualified.members)  # the whole family
-    named = best.name_coverage >= NAME_ON and best.score >= MARGIN_NAMED * runner_up
-    clear = best.score >= SCORE_ON and best.score >= MARGIN_ON * runner_up
-    # A clear winner by a wide margin, however much else the notice says.
-    dominant = (
-        best.score >= SCORE_DOMINANT
-        and best.score >= MARGIN_WIDE * runner_up
-        and best.coverage >= COVERAGE_ON
-    )
-    if named or ((clear or dominant) and plausible):
+    if qualified is not None:
+        # Items that differ only in a qualifier: the one the task names, else all of them.
+        if qualified.winner is not None and off <= model.named_at:
+            return Verdict(task, ON_LIST, [qualified.winner])
+        return Verdict(task, SIMILAR, qualified.members)
+    if model.top.probability(x) > model.top_at and off <= model.sure_at:
         return Verdict(task, ON_LIST, [best])
-    if plausible and best.score >= SCORE_NEAR:
-        near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
-        return Verdict(task, SIMILAR, near)
-    return Verdict(task, OFF_LIST, [])
+    near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
+    return Verdict(task, SIMILAR, near)
+
+
+def lead(ranked: list[Scored], qualified: Qualified | None) -> list[Scored]:
+    """The ranking with the item whose qualifier the task names first."""
+    if qualified is None or qualified.winner is None or ranked[0] is qualified.winner:
+        return ranked
+    return [qualified.winner, *(s for s in ranked if s is not qualified.winner)]
 
 
 def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | None:

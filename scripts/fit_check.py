@@ -1,0 +1,294 @@
+"""Fit the verdict model of ``duty check`` (src/dutycli/check_model.py) on the training files.
+
+    python scripts/fit_check.py            # rewrite src/dutycli/check_model.py
+    python scripts/fit_check.py --print    # print the fitted module instead
+
+Training files only (``TRAINING`` below, under tests/data/check). The held-out
+file tests/data/check/heldout3.tsv is never read here: it is scored once per
+change with ``python -m dutycli.text.evaluate check``.
+
+Two L2-regularised logistic regressions over ``check.features`` (standardised):
+``off`` (the task is 清单外) and ``top`` (the best-ranked item is the task's
+item, fitted on the tasks whose best items are not a qualifier family). Four
+thresholds: 清单外 above ``off_at``; 清单内 above ``top_at`` while ``off`` is at
+most ``sure_at``; the family member whose qualifier the task names 清单内 while
+``off`` is at most ``named_at``; 相近 otherwise. They are chosen by five-fold
+cross-validation: among the thresholds that answer at most 3 % of on-list tasks
+清单外, those with the fewest 清单内 verdicts with a wrong item, and of them the
+one that answers the most off-list tasks 清单外 (then the most on-list tasks
+usefully, then the most 清单内 with the right item). Deterministic: the folds are
+the cases' positions modulo five.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from dutycli.check import (  # noqa: E402
+    OFF_LIST,
+    ON_LIST,
+    SIMILAR,
+    Matcher,
+    Verdict,
+    decide,
+    features,
+    lead,
+)
+from dutycli.check_model import FEATURES, Logistic, VerdictModel  # noqa: E402
+from dutycli.text.evaluate import CheckCase, check_cases  # noqa: E402
+
+# train3c.tsv (hard cases on purpose) is left out: fitting on it lowered the
+# cross-validated off-list figure of the other files from 85 % to 71 %; it is
+# scored and reported instead.
+TRAINING = (
+    "train.tsv",
+    "train2.tsv",
+    "train3d.tsv",
+    "cases.tsv",
+    "holdout.tsv",
+    "heldout1.tsv",
+)
+PENALTY = 3.0  # L2 on standardised weights (sklearn's C = 1/3)
+FOLDS = 5
+MAX_ON_OFF = 0.03
+MODEL_FILE = ROOT / "src" / "dutycli" / "check_model.py"
+MARK = "# --- written by scripts/fit_check.py ---\n"
+
+
+class Case(NamedTuple):
+    case: CheckCase
+    args: tuple  # type: ignore[type-arg]  # (task, ranked, qualified, evidence)
+    values: list[float]
+    family: bool  # the best items differ only in a qualifier: the family rule decides
+    off: bool  # labelled 清单外
+    top: bool  # labelled 清单内 and the best-ranked item is its item
+
+
+def matcher() -> Matcher:
+    from dutycli.store import open_library
+    from dutycli.store.layers import LayerSource
+
+    lib = open_library(ROOT / "data" / "items.yaml")
+    everything, _, departments = lib.check_material(lib.one_subdistrict())
+    refs = list(dict.fromkeys(ref for _, ref, _ in everything))
+    items = [item for _, _, item in everything]
+    source = LayerSource(lib, refs, lambda: items, lambda: departments)
+    return Matcher(items, departments, source.layer(), lib.readings, source.sounds)
+
+
+def cases(m: Matcher, folder: Path) -> list[Case]:
+    out = []
+    for name in TRAINING:
+        for case in check_cases(folder / name):
+            ranked = m.rank(case.task)
+            qualified = m.qualifiers(ranked, m.weighted(case.task)) if ranked else None
+            evidence = m.evidence(case.task)
+            first = lead(ranked, qualified) if ranked else []
+            values = features(first, evidence, qualified) if ranked else [0.0] * len(FEATURES)
+            top = case.label == ON_LIST and bool(ranked) and first[0].item.id in case.items
+            args = (case.task, ranked, qualified, evidence)
+            family = qualified is not None
+            out.append(Case(case, args, values, family, case.label == OFF_LIST, top))
+    return out
+
+
+def solve(a: list[list[float]], b: list[float]) -> list[float]:
+    n = len(b)
+    m = [[*row, b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(n):
+            if r != col and m[r][col]:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def logistic(xs: Sequence[list[float]], ys: Sequence[bool]) -> Logistic:
+    """Newton's method on the penalised log-likelihood (the bias is not penalised)."""
+    d = len(xs[0])
+    w = [0.0] * (d + 1)  # bias last
+    for _ in range(50):
+        grad = [0.0] * (d + 1)
+        hess = [[0.0] * (d + 1) for _ in range(d + 1)]
+        for x, y in zip(xs, ys, strict=True):
+            row = [*x, 1.0]
+            z = sum(a * b for a, b in zip(w, row, strict=True))
+            p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            for i in range(d + 1):
+                grad[i] += (p - float(y)) * row[i]
+                for j in range(d + 1):
+                    hess[i][j] += p * (1 - p) * row[i] * row[j]
+        for i in range(d):
+            grad[i] += PENALTY * w[i]
+            hess[i][i] += PENALTY
+        step = solve(hess, grad)
+        w = [a - b for a, b in zip(w, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-10:
+            break
+    return Logistic(tuple(round(v, 6) for v in w[:d]), round(w[d], 6))
+
+
+def standardiser(rows: Sequence[list[float]]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    n = len(rows)
+    mean = [sum(r[i] for r in rows) / n for i in range(len(rows[0]))]
+    scale = [
+        math.sqrt(sum((r[i] - mean[i]) ** 2 for r in rows) / n) or 1.0 for i in range(len(mean))
+    ]
+    return tuple(round(v, 6) for v in mean), tuple(round(v, 6) for v in scale)
+
+
+def fit(
+    train: Sequence[Case], thresholds: tuple[float, float, float, float] = (0.5, 0.5, 0.5, 0.5)
+) -> VerdictModel:
+    mean, scale = standardiser([c.values for c in train])
+    probe = VerdictModel(mean, scale, Logistic((), 0.0), Logistic((), 0.0), *thresholds)
+    xs = [probe.standard(c.values) for c in train]
+    off = logistic(xs, [c.off for c in train])
+    plain = [(x, c.top) for x, c in zip(xs, train, strict=True) if not c.family]
+    top = logistic([x for x, _ in plain], [t for _, t in plain])
+    return VerdictModel(mean, scale, off, top, *thresholds)
+
+
+class Figures(NamedTuple):
+    on_exact: float  # on-list tasks answered 清单内 with their item
+    on_useful: float
+    on_off: float
+    wrong: int
+    off_off: float
+
+
+def figures(cases: Sequence[Case], verdicts: Sequence[Verdict]) -> Figures:
+    on = exact = useful = on_off = wrong = off = off_off = 0
+    for c, v in zip(cases, verdicts, strict=True):
+        first = v.matches[0].item.id if v.matches else None
+        label = c.case.label
+        if v.verdict == ON_LIST and not (label == ON_LIST and first in c.case.items):
+            wrong += 1
+        if label == ON_LIST:
+            on += 1
+            useful += v.verdict in (ON_LIST, SIMILAR) and first in c.case.items
+            on_off += v.verdict == OFF_LIST
+            exact += v.verdict == ON_LIST and first in c.case.items
+        elif label == OFF_LIST:
+            off += 1
+            off_off += v.verdict == OFF_LIST
+    return Figures(exact / on, useful / on, on_off / on, wrong, off_off / off)
+
+
+def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Figures]:
+    """The thresholds (off_at, top_at, sure_at, named_at) by cross-validation, and their figures."""
+    folds = [fit([c for i, c in enumerate(all_cases) if i % FOLDS != k]) for k in range(FOLDS)]
+    own = [folds[i % FOLDS] for i in range(len(all_cases))]
+    # Each case's verdict once it is not 清单外: 清单内 if allowed, else 相近 (decide's order).
+    probs, allowed, withheld = [], [], []
+    for c, m in zip(all_cases, own, strict=True):
+        x = m.standard(c.values)
+        probs.append((m.off.probability(x), m.top.probability(x), c.family))
+        yes = m._replace(off_at=2.0, top_at=-1.0, sure_at=2.0, named_at=2.0)
+        no = m._replace(off_at=2.0, top_at=2.0, sure_at=-1.0, named_at=-1.0)
+        allowed.append(decide(*c.args, model=yes))
+        withheld.append(decide(*c.args, model=no))
+    off = Verdict("", OFF_LIST, [])
+    levels = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
+    results: list[tuple[Figures, tuple[float, float, float, float]]] = []
+    for off_step in range(4, 39):  # 0.10 .. 0.95
+        off_at = off_step / 40
+        for top_at in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99):
+            for sure_at in (*(v for v in levels if v < off_at), off_at):
+                for named_at in (*(v for v in levels if v < off_at), off_at):
+                    verdicts = [
+                        off
+                        if p_off > off_at
+                        else yes
+                        if (p_off <= named_at if family else p_top > top_at and p_off <= sure_at)
+                        else no
+                        for (p_off, p_top, family), yes, no in zip(
+                            probs, allowed, withheld, strict=True
+                        )
+                    ]
+                    f = figures(all_cases, verdicts)
+                    if f.on_off <= MAX_ON_OFF:
+                        results.append((f, (off_at, top_at, sure_at, named_at)))
+    if not results:
+        raise SystemExit("no thresholds keep on-list tasks off 清单外 in cross-validation")
+    # As few wrong items as the data allow, then the most off-list tasks 清单外.
+    fewest = min(f.wrong for f, _ in results)
+    f, thresholds = max(
+        ((f, t) for f, t in results if f.wrong == fewest),
+        key=lambda r: (r[0].off_off, r[0].on_useful, r[0].on_exact),
+    )
+    # The same figures through decide itself, so that the shortcut above cannot drift from it.
+    chosen = [
+        m._replace(
+            off_at=thresholds[0],
+            top_at=thresholds[1],
+            sure_at=thresholds[2],
+            named_at=thresholds[3],
+        )
+        for m in own
+    ]
+    again = figures(
+        all_cases, [decide(*c.args, model=m) for c, m in zip(all_cases, chosen, strict=True)]
+    )
+    assert again == f, (again, f)
+    return thresholds, f
+
+
+def module_text(model: VerdictModel, cv: Figures, n: int) -> str:
+    """The module, laid out as ruff formats it (one number per line)."""
+    head = MODEL_FILE.read_text(encoding="utf-8").split(MARK)[0]
+
+    def floats(values: Sequence[float], indent: str) -> str:
+        inner = "".join(f"{indent}    {v!r},\n" for v in values)
+        return f"(\n{inner}{indent})"
+
+    def logistic(name: str, part: Logistic) -> str:
+        weights = floats(part.weights, " " * 8)
+        return f"    {name}=Logistic(\n        {weights},\n        {part.bias!r},\n    ),\n"
+
+    return (
+        head
+        + MARK
+        + f"# {n} training cases; five-fold cross-validation: on-list useful {cv.on_useful:.1%}\n"
+        + f"# (清单内 with the item {cv.on_exact:.1%}), on-list 清单外 {cv.on_off:.1%},\n"
+        + f"# wrong 清单内 {cv.wrong}, off-list 清单外 {cv.off_off:.1%}.\n"
+        + "MODEL = VerdictModel(\n"
+        + f"    mean={floats(model.mean, '    ')},\n"
+        + f"    scale={floats(model.scale, '    ')},\n"
+        + logistic("off", model.off)
+        + logistic("top", model.top)
+        + f"    off_at={model.off_at!r},\n"
+        + f"    top_at={model.top_at!r},\n"
+        + f"    sure_at={model.sure_at!r},\n"
+        + f"    named_at={model.named_at!r},\n"
+        + ")\n"
+    )
+
+
+def fitted_module(folder: Path = ROOT / "tests" / "data" / "check") -> str:
+    all_cases = cases(matcher(), folder)
+    thresholds, cv = choose(all_cases)
+    return module_text(fit(all_cases, thresholds), cv, len(all_cases))
+
+
+def main(argv: list[str]) -> int:
+    text = fitted_module()
+    if "--print" in argv:
+        sys.stdout.write(text)
+    else:
+        MODEL_FILE.write_text(text, encoding="utf-8")
+        print(f"wrote {MODEL_FILE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

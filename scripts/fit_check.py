@@ -41,7 +41,8 @@ from dutycli.check import (  # noqa: E402
     features,
     lead,
 )
-from dutycli.check_model import FEATURES, Logistic, VerdictModel  # noqa: E402
+from dutycli.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
+from dutycli.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
 from dutycli.text.evaluate import CheckCase, check_cases  # noqa: E402
 
 # train3c.tsv (hard cases on purpose) is left out: fitting on it lowered the
@@ -55,10 +56,13 @@ TRAINING = (
     "holdout.tsv",
     "heldout1.tsv",
 )
+# Decided tasks only (data/check_examples.tsv), never fitted on.
+PRECEDENTS_ONLY = ("train3c.tsv",)
 PENALTY = 3.0  # L2 on standardised weights (sklearn's C = 1/3)
 FOLDS = 5
 MAX_ON_OFF = 0.03
 MODEL_FILE = ROOT / "src" / "dutycli" / "check_model.py"
+EXAMPLES_FILE = ROOT / "data" / "check_examples.tsv"
 MARK = "# --- written by scripts/fit_check.py ---\n"
 
 
@@ -66,9 +70,13 @@ class Case(NamedTuple):
     case: CheckCase
     args: tuple  # type: ignore[type-arg]  # (task, ranked, qualified, evidence)
     values: list[float]
+    recall: Recall | None  # the closest decided tasks of other writers' files
     family: bool  # the best items differ only in a qualifier: the family rule decides
     off: bool  # labelled 清单外
     top: bool  # labelled 清单内 and the best-ranked item is its item
+
+
+SUBDISTRICT, KIND = "", ""  # of the list the decided tasks belong to (set by ``matcher``)
 
 
 def matcher() -> Matcher:
@@ -78,25 +86,73 @@ def matcher() -> Matcher:
     lib = open_library(ROOT / "data" / "items.yaml")
     everything, _, departments = lib.check_material(lib.one_subdistrict())
     refs = list(dict.fromkeys(ref for _, ref, _ in everything))
+    global SUBDISTRICT, KIND
+    SUBDISTRICT, KIND = refs[0].subdistrict, refs[0].kind
     items = [item for _, _, item in everything]
     source = LayerSource(lib, refs, lambda: items, lambda: departments)
     return Matcher(items, departments, source.layer(), lib.readings, source.sounds)
 
 
-def cases(m: Matcher, folder: Path) -> list[Case]:
+def labelled(folder: Path) -> list[tuple[str, CheckCase]]:
+    """Every labelled task the fit uses, with its file: TRAINING, then PRECEDENTS_ONLY."""
+    return [
+        (name, case) for name in TRAINING + PRECEDENTS_ONLY for case in check_cases(folder / name)
+    ]
+
+
+def precedents(m: Matcher, rows: list[tuple[str, CheckCase]]) -> Precedents:
+    """The decided tasks, as data/check_examples.tsv holds them (items by name)."""
+    names = {item.id: item.name for item in m.items}
+    out = [
+        Precedent(case.label, frozenset(names[i] for i in case.items), case.task)
+        for _, case in rows
+    ]
+    return Precedents(SUBDISTRICT, KIND, out)
+
+
+def examples_text(found: Precedents) -> str:
+    lines = [
+        f"# list\t{found.subdistrict}\t{found.kind}",
+        "# 判例：已有定论的任务（class、事项名称、任务），"
+        "由 scripts/fit_check.py 从 tests/data/check 的训练集写出，不要手改；"
+        "check 用它们找最接近的已定任务",
+    ]
+    for p in found.rows:
+        items = SEPARATOR.join(sorted(p.items)) if p.items else "-"
+        lines.append(f"{p.label}\t{items}\t{p.task}")
+    return "\n".join(lines) + "\n"
+
+
+def cases(m: Matcher, folder: Path) -> tuple[list[Case], Precedents]:
+    rows = labelled(folder)
+    found = precedents(m, rows)
+    files = [name for name, _ in rows]
+    m.precedents = found.compile(m.grams, m.weight)
     out = []
-    for name in TRAINING:
-        for case in check_cases(folder / name):
-            ranked = m.rank(case.task)
-            qualified = m.qualifiers(ranked, m.weighted(case.task)) if ranked else None
-            evidence = m.evidence(case.task)
-            first = lead(ranked, qualified) if ranked else []
-            values = features(first, evidence, qualified) if ranked else [0.0] * len(FEATURES)
-            top = case.label == ON_LIST and bool(ranked) and first[0].item.id in case.items
-            args = (case.task, ranked, qualified, evidence)
-            family = qualified is not None
-            out.append(Case(case, args, values, family, case.label == OFF_LIST, top))
-    return out
+    for name, case in rows:
+        if name in PRECEDENTS_ONLY:
+            continue
+        ranked = m.rank(case.task)
+        qualified = m.qualifiers(ranked, m.weighted(case.task)) if ranked else None
+        evidence = m.evidence(case.task)
+        first = lead(ranked, qualified) if ranked else []
+        # As for a new writer's task: the decided tasks of the other files only.
+        recall = m.recall(case.task, ranked, qualified, lambda i, name=name: files[i] == name)
+        values = (
+            features(first, evidence, qualified, recall)
+            if ranked
+            else [0.0] * (len(FEATURES) + len(RECALL_FEATURES))
+        )
+        top = case.label == ON_LIST and bool(ranked) and first[0].item.id in case.items
+        args = (case.task, ranked, qualified, evidence)
+        family = qualified is not None
+        out.append(Case(case, args, values, recall, family, case.label == OFF_LIST, top))
+    return out, found
+
+
+def plain(all_cases: list[Case]) -> list[Case]:
+    """The cases as a list without decided tasks sees them."""
+    return [c._replace(values=c.values[: len(FEATURES)], recall=None) for c in all_cases]
 
 
 def solve(a: list[list[float]], b: list[float]) -> list[float]:
@@ -134,7 +190,8 @@ def logistic(xs: Sequence[list[float]], ys: Sequence[bool]) -> Logistic:
         w = [a - b for a, b in zip(w, step, strict=True)]
         if max(abs(s) for s in step) < 1e-10:
             break
-    return Logistic(tuple(round(v, 6) for v in w[:d]), round(w[d], 6))
+    # + 0.0: a weight that rounds to zero is written 0.0, whatever its sign.
+    return Logistic(tuple(round(v, 6) + 0.0 for v in w[:d]), round(w[d], 6) + 0.0)
 
 
 def standardiser(rows: Sequence[list[float]]) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -195,8 +252,8 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
         probs.append((m.off.probability(x), m.top.probability(x), c.family))
         yes = m._replace(off_at=2.0, top_at=-1.0, sure_at=2.0, named_at=2.0)
         no = m._replace(off_at=2.0, top_at=2.0, sure_at=-1.0, named_at=-1.0)
-        allowed.append(decide(*c.args, model=yes))
-        withheld.append(decide(*c.args, model=no))
+        allowed.append(decide(*c.args, model=yes, recall=c.recall))
+        withheld.append(decide(*c.args, model=no, recall=c.recall))
     off = Verdict("", OFF_LIST, [])
     levels = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
     results: list[tuple[Figures, tuple[float, float, float, float]]] = []
@@ -237,13 +294,14 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
         for m in own
     ]
     again = figures(
-        all_cases, [decide(*c.args, model=m) for c, m in zip(all_cases, chosen, strict=True)]
+        all_cases,
+        [decide(*c.args, model=m, recall=c.recall) for c, m in zip(all_cases, chosen, strict=True)],
     )
     assert again == f, (again, f)
     return thresholds, f
 
 
-def module_text(model: VerdictModel, cv: Figures, n: int) -> str:
+def module_text(fitted: list[tuple[str, str, VerdictModel, Figures, int]]) -> str:
     """The module, laid out as ruff formats it (one number per line)."""
     head = MODEL_FILE.read_text(encoding="utf-8").split(MARK)[0]
 
@@ -255,38 +313,49 @@ def module_text(model: VerdictModel, cv: Figures, n: int) -> str:
         weights = floats(part.weights, " " * 8)
         return f"    {name}=Logistic(\n        {weights},\n        {part.bias!r},\n    ),\n"
 
-    return (
-        head
-        + MARK
-        + f"# {n} training cases; five-fold cross-validation: on-list useful {cv.on_useful:.1%}\n"
-        + f"# (清单内 with the item {cv.on_exact:.1%}), on-list 清单外 {cv.on_off:.1%},\n"
-        + f"# wrong 清单内 {cv.wrong}, off-list 清单外 {cv.off_off:.1%}.\n"
-        + "MODEL = VerdictModel(\n"
-        + f"    mean={floats(model.mean, '    ')},\n"
-        + f"    scale={floats(model.scale, '    ')},\n"
-        + logistic("off", model.off)
-        + logistic("top", model.top)
-        + f"    off_at={model.off_at!r},\n"
-        + f"    top_at={model.top_at!r},\n"
-        + f"    sure_at={model.sure_at!r},\n"
-        + f"    named_at={model.named_at!r},\n"
-        + ")\n"
-    )
+    out = head + MARK
+    for name, what, model, cv, n in fitted:
+        out += (
+            f"# {what}\n"
+            + f"# {n} training cases; five-fold cross-validation: "
+            + f"on-list useful {cv.on_useful:.1%}\n"
+            + f"# (清单内 with the item {cv.on_exact:.1%}), on-list 清单外 {cv.on_off:.1%},\n"
+            + f"# wrong 清单内 {cv.wrong}, off-list 清单外 {cv.off_off:.1%}.\n"
+            + f"{name} = VerdictModel(\n"
+            + f"    mean={floats(model.mean, '    ')},\n"
+            + f"    scale={floats(model.scale, '    ')},\n"
+            + logistic("off", model.off)
+            + logistic("top", model.top)
+            + f"    off_at={model.off_at!r},\n"
+            + f"    top_at={model.top_at!r},\n"
+            + f"    sure_at={model.sure_at!r},\n"
+            + f"    named_at={model.named_at!r},\n"
+            + ")\n"
+        )
+    return out
 
 
-def fitted_module(folder: Path = ROOT / "tests" / "data" / "check") -> str:
-    all_cases = cases(matcher(), folder)
-    thresholds, cv = choose(all_cases)
-    return module_text(fit(all_cases, thresholds), cv, len(all_cases))
+def fitted(folder: Path = ROOT / "tests" / "data" / "check") -> tuple[str, str]:
+    """The text of check_model.py and of data/check_examples.tsv."""
+    with_recall, found = cases(matcher(), folder)
+    models = []
+    for name, what, rows in (
+        ("MODEL", "For a list with decided tasks (data/check_examples.tsv).", with_recall),
+        ("PLAIN", "For any other list.", plain(with_recall)),
+    ):
+        thresholds, cv = choose(rows)
+        models.append((name, what, fit(rows, thresholds), cv, len(rows)))
+    return module_text(models), examples_text(found)
 
 
 def main(argv: list[str]) -> int:
-    text = fitted_module()
+    module, examples = fitted()
     if "--print" in argv:
-        sys.stdout.write(text)
-    else:
-        MODEL_FILE.write_text(text, encoding="utf-8")
-        print(f"wrote {MODEL_FILE.relative_to(ROOT)}")
+        sys.stdout.write(module)
+        return 0
+    MODEL_FILE.write_text(module, encoding="utf-8")
+    EXAMPLES_FILE.write_text(examples, encoding="utf-8")
+    print(f"wrote {MODEL_FILE.relative_to(ROOT)} and {EXAMPLES_FILE.relative_to(ROOT)}")
     return 0
 
 

@@ -113,3 +113,83 @@ def test_short_department_names_count_as_the_full_name() -> None:
     assert {"卫生", "健康", "委员"} <= set(terms)
     # Two-character forms are ordinary words in a notice: 税务 is not a department.
     assert "总局" not in MATCHER.query("协助税务部门催缴欠税")
+
+
+# Decided tasks (dutycli.precedents): how check recalls the closest settled task.
+PRECEDENTS = (
+    "# list\t青山路街道\t配合履职事项\n"
+    "清单外\t-\t组织辖区企业完成招商引资年度任务指标\n"
+    "清单内\t物业综合考评工作\t督促物业公司做好考评打分工作\n"
+)
+
+
+def test_a_decided_task_is_recalled_by_its_words_and_on_its_item_only() -> None:
+    from dutycli.precedents import Precedents
+
+    found = Precedents.parse(PRECEDENTS)
+    assert found is not None and (found.subdistrict, len(found.rows)) == ("青山路街道", 2)
+    index = found.compile(MATCHER.grams, MATCHER.weight)
+
+    def recall(task: str, item: str, skip: object = None) -> tuple[float, float]:
+        got = index.recall(MATCHER.grams(task), MATCHER.weight, item, skip)  # type: ignore[arg-type]
+        return round(got.off, 6), round(got.on, 6)
+
+    assert recall("组织辖区企业完成招商引资年度任务指标", "物业综合考评工作") == (1.0, 0.0)
+    assert recall("督促物业公司做好考评打分工作", "物业综合考评工作") == (0.0, 1.0)
+    # A decided task on another item says nothing about this one.
+    assert recall("督促物业公司做好考评打分工作", "社区工作者招聘") == (0.0, 0.0)
+    # Partly the same words: between the two.
+    off, _ = recall("招商引资任务指标分解到社区", "社区工作者招聘")
+    assert 0.2 < off < 1.0
+    # The fit leaves out a writer's own tasks by position.
+    assert recall("组织辖区企业完成招商引资年度任务指标", "x", lambda i: i == 0) == (0.0, 0.0)
+    # The compiled index survives the cache's marshal round trip.
+    import marshal
+
+    from dutycli.precedents import Index
+
+    again = Index.from_data(marshal.loads(marshal.dumps(index.to_data())))
+    assert again == index
+
+
+def test_the_shipped_decided_tasks_serve_their_own_list_only() -> None:
+    from dutycli.lists.model import kind_of
+    from dutycli.precedents import Precedents, default_path, for_lists
+
+    shipped = for_lists([("青山路街道", "配合履职事项")], kind_of)
+    assert shipped is not None and shipped[1] == "青山路街道 配合履职事项"
+    assert for_lists([("幸福路街道", "配合履职事项")], kind_of) is None
+    assert for_lists([("青山路街道", "基本履职事项")], kind_of) is None
+    # With the subdistrict's other lists: a task decided off the 配合 list may be its own duty.
+    both = [("青山路街道", "配合履职事项"), ("青山路街道", "基本履职事项")]
+    assert for_lists(both, kind_of) is None
+    path = default_path()
+    assert path is not None
+    found = Precedents.parse(path.read_text(encoding="utf-8"))
+    assert found is not None and len(found.rows) >= 1000
+    # Every item a decided task names is an item of the list, by its exact name.
+    names = {item.name for item in LIST.items}
+    assert set().union(*(p.items for p in found.rows)) <= names
+    assert {p.label for p in found.rows} == {ON_LIST, SIMILAR, OFF_LIST}
+
+
+@pytest.mark.parametrize("damage", ["flip", "garbage", "delete"])
+def test_a_damaged_decided_tasks_part_changes_no_verdict(
+    duty: Duty, shared_cache: str, damage: str
+) -> None:
+    import os
+
+    tasks = ["组织辖区企业完成招商引资年度任务指标", "那些路边小饭店去查下消防"]
+    expected = [duty("check", t, "-o", "json").stdout for t in tasks]
+    parts = sorted(Path(shared_cache).rglob("recall1-*"))
+    assert parts, "the decided tasks were not compiled into the cache"
+    for part in parts:
+        raw = part.read_bytes()
+        if damage == "flip":
+            part.write_bytes(raw[:40] + bytes([raw[40] ^ 0x55]) + raw[41:])
+        elif damage == "garbage":
+            part.write_bytes(os.urandom(len(raw)))
+        else:
+            part.unlink()
+    assert [duty("check", t, "-o", "json").stdout for t in tasks] == expected
+    assert sorted(p.name for p in Path(shared_cache).rglob("recall1-*")) == [p.name for p in parts]

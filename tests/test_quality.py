@@ -23,12 +23,14 @@ from .conftest import EXAMPLES
 # any of them is a regression. Acceptance targets of issue 8, for comparison:
 # on-list useful >= 90 %, on-list answered 清单外 <= 3 %, wrong-item 清单内 = 0,
 # off-list 清单外 >= 95 %; search recall@5 >= 90 %, best@1 >= 85 %.
+# The training tasks are also decided tasks (data/check_examples.tsv): check recalls
+# them, so these are in-sample figures; scripts/fit_check.py reports cross-validated ones.
 CHECK_TRAIN = {
-    "on_list_useful_pct": (">=", 96.7),
-    "on_list_off_pct": ("<=", 1.1),
+    "on_list_useful_pct": (">=", 97.8),
+    "on_list_off_pct": ("<=", 0.0),
     "wrong_item_on_list": ("<=", 0),
-    "similar_useful_pct": (">=", 80.0),
-    "off_list_off_pct": (">=", 87.3),
+    "similar_useful_pct": (">=", 85.0),
+    "off_list_off_pct": (">=", 100.0),
 }
 SEARCH_TRAIN = {
     "recall_at_5_pct": (">=", 96.5),
@@ -81,9 +83,9 @@ def test_search_on_the_training_set(library: Library) -> None:
 # not all met yet: the README says which.
 CHECK_HELDOUT = {
     "on_list_useful_pct": (">=", 96.5),
-    "on_list_off_pct": ("<=", 1.2),
-    "wrong_item_on_list": ("<=", 3),
-    "off_list_off_pct": (">=", 73.3),
+    "on_list_off_pct": ("<=", 1.8),
+    "wrong_item_on_list": ("<=", 2),
+    "off_list_off_pct": (">=", 86.7),
 }
 SEARCH_HELDOUT = {
     "recall_at_5_pct": (">=", 95.2),
@@ -113,15 +115,17 @@ def test_search_on_the_held_out_set(library: Library) -> None:
 
 
 def test_the_shipped_verdict_model_is_the_one_the_training_files_give() -> None:
-    """check_model.py is written by scripts/fit_check.py: a hand edit, a changed training
-    file or a changed feature without refitting fails here."""
+    """check_model.py and data/check_examples.tsv are written by scripts/fit_check.py: a
+    hand edit, a changed training file or a changed feature without refitting fails here."""
     import importlib.util
 
-    script = EXAMPLES.parent.parent / "scripts" / "fit_check.py"
-    spec = importlib.util.spec_from_file_location("fit_check", script)
+    repo = EXAMPLES.parent.parent
+    spec = importlib.util.spec_from_file_location("fit_check", repo / "scripts" / "fit_check.py")
     assert spec is not None and spec.loader is not None
     fit_check = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fit_check)
-    assert not any("heldout3" in name for name in fit_check.TRAINING)
-    shipped = (EXAMPLES.parent.parent / "src" / "dutycli" / "check_model.py").read_text("utf-8")
-    assert fit_check.fitted_module() == shipped
+    used = fit_check.TRAINING + fit_check.PRECEDENTS_ONLY
+    assert not any("heldout3" in name for name in used)
+    module, examples = fit_check.fitted()
+    assert module == (repo / "src" / "dutycli" / "check_model.py").read_text("utf-8")
+    assert examples == (repo / "data" / "check_examples.tsv").read_text("utf-8")

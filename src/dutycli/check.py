@@ -51,6 +51,7 @@ from dutycli.lists.model import TAKEN_BACK, Department, Item, department_names, 
 
 if TYPE_CHECKING:
     from dutycli.check_model import VerdictModel
+    from dutycli.precedents import Index, Recall
     from dutycli.store.library import Library
     from dutycli.text.concepts import Concept
     from dutycli.text.layer import TextLayer
@@ -189,8 +190,10 @@ class Matcher:
         layer: TextLayer | None = None,
         readings: Callable[[], dict[str, str]] | None = None,
         sounds: Callable[[], dict[str, list[str]]] | None = None,
+        precedents: Index | None = None,
     ) -> None:
         self.items = list(items)
+        self.precedents = precedents  # decided tasks of this list (dutycli.precedents)
         departments = tuple(departments)
         if layer is None:
             from dutycli.text.layer import build_layer
@@ -413,11 +416,32 @@ class Matcher:
         ranked = self.rank(task)
         terms = self.weighted(task)
         qualified = self.qualifiers(ranked, terms) if ranked else None
-        verdict = decide(task, ranked, qualified, self.evidence(task), candidates)
+        recall = self.recall(task, ranked, qualified)
+        verdict = decide(task, ranked, qualified, self.evidence(task), candidates, recall=recall)
         if verdict.verdict != OFF_LIST:
             split = split_step(verdict.matches[0].item, self.pieces(task), self.idf)
             verdict = verdict._replace(split=split)
         return verdict
+
+    def recall(
+        self,
+        task: str,
+        ranked: list[Scored],
+        qualified: Qualified | None,
+        skip: Callable[[int], bool] | None = None,
+    ) -> Recall | None:
+        """How close the closest decided tasks of this list are (None: the list has none)."""
+        if self.precedents is None or not ranked:
+            return None
+        name = lead(ranked, qualified)[0].item.name
+        return self.precedents.recall(self.grams(task), self.weight, name, skip)
+
+    def grams(self, text: str) -> set[str]:
+        """The informative bigrams of a text (stop words left out)."""
+        return {g for g in bigrams(text) if g not in self.stop}
+
+    def weight(self, gram: str) -> float:
+        return self.idf.get(gram, self.unknown_idf)
 
     def qualifiers(self, ranked: list[Scored], terms: dict[str, float]) -> Qualified | None:
         """When the best items differ only in a qualifier (the venue, the people served)."""
@@ -469,9 +493,14 @@ def _siblings(items: list[Item]) -> dict[int, list[int]]:
     return {i: family for family in groups.values() if len(family) > 1 for i in family}
 
 
-def features(ranked: list[Scored], evidence: Evidence, qualified: Qualified | None) -> list[float]:
-    """The measured quantities the verdict model reads (``check_model.FEATURES``),
-    of ``lead(ranked, qualified)``."""
+def features(
+    ranked: list[Scored],
+    evidence: Evidence,
+    qualified: Qualified | None,
+    recall: Recall | None = None,
+) -> list[float]:
+    """The measured quantities the verdict model reads (``check_model.FEATURES``, then
+    ``RECALL_FEATURES`` where the list has decided tasks), of ``lead(ranked, qualified)``."""
     best = ranked[0]
     second = ranked[1] if len(ranked) > 1 else None
     s1 = math.log1p(best.score)
@@ -489,6 +518,7 @@ def features(ranked: list[Scored], evidence: Evidence, qualified: Qualified | No
         second.coverage if second else 0.0,
         best.duty,
         (1.0 - best.duty) if qualified is not None else 0.0,
+        *(() if recall is None else (recall.off, recall.on, recall.off - recall.on)),
     ]
 
 
@@ -499,6 +529,7 @@ def decide(
     evidence: Evidence,
     candidates: int = 5,
     model: VerdictModel | None = None,
+    recall: Recall | None = None,
 ) -> Verdict:
     """The verdict policy: the rules the issue states, then the fitted model (check_model)."""
     if not ranked or ranked[0].score <= 0:
@@ -511,11 +542,11 @@ def decide(
         if len(full) == 1:
             return Verdict(task, ON_LIST, full)
     if model is None:
-        from dutycli.check_model import MODEL
+        from dutycli.check_model import MODEL, PLAIN
 
-        model = MODEL
+        model = PLAIN if recall is None else MODEL
     ranked = lead(ranked, qualified)
-    x = model.standard(features(ranked, evidence, qualified))
+    x = model.standard(features(ranked, evidence, qualified, recall))
     off = model.off.probability(x)
     if off > model.off_at:
         return Verdict(task, OFF_LIST, [])
@@ -575,6 +606,17 @@ def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Ver
     items = [item for _, _, item in everything]
     source = LayerSource(lib, refs, lambda: items, lambda: departments)
     matcher = Matcher(items, departments, source.layer(), lib.readings, source.sounds)
+    from dutycli.precedents import Precedents, for_lists
+
+    shipped = for_lists(((ref.subdistrict, ref.kind) for ref in refs), kind_of)
+    if shipped is not None:
+        raw = shipped[0]
+
+        def compile_them() -> Index | None:
+            found = Precedents.parse(raw.decode("utf-8", "replace"))
+            return found.compile(matcher.grams, matcher.weight) if found else None
+
+        matcher.precedents = source.precedents(raw, compile_them)
     of_item = {id(item): ref for _, ref, item in everything}
     wanted = {id(item) for _, _, item in chosen}
     out = []

@@ -34,6 +34,7 @@ from dutycli.lists.model import Department, Item
 from dutycli.text.segment import Vocabulary
 
 if TYPE_CHECKING:
+    from dutycli.precedents import Index
     from dutycli.store.library import Library, ListRef
     from dutycli.text.layer import TextLayer
 
@@ -164,6 +165,17 @@ class LayerSource:
             )
             self._sounds = data if isinstance(data, dict) else {}
         return self._sounds
+
+    def precedents(self, raw: bytes, build: Callable[[], Index | None]) -> Index | None:
+        """The decided tasks (dutycli.precedents) compiled for these lists, per file content."""
+        from dutycli.precedents import Index
+
+        name = f"recall1-{self.key}-{_digest(raw).hex()[:16]}"
+        data = _part(self.dir, name, lambda: (built := build()) and built.to_data())
+        try:
+            return Index.from_data(data) if data else None
+        except (TypeError, ValueError):  # a part of another shape: answer without it
+            return None
 
 
 def selection_layer(lib: Library) -> LayerSource | None:

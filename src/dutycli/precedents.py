@@ -1,0 +1,156 @@
+"""Decided tasks (判例): tasks of one list whose verdict people have settled.
+
+``data/check_examples.tsv`` holds the labelled tasks the verdict model was
+fitted on (scripts/fit_check.py writes it from tests/data/check): for a new
+task, how close the closest decided off-list task is, and how close the closest
+decided task on the best-ranked item is, are quantities ``check`` weighs (a
+department pushes down the same kinds of tasks again and again). They belong to
+one list: the file's first line names its subdistrict and kind, and they are
+used only when that list is checked.
+
+File format (UTF-8, tab-separated): ``# list<TAB>subdistrict<TAB>kind`` first,
+then ``class<TAB>item names joined by " | " (or -)<TAB>task`` per line (lines
+starting with ``#`` are comments).
+
+Compiled (``Precedents.compile``) with the list's bigram weights into an
+inverted index, which the store keeps beside the query-understanding layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+OFF = "清单外"
+SEPARATOR = " | "
+
+
+class Recall(NamedTuple):
+    off: float  # similarity of the closest decided off-list task
+    on: float  # similarity of the closest decided task on the best-ranked item
+
+
+class Precedent(NamedTuple):
+    label: str
+    items: frozenset[str]  # the names of its items (清单内, 相近)
+    task: str
+
+
+class Precedents(NamedTuple):
+    subdistrict: str
+    kind: str
+    rows: list[Precedent]
+
+    @classmethod
+    def parse(cls, text: str) -> Precedents | None:
+        lines = text.splitlines()
+        head = lines[0].split("\t") if lines else []
+        if len(head) != 3 or head[0] != "# list":
+            return None
+        rows = []
+        for line in lines[1:]:
+            parts = line.split("\t")
+            if line.startswith("#") or len(parts) != 3:
+                continue
+            names = frozenset() if parts[1] == "-" else frozenset(parts[1].split(SEPARATOR))
+            rows.append(Precedent(parts[0], names, parts[2]))
+        return cls(head[1], head[2], rows)
+
+    def compile(self, grams: Callable[[str], set[str]], idf: Callable[[str], float]) -> Index:
+        index: dict[str, list[int]] = {}
+        weights = []
+        for position, precedent in enumerate(self.rows):
+            theirs = grams(precedent.task)
+            weights.append(sum(idf(g) for g in theirs))
+            for g in theirs:
+                index.setdefault(g, []).append(position)
+        return Index(
+            tuple(p.label == OFF for p in self.rows),
+            tuple(tuple(sorted(p.items)) for p in self.rows),
+            tuple(weights),
+            {g: tuple(positions) for g, positions in index.items()},
+        )
+
+
+class Index(NamedTuple):
+    """The decided tasks as an inverted index of their bigrams, with their weights."""
+
+    off: tuple[bool, ...]  # per precedent: decided 清单外
+    items: tuple[tuple[str, ...], ...]  # per precedent: its items' names
+    weights: tuple[float, ...]  # per precedent: the IDF of its bigrams
+    postings: dict[str, tuple[int, ...]]  # bigram -> the precedents that hold it
+
+    def to_data(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+    @classmethod
+    def from_data(cls, data: Any) -> Index:
+        off, items, weights, postings = data
+        return cls(tuple(off), tuple(map(tuple, items)), tuple(weights), dict(postings))
+
+    def recall(
+        self,
+        mine: set[str],
+        idf: Callable[[str], float],
+        item: str,
+        skip: Callable[[int], bool] | None = None,
+    ) -> Recall:
+        """The closest decided tasks to a task's bigrams: off-list ones, and ones on
+        ``item`` (a name). Similarity is the cosine of the IDF-weighted bigram sets;
+        ``skip`` leaves out precedents by position (scripts/fit_check.py: a writer's own)."""
+        own = sum(idf(g) for g in mine)
+        if not own:
+            return Recall(0.0, 0.0)
+        shared: dict[int, float] = {}
+        for g in mine:
+            weight = idf(g)
+            for position in self.postings.get(g, ()):
+                shared[position] = shared.get(position, 0.0) + weight
+        off = on = 0.0
+        for position, common in shared.items():
+            is_off = self.off[position]
+            if not is_off and item not in self.items[position]:
+                continue
+            if skip is not None and skip(position):
+                continue
+            similarity = common / math.sqrt(own * self.weights[position])
+            if is_off:
+                off = max(off, similarity)
+            else:
+                on = max(on, similarity)
+        return Recall(off, on)
+
+
+def default_path() -> Path | None:
+    """data/check_examples.tsv: beside the package when installed, or in the checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (
+        here / "data" / "check_examples.tsv",
+        here.parent.parent / "data" / "check_examples.tsv",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def for_lists(
+    lists: Iterable[tuple[str, str]], kind_of: Callable[[str], str]
+) -> tuple[bytes, str] | None:
+    """The shipped file's content, if ``lists`` ((subdistrict, kind) of the lists a task
+    is checked against) are its list alone, with that list's name; None otherwise (or if
+    it is missing or unreadable). A task decided off the 配合 list may be on the same
+    subdistrict's 基本 list: with other lists loaded, the decided tasks do not apply."""
+    wanted = {(street, kind_of(kind)) for street, kind in lists}
+    path = default_path()
+    if path is None or len(wanted) != 1:
+        return None
+    try:
+        raw = path.read_bytes()
+        head = raw[: raw.find(b"\n")].decode("utf-8").split("\t")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(head) != 3 or head[0] != "# list" or (head[1], kind_of(head[2])) not in wanted:
+        return None
+    return raw, f"{head[1]} {head[2]}"

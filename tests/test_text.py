@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.check import ON_LIST, SIMILAR, Matcher
+from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
 from dutycli.lists.load import load
 from dutycli.text.concepts import DEPARTMENT, SEGMENT, SYNONYM, understand
 from dutycli.text.layer import TextLayer, build_layer, item_texts
@@ -252,14 +252,30 @@ def test_the_venue_decides_between_items_that_share_their_duties() -> None:
 
 def test_a_department_step_asked_of_the_subdistrict_is_flagged(duty: Duty) -> None:
     got = MATCHER.check("为流浪乞讨人员办理户口")
-    item = LIST.by_id[got.matches[0].item.id]
-    assert got.split is not None and got.split.item == item.id == ids_named("流浪乞讨")[0]
+    assert got.split is not None
+    item = LIST.by_id[got.split.item]
+    assert got.split.item == item.id == ids_named("流浪乞讨")[0]
     assert got.split.department == "包头市公安局青山分局" and "户口" in got.split.step
     assert not any("户口" in s for sec in item.street_duties for s in sec.steps)
     table = duty("check", "为流浪乞讨人员办理户口", "-o", "table").stdout
     assert "注意：" in table and "包头市公安局青山分局的职责" in table
     body = json.loads(duty("check", "为流浪乞讨人员办理户口", "-o", "json").stdout)
     assert body["split"]["department"] == "包头市公安局青山分局"
+
+
+def test_an_off_list_task_is_flagged_only_when_it_is_mostly_a_department_step(duty: Duty) -> None:
+    body = json.loads(duty("check", "为辖区美容美发场所核发卫生许可证", "-o", "json").stdout)
+    assert body["verdict"] == OFF_LIST and body["matches"] == []
+    assert body["split"]["department"] == "青山区卫生健康委员会"
+    assert "许可证" in body["split"]["words"] and body["split"]["item"] == ids_named("美容美发")[0]
+    # One shared word is not a step: no note on an unrelated off-list task.
+    unrelated = [
+        "国家反诈中心APP注册推广，每个社区完成500户",
+        "组织辖区企业完成招商引资年度任务指标",
+    ]
+    for task in unrelated:
+        got = json.loads(duty("check", task, "-o", "json").stdout)
+        assert got["verdict"] == OFF_LIST and got.get("split") is None, task
 
 
 def test_the_subdistricts_own_step_is_not_flagged() -> None:

@@ -62,6 +62,10 @@ TAKEN = "已收回"
 
 FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
 SPLIT_MIN_IDF = 3.0
+# An off-list task is flagged as a department's step when at least two of its words,
+# this share of what it says, are that step's: on the off-list training tasks the
+# flags above it named the department's own step (licensing, fining, exams, …).
+SPLIT_OFF_SHARE = 0.2
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
 _K1, _B = 1.2, 0.75
@@ -421,7 +425,17 @@ class Matcher:
         if verdict.verdict != OFF_LIST:
             split = split_step(verdict.matches[0].item, self.pieces(task), self.idf)
             verdict = verdict._replace(split=split)
+        elif ranked and ranked[0].score > 0:
+            # Off the list, but mostly a step the closest item gives its department: say whose.
+            split = split_step(lead(ranked, qualified)[0].item, self.pieces(task), self.idf)
+            if split is not None and self._mostly(task, split):
+                verdict = verdict._replace(split=split)
         return verdict
+
+    def _mostly(self, task: str, split: Split) -> bool:
+        words = split.words.split("、")
+        said = sum(self.idf.get(g, 0.0) for w in words for g in bigrams(w))
+        return len(words) >= 2 and said >= SPLIT_OFF_SHARE * (self.evidence(task).mass or 1.0)
 
     def recall(
         self,
@@ -629,6 +643,8 @@ def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Ver
             verdict = Verdict(task, OFF_LIST, [])
         else:
             verdict = verdict._replace(matches=matches)
+        if verdict.verdict == OFF_LIST and verdict.split and len(refs) > 1:
+            verdict = verdict._replace(split=None)  # an item number alone names no list here
         if verdict.verdict == ON_LIST and matches:
             kind = kind_of(matches[0].source.kind)
             verdict = verdict._replace(verdict=TAKEN if kind == TAKEN_BACK else ON_LIST, kind=kind)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-import sys
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,24 +20,19 @@ from dutycli.errors import DataError
 from dutycli.lists.model import DutyList, Item
 from dutycli.lists.serialize import item_to_dict
 from dutycli.lists.source import SourceFile, read_bytes
-from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, LIST_COLUMNS, NAME, STREET, UPPER, grams
+from dutycli.store.schema import (
+    DDL,
+    GUARANTEES,
+    LAYOUT,
+    NAME,
+    NAME_SHIFT,
+    STREET,
+    UPPER,
+    digest,
+    grams,
+)
 
-
-def digest(raw: bytes) -> str:
-    try:
-        # The built-in BLAKE2: importing hashlib loads OpenSSL, ~2 ms a run.
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - other interpreters
-        from hashlib import blake2b
-    return blake2b(raw, digest_size=20).hexdigest()
-
-
-def manifest(files: list[SourceFile]) -> str:
-    """One digest of what stat said of every file, in list_files' (sorted) order."""
-    text = "\n".join(
-        f"{src.key}\t{src.size}\t{src.mtime_ns}\t{src.ctime_ns}\t{src.inode}" for src in files
-    )
-    return digest(text.encode("utf-8", "surrogateescape"))
+__all__ = ["create", "digest", "insert", "prepare", "remove_list", "sync"]
 
 
 _TONELESS: dict[str, str] = {}
@@ -60,21 +54,34 @@ def _characters(run: str) -> Any:
 
 
 class Pinyin:
-    """Toneless pinyin, one syllable a character, memoised: lists repeat their names."""
+    """Toneless pinyin, one syllable a character, memoised: lists repeat their names.
 
-    def __init__(self) -> None:
-        from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
+    ``known``: texts whose syllables the store already holds (the names of a
+    list being rebuilt, every department spelling), as this class gave them.
+    pypinyin (~0.3 s to import, its phrase dictionary) is imported at the first
+    text that is not among them: a list edited anywhere but in its names is
+    rebuilt without it.
+    """
 
-        self._lazy = lazy_pinyin
-        self._style = Style.NORMAL
-        self._memo: dict[str, list[str]] = {}
+    def __init__(self, known: dict[str, list[str]] | None = None) -> None:
+        self._lazy: Callable[..., list[str]] | None = None
+        self._style: Any = None
+        self._memo: dict[str, list[str]] = dict(known or {})
+
+    def _convert(self, text: str) -> list[str]:
+        if self._lazy is None:
+            from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
+
+            self._lazy = lazy_pinyin
+            self._style = Style.NORMAL
+        return self._lazy(text, style=self._style, errors=_characters)
 
     def __call__(self, text: str) -> list[str]:
         got = self._memo.get(text)
         if got is None:
             # Whole texts, so that heteronyms take the reading of the word
             # around them; runs without readings come back one character a syllable.
-            readings = self._lazy(text, style=self._style, errors=_characters)
+            readings = self._convert(text)
             if len(readings) != len(text):  # never seen; keep the alignment regardless
                 got = [c.lower() for c in text]
             else:
@@ -192,6 +199,11 @@ def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
     )
 
 
+def name_code(item: int, name: str) -> int:
+    """The rowid of an item's name in ``name_fts``: its UTF-8 length, then the item."""
+    return (len(name.encode("utf-8", "surrogatepass")) << NAME_SHIFT) | item
+
+
 def insert(conn: sqlite3.Connection, p: Prepared) -> None:
     cur = conn.execute(
         "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
@@ -217,8 +229,18 @@ def insert(conn: sqlite3.Connection, p: Prepared) -> None:
         ((first + row[1], row[6], row[7]) for row in p.items),
     )
     conn.executemany(
+        "INSERT INTO name_fts(rowid, grams) VALUES (?, ?)",
+        ((name_code(first + row[1], row[2]), grams(row[2])) for row in p.items),
+    )
+    conn.executemany(
         "INSERT INTO item_depts VALUES (?,?,?,?)",
         ((d, list_id, pos, first + pos) for d, pos in p.item_depts),
+    )
+    per_dept: dict[str, int] = {}
+    for d, _ in p.item_depts:
+        per_dept[d] = per_dept.get(d, 0) + 1
+    conn.executemany(
+        "INSERT INTO dept_counts VALUES (?,?,?)", ((d, list_id, n) for d, n in per_dept.items())
     )
     line = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM lines").fetchone()[0]
     conn.executemany(
@@ -272,8 +294,18 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
             ).fetchall()
         ),
     )
+    conn.executemany(
+        "INSERT INTO name_fts(name_fts, rowid, grams) VALUES ('delete', ?, ?)",
+        (
+            (name_code(rowid, name), grams(name))
+            for rowid, name in conn.execute(
+                "SELECT rowid, name FROM items WHERE list = ?", (list_id,)
+            ).fetchall()
+        ),
+    )
     for table, column in (
         ("lines", "list"),
+        ("dept_counts", "list"),
         ("items", "list"),
         ("item_depts", "list"),
         ("dept_names", "list"),
@@ -320,6 +352,7 @@ def _prepared(
     stale: list[SourceFile],
     recorded: dict[str, Any],
     read: Callable[[SourceFile], bytes] | None,
+    conn: sqlite3.Connection | None = None,
 ) -> Iterator[tuple[str, Any, SourceFile]]:
     """(status, Prepared or digest, file) for each stale file, in order; errors raised in order."""
     old = [recorded[src.key][5] if src.key in recorded else "" for src in stale]
@@ -357,8 +390,28 @@ def _prepared(
             yield "same", key, src
             continue
         if pinyin is None:
-            pinyin = Pinyin()
+            pinyin = Pinyin(known(conn, [recorded[s.key][6] for s in stale if s.key in recorded]))
         yield "built", prepare(src, raw, key, pinyin), src
+
+
+def known(conn: sqlite3.Connection | None, lists: list[int]) -> dict[str, list[str]]:
+    """Syllables the store holds: the names of these lists' items, every department spelling.
+
+    A text with a space or a tab is left out: those separate the stored syllables.
+    """
+    if conn is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for spelling, syllables in conn.execute("SELECT spelling, syllables FROM dept_pinyin"):
+        if " " not in spelling and "\t" not in spelling:
+            out[spelling] = syllables.split(" ")
+    for list_id in lists:
+        for name, syllables in conn.execute(
+            "SELECT name, syllables FROM items WHERE list = ?", (list_id,)
+        ):
+            if " " not in name and "\t" not in name:
+                out[name] = syllables.split("\t")
+    return out
 
 
 def sync(
@@ -388,7 +441,7 @@ def sync(
         if (row := recorded.get(src.key)) is None or tuple(row[:5]) != src.stamp
     ]
     built = 0
-    for status, value, src in _prepared(stale, recorded, read):
+    for status, value, src in _prepared(stale, recorded, read, conn):
         row = recorded.get(src.key)
         if status == "same":
             # Touched, not changed: remember the new stat, keep what was built.
@@ -403,13 +456,24 @@ def sync(
         built += 1
     if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
         add_readings(conn)
-    # What a warm query compares, instead of reading every row of ``files``.
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)", (manifest(files),))
-    # What every query reads of ``lists``, as one record: 5,000 rows decode in
-    # half the time that way (repeated names are stored once).
-    rows = [
-        tuple(sys.intern(v) if isinstance(v, str) else v for v in row)
-        for row in conn.execute(f"SELECT {LIST_COLUMNS} FROM lists ORDER BY path")
-    ]
-    conn.execute("INSERT OR REPLACE INTO records VALUES ('lists', ?)", (marshal.dumps(rows),))
+    rank(conn)
     return built
+
+
+def rank(conn: sqlite3.Connection) -> None:
+    """Each list's place in listings, and the counts a query reads instead of the lists."""
+    streets: dict[str, int] = {}
+    ranks = []
+    items = 0
+    rows = conn.execute(
+        "SELECT id, subdistrict, count, street_rank, list_rank FROM lists ORDER BY path"
+    ).fetchall()
+    for n, (list_id, subdistrict, count, old_street, old_n) in enumerate(rows):
+        street = streets.setdefault(subdistrict, len(streets))
+        if (street, n) != (old_street, old_n):
+            ranks.append((street, n, list_id))
+        items += count
+    conn.executemany("UPDATE lists SET street_rank = ?, list_rank = ? WHERE id = ?", ranks)
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("lists", len(rows)), ("items", items)]
+    )

@@ -122,3 +122,25 @@ def test_a_large_selection_gets_no_query_layer(
     lib.select()  # a new selection: its layer is looked up again
     large = search(lib, ["电瓶车"], None, 20)
     assert not any(m.via == "synonym" for f in large for m in f.matched)
+
+
+def test_the_name_index_follows_a_rebuilt_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "library"
+    shutil.copytree(LIBRARY, target)
+    monkeypatch.setattr(store_library, "LARGE", 0)
+
+    def found(word: str) -> set[tuple[str, int]]:
+        lib = open_library(target)
+        return {(f.item.name, f.item.id) for f in search(lib, [word], {0}, 20)}
+
+    assert ("低保家庭的入户核查工作", 1) in found("入户核查")
+    path = target / "富强路街道" / "配合.yaml"
+    text = path.read_text(encoding="utf-8").replace("低保家庭的入户核查工作", "低保家庭入户复查")
+    path.write_text(text, encoding="utf-8")
+    assert ("低保家庭的入户核查工作", 1) not in found("入户核查")
+    assert found("入户复查") == {("低保家庭入户复查", 1)}
+    # Shorter now than the other names holding 低保: it comes first.
+    lib = open_library(target)
+    assert search(lib, ["低保"], {0}, 1)[0].item.name == "低保家庭入户复查"

@@ -154,7 +154,8 @@ def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
 # -- freshness -----------------------------------------------------------------
 # ``records`` 'tree': for a file, ("file", key, stat); for a directory,
 # ("dir", [(directory, (mtime_ns, ctime_ns, inode), names, stats), ...]) with
-# the names of its list files and their (size, mtime_ns, ctime_ns, inode).
+# the names of its list files and their (size, mtime_ns, ctime_ns, inode);
+# 'dirs': the directories and their stamps alone.
 
 
 # (size, mtime_ns, ctime_ns, inode) of a stat result, in C: 5,000 files a query.
@@ -188,7 +189,9 @@ def tree_record(files: Sequence[SourceFile], dirs: Sequence[DirStamp], listed_at
     return marshal.dumps(("dir", entries))
 
 
-def _dir_fresh(path: str, stamp: tuple[int, int, int], names: Any, stats: Any) -> bool:
+def _dir_fresh(
+    path: str, stamp: tuple[int, int, int], names: Any = None, stats: Any = None
+) -> bool:
     """The directory and the files named (None: none of them) as recorded."""
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -223,6 +226,18 @@ def _fresh(conn: sqlite3.Connection, street: str | None) -> bool:
     Every directory, so that an added, removed or renamed file anywhere is
     seen; then every file, or for ``street`` only the files of its lists.
     """
+    wanted = _street_files(conn, street) if street is not None else None
+    if wanted is not None:
+        # The directories' own record: a province's file names are not read.
+        row = conn.execute("SELECT value FROM records WHERE name = 'dirs'").fetchone()
+        if row is not None:
+            dirs = marshal.loads(row[0])
+            try:
+                return all(_dir_fresh(path, stamp, None, None) for path, stamp in dirs) and all(
+                    _stat_of(os.stat(key)) == tuple(rec) for key, *rec in wanted
+                )
+            except OSError:
+                return False
     row = conn.execute("SELECT value FROM records WHERE name = 'tree'").fetchone()
     if row is None:
         return False
@@ -232,16 +247,7 @@ def _fresh(conn: sqlite3.Connection, street: str | None) -> bool:
             return bool(_stat_of(os.stat(tree[1])) == tree[2])
         except OSError:
             return False
-    wanted = _street_files(conn, street) if street is not None else None
-    for path, stamp, names, stats in tree[1]:
-        if not _dir_fresh(path, stamp, names if wanted is None else None, stats):
-            return False
-    if wanted is None:
-        return True
-    try:
-        return all(_stat_of(os.stat(key)) == tuple(rec) for key, *rec in wanted)
-    except OSError:
-        return False
+    return all(_dir_fresh(*entry) for entry in tree[1])
 
 
 def _street_files(conn: sqlite3.Connection, street: str) -> list[tuple[Any, ...]] | None:
@@ -269,6 +275,12 @@ def _street_files(conn: sqlite3.Connection, street: str) -> list[tuple[Any, ...]
 
 def _record_tree(conn: sqlite3.Connection, tree: bytes) -> None:
     conn.execute("INSERT OR REPLACE INTO records VALUES ('tree', ?)", (tree,))
+    # The directories alone, for a query scoped to one street.
+    record = marshal.loads(tree)
+    conn.execute("DELETE FROM records WHERE name = 'dirs'")
+    if record[0] == "dir":
+        dirs = marshal.dumps([(path, stamp) for path, stamp, _, _ in record[1]])
+        conn.execute("INSERT INTO records VALUES ('dirs', ?)", (dirs,))
 
 
 def _same_files(conn: sqlite3.Connection, files: list[SourceFile]) -> bool:

@@ -25,7 +25,6 @@ from dutycli.store.schema import (
     GUARANTEES,
     LAYOUT,
     NAME,
-    NAME_SHIFT,
     STREET,
     UPPER,
     digest,
@@ -199,12 +198,8 @@ def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
     )
 
 
-def name_code(item: int, name: str) -> int:
-    """The rowid of an item's name in ``name_fts``: its UTF-8 length, then the item."""
-    return (len(name.encode("utf-8", "surrogatepass")) << NAME_SHIFT) | item
-
-
-def insert(conn: sqlite3.Connection, p: Prepared) -> None:
+def insert(conn: sqlite3.Connection, p: Prepared) -> int:
+    """Add one prepared list (``name_fts`` apart: see ``index_names``); returns its id."""
     cur = conn.execute(
         "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
         " province, version, note, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -229,10 +224,6 @@ def insert(conn: sqlite3.Connection, p: Prepared) -> None:
         ((first + row[1], row[6], row[7]) for row in p.items),
     )
     conn.executemany(
-        "INSERT INTO name_fts(rowid, grams) VALUES (?, ?)",
-        ((name_code(first + row[1], row[2]), grams(row[2])) for row in p.items),
-    )
-    conn.executemany(
         "INSERT INTO item_depts VALUES (?,?,?,?)",
         ((d, list_id, pos, first + pos) for d, pos in p.item_depts),
     )
@@ -251,6 +242,28 @@ def insert(conn: sqlite3.Connection, p: Prepared) -> None:
         "INSERT INTO fts(rowid, grams) VALUES (?, ?)",
         ((line + n, r[5]) for n, r in enumerate(p.lines)),
     )
+    return list_id
+
+
+# FTS5 keeps an index's new rows in memory only while their rowids rise; a lower
+# one flushes them to a new segment. Name rows (see NAME_SHIFT) rise by name
+# length, not by item: they are added in rowid order, all at once, per build.
+_NAME_ROWS = "(length(CAST(name AS BLOB)) << 32) | rowid"
+
+
+def sql_grams(conn: sqlite3.Connection) -> None:
+    """``grams(text)`` in SQL, for ``name_fts``."""
+    conn.create_function("grams", 1, grams, deterministic=True)
+
+
+def index_names(conn: sqlite3.Connection, lists: list[int]) -> None:
+    """The names of these lists' items into ``name_fts``, in rowid order (needs ``sql_grams``)."""
+    for start in range(0, len(lists), 500):
+        chunk = ",".join(str(i) for i in lists[start : start + 500])
+        conn.execute(
+            f"INSERT INTO name_fts(rowid, grams) SELECT {_NAME_ROWS}, grams(name) FROM items"
+            f" WHERE list IN ({chunk}) ORDER BY 1"
+        )
 
 
 _WORKER_PINYIN: Pinyin | None = None
@@ -294,14 +307,10 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
             ).fetchall()
         ),
     )
-    conn.executemany(
-        "INSERT INTO name_fts(name_fts, rowid, grams) VALUES ('delete', ?, ?)",
-        (
-            (name_code(rowid, name), grams(name))
-            for rowid, name in conn.execute(
-                "SELECT rowid, name FROM items WHERE list = ?", (list_id,)
-            ).fetchall()
-        ),
+    conn.execute(
+        f"INSERT INTO name_fts(name_fts, rowid, grams) SELECT 'delete', {_NAME_ROWS}, grams(name)"
+        " FROM items WHERE list = ? ORDER BY 2",
+        (list_id,),
     )
     for table, column in (
         ("lines", "list"),
@@ -425,6 +434,7 @@ def sync(
     read; files whose stat changed are hashed, and rebuilt only if their
     content did. Returns how many lists were (re)built.
     """
+    sql_grams(conn)  # first: SQLite will not define a function while a statement runs
     recorded = {
         row[0]: row
         for row in conn.execute(
@@ -440,7 +450,7 @@ def sync(
         for src in files
         if (row := recorded.get(src.key)) is None or tuple(row[:5]) != src.stamp
     ]
-    built = 0
+    built: list[int] = []
     for status, value, src in _prepared(stale, recorded, read, conn):
         row = recorded.get(src.key)
         if status == "same":
@@ -452,12 +462,12 @@ def sync(
             continue
         if row is not None:
             remove_list(conn, row[6])
-        insert(conn, value)
-        built += 1
+        built.append(insert(conn, value))
+    index_names(conn, built)
     if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
         add_readings(conn)
     rank(conn)
-    return built
+    return len(built)
 
 
 def rank(conn: sqlite3.Connection) -> None:

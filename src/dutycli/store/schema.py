@@ -18,7 +18,7 @@ LIST_COLUMNS = (
 # A name's row in ``name_fts``: its UTF-8 length above the item's rowid, so that
 # the index gives name hits shortest name first (the larger share of the name
 # the word covers), then in store order, and a LIMIT stops reading there.
-NAME_SHIFT = 32
+NAME_SHIFT = 32  # (build.py's _NAME_ROWS says the same in SQL)
 ITEM_MASK = (1 << NAME_SHIFT) - 1
 
 DDL = """

@@ -13,23 +13,18 @@ import os
 import sqlite3
 import unicodedata
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.errors import DataError
 from dutycli.lists.model import DutyList, Item
 from dutycli.lists.serialize import item_to_dict
 from dutycli.lists.source import SourceFile, read_bytes
-from dutycli.store.schema import (
-    DDL,
-    GUARANTEES,
-    LAYOUT,
-    NAME,
-    STREET,
-    UPPER,
-    digest,
-    grams,
-)
+from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, NAME, STREET, UPPER, digest, grams
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["create", "digest", "insert", "prepare", "remove_list", "sync"]
 
@@ -285,6 +280,10 @@ def _prepare_in_worker(task: tuple[SourceFile, str]) -> tuple[str, Any]:
         return "error", e.problems
 
 
+def _prepare_chunk(tasks: list[tuple[SourceFile, str]]) -> list[tuple[str, Any]]:
+    return [_prepare_in_worker(task) for task in tasks]
+
+
 def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
     """Delete a list and everything built from it; returns its subdistrict."""
     row = conn.execute("SELECT subdistrict FROM lists WHERE id = ?", (list_id,)).fetchone()
@@ -355,6 +354,8 @@ def add_readings(conn: sqlite3.Connection) -> None:
 
 
 PARALLEL_FROM = 16  # lists: below this, starting worker processes costs more than it saves
+CHUNK = 8  # lists a worker prepares at a time
+AHEAD = 3  # chunks a worker may have ready or under way before the writer takes them
 
 
 def _prepared(
@@ -379,16 +380,27 @@ def _prepared(
     if context is not None:
         from concurrent.futures import ProcessPoolExecutor
 
+        tasks = list(zip(stale, old, strict=True))
+        chunks = iter([tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)])
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for src, (status, value) in zip(
-                stale,
-                pool.map(_prepare_in_worker, zip(stale, old, strict=True), chunksize=8),
-                strict=True,
-            ):
-                if status == "error":
-                    pool.shutdown(cancel_futures=True)
-                    raise DataError(value)
-                yield status, value, src
+            # A few chunks ahead of the writer, not all of them: when the
+            # writer is the slower side, prepared lists must not pile up in memory.
+            ahead: deque[tuple[list[tuple[SourceFile, str]], Future[list[tuple[str, Any]]]]]
+            ahead = deque()
+            while True:
+                while len(ahead) < workers * AHEAD:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    ahead.append((chunk, pool.submit(_prepare_chunk, chunk)))
+                if not ahead:
+                    break
+                chunk, future = ahead.popleft()
+                for (src, _), (status, value) in zip(chunk, future.result(), strict=True):
+                    if status == "error":
+                        pool.shutdown(cancel_futures=True)
+                        raise DataError(value)
+                    yield status, value, src
         return
     pinyin: Pinyin | None = None
     reader = read or (lambda src: read_bytes(src.path))

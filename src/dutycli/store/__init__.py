@@ -37,7 +37,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -193,6 +193,15 @@ def _dir_fresh(
     path: str, stamp: tuple[int, int, int], names: Any = None, stats: Any = None
 ) -> bool:
     """The directory and the files named (None: none of them) as recorded."""
+    if not _AT_DIR:  # pragma: no cover - no dir_fd on this platform (Windows)
+        try:
+            st = os.stat(path)
+            found = [os.stat(os.path.join(path, n)) for n in names or ()]
+        except OSError:
+            return False
+        if (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stamp:
+            return False
+        return not names or bool(list(map(_stat_of, found)) == stats)
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -202,14 +211,9 @@ def _dir_fresh(
         if (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stamp:
             return False
         if names:
-            found: Iterable[os.stat_result]
-            if _AT_DIR:
-                from functools import partial
+            from functools import partial
 
-                found = map(partial(os.stat, dir_fd=fd), names)
-            else:  # pragma: no cover - no dir_fd on this platform
-                found = (os.stat(os.path.join(path, n)) for n in names)
-            return bool(list(map(_stat_of, found)) == stats)
+            return bool(list(map(_stat_of, map(partial(os.stat, dir_fd=fd), names))) == stats)
         return True
     except OSError:
         return False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dutycli.app import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, app, command
+from dutycli.app import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, app, command, only_the_command
 from dutycli.errors import DataError
 from dutycli.render import Format
 
@@ -341,7 +341,7 @@ OutputOption = Annotated[
 def _library(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Library":
     from dutycli.store import open_library
 
-    lib = open_library(_state(ctx).data)
+    lib = open_library(_state(ctx).data, street)
     if street is not None or kind is not None:
         lib.select(street, kind)
     return lib
@@ -408,9 +408,9 @@ def _write_output(result: "Result", fmt: Format, output: Path, sources: Sequence
     write_atomic(output, render_bytes(result, fmt), inputs=[Path(p) for p in sources if p])
 
 
-def _sources(lib: "Library") -> list[str]:
-    """Every list file loaded: --output must not land on any of them."""
-    return [ref.path for ref in lib.lists]
+def _sources(lib: "Library") -> Sequence[str]:
+    """Every list file loaded (read if --output is given): --output must not land on any."""
+    return lib.sources()
 
 
 def _emit(
@@ -1145,6 +1145,7 @@ def main() -> None:
     if bad:
         sys.stderr.write(bad + "\n")
         _exit_now(EXIT_ERROR)
+    only_the_command(sys.argv[1:])
     try:
         app()
         code: object = 0

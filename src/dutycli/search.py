@@ -149,7 +149,10 @@ def search(
     if limit and len(concepts) == 1 and len(readings) == 1:
         (term, *others) = concepts[0].terms
         if not others and term.via == "exact" and term.text == concepts[0].word:
-            narrowed = lib.exact_candidates(term.text, fields, limit)
+            if lib.large():  # a province: the index's order picks the few
+                narrowed = lib.index_candidates(term.text, fields, limit)
+            else:
+                narrowed = lib.exact_candidates(term.text, fields, limit)
     try:
         for stage in (_exact, _homophone, _fuzzy):
             lib.only_items = narrowed if stage is _exact else None

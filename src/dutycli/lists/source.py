@@ -113,17 +113,40 @@ def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
+class DirStamp(NamedTuple):
+    """A directory of a library and what ``stat`` said of it before it was listed.
+
+    A file added, removed or renamed in it changes its mtime and ctime; the
+    store compares these to notice new files without listing every directory.
+    """
+
+    absolute: str
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+
 def list_files(target: str | Path) -> list[SourceFile]:
     """The list files ``target`` names: itself, or every *.yaml below a directory, sorted."""
+    return list_tree(target)[0]
+
+
+def list_tree(target: str | Path) -> tuple[list[SourceFile], list[DirStamp]]:
+    """The list files ``target`` names, and every directory listed to find them (none for a file).
+
+    A directory is stat-ed before it is listed, so that a change made while it
+    is being listed leaves it looking changed the next time.
+    """
     file = str(target)
     st = _stat(file)
     if stat.S_ISREG(st.st_mode):
         if st.st_size > MAX_BYTES:
             raise _too_big(file, st.st_size)
-        return [SourceFile.of(file, st)]
+        return [SourceFile.of(file, st)], []
     if not stat.S_ISDIR(st.st_mode):
         raise _refuse(file, st.st_mode)
     found: list[SourceFile] = []
+    dirs: list[DirStamp] = []
     problems: list[Problem] = []
     # Below the root, every path is the root's plus names scandir gave (never
     # "." or "..", hidden names are skipped): the absolute key is the absolute
@@ -133,11 +156,13 @@ def list_files(target: str | Path) -> list[SourceFile]:
     def walk(directory: str, absolute: str) -> None:
         prefix = absolute if absolute.endswith(sep) else absolute + sep
         try:
+            dst = os.stat(directory)
             with os.scandir(directory) as it:
                 entries = sorted(it, key=_name)
         except OSError as e:
             problems.append(Problem(directory, f"无法读取目录：{e.strerror}"))
             return
+        dirs.append(DirStamp(absolute, dst.st_mtime_ns, dst.st_ctime_ns, dst.st_ino))
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -164,7 +189,7 @@ def list_files(target: str | Path) -> list[SourceFile]:
         raise DataError(problems)
     if not found:
         raise DataError([Problem(file, f"目录里没有清单文件（*{SUFFIX}）")])
-    return found
+    return found, dirs
 
 
 def read_bytes(path: str | FsPath) -> bytes:

@@ -11,34 +11,22 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-import sys
 import unicodedata
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.errors import DataError
 from dutycli.lists.model import DutyList, Item
 from dutycli.lists.serialize import item_to_dict
 from dutycli.lists.source import SourceFile, read_bytes
-from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, LIST_COLUMNS, NAME, STREET, UPPER, grams
+from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, NAME, STREET, UPPER, digest, grams
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
-def digest(raw: bytes) -> str:
-    try:
-        # The built-in BLAKE2: importing hashlib loads OpenSSL, ~2 ms a run.
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - other interpreters
-        from hashlib import blake2b
-    return blake2b(raw, digest_size=20).hexdigest()
-
-
-def manifest(files: list[SourceFile]) -> str:
-    """One digest of what stat said of every file, in list_files' (sorted) order."""
-    text = "\n".join(
-        f"{src.key}\t{src.size}\t{src.mtime_ns}\t{src.ctime_ns}\t{src.inode}" for src in files
-    )
-    return digest(text.encode("utf-8", "surrogateescape"))
+__all__ = ["create", "digest", "insert", "prepare", "remove_list", "sync"]
 
 
 _TONELESS: dict[str, str] = {}
@@ -60,21 +48,34 @@ def _characters(run: str) -> Any:
 
 
 class Pinyin:
-    """Toneless pinyin, one syllable a character, memoised: lists repeat their names."""
+    """Toneless pinyin, one syllable a character, memoised: lists repeat their names.
 
-    def __init__(self) -> None:
-        from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
+    ``known``: texts whose syllables the store already holds (the names of a
+    list being rebuilt, every department spelling), as this class gave them.
+    pypinyin (~0.3 s to import, its phrase dictionary) is imported at the first
+    text that is not among them: a list edited anywhere but in its names is
+    rebuilt without it.
+    """
 
-        self._lazy = lazy_pinyin
-        self._style = Style.NORMAL
-        self._memo: dict[str, list[str]] = {}
+    def __init__(self, known: dict[str, list[str]] | None = None) -> None:
+        self._lazy: Callable[..., list[str]] | None = None
+        self._style: Any = None
+        self._memo: dict[str, list[str]] = dict(known or {})
+
+    def _convert(self, text: str) -> list[str]:
+        if self._lazy is None:
+            from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
+
+            self._lazy = lazy_pinyin
+            self._style = Style.NORMAL
+        return self._lazy(text, style=self._style, errors=_characters)
 
     def __call__(self, text: str) -> list[str]:
         got = self._memo.get(text)
         if got is None:
             # Whole texts, so that heteronyms take the reading of the word
             # around them; runs without readings come back one character a syllable.
-            readings = self._lazy(text, style=self._style, errors=_characters)
+            readings = self._convert(text)
             if len(readings) != len(text):  # never seen; keep the alignment regardless
                 got = [c.lower() for c in text]
             else:
@@ -192,7 +193,8 @@ def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
     )
 
 
-def insert(conn: sqlite3.Connection, p: Prepared) -> None:
+def insert(conn: sqlite3.Connection, p: Prepared) -> int:
+    """Add one prepared list (``name_fts`` apart: see ``index_names``); returns its id."""
     cur = conn.execute(
         "INSERT INTO lists(path, digest, schema, title, subdistrict, kind, district, city,"
         " province, version, note, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -220,6 +222,12 @@ def insert(conn: sqlite3.Connection, p: Prepared) -> None:
         "INSERT INTO item_depts VALUES (?,?,?,?)",
         ((d, list_id, pos, first + pos) for d, pos in p.item_depts),
     )
+    per_dept: dict[str, int] = {}
+    for d, _ in p.item_depts:
+        per_dept[d] = per_dept.get(d, 0) + 1
+    conn.executemany(
+        "INSERT INTO dept_counts VALUES (?,?,?)", ((d, list_id, n) for d, n in per_dept.items())
+    )
     line = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM lines").fetchone()[0]
     conn.executemany(
         "INSERT INTO lines(rowid, item, list, field, grp, step, text) VALUES (?,?,?,?,?,?,?)",
@@ -229,6 +237,28 @@ def insert(conn: sqlite3.Connection, p: Prepared) -> None:
         "INSERT INTO fts(rowid, grams) VALUES (?, ?)",
         ((line + n, r[5]) for n, r in enumerate(p.lines)),
     )
+    return list_id
+
+
+# FTS5 keeps an index's new rows in memory only while their rowids rise; a lower
+# one flushes them to a new segment. Name rows (see NAME_SHIFT) rise by name
+# length, not by item: they are added in rowid order, all at once, per build.
+_NAME_ROWS = "(length(CAST(name AS BLOB)) << 32) | rowid"
+
+
+def sql_grams(conn: sqlite3.Connection) -> None:
+    """``grams(text)`` in SQL, for ``name_fts``."""
+    conn.create_function("grams", 1, grams, deterministic=True)
+
+
+def index_names(conn: sqlite3.Connection, lists: list[int]) -> None:
+    """The names of these lists' items into ``name_fts``, in rowid order (needs ``sql_grams``)."""
+    for start in range(0, len(lists), 500):
+        chunk = ",".join(str(i) for i in lists[start : start + 500])
+        conn.execute(
+            f"INSERT INTO name_fts(rowid, grams) SELECT {_NAME_ROWS}, grams(name) FROM items"
+            f" WHERE list IN ({chunk}) ORDER BY 1"
+        )
 
 
 _WORKER_PINYIN: Pinyin | None = None
@@ -248,6 +278,10 @@ def _prepare_in_worker(task: tuple[SourceFile, str]) -> tuple[str, Any]:
         return "built", prepare(src, raw, key, _WORKER_PINYIN)
     except DataError as e:
         return "error", e.problems
+
+
+def _prepare_chunk(tasks: list[tuple[SourceFile, str]]) -> list[tuple[str, Any]]:
+    return [_prepare_in_worker(task) for task in tasks]
 
 
 def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
@@ -272,8 +306,14 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
             ).fetchall()
         ),
     )
+    conn.execute(
+        f"INSERT INTO name_fts(name_fts, rowid, grams) SELECT 'delete', {_NAME_ROWS}, grams(name)"
+        " FROM items WHERE list = ? ORDER BY 2",
+        (list_id,),
+    )
     for table, column in (
         ("lines", "list"),
+        ("dept_counts", "list"),
         ("items", "list"),
         ("item_depts", "list"),
         ("dept_names", "list"),
@@ -314,12 +354,15 @@ def add_readings(conn: sqlite3.Connection) -> None:
 
 
 PARALLEL_FROM = 16  # lists: below this, starting worker processes costs more than it saves
+CHUNK = 8  # lists a worker prepares at a time
+AHEAD = 3  # chunks a worker may have ready or under way before the writer takes them
 
 
 def _prepared(
     stale: list[SourceFile],
     recorded: dict[str, Any],
     read: Callable[[SourceFile], bytes] | None,
+    conn: sqlite3.Connection | None = None,
 ) -> Iterator[tuple[str, Any, SourceFile]]:
     """(status, Prepared or digest, file) for each stale file, in order; errors raised in order."""
     old = [recorded[src.key][5] if src.key in recorded else "" for src in stale]
@@ -337,16 +380,27 @@ def _prepared(
     if context is not None:
         from concurrent.futures import ProcessPoolExecutor
 
+        tasks = list(zip(stale, old, strict=True))
+        chunks = iter([tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)])
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for src, (status, value) in zip(
-                stale,
-                pool.map(_prepare_in_worker, zip(stale, old, strict=True), chunksize=8),
-                strict=True,
-            ):
-                if status == "error":
-                    pool.shutdown(cancel_futures=True)
-                    raise DataError(value)
-                yield status, value, src
+            # A few chunks ahead of the writer, not all of them: when the
+            # writer is the slower side, prepared lists must not pile up in memory.
+            ahead: deque[tuple[list[tuple[SourceFile, str]], Future[list[tuple[str, Any]]]]]
+            ahead = deque()
+            while True:
+                while len(ahead) < workers * AHEAD:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    ahead.append((chunk, pool.submit(_prepare_chunk, chunk)))
+                if not ahead:
+                    break
+                chunk, future = ahead.popleft()
+                for (src, _), (status, value) in zip(chunk, future.result(), strict=True):
+                    if status == "error":
+                        pool.shutdown(cancel_futures=True)
+                        raise DataError(value)
+                    yield status, value, src
         return
     pinyin: Pinyin | None = None
     reader = read or (lambda src: read_bytes(src.path))
@@ -357,8 +411,28 @@ def _prepared(
             yield "same", key, src
             continue
         if pinyin is None:
-            pinyin = Pinyin()
+            pinyin = Pinyin(known(conn, [recorded[s.key][6] for s in stale if s.key in recorded]))
         yield "built", prepare(src, raw, key, pinyin), src
+
+
+def known(conn: sqlite3.Connection | None, lists: list[int]) -> dict[str, list[str]]:
+    """Syllables the store holds: the names of these lists' items, every department spelling.
+
+    A text with a space or a tab is left out: those separate the stored syllables.
+    """
+    if conn is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for spelling, syllables in conn.execute("SELECT spelling, syllables FROM dept_pinyin"):
+        if " " not in spelling and "\t" not in spelling:
+            out[spelling] = syllables.split(" ")
+    for list_id in lists:
+        for name, syllables in conn.execute(
+            "SELECT name, syllables FROM items WHERE list = ?", (list_id,)
+        ):
+            if " " not in name and "\t" not in name:
+                out[name] = syllables.split("\t")
+    return out
 
 
 def sync(
@@ -372,6 +446,7 @@ def sync(
     read; files whose stat changed are hashed, and rebuilt only if their
     content did. Returns how many lists were (re)built.
     """
+    sql_grams(conn)  # first: SQLite will not define a function while a statement runs
     recorded = {
         row[0]: row
         for row in conn.execute(
@@ -387,8 +462,8 @@ def sync(
         for src in files
         if (row := recorded.get(src.key)) is None or tuple(row[:5]) != src.stamp
     ]
-    built = 0
-    for status, value, src in _prepared(stale, recorded, read):
+    built: list[int] = []
+    for status, value, src in _prepared(stale, recorded, read, conn):
         row = recorded.get(src.key)
         if status == "same":
             # Touched, not changed: remember the new stat, keep what was built.
@@ -399,17 +474,28 @@ def sync(
             continue
         if row is not None:
             remove_list(conn, row[6])
-        insert(conn, value)
-        built += 1
+        built.append(insert(conn, value))
+    index_names(conn, built)
     if not conn.execute("SELECT value FROM meta WHERE key = 'readings'").fetchone()[0]:
         add_readings(conn)
-    # What a warm query compares, instead of reading every row of ``files``.
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)", (manifest(files),))
-    # What every query reads of ``lists``, as one record: 5,000 rows decode in
-    # half the time that way (repeated names are stored once).
-    rows = [
-        tuple(sys.intern(v) if isinstance(v, str) else v for v in row)
-        for row in conn.execute(f"SELECT {LIST_COLUMNS} FROM lists ORDER BY path")
-    ]
-    conn.execute("INSERT OR REPLACE INTO records VALUES ('lists', ?)", (marshal.dumps(rows),))
-    return built
+    rank(conn)
+    return len(built)
+
+
+def rank(conn: sqlite3.Connection) -> None:
+    """Each list's place in listings, and the counts a query reads instead of the lists."""
+    streets: dict[str, int] = {}
+    ranks = []
+    items = 0
+    rows = conn.execute(
+        "SELECT id, subdistrict, count, street_rank, list_rank FROM lists ORDER BY path"
+    ).fetchall()
+    for n, (list_id, subdistrict, count, old_street, old_n) in enumerate(rows):
+        street = streets.setdefault(subdistrict, len(streets))
+        if (street, n) != (old_street, old_n):
+            ranks.append((street, n, list_id))
+        items += count
+    conn.executemany("UPDATE lists SET street_rank = ?, list_rank = ? WHERE id = ?", ranks)
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("lists", len(rows)), ("items", items)]
+    )

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from dutycli.store.library import Library, ListRef
     from dutycli.text.layer import TextLayer
 
-MAX_ITEMS = 20_000  # about twenty subdistricts' three lists
+MAX_ITEMS = 20_000  # about twenty subdistricts' three lists (Library.large: the same)
 _TAG = 16  # bytes of digest before each payload
 
 
@@ -185,9 +185,9 @@ def selection_layer(lib: Library) -> LayerSource | None:
 
 
 def _selection_layer(lib: Library) -> LayerSource | None:
-    refs = list(lib.selected)
-    if sum(ref.items for ref in refs) > MAX_ITEMS:
+    if lib.selected_items() > MAX_ITEMS or lib.large():
         return None
+    refs = list(lib.selected)
 
     def items() -> list[Item]:
         return [item for item, _ in lib.decode(lib.rows())]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshal
 import sqlite3
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, overload
@@ -25,8 +26,7 @@ from dutycli.lists.model import (
     kind_of,
 )
 from dutycli.lists.serialize import item_from_dict
-from dutycli.lists.source import SourceFile
-from dutycli.store.schema import LIST_COLUMNS, match_all
+from dutycli.store.schema import ITEM_MASK, LIST_COLUMNS, NAME, match_all
 
 
 def _record(data: bytes) -> Any:
@@ -91,6 +91,8 @@ class Line(NamedTuple):
 
 
 _LIST_COLUMNS = LIST_COLUMNS
+_SEPARATORS = {"/", "\\"} if sys.platform == "win32" else {"/"}
+_STREETS = "SELECT subdistrict FROM lists ORDER BY street_rank, list_rank"
 _SHORT = {short: kind for kind, short in SHORT_KINDS.items()}
 
 
@@ -107,23 +109,36 @@ def parse_kind(text: str) -> str:
     raise UsageError(f"--kind 的值应为 基本、配合、收回 之一，而不是“{text}”")
 
 
-class Library:
-    """The loaded lists and the selection (--street, --kind) queries are restricted to."""
+# A selection of more items than this (a province's lists at once) is searched
+# as typed, and its exact hits of one word are ranked from the index alone.
+LARGE = 20_000
 
-    def __init__(self, conn: sqlite3.Connection, files: list[SourceFile], target: str) -> None:
+
+class Library:
+    """The loaded lists and the selection (--street, --kind) queries are restricted to.
+
+    The lists are read from the store as a query needs them: by id for the rows
+    shown, by subdistrict for ``--street``; all of them only for a listing.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, target: str) -> None:
+        import os
+
         self.conn = conn
         self.target = target
-        shown = {src.key: src.path for src in files}
-        blob = conn.execute("SELECT value FROM records WHERE name = 'lists'").fetchone()
-        if blob is not None:  # the build keeps the rows as one record
-            rows = marshal.loads(blob[0])
-        else:
-            rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists").fetchall()
-        lists = [ListRef(r[0], shown.get(r[1], r[1]), *r[2:]) for r in rows]
-        lists.sort(key=lambda ref: ref.path)
-        self.lists = lists
-        self.selected = list(lists)
-        self.by_id = {ref.id: ref for ref in lists}
+        # A list's path as the user wrote it: --data as given plus the path
+        # below it (the store records absolute paths).
+        self._absolute = os.path.abspath(target)
+        self._join = os.path.join
+        counts = dict(
+            conn.execute("SELECT key, value FROM meta WHERE key IN ('lists', 'items')").fetchall()
+        )
+        self._count = int(counts.get("lists", 0))
+        self._items = int(counts.get("items", 0))
+        self._refs: dict[int, ListRef] = {}
+        self._all: list[ListRef] | None = None
+        self._chosen: list[ListRef] | None = None  # None: every list
+        self._misses = 0
         self._memo: dict[str, Any] = {}
         self.only_items: list[int] | None = None  # lines() of these items only
 
@@ -133,38 +148,116 @@ class Library:
             self._memo[key] = loader()
         return self._memo[key]
 
+    # -- the lists -----------------------------------------------------------------
+
+    def _ref(self, row: Sequence[Any]) -> ListRef:
+        ref = self._refs.get(row[0])
+        if ref is None:
+            rest = row[1][len(self._absolute) :]
+            if rest[:1] in _SEPARATORS:
+                rest = rest[1:]
+            path = self._join(self.target, rest) if rest else self.target
+            ref = self._refs[row[0]] = ListRef(row[0], path, *row[2:])
+        return ref
+
+    def _query(self, where: str = "", args: Sequence[Any] = ()) -> list[ListRef]:
+        sql = f"SELECT {_LIST_COLUMNS} FROM lists{where} ORDER BY path"
+        return [self._ref(row) for row in self.conn.execute(sql, args)]
+
+    @property
+    def lists(self) -> list[ListRef]:
+        """Every loaded list, by path."""
+        if self._all is None:
+            self._all = self._query()
+        return self._all
+
+    @property
+    def by_id(self) -> dict[int, ListRef]:
+        return {ref.id: ref for ref in self.lists}
+
+    def ref(self, list_id: int) -> ListRef:
+        """One list by its id (read on first use)."""
+        ref = self._refs.get(list_id)
+        if ref is None:
+            self._misses += 1
+            if self._misses > 50:  # reading many one by one: read them all at once
+                return {ref.id: ref for ref in self.lists}[list_id]
+            ref = self._query(" WHERE id = ?", (list_id,))[0]
+        return ref
+
+    def refs(self, list_ids: Iterable[int]) -> None:
+        """Read these lists now (one query) for ``ref`` to give."""
+        missing = sorted({i for i in list_ids if i not in self._refs})
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            self._query(f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+    @property
+    def selected(self) -> Sequence[ListRef]:
+        """The lists queries are restricted to (every list until ``select``)."""
+        if self._chosen is not None:
+            return self._chosen
+        return _AllLists(self, self._count)
+
+    def selected_items(self) -> int:
+        """How many items the selection holds."""
+        if self._chosen is None:
+            return self._items
+        return sum(ref.items for ref in self._chosen)
+
+    def large(self) -> bool:
+        """A selection of more than ``LARGE`` items (searched as typed, ranked by the index)."""
+        return self.selected_items() > LARGE
+
+    def sources(self) -> Sequence[str]:
+        """The path of every loaded list (read when first asked for)."""
+        return _Paths(self)
+
     # -- selection ---------------------------------------------------------------
 
     @property
     def several(self) -> bool:
         """More than one list loaded: listings say which list each item is from."""
-        return len(self.lists) > 1
+        return self._count > 1
 
     def subdistricts(self, refs: Iterable[ListRef] | None = None) -> list[str]:
-        return list(dict.fromkeys(ref.subdistrict for ref in (refs or self.lists)))
+        if refs is None:
+            return list(dict.fromkeys(s for (s,) in self.conn.execute(_STREETS)).keys())
+        return list(dict.fromkeys(ref.subdistrict for ref in refs))
+
+    def of_street(self, subdistrict: str) -> list[ListRef]:
+        """The lists of one subdistrict, by path."""
+        return self._query(" WHERE subdistrict = ?", (subdistrict,))
 
     def select(self, street: str | None = None, kind: str | None = None) -> None:
-        chosen = self.lists
+        chosen: list[ListRef] | None = None
         if street is not None:
-            name = self.street(street)
-            chosen = [ref for ref in chosen if ref.subdistrict == name]
+            chosen = self.of_street(self.street(street))
         if kind is not None:
             wanted = parse_kind(kind)
-            chosen = [ref for ref in chosen if kind_of(ref.kind) == wanted]
+            among = self.lists if chosen is None else chosen
+            chosen = [ref for ref in among if kind_of(ref.kind) == wanted]
             if not chosen:
                 raise LookupFailed(
                     f"没有{SHORT_KINDS[wanted]}清单。已载入的清单：\n{self.listing(self.lists)}",
                     [ref.path for ref in self.lists],
                 )
-        self.selected = chosen
+        if chosen is not None and len(chosen) == self._count:
+            chosen = None
+        self._chosen = chosen
         self._memo.clear()
 
     def street(self, query: str) -> str:
         """A subdistrict by full name or a part that names one only."""
         query = "".join(query.split())
-        names = self.subdistricts()
-        if query in names:
+        if (
+            query
+            and self.conn.execute(
+                "SELECT 1 FROM lists WHERE subdistrict = ? LIMIT 1", (query,)
+            ).fetchone()
+        ):
             return query
+        names = self.subdistricts()
         from dutycli.resolve import one_of
 
         found = one_of(query, [name for name in names if query and query in name], "街道")
@@ -183,17 +276,18 @@ class Library:
 
     def one(self) -> Compiled:
         """The one selected list, for commands that read a whole list."""
-        if len(self.selected) == 1:
-            return Compiled(self, self.selected[0])
+        selected = self.selected
+        if len(selected) == 1:
+            return Compiled(self, selected[0])
         raise LookupFailed(
-            f"已载入 {len(self.selected)} 份清单，请用 --street/-s 和 --kind 选定一份：\n"
-            + self.listing(self.selected),
-            [ref.path for ref in self.selected],
+            f"已载入 {len(selected)} 份清单，请用 --street/-s 和 --kind 选定一份：\n"
+            + self.listing(selected),
+            [ref.path for ref in selected],
         )
 
     def one_subdistrict(self) -> str:
         """The subdistrict of the selection; several: a usage error naming them."""
-        names = self.subdistricts(self.selected)
+        names = self.subdistricts(self._chosen)
         if len(names) == 1:
             return names[0]
         listing = "\n".join(f"  {name}" for name in names[:20])
@@ -206,15 +300,15 @@ class Library:
 
     def _in(self, column: str = "list") -> str:
         """SQL restricting ``column`` to the selected lists ('' when all are selected)."""
-        if len(self.selected) == len(self.lists):
+        if self._chosen is None:
             return ""
-        return f" AND {column} IN ({','.join(str(ref.id) for ref in self.selected)})"
+        return f" AND {column} IN ({','.join(str(ref.id) for ref in self._chosen)})"
 
     # -- items -------------------------------------------------------------------
 
     def decode(self, rowids: Sequence[int]) -> list[tuple[Item, ListRef]]:
         """The items at these rowids, in that order: the only place records are decoded."""
-        out: dict[int, tuple[Item, ListRef]] = {}
+        rows: dict[int, tuple[int, bytes]] = {}
         ids = list(dict.fromkeys(rowids))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -222,7 +316,12 @@ class Library:
             for rowid, list_id, data in self.conn.execute(
                 f"SELECT rowid, list, data FROM items WHERE rowid IN ({marks})", chunk
             ):
-                out[rowid] = (item_from_dict(_record(data)), self.by_id[list_id])
+                rows[rowid] = (list_id, data)
+        self.refs(list_id for list_id, _ in rows.values())
+        out = {
+            rowid: (item_from_dict(_record(data)), self.ref(list_id))
+            for rowid, (list_id, data) in rows.items()
+        }
         return [out[r] for r in rowids]
 
     def rows(self) -> list[int]:
@@ -235,10 +334,12 @@ class Library:
         """For each item id, the (rowid, list) of every selected list that has it."""
         found: dict[int, list[tuple[int, ListRef]]] = {}
         marks = ",".join("?" * len(ids))
-        for rowid, list_id, item_id in self.conn.execute(
+        rows = self.conn.execute(
             f"SELECT rowid, list, id FROM items WHERE id IN ({marks}){self._in()}", list(ids)
-        ):
-            found.setdefault(item_id, []).append((rowid, self.by_id[list_id]))
+        ).fetchall()
+        self.refs(list_id for _, list_id, _ in rows)
+        for rowid, list_id, item_id in rows:
+            found.setdefault(item_id, []).append((rowid, self.ref(list_id)))
         for hits in found.values():
             hits.sort(key=lambda h: h[1].path)
         return found
@@ -249,17 +350,11 @@ class Library:
         A sequence read on demand: its length is one count per list, and its
         first rows (``[:20]``) read only the lists they come from.
         """
-        rank = self._memo.get("rank")
-        if rank is None:
-            streets = {name: n for n, name in enumerate(self.subdistricts())}
-            rank = {ref.id: (streets[ref.subdistrict], n) for n, ref in enumerate(self.lists)}
-            self._memo["rank"] = rank
-        counts = self.conn.execute(
-            f"SELECT list, count(*) FROM item_depts WHERE dept = ?{self._in()} GROUP BY list",
+        (total,) = self.conn.execute(
+            f"SELECT coalesce(sum(n), 0) FROM dept_counts WHERE dept = ?{self._in()}",
             (canonical,),
-        ).fetchall()
-        counts.sort(key=lambda r: rank[r[0]])
-        return DepartmentRows(self, canonical, counts)
+        ).fetchone()
+        return DepartmentRows(self, canonical, total)
 
     # -- departments -------------------------------------------------------------
 
@@ -374,13 +469,63 @@ class Library:
                 break
         return out or None
 
+    def index_candidates(self, word: str, fields: set[int] | None, limit: int) -> list[int] | None:
+        """The first ``limit`` items holding ``word``, in the order the index gives them.
+
+        For a large selection, where scoring every hit would read every line
+        that holds the word (50,000 of 低保 in a province): items whose name
+        holds the word come first, the shortest name first (the largest share
+        of it covered), then the other items holding it, each in store order.
+        search.py scores and orders these few as ever; an item outside them
+        never outranks one inside by its name, only by how often the word
+        recurs. None: nothing to look up this way (Latin letters, which also
+        match pinyin), or no hit.
+        """
+        match = match_all(word)
+        if limit <= 0 or match is None or any(ch.isascii() and ch.isalpha() for ch in word):
+            return None
+        out: list[int] = []
+        if fields is None or NAME in fields:
+            sql = (
+                "SELECT i.rowid FROM name_fts n JOIN items i ON i.rowid = (n.rowid & ?)"
+                f" WHERE name_fts MATCH ?{self._in('i.list')} AND instr(i.name, ?) > 0"
+                " ORDER BY n.rowid LIMIT ?"
+            )
+            out += (r for (r,) in self.conn.execute(sql, (ITEM_MASK, match, word, limit)))
+        others = None if fields is None else fields - {NAME}
+        if len(out) < limit and (others is None or others):
+            where = self._in()
+            where += (
+                " AND field != 0"
+                if others is None
+                else f" AND field IN ({','.join(str(f) for f in sorted(others))})"
+            )
+            have = set(out)
+            sql = (
+                "SELECT item FROM lines WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+                f"{where} AND instr(text, ?) > 0 ORDER BY rowid"
+            )
+            for (item,) in self.conn.execute(sql, (match, word)):
+                if item not in have:
+                    have.add(item)
+                    out.append(item)
+                    if len(out) >= limit:
+                        break
+        return out or None
+
     def lines(self, match: str | None, fields: set[int] | None, contains: str = "") -> list[Line]:
-        """Selected lines whose bigrams satisfy the FTS query ``match`` (None: every line)."""
+        """Selected lines whose bigrams satisfy the FTS query ``match`` (None: every line).
+
+        With ``only_items`` set (the candidates of the exact stage), every line
+        of those items instead: the caller finds the word in each.
+        """
         where = self._in()
-        if self.only_items is not None:  # search.py's exact_candidates
-            where += f" AND item IN ({','.join(str(i) for i in self.only_items)})"
         if fields is not None:
             where += f" AND field IN ({','.join(str(f) for f in sorted(fields))})"
+        if self.only_items is not None:  # search.py's exact or index candidates
+            items = ",".join(str(i) for i in self.only_items)
+            sql = f"SELECT rowid, item, field, grp, step, text FROM lines WHERE item IN ({items})"
+            return [Line(*r) for r in self.conn.execute(sql + where)]
         if match is None:
             sql = f"SELECT rowid, item, field, grp, step, text FROM lines WHERE 1{where}"
             args: tuple[str, ...] = ()
@@ -493,42 +638,111 @@ class Library:
         Check's statistics are the whole subdistrict's (all its lists, whatever
         else is loaded), so a verdict does not drift with the size of the library.
         """
-        refs = [ref for ref in self.lists if ref.subdistrict == subdistrict]
+        refs = self.of_street(subdistrict)
         ids = ",".join(str(ref.id) for ref in refs) or "0"
         everything = [
-            (rowid, self.by_id[list_id], item_from_dict(_record(data)))
+            (rowid, self.ref(list_id), item_from_dict(_record(data)))
             for rowid, list_id, data in self.conn.execute(
                 f"SELECT rowid, list, data FROM items WHERE list IN ({ids}) ORDER BY list, pos"
             )
         ]
-        chosen = {ref.id for ref in self.selected}
+        chosen = {ref.id for ref in self.selected} if self._chosen is not None else None
         depts: list[Department] = []
         for ref in refs:
             (blob,) = self.conn.execute(
                 "SELECT departments FROM list_data WHERE id = ?", (ref.id,)
             ).fetchone()
             depts += (Department(n, tuple(a)) for n, a in marshal.loads(blob))
-        return everything, [x for x in everything if x[1].id in chosen], depts
+        mine = everything if chosen is None else [x for x in everything if x[1].id in chosen]
+        return everything, mine, depts
+
+
+class _AllLists(Sequence[ListRef]):
+    """Every loaded list as the selection: its length known, its lists read when asked for."""
+
+    def __init__(self, lib: Library, count: int) -> None:
+        self._lib = lib
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> ListRef: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ListRef]: ...
+
+    def __getitem__(self, index: int | slice) -> ListRef | list[ListRef]:
+        if index == 0 and self._lib._all is None and self._count:
+            return self._lib._query(" WHERE path = (SELECT min(path) FROM lists)")[0]
+        return self._lib.lists[index]
+
+    def __iter__(self) -> Iterator[ListRef]:
+        return iter(self._lib.lists)
+
+
+class _Paths(Sequence[str]):
+    """The path of every loaded list, read on first use (``--output`` checks them)."""
+
+    def __init__(self, lib: Library) -> None:
+        self._lib = lib
+
+    def _paths(self) -> list[str]:
+        return [ref.path for ref in self._lib.lists]
+
+    def __len__(self) -> int:
+        return len(self._paths())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self._paths()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths())
 
 
 class DepartmentRows(Sequence[tuple[int, ListRef]]):
     """A department's items across the selected lists, read from the store as they are asked for."""
 
-    def __init__(self, lib: Library, dept: str, counts: list[tuple[int, int]]) -> None:
+    def __init__(self, lib: Library, dept: str, total: int) -> None:
         self._lib = lib
         self._dept = dept
-        self._counts = counts  # (list id, items), in the order the rows are given
-        self._total = sum(n for _, n in counts)
+        self._total = total
         self._read: list[tuple[int, ListRef]] = []
-        self._lists = 0  # how many of ``counts`` are in ``_read``
+        self._lists: list[int] | None = []  # the lists to read next, in order; None: no more
+        self._seen = 0  # how many lists have been asked for
+        self._chunk = 4
 
     def __len__(self) -> int:
         return self._total
 
+    def _next_lists(self) -> list[int]:
+        """The next few lists that have the department, by subdistrict and path."""
+        rows = self._lib.conn.execute(
+            "SELECT l.id FROM lists l JOIN dept_counts c ON c.dept = ? AND c.list = l.id"
+            f" WHERE 1{self._lib._in('l.id')} ORDER BY l.street_rank, l.list_rank"
+            " LIMIT ? OFFSET ?",
+            (self._dept, self._chunk, self._seen),
+        ).fetchall()
+        self._seen += len(rows)
+        self._chunk = min(self._chunk * 4, 4096)
+        return [list_id for (list_id,) in rows]
+
     def _upto(self, end: int) -> None:
-        while len(self._read) < end and self._lists < len(self._counts):
-            list_id, _ = self._counts[self._lists]
-            ref = self._lib.by_id[list_id]
+        while len(self._read) < end and self._lists is not None:
+            if not self._lists:
+                self._lists = self._next_lists() or None
+                if self._lists is None:
+                    break
+                self._lib.refs(self._lists)
+            list_id = self._lists.pop(0)
+            ref = self._lib.ref(list_id)
             self._read += (
                 (item, ref)
                 for (item,) in self._lib.conn.execute(
@@ -536,7 +750,6 @@ class DepartmentRows(Sequence[tuple[int, ListRef]]):
                     (self._dept, list_id),
                 )
             )
-            self._lists += 1
 
     @overload
     def __getitem__(self, index: int) -> tuple[int, ListRef]: ...

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 5  # bump when the tables below change shape
+LAYOUT = 6  # bump when the tables below change shape
 
 # What a row of ``lines`` holds (the searchable texts of an item).
 NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
 FIELD_KEYS = ("name", "upper", "guarantees", "street")
 FIELD_LABELS = ("事项名称", "上级部门职责", "履职保障", "街道配合职责")
 
-# The columns of ``lists`` a query reads (``Library``), also kept in ``meta`` as one record.
+# The columns of ``lists`` a query reads (``Library``), read by id or by subdistrict.
 LIST_COLUMNS = (
     "id, path, title, subdistrict, kind, district, city, province, version, note, schema, count"
 )
+# A name's row in ``name_fts``: its UTF-8 length above the item's rowid, so that
+# the index gives name hits shortest name first (the larger share of the name
+# the word covers), then in store order, and a LIMIT stops reading there.
+NAME_SHIFT = 32  # (build.py's _NAME_ROWS says the same in SQL)
+ITEM_MASK = (1 << NAME_SHIFT) - 1
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -22,21 +27,28 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 -- does not read them, as it would the rows of ``meta``).
 CREATE TABLE records(name TEXT PRIMARY KEY, value BLOB);
 -- The source files, with what stat said when they were read: the freshness key.
+-- (``records`` 'tree' holds the same stats by directory, with the directories'
+-- own, for the check every query makes.)
 CREATE TABLE files(
     path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, ino INT,
     digest TEXT, list INT
 ) WITHOUT ROWID;
+CREATE INDEX files_list ON files(list);
+-- street_rank, list_rank: where a list comes in listings (subdistricts in the
+-- order their first list's path sorts, then by path), kept by every build.
 CREATE TABLE lists(
     id INTEGER PRIMARY KEY, path TEXT, digest TEXT, schema INT,
     title TEXT, subdistrict TEXT, kind TEXT, district TEXT, city TEXT, province TEXT,
-    version TEXT, note TEXT, count INT
+    version TEXT, note TEXT, count INT, street_rank INT, list_rank INT
 );
 -- A list's tables (marshal), apart: every query reads ``lists`` whole, and small.
 CREATE TABLE list_data(
     id INTEGER PRIMARY KEY, categories BLOB, departments BLOB,
     category_counts BLOB, department_counts BLOB
 );
-CREATE INDEX lists_subdistrict ON lists(subdistrict);
+CREATE INDEX lists_subdistrict ON lists(subdistrict, path);
+CREATE INDEX lists_path ON lists(path);
+CREATE INDEX lists_rank ON lists(street_rank, list_rank);
 -- One row an item: its record (marshal, zlib).
 CREATE TABLE items(
     rowid INTEGER PRIMARY KEY, list INT, id INT, pos INT, name TEXT, category TEXT,
@@ -47,6 +59,8 @@ CREATE INDEX items_id ON items(id, list);
 CREATE INDEX items_category ON items(list, category);
 CREATE TABLE item_depts(dept TEXT, list INT, pos INT, item INT, PRIMARY KEY(dept, list, pos))
     WITHOUT ROWID;
+-- How many items of each list a department has (by-dept counts without its rows).
+CREATE TABLE dept_counts(dept TEXT, list INT, n INT, PRIMARY KEY(dept, list)) WITHOUT ROWID;
 -- Every name and alias, in the order the list declares them (rowid).
 CREATE TABLE dept_names(spelling TEXT, list INT, canonical TEXT);
 CREATE INDEX dept_names_spelling ON dept_names(spelling, list);
@@ -60,6 +74,10 @@ CREATE INDEX lines_item ON lines(item);
 CREATE INDEX lines_list ON lines(list);
 CREATE VIRTUAL TABLE fts USING fts5(grams, content='', detail='none', columnsize=0,
     tokenize='ascii');
+-- Item names again, one row an item (rowid: see NAME_SHIFT): a large selection
+-- ranks name hits from the index alone.
+CREATE VIRTUAL TABLE name_fts USING fts5(grams, content='', detail='none', columnsize=0,
+    tokenize='ascii');
 -- Item names in pinyin (full and initials), for substring search by trigrams.
 CREATE VIRTUAL TABLE pinyin_fts USING fts5(full, initials, content='', detail='full',
     tokenize='trigram');
@@ -67,6 +85,16 @@ CREATE VIRTUAL TABLE pinyin_fts USING fts5(full, initials, content='', detail='f
 CREATE TABLE syllables(syllable TEXT PRIMARY KEY, chars TEXT) WITHOUT ROWID;
 CREATE TABLE readings(ch TEXT PRIMARY KEY, syllables TEXT) WITHOUT ROWID;
 """
+
+
+def digest(raw: bytes) -> str:
+    try:
+        # The built-in BLAKE2: importing hashlib loads OpenSSL, ~2 ms a run.
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other interpreters
+        from hashlib import blake2b
+    return blake2b(raw, digest_size=20).hexdigest()
+
 
 # A token ends at ASCII that is not a letter or digit (the ascii tokenizer's
 # separators); everything else — Chinese, full-width punctuation — is kept.

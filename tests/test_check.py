@@ -150,6 +150,12 @@ def test_a_decided_task_is_recalled_by_its_words_and_on_its_item_only() -> None:
     # Partly the same words: between the two.
     off, _ = recall("招商引资任务指标分解到社区", "社区工作者招聘")
     assert 0.2 < off < 1.0
+    # Bigrams no decided task holds, or that straddle two bigrams of the index, find nothing.
+    assert recall("电梯维保年检", "物业综合考评工作") == (0.0, 0.0)
+    straddle = index.lexicon[1:3]  # the second character of one bigram, the first of the next
+    assert index.recall({straddle}, MATCHER.weight, "x") == (0.0, 0.0) or straddle in {
+        index.lexicon[i : i + 2] for i in range(0, len(index.lexicon), 2)
+    }
     # The fit leaves out a writer's own tasks by position.
     assert recall("组织辖区企业完成招商引资年度任务指标", "x", lambda i: i == 0) == (0.0, 0.0)
     # The compiled index survives the cache's marshal round trip.
@@ -190,7 +196,7 @@ def test_a_damaged_decided_tasks_part_changes_no_verdict(
 
     tasks = ["组织辖区企业完成招商引资年度任务指标", "那些路边小饭店去查下消防"]
     expected = [duty("check", t, "-o", "json").stdout for t in tasks]
-    parts = sorted(Path(shared_cache).rglob("recall1-*"))
+    parts = sorted(Path(shared_cache).rglob("recall3-*"))
     assert parts, "the decided tasks were not compiled into the cache"
     for part in parts:
         raw = part.read_bytes()
@@ -201,4 +207,42 @@ def test_a_damaged_decided_tasks_part_changes_no_verdict(
         else:
             part.unlink()
     assert [duty("check", t, "-o", "json").stdout for t in tasks] == expected
-    assert sorted(p.name for p in Path(shared_cache).rglob("recall1-*")) == [p.name for p in parts]
+    assert sorted(p.name for p in Path(shared_cache).rglob("recall3-*")) == [p.name for p in parts]
+
+
+def test_the_index_recalls_what_comparing_every_decided_task_gives() -> None:
+    """The inverted index against the plain definition: the cosine of IDF-weighted bigram
+    sets, over every shipped decided task, for tasks of every kind."""
+    import math
+
+    from dutycli.precedents import OFF, Precedents, default_path
+
+    path = default_path()
+    assert path is not None
+    found = Precedents.parse(path.read_text(encoding="utf-8"))
+    assert found is not None
+    index = found.compile(MATCHER.grams, MATCHER.weight)
+    tasks = [
+        "督促物业公司做好考评打分工作",
+        "那些路边小饭店去查下消防，疏散通道别堆东西",
+        "开展全民反诈宣传进社区活动",
+        "电梯维保年检",
+        "x",
+    ]
+    for task in tasks:
+        for item in ("物业综合考评工作", "对辖区内小餐饮场所开展消防安全检查", "没有这一项"):
+            mine = MATCHER.grams(task)
+            own = sum(MATCHER.weight(g) for g in mine)
+            off = on = 0.0
+            for p in found.rows:
+                theirs = MATCHER.grams(p.task)
+                common = sum(MATCHER.weight(g) for g in mine & theirs)
+                if not common or (p.label != OFF and item not in p.items):
+                    continue
+                similarity = common / math.sqrt(own * sum(MATCHER.weight(g) for g in theirs))
+                if p.label == OFF:
+                    off = max(off, similarity)
+                else:
+                    on = max(on, similarity)
+            got = index.recall(mine, MATCHER.weight, item)
+            assert (round(got.off, 9), round(got.on, 9)) == (round(off, 9), round(on, 9)), task

@@ -13,12 +13,14 @@ then ``class<TAB>item names joined by " | " (or -)<TAB>task`` per line (lines
 starting with ``#`` are comments).
 
 Compiled (``Precedents.compile``) with the list's bigram weights into an
-inverted index, which the store keeps beside the query-understanding layer.
+inverted index of byte arrays, which the store keeps beside the query-understanding
+layer (a part named ``recall3-…``).
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -59,36 +61,75 @@ class Precedents(NamedTuple):
         return cls(head[1], head[2], rows)
 
     def compile(self, grams: Callable[[str], set[str]], idf: Callable[[str], float]) -> Index:
-        index: dict[str, list[int]] = {}
-        weights = []
+        names: dict[str, int] = {}
+        families: dict[tuple[int, ...], int] = {}
+        family_of = array("H")
+        weights = array("d")
+        postings: dict[str, list[int]] = {}
         for position, precedent in enumerate(self.rows):
+            family = tuple(sorted(names.setdefault(n, len(names)) for n in precedent.items))
+            family_of.append(families.setdefault(family, len(families)))
             theirs = grams(precedent.task)
             weights.append(sum(idf(g) for g in theirs))
             for g in theirs:
-                index.setdefault(g, []).append(position)
+                postings.setdefault(g, []).append(position)
+        lexicon = sorted(g for g in postings if len(g) == 2)
+        starts, held = array("I", [0]), array("H")
+        for g in lexicon:
+            held.extend(postings[g])
+            starts.append(len(held))
         return Index(
-            tuple(p.label == OFF for p in self.rows),
-            tuple(tuple(sorted(p.items)) for p in self.rows),
-            tuple(weights),
-            {g: tuple(positions) for g, positions in index.items()},
+            tuple(names),
+            tuple(families),
+            bytes(p.label == OFF for p in self.rows),
+            family_of.tobytes(),
+            weights.tobytes(),
+            "".join(lexicon),
+            starts.tobytes(),
+            held.tobytes(),
         )
 
 
 class Index(NamedTuple):
-    """The decided tasks as an inverted index of their bigrams, with their weights."""
+    """The decided tasks as an inverted index of their bigrams, with their weights.
 
-    off: tuple[bool, ...]  # per precedent: decided 清单外
-    items: tuple[tuple[str, ...], ...]  # per precedent: its items' names
-    weights: tuple[float, ...]  # per precedent: the IDF of its bigrams
-    postings: dict[str, tuple[int, ...]]  # bigram -> the precedents that hold it
+    Plain strings and byte arrays (unsigned shorts, unsigned ints, doubles), so that
+    the cache loads it without building an object per bigram or per number."""
+
+    names: tuple[str, ...]  # the items' names
+    families: tuple[tuple[int, ...], ...]  # sets of names (indices), one per kind of decision
+    off: bytes  # per precedent: 1 if decided 清单外
+    family_of: bytes  # per precedent: its set of names (array "H")
+    weights: bytes  # per precedent: the IDF of its bigrams (array "d")
+    lexicon: str  # the bigrams, two characters each, sorted
+    starts: bytes  # per bigram: where its precedents start in ``held`` (array "I"), and the end
+    held: bytes  # the precedents of each bigram in turn (array "H")
 
     def to_data(self) -> tuple[Any, ...]:
         return tuple(self)
 
     @classmethod
     def from_data(cls, data: Any) -> Index:
-        off, items, weights, postings = data
-        return cls(tuple(off), tuple(map(tuple, items)), tuple(weights), dict(postings))
+        names, families, off, family_of, weights, lexicon, starts, held = data
+        return cls(
+            tuple(names),
+            tuple(tuple(f) for f in families),
+            bytes(off),
+            bytes(family_of),
+            bytes(weights),
+            str(lexicon),
+            bytes(starts),
+            bytes(held),
+        )
+
+    def _holding(self, gram: str, starts: array[int]) -> array[int]:
+        at = self.lexicon.find(gram)
+        while at > 0 and at % 2:  # a match across two bigrams: look further
+            at = self.lexicon.find(gram, at + 1)
+        if at < 0:
+            return array("H")
+        k = at // 2
+        return array("H", self.held[2 * starts[k] : 2 * starts[k + 1]])
 
     def recall(
         self,
@@ -103,19 +144,26 @@ class Index(NamedTuple):
         own = sum(idf(g) for g in mine)
         if not own:
             return Recall(0.0, 0.0)
+        starts = array("I", self.starts)
         shared: dict[int, float] = {}
         for g in mine:
+            if len(g) != 2:
+                continue
             weight = idf(g)
-            for position in self.postings.get(g, ()):
+            for position in self._holding(g, starts):
                 shared[position] = shared.get(position, 0.0) + weight
+        weights = array("d", self.weights)
+        family_of = array("H", self.family_of)
+        name = self.names.index(item) if item in self.names else -1
+        on_item = [name in family for family in self.families]
         off = on = 0.0
         for position, common in shared.items():
             is_off = self.off[position]
-            if not is_off and item not in self.items[position]:
+            if not is_off and not on_item[family_of[position]]:
                 continue
             if skip is not None and skip(position):
                 continue
-            similarity = common / math.sqrt(own * self.weights[position])
+            similarity = common / math.sqrt(own * weights[position])
             if is_off:
                 off = max(off, similarity)
             else:

@@ -40,6 +40,7 @@ from dutycli.check import (  # noqa: E402
     decide,
     features,
     lead,
+    subdistrict_matcher,
 )
 from dutycli.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
 from dutycli.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
@@ -78,21 +79,13 @@ class Case(NamedTuple):
     top: bool  # labelled 清单内 and the best-ranked item is its item
 
 
-SUBDISTRICT, KIND = "", ""  # of the list the decided tasks belong to (set by ``matcher``)
-
-
-def matcher() -> Matcher:
+def matcher() -> tuple[Matcher, tuple[str, str]]:
+    """The shipped list's matcher, and the list's (subdistrict, kind)."""
     from dutycli.store import open_library
-    from dutycli.store.layers import LayerSource
 
-    lib = open_library(ROOT / "data" / "items.yaml")
-    everything, _, departments = lib.check_material(lib.one_subdistrict())
-    refs = list(dict.fromkeys(ref for _, ref, _ in everything))
-    global SUBDISTRICT, KIND
-    SUBDISTRICT, KIND = refs[0].subdistrict, refs[0].kind
-    items = [item for _, _, item in everything]
-    source = LayerSource(lib, refs, lambda: items, lambda: departments)
-    return Matcher(items, departments, source.layer(), lib.readings, source.sounds)
+    found = subdistrict_matcher(open_library(ROOT / "data" / "items.yaml"))
+    ref = found.refs[0]
+    return found.matcher, (ref.subdistrict, ref.kind)
 
 
 def labelled(folder: Path) -> list[tuple[str, CheckCase]]:
@@ -102,14 +95,15 @@ def labelled(folder: Path) -> list[tuple[str, CheckCase]]:
     ]
 
 
-def precedents(m: Matcher, rows: list[tuple[str, CheckCase]]) -> Precedents:
-    """The decided tasks, as data/check_examples.tsv holds them (items by name)."""
+def precedents(m: Matcher, rows: list[tuple[str, CheckCase]], of: tuple[str, str]) -> Precedents:
+    """The decided tasks of the list ``of`` (subdistrict, kind), as data/check_examples.tsv
+    holds them (items by name)."""
     names = {item.id: item.name for item in m.items}
     out = [
         Precedent(case.label, frozenset(names[i] for i in case.items), case.task)
         for _, case in rows
     ]
-    return Precedents(SUBDISTRICT, KIND, out)
+    return Precedents(*of, out)
 
 
 def examples_text(found: Precedents) -> str:
@@ -125,9 +119,9 @@ def examples_text(found: Precedents) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cases(m: Matcher, folder: Path) -> tuple[list[Case], Precedents]:
+def cases(m: Matcher, of: tuple[str, str], folder: Path) -> tuple[list[Case], Precedents]:
     rows = labelled(folder)
-    found = precedents(m, rows)
+    found = precedents(m, rows, of)
     files = [name for name, _ in rows]
     m.precedents = found.compile(m.grams, m.weight)
     out = []
@@ -339,7 +333,7 @@ def module_text(fitted: list[tuple[str, str, VerdictModel, Figures, int]]) -> st
 
 def fitted(folder: Path = ROOT / "tests" / "data" / "check") -> tuple[str, str]:
     """The text of check_model.py and of data/check_examples.tsv."""
-    with_recall, found = cases(matcher(), folder)
+    with_recall, found = cases(*matcher(), folder)
     models = []
     for name, what, rows in (
         ("MODEL", "For a list with decided tasks (data/check_examples.tsv).", with_recall),

@@ -168,16 +168,15 @@ def test_a_decided_task_is_recalled_by_its_words_and_on_its_item_only() -> None:
 
 
 def test_the_shipped_decided_tasks_serve_their_own_list_only() -> None:
-    from dutycli.lists.model import kind_of
     from dutycli.precedents import Precedents, default_path, for_lists
 
-    shipped = for_lists([("青山路街道", "配合履职事项")], kind_of)
+    shipped = for_lists([("青山路街道", "配合履职事项")])
     assert shipped is not None and shipped[1] == "青山路街道 配合履职事项"
-    assert for_lists([("幸福路街道", "配合履职事项")], kind_of) is None
-    assert for_lists([("青山路街道", "基本履职事项")], kind_of) is None
+    assert for_lists([("幸福路街道", "配合履职事项")]) is None
+    assert for_lists([("青山路街道", "基本履职事项")]) is None
     # With the subdistrict's other lists: a task decided off the 配合 list may be its own duty.
     both = [("青山路街道", "配合履职事项"), ("青山路街道", "基本履职事项")]
-    assert for_lists(both, kind_of) is None
+    assert for_lists(both) is None
     path = default_path()
     assert path is not None
     found = Precedents.parse(path.read_text(encoding="utf-8"))

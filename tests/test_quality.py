@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from dutycli.check import check_tasks
-from dutycli.errors import DutyError
-from dutycli.search import search
 from dutycli.store import Library, open_library
-from dutycli.text.evaluate import check_cases, score_check, score_search, search_cases
+from dutycli.text.evaluate import (
+    check_cases,
+    judge_all,
+    score_check,
+    score_search,
+    search_cases,
+    top_five,
+)
 
 from .conftest import EXAMPLES
 
@@ -56,21 +60,15 @@ def library() -> Library:
 def test_check_on_the_training_set(library: Library) -> None:
     cases = check_cases(EXAMPLES / "check" / "train.tsv")
     assert len(cases) >= 200 and {case.label for case in cases} == {"清单内", "相近", "清单外"}
-    score = score_check(cases, lambda task: check_tasks(library, [task])[0])
+    score = score_check(cases, judge_all(library, cases))
     mistakes = [(case.task, v.verdict) for case, v in score.mistakes]
     assert holds(score.figures(), CHECK_TRAIN) == [], mistakes
 
 
 def test_search_on_the_training_set(library: Library) -> None:
-    def run(query: str) -> list[int]:
-        try:
-            return [f.item.id for f in search(library, query.split(), None, 5)]
-        except DutyError:
-            return []
-
     cases = search_cases(EXAMPLES / "search" / "train.tsv")
     assert len(cases) >= 100
-    score = score_search(cases, run)
+    score = score_search(cases, top_five(library))
     assert holds(score.figures(), SEARCH_TRAIN) == [], score.mistakes
 
 
@@ -97,20 +95,14 @@ SEARCH_HELDOUT = {
 def test_check_on_the_held_out_set(library: Library) -> None:
     cases = check_cases(EXAMPLES / "check" / "heldout3.tsv")
     assert len(cases) >= 240
-    score = score_check(cases, lambda task: check_tasks(library, [task])[0])
+    score = score_check(cases, judge_all(library, cases))
     assert holds(score.figures(), CHECK_HELDOUT) == []
 
 
 def test_search_on_the_held_out_set(library: Library) -> None:
-    def run(query: str) -> list[int]:
-        try:
-            return [f.item.id for f in search(library, query.split(), None, 5)]
-        except DutyError:
-            return []
-
     cases = search_cases(EXAMPLES / "search" / "heldout.tsv")
     assert len(cases) >= 100
-    score = score_search(cases, run)
+    score = score_search(cases, top_five(library))
     assert holds(score.figures(), SEARCH_HELDOUT) == []
 
 

@@ -421,21 +421,22 @@ class Matcher:
         terms = self.weighted(task)
         qualified = self.qualifiers(ranked, terms) if ranked else None
         recall = self.recall(task, ranked, qualified)
-        verdict = decide(task, ranked, qualified, self.evidence(task), candidates, recall=recall)
+        evidence = self.evidence(task)
+        verdict = decide(task, ranked, qualified, evidence, candidates, recall=recall)
         if verdict.verdict != OFF_LIST:
             split = split_step(verdict.matches[0].item, self.pieces(task), self.idf)
             verdict = verdict._replace(split=split)
         elif ranked and ranked[0].score > 0:
             # Off the list, but mostly a step the closest item gives its department: say whose.
             split = split_step(lead(ranked, qualified)[0].item, self.pieces(task), self.idf)
-            if split is not None and self._mostly(task, split):
+            if split is not None and self._mostly(evidence, split):
                 verdict = verdict._replace(split=split)
         return verdict
 
-    def _mostly(self, task: str, split: Split) -> bool:
+    def _mostly(self, evidence: Evidence, split: Split) -> bool:
         words = split.words.split("、")
         said = sum(self.idf.get(g, 0.0) for w in words for g in bigrams(w))
-        return len(words) >= 2 and said >= SPLIT_OFF_SHARE * (self.evidence(task).mass or 1.0)
+        return len(words) >= 2 and said >= SPLIT_OFF_SHARE * (evidence.mass or 1.0)
 
     def recall(
         self,
@@ -605,24 +606,31 @@ def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | 
     return Split(item.id, best[1], best[2], "、".join(best[3]))
 
 
-def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Verdict]:
-    """Verdicts on tasks against the one selected subdistrict's lists, from the store.
+class Subdistrict(NamedTuple):
+    """One subdistrict's lists, ready to check tasks against (``subdistrict_matcher``)."""
 
-    The matcher holds all of the subdistrict's items (its statistics are the
-    subdistrict's, whatever else is loaded); matches are kept to the selected
-    lists (``--kind``).
+    matcher: Matcher  # all of the subdistrict's items, with the lists' layer and decided tasks
+    refs: list[Any]  # the store's ListRef of each of its lists
+    of_item: dict[int, Any]  # id(item) -> the ListRef of its list
+    wanted: set[int]  # id(item) of the items of the selected lists (--kind)
+
+
+def subdistrict_matcher(lib: Library) -> Subdistrict:
+    """The matcher of the one selected subdistrict, from the store.
+
+    It holds all of the subdistrict's items (its statistics are the subdistrict's,
+    whatever else is loaded), the layer of its lists and, where they are its list's
+    alone, the shipped decided tasks (dutycli.precedents).
     """
+    from dutycli.precedents import Precedents, for_lists
     from dutycli.store.layers import LayerSource
 
-    subdistrict = lib.one_subdistrict()
-    everything, chosen, departments = lib.check_material(subdistrict)
+    everything, chosen, departments = lib.check_material(lib.one_subdistrict())
     refs = list(dict.fromkeys(ref for _, ref, _ in everything))
     items = [item for _, _, item in everything]
     source = LayerSource(lib, refs, lambda: items, lambda: departments)
     matcher = Matcher(items, departments, source.layer(), lib.readings, source.sounds)
-    from dutycli.precedents import Precedents, for_lists
-
-    shipped = for_lists(((ref.subdistrict, ref.kind) for ref in refs), kind_of)
+    shipped = for_lists((ref.subdistrict, ref.kind) for ref in refs)
     if shipped is not None:
         raw = shipped[0]
 
@@ -633,6 +641,13 @@ def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Ver
         matcher.precedents = source.precedents(raw, compile_them)
     of_item = {id(item): ref for _, ref, item in everything}
     wanted = {id(item) for _, _, item in chosen}
+    return Subdistrict(matcher, refs, of_item, wanted)
+
+
+def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Verdict]:
+    """Verdicts on tasks against the one selected subdistrict's lists, from the store;
+    matches are kept to the selected lists (``--kind``)."""
+    matcher, refs, of_item, wanted = subdistrict_matcher(lib)
     out = []
     for task in tasks:
         verdict = matcher.check(task, candidates)

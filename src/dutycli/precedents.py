@@ -173,23 +173,18 @@ class Index(NamedTuple):
 
 def default_path() -> Path | None:
     """data/check_examples.tsv: beside the package when installed, or in the checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here / "data" / "check_examples.tsv",
-        here.parent.parent / "data" / "check_examples.tsv",
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
+    from dutycli.lists.source import shipped
+
+    return shipped("check_examples.tsv")
 
 
-def for_lists(
-    lists: Iterable[tuple[str, str]], kind_of: Callable[[str], str]
-) -> tuple[bytes, str] | None:
+def for_lists(lists: Iterable[tuple[str, str]]) -> tuple[bytes, str] | None:
     """The shipped file's content, if ``lists`` ((subdistrict, kind) of the lists a task
     is checked against) are its list alone, with that list's name; None otherwise (or if
     it is missing or unreadable). A task decided off the 配合 list may be on the same
     subdistrict's 基本 list: with other lists loaded, the decided tasks do not apply."""
+    from dutycli.lists.model import kind_of
+
     wanted = {(street, kind_of(kind)) for street, kind in lists}
     path = default_path()
     if path is None or len(wanted) != 1:

@@ -49,22 +49,29 @@ class SourceFile(NamedTuple):
         return cls(path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, absolute)
 
 
-def default_data_path() -> Path:
-    """The list shipped with the package, or data/items.yaml of a source checkout."""
-    # The wheel puts the list beside this module (pyproject: force-include).
+def shipped(name: str) -> Path | None:
+    """A file the package ships in data/ (the list, the thesaurus, the decided tasks):
+    beside this package when installed, or data/NAME of a source checkout."""
+    # The wheel puts data/ beside the package (pyproject: force-include).
     # Path(__file__) finds it as importlib.resources would for an installed
     # package, without the ~4 ms that importing importlib.resources costs.
     package = Path(__file__).resolve().parent.parent  # src/dutycli, or site-packages/dutycli
-    packaged = package / "data" / "items.yaml"
-    if packaged.is_file():
-        return packaged
     # An editable install or a run from the source tree reads the repository's file.
-    checkout = package.parent.parent / "data" / "items.yaml"
-    if checkout.is_file():
-        return checkout
-    raise DataError(
-        [Problem(str(packaged), "找不到随程序安装的清单文件：请重新安装，或用 --data 指定")]
-    )
+    for candidate in (package / "data" / name, package.parent.parent / "data" / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def default_data_path() -> Path:
+    """The list shipped with the package, or data/items.yaml of a source checkout."""
+    found = shipped("items.yaml")
+    if found is None:
+        packaged = Path(__file__).resolve().parent.parent / "data" / "items.yaml"
+        raise DataError(
+            [Problem(str(packaged), "找不到随程序安装的清单文件：请重新安装，或用 --data 指定")]
+        )
+    return found
 
 
 def resolve(path: str | Path | None) -> Path:

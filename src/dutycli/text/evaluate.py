@@ -14,9 +14,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Verdict
+
+if TYPE_CHECKING:
+    from dutycli.store.library import Library
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -144,26 +147,17 @@ def score_search(cases: list[SearchCase], run: Callable[[str], list[int]]) -> Se
     return SearchScore(len(cases), recall, best, empty, mistakes)
 
 
-def main(argv: list[str]) -> int:
+def judge_all(lib: Library, cases: list[CheckCase]) -> Callable[[str], Verdict]:
+    """``check`` on every case at once (one matcher), as a judge for ``score_check``."""
+    from dutycli.check import check_tasks
+
+    tasks = [case.task for case in cases]
+    return dict(zip(tasks, check_tasks(lib, tasks), strict=True)).__getitem__
+
+
+def top_five(lib: Library) -> Callable[[str], list[int]]:
+    """``search`` as ``score_search`` runs it: the ids of the first five, none on an error."""
     from dutycli.errors import DutyError
-    from dutycli.store import open_library
-
-    if len(argv) < 2 or argv[0] not in ("check", "search"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    kind, path, verbose = argv[0], Path(argv[1]), "-v" in argv
-    lib = open_library(None)
-    if kind == "check":
-        from dutycli.check import check_tasks
-
-        score = score_check(check_cases(path), lambda task: check_tasks(lib, [task])[0])
-        for key, value in score.figures().items():
-            print(f"{key}\t{value}")
-        if verbose:
-            for case, v in score.mistakes:
-                got = [(m.item.id, round(m.score), round(m.coverage, 2)) for m in v.matches[:3]]
-                print(f"{case.label}\t{case.items}\t{case.task}\t→ {v.verdict} {got}")
-        return 0
     from dutycli.search import search
 
     def run(query: str) -> list[int]:
@@ -172,7 +166,28 @@ def main(argv: list[str]) -> int:
         except DutyError:
             return []
 
-    s = score_search(search_cases(path), run)
+    return run
+
+
+def main(argv: list[str]) -> int:
+    from dutycli.store import open_library
+
+    if len(argv) < 2 or argv[0] not in ("check", "search"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    kind, path, verbose = argv[0], Path(argv[1]), "-v" in argv
+    lib = open_library(None)
+    if kind == "check":
+        cases = check_cases(path)
+        score = score_check(cases, judge_all(lib, cases))
+        for key, value in score.figures().items():
+            print(f"{key}\t{value}")
+        if verbose:
+            for case, v in score.mistakes:
+                got = [(m.item.id, round(m.score), round(m.coverage, 2)) for m in v.matches[:3]]
+                print(f"{case.label}\t{case.items}\t{case.task}\t→ {v.verdict} {got}")
+        return 0
+    s = score_search(search_cases(path), top_five(lib))
     for key, value in s.figures().items():
         print(f"{key}\t{value}")
     if verbose:

@@ -78,14 +78,9 @@ class Thesaurus:
 
 def default_table_path() -> Path | None:
     """data/thesaurus.yaml: beside the package when installed, or in the checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (
-        here / "data" / "thesaurus.yaml",
-        here.parent.parent / "data" / "thesaurus.yaml",
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
+    from dutycli.lists.source import shipped
+
+    return shipped("thesaurus.yaml")
 
 
 def parse_table(text: str, file: str) -> dict[str, list[str]]:

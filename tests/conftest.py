@@ -62,3 +62,9 @@ def duty() -> Duty:
         return Result(result.exit_code, result.stdout, result.stderr, exception)
 
     return run
+
+
+@pytest.fixture
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of the test's own, for tests that look at the store's files."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))

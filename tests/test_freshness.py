@@ -25,9 +25,8 @@ LIBRARY = EXAMPLES / "lists" / "library"
 FUQIANG = Path("富强路街道") / "配合.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))
+# These tests look at the store's files: each gets a cache of its own.
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from .conftest import DATA, EXAMPLES, Duty
 LIBRARY = EXAMPLES / "lists" / "library"
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))
+# These tests look at the store's files: each gets a cache of its own.
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dutycli.cli import app
+from dutycli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "items.yaml"

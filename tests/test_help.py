@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.main import get_command
 
-from dutycli.cli import app
+from dutycli.app import app
 
 from .conftest import Duty
 

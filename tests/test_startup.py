@@ -77,8 +77,8 @@ def test_a_real_run_says_what_the_full_group_says(argv: list[str]) -> None:
     env.pop("DUTY_DEBUG")
 
     def run(prune: bool) -> tuple[int, str, str]:
-        keep = "" if prune else "c.only_the_command = lambda argv: None; "
-        code = f"import sys; sys.argv[0] = 'duty'; import dutycli.cli as c; {keep}c.main()"
+        keep = "" if prune else "import dutycli.app as a; a.only_the_command = lambda argv: None; "
+        code = f"import sys; sys.argv[0] = 'duty'; {keep}import dutycli.main as m; m.main()"
         proc = subprocess.run(
             [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
         )

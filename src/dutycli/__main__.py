@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from dutycli.cli import main
+from dutycli.main import main
 
 main()

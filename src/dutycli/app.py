@@ -1,7 +1,9 @@
-"""The Typer application object, its help screens and its error handling.
+"""The Typer application, built from the commands of ``cli``: help screens and usage errors.
 
-DutyError is caught in exactly one place: ``DutyGroup.invoke``. Usage errors
-are translated to Chinese in ``DutyGroup.main``.
+Every run that ``quick`` does not answer comes here: help, usage errors,
+completion. Errors of a command are caught by ``errors.answer`` (in
+``DutyGroup.invoke``), usage errors are translated to Chinese in
+``DutyGroup.main``.
 
 Help is formatted here rather than by Typer's Rich panels: those import Rich
 and markdown-it (~55 ms, most of ``duty --help``), and wrap Chinese only at
@@ -11,11 +13,12 @@ way the tables do.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, get_args, get_origin
 
 import typer
 from typer import Abort, Exit
@@ -23,14 +26,9 @@ from typer._click import Context, HelpFormatter, echo
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup
 
+from dutycli import cli, declare
 from dutycli.cells import cell_width, wrap
-from dutycli.errors import DutyError
-from dutycli.streams import OutputFailed
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, answer
 
 _OPT = r"'([^']+)'(?: / '[^']+')*"  # '--limit' / '-n': the first spelling names it
 _CLICK_MESSAGES: list[tuple[str, str]] = [
@@ -88,16 +86,6 @@ def translate_usage(message: str) -> str:
                 text += f"（是不是 {suggestion}？）"
             return text
     return message
-
-
-def _silence_stdout() -> None:
-    # The reader went away: point stdout at /dev/null so that the interpreter's
-    # final flush does not raise a second BrokenPipeError.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 _HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
@@ -223,25 +211,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
             formatter.write_dl(list(_EXAMPLES), col_max=34)
 
     def invoke(self, ctx: Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DutyError as e:
-            echo(f"duty: {e}", err=True)
-            raise Exit(e.exit_code) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise Exit(EXIT_CLOSED_PIPE) from None
-        except (Exit, Abort, ClickException, OutputFailed):
-            raise
-        except Exception as e:
-            # A bug of ours: say so in one line instead of a traceback.
-            if os.environ.get("DUTY_DEBUG"):
-                raise
-            echo(
-                f"duty: 内部错误（{type(e).__name__}: {e}）。设置 DUTY_DEBUG=1 可看到详情。",
-                err=True,
-            )
-            raise Exit(EXIT_ERROR) from None
+        return answer(lambda: super(DutyGroup, self).invoke(ctx), (Exit, Abort, ClickException))
 
     def _data_first(self, args: list[str]) -> list[str]:
         """``duty list --data x.yaml`` means ``duty --data x.yaml list``."""
@@ -328,24 +298,72 @@ def _install_completion(ctx: Context, param: Any, value: Any) -> Any:
     sys.exit(EXIT_FOUND)
 
 
-app = typer.Typer(
-    cls=DutyGroup,
-    name="duty",
-    help=(
-        "查询街道配合履职事项清单：哪些事项涉及某个部门，某项任务是否在清单上，部门和街道各做什么。\n\n"
-        "退出码：0 找到结果，1 没有结果，2 用法或数据错误（与 grep 相同）。"
-    ),
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    add_completion=True,
-    rich_markup_mode=None,
-)
+def typed(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` as Typer reads it: each ``declare.Opt``/``Arg`` as ``typer.Option``/``Argument``.
+
+    A new function with the same name, help and parameters, whose annotations
+    carry Typer's objects made from the same arguments; it calls ``fn``.
+    """
+    hints = {name: _typer_hint(hint) for name, hint in fn.__annotations__.items()}
+    signature = inspect.signature(fn)
+    signature = signature.replace(
+        parameters=[
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in signature.parameters.values()
+        ]
+    )
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    call.__name__, call.__qualname__, call.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    call.__module__ = fn.__module__
+    call.__annotations__ = hints
+    call.__signature__ = signature  # type: ignore[attr-defined]
+    return call
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
-    """``@app.command`` with the Chinese help formatter."""
-    return app.command(name, cls=DutyCommand)
+def _typer_hint(hint: Any) -> Any:
+    if hint is declare.Context:
+        return typer.Context
+    if get_origin(hint) is not Annotated:
+        return hint
+    base, *extras = get_args(hint)
+    params = (base, *map(_typer_param, extras))
+    return Annotated[params]
+
+
+def _typer_param(extra: Any) -> Any:
+    if not isinstance(extra, declare.Param):
+        return extra
+    options = dict(extra.options)
+    if "autocompletion" in options:
+        options["autocompletion"] = typed(options["autocompletion"])
+    return getattr(typer, extra.typer_name)(*extra.decls, **options)
+
+
+def build(commands: Mapping[str, Callable[..., Any]], group: Callable[..., Any]) -> typer.Typer:
+    """The Typer application of these commands and group options (``cli``'s, or a test's)."""
+    built = typer.Typer(
+        cls=DutyGroup,
+        name="duty",
+        help=(
+            "查询街道配合履职事项清单：哪些事项涉及某个部门，某项任务是否在清单上，部门和街道各做什么。\n\n"
+            "退出码：0 找到结果，1 没有结果，2 用法或数据错误（与 grep 相同）。"
+        ),
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        pretty_exceptions_enable=False,
+        add_completion=True,
+        rich_markup_mode=None,
+    )
+    built.callback()(typed(group))
+    for name, fn in commands.items():
+        built.command(name, cls=DutyCommand)(typed(fn))
+    return built
+
+
+app = build(declare.COMMANDS, cli.group_options)
 
 
 # Options of the group itself, before the command name; --data takes a value.

@@ -1,8 +1,13 @@
-"""Command-line interface: parse arguments, call the core, hand results to a renderer.
+"""The commands: each takes parsed arguments, calls the core and hands the result to a renderer.
 
-The one module without ``from __future__ import annotations``: Typer reads the
-parameter annotations at run time, and string annotations would make it
-evaluate each of them on every start (~3 ms measured).
+Parameters are declared with ``declare.Opt`` / ``declare.Arg``, not Typer's,
+so that this module loads without Typer: ``quick`` calls these functions for
+a plain query, ``app`` builds the Typer application from them for everything
+else (help, usage errors, completion).
+
+The one module without ``from __future__ import annotations``: both readers
+take the annotations as objects, and string annotations would have to be
+evaluated on every start.
 """
 
 import contextlib
@@ -12,11 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
-import typer
-
-from dutycli.app import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, app, command, only_the_command
-from dutycli.errors import DataError
+from dutycli.declare import Arg, Context, Opt, command
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, DataError
 from dutycli.render import Format
+from dutycli.streams import echo
 
 if TYPE_CHECKING:
     from dutycli.lists.model import Item
@@ -25,8 +29,8 @@ if TYPE_CHECKING:
     from dutycli.store import Compiled, Library
 
 DataOption = Annotated[
-    Optional[Path],  # noqa: UP045 - typer 0.28 reads the annotation at run time on 3.10
-    typer.Option(
+    Optional[Path],  # noqa: UP045 - read at run time, on 3.10 too
+    Opt(
         "--data",
         metavar="PATH",
         help=(
@@ -40,7 +44,7 @@ DataOption = Annotated[
 
 StreetOption = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option(
+    Opt(
         "--street",
         "-s",
         metavar="NAME",
@@ -50,7 +54,7 @@ StreetOption = Annotated[
 ]
 KindOption = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option(
+    Opt(
         "--kind",
         metavar="基本|配合|收回",
         help="载入多份清单时，只看这一类清单：基本、配合或收回。",
@@ -68,17 +72,17 @@ def _show_version(value: bool) -> None:
     if value:
         from dutycli import __version__
 
-        typer.echo(f"duty {__version__}")
-        raise typer.Exit(EXIT_FOUND)
+        echo(f"duty {__version__}")
+        raise SystemExit(EXIT_FOUND)
 
 
 VersionOption = Annotated[
     Optional[bool],  # noqa: UP045
-    typer.Option("--version", help="显示版本并退出。", is_eager=True, callback=_show_version),
+    Opt("--version", help="显示版本并退出。", is_eager=True, callback=_show_version),
 ]
 NoPagerOption = Annotated[
     bool,
-    typer.Option(
+    Opt(
         "--no-pager",
         help=(
             "长表格不经分页器（less）直接输出。分页器用 $PAGER，默认 less -FRX；"
@@ -94,38 +98,38 @@ class Paging:
     on = True
 
 
-@app.callback()
-def _main(
-    ctx: typer.Context,
+def group_options(
+    ctx: Context,
     data: DataOption = None,
     version: VersionOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
+    """The options before the command name (``duty --data x.yaml search …``)."""
     ctx.obj = State(data)
     Paging.on = not no_pager
 
 
-def _state(ctx: typer.Context) -> State:
+def _state(ctx: Context) -> State:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, State) else State(None)
 
 
 @command()
-def info(ctx: typer.Context, street: StreetOption = None, kind: KindOption = None) -> int:
+def info(ctx: Context, street: StreetOption = None, kind: KindOption = None) -> int:
     """显示当前读取的清单文件、清单标题与说明，以及事项、类别、部门的数量。"""
     from dutycli.render.text import info_text
 
     c = _compiled(ctx, street, kind)
-    typer.echo(info_text(c))
+    echo(info_text(c))
     return EXIT_FOUND
 
 
 @command()
 def validate(
-    ctx: typer.Context,
+    ctx: Context,
     path: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Argument(
+        Arg(
             metavar="[PATH]",
             help="要检查的清单文件或常用说法对照表（thesaurus.yaml）；省略时检查当前使用的清单。",
             show_default=False,
@@ -154,14 +158,14 @@ def validate(
         except DataError as e:
             problems += e.problems
             continue
-        typer.echo(
+        echo(
             f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
             f"{len(dl.departments)} 个部门。"
         )
     if problems:
         for problem in problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(f"共发现 {len(problems)} 个问题。", err=True)
+            echo(str(problem), err=True)
+        echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
     return EXIT_FOUND
 
@@ -180,20 +184,20 @@ def _validate_thesaurus(path: Path) -> int:
         table = read_table(path)
     except DataError as e:
         for problem in e.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(f"共发现 {len(e.problems)} 个问题。", err=True)
+            echo(str(problem), err=True)
+        echo(f"共发现 {len(e.problems)} 个问题。", err=True)
         return EXIT_ERROR
     words = sum(len(v) for v in table.values())
-    typer.echo(f"{path}：有效。常用说法对照表，{len(table)} 个清单用词，{words} 个说法。")
+    echo(f"{path}：有效。常用说法对照表，{len(table)} 个清单用词，{words} 个说法。")
     return EXIT_FOUND
 
 
 @command("import")
 def import_(
-    ctx: typer.Context,
+    ctx: Context,
     source: Annotated[
         Path,
-        typer.Argument(
+        Arg(
             metavar="FILE",
             help=(
                 "公布的清单：Word（.docx，或经 LibreOffice 转换的 .doc/.wps）、"
@@ -204,7 +208,7 @@ def import_(
     ],
     kind: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--kind",
             metavar="基本|配合|收回",
             help="清单种类。默认从标题（如“……配合履职事项清单”）或表头推断。",
@@ -213,7 +217,7 @@ def import_(
     ] = None,
     street: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--street",
             metavar="NAME",
             help="街道（乡镇）名称，如“青山路街道”。默认从标题读出。",
@@ -222,7 +226,7 @@ def import_(
     ] = None,
     departments: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--departments",
             metavar="FILE",
             help=(
@@ -234,7 +238,7 @@ def import_(
     ] = None,
     table: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--table",
             metavar="N",
             help="文件里有几个表格（或工作表）时，用第 N 个。默认用第一个带清单表头的。",
@@ -243,7 +247,7 @@ def import_(
     ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--output",
             metavar="FILE",
             help="写到这个文件（整体替换，出错时不动它），而不是标准输出。不能是输入文件。",
@@ -274,7 +278,7 @@ def import_(
     if output is not None:
         write_atomic(output, text.encode("utf-8"), inputs=inputs)
     else:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
     return EXIT_FOUND
 
 
@@ -311,7 +315,7 @@ def _check_written(text: str, dl: object) -> None:
 
 FormatOption = Annotated[
     Optional[Format],  # noqa: UP045
-    typer.Option(
+    Opt(
         "--format",
         "-o",
         case_sensitive=False,
@@ -326,7 +330,7 @@ FormatOption = Annotated[
 
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option(
+    Opt(
         "--output",
         metavar="FILE",
         help=(
@@ -338,7 +342,7 @@ OutputOption = Annotated[
 ]
 
 
-def _library(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Library":
+def _library(ctx: Context, street: str | None = None, kind: str | None = None) -> "Library":
     from dutycli.store import open_library
 
     lib = open_library(_state(ctx).data, street)
@@ -347,7 +351,7 @@ def _library(ctx: typer.Context, street: str | None = None, kind: str | None = N
     return lib
 
 
-def _compiled(ctx: typer.Context, street: str | None = None, kind: str | None = None) -> "Compiled":
+def _compiled(ctx: Context, street: str | None = None, kind: str | None = None) -> "Compiled":
     """The one selected list, for commands that read a whole list."""
     return _library(ctx, street, kind).one()
 
@@ -422,7 +426,7 @@ def _emit(
 ) -> int:
     """Render to stdout (or to --output, never over ``sources``); nothing found exits 1."""
     if not result.rows:
-        typer.echo(empty_message, err=True)
+        echo(empty_message, err=True)
         return EXIT_NOTHING
     _render(result, fmt, output, sources)
     return EXIT_FOUND
@@ -456,7 +460,7 @@ def _items_by_id(c: "Compiled", ids: list[int]) -> "tuple[list[Item], list[int]]
     if missing:
         known = sorted(by_id)
         span = f"编号 {known[0]}–{known[-1]}" if known else "没有事项"
-        typer.echo(
+        echo(
             f"duty: 清单里没有第 {'、'.join(map(str, missing))} 项（共 {len(known)} 项，{span}）。",
             err=True,
         )
@@ -480,7 +484,7 @@ def _lib_items(lib: "Library", rows: list, view: str, **extra: object) -> "Resul
     return Items(rows, view, first, (), depts, **extra)  # type: ignore[arg-type]
 
 
-def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
+def _complete_department(ctx: Context, incomplete: str) -> list[str]:
     try:
         c = _library(ctx)
     except Exception:  # completion must never print a traceback into the shell
@@ -488,7 +492,7 @@ def _complete_department(ctx: typer.Context, incomplete: str) -> list[str]:
     return [name for name in c.department_names if incomplete in name]
 
 
-def _complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
+def _complete_category(ctx: Context, incomplete: str) -> list[str]:
     try:
         c = _compiled(ctx)
     except Exception:
@@ -514,7 +518,7 @@ def _capped_query(query: list[str]) -> list[str]:
         used += len(kept[-1])
     total = sum(len(w) for w in words)
     if used < total:
-        typer.echo(
+        echo(
             f"duty: 查询太长（{len(words)} 个词，{total} 个字），只用了前 {used} 个字："
             f"{' '.join(kept)}。搜索最多用 {MAX_QUERY_WORDS} 个词、{MAX_QUERY_CHARS} 个字。",
             err=True,
@@ -525,29 +529,27 @@ def _capped_query(query: list[str]) -> list[str]:
 def _capped_task(task: str) -> str:
     if len(task) <= MAX_TASK_CHARS:
         return task
-    typer.echo(
-        f"duty: 任务描述太长（{len(task)} 个字），只用了前 {MAX_TASK_CHARS} 个字。", err=True
-    )
+    echo(f"duty: 任务描述太长（{len(task)} 个字），只用了前 {MAX_TASK_CHARS} 个字。", err=True)
     return task[:MAX_TASK_CHARS]
 
 
 @command()
 def search(
-    ctx: typer.Context,
+    ctx: Context,
     query: Annotated[
         list[str],
-        typer.Argument(
+        Arg(
             metavar="QUERY...",
             help="要找的词；多个词须全部匹配。支持拼音（canji、cjr）、同音字和小的错别字。",
             show_default=False,
         ),
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
+        int, Opt("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
     ] = 20,
     fields: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--in",
             metavar="FIELD",
             help=(
@@ -573,7 +575,7 @@ def search(
     counting = bool(limit) and _interactive()
     found = run_search(lib, query, parse_fields(fields or []), None if counting else limit or None)
     if counting and len(found) > limit:
-        typer.echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
+        echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
         found = found[:limit]
     several = lib.several
     rows = [
@@ -582,7 +584,7 @@ def search(
     if not rows:
         from dutycli.search import explain
 
-        typer.echo(
+        echo(
             _no_match_text(" ".join(query), explain(lib, query, parse_fields(fields or []))),
             err=True,
         )
@@ -606,10 +608,10 @@ def _no_match_text(query: str, why: "NoMatch") -> str:
 
 @command("by-dept")
 def by_dept(
-    ctx: typer.Context,
+    ctx: Context,
     name: Annotated[
         str,
-        typer.Argument(
+        Arg(
             metavar="NAME",
             help="部门全称、简称（如 区卫健委）或能唯一确定部门的一部分（如 民政局）。",
             autocompletion=_complete_department,
@@ -620,10 +622,10 @@ def by_dept(
     street: StreetOption = None,
     kind: KindOption = None,
     count: Annotated[
-        bool, typer.Option("--count", help="只列出每个街道的事项数。", show_default=False)
+        bool, Opt("--count", help="只列出每个街道的事项数。", show_default=False)
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
+        int, Opt("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
     ] = 0,
 ) -> int:
     """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。
@@ -663,10 +665,10 @@ def by_dept(
 
 @command("by-category")
 def by_category(
-    ctx: typer.Context,
+    ctx: Context,
     name: Annotated[
         str,
-        typer.Argument(
+        Arg(
             metavar="NAME",
             help="类别名称、唯一的开头（如 民生）或序号（2 或 二）。",
             autocompletion=_complete_category,
@@ -695,12 +697,10 @@ def by_category(
 
 @command()
 def show(
-    ctx: typer.Context,
+    ctx: Context,
     ids: Annotated[
         list[str],
-        typer.Argument(
-            metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False
-        ),
+        Arg(metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False),
     ],
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -739,13 +739,13 @@ def _rowids_by_id(lib: "Library", ids: list[int]) -> tuple[list[int], list[int]]
             )
     missing = [i for i in ids if i not in found]
     if missing:
-        typer.echo(f"已载入的清单里没有第 {'、'.join(map(str, missing))} 项。", err=True)
+        echo(f"已载入的清单里没有第 {'、'.join(map(str, missing))} 项。", err=True)
     return [found[i][0][0] for i in dict.fromkeys(ids) if i in found], missing
 
 
 @command("list")
 def list_(
-    ctx: typer.Context,
+    ctx: Context,
     fmt: FormatOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
@@ -770,7 +770,7 @@ def list_(
 
 @command()
 def lists(
-    ctx: typer.Context,
+    ctx: Context,
     fmt: FormatOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
@@ -801,7 +801,7 @@ def lists(
 
 @command()
 def depts(
-    ctx: typer.Context,
+    ctx: Context,
     fmt: FormatOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
@@ -826,7 +826,7 @@ def depts(
 
 @command()
 def categories(
-    ctx: typer.Context,
+    ctx: Context,
     fmt: FormatOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
@@ -851,12 +851,10 @@ def categories(
 
 @command()
 def export(
-    ctx: typer.Context,
+    ctx: Context,
     fmt: Annotated[
         Format,
-        typer.Option(
-            "--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"
-        ),
+        Opt("--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"),
     ] = Format.json,
     output: OutputOption = None,
     street: StreetOption = None,
@@ -872,10 +870,10 @@ def export(
 
 @command()
 def check(
-    ctx: typer.Context,
+    ctx: Context,
     task: Annotated[
         list[str],
-        typer.Argument(
+        Arg(
             metavar="TEXT...",
             help="上级部门要求街道做的任务描述；写 - 则从标准输入读取，每行一项任务。",
             show_default=False,
@@ -902,7 +900,7 @@ def check(
         stdin = getattr(sys.stdin, "buffer", None)
         decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")
         if decoded.encoding != "UTF-8":
-            typer.echo(f"duty: 标准输入按 {decoded.encoding} 编码读取。", err=True)
+            echo(f"duty: 标准输入按 {decoded.encoding} 编码读取。", err=True)
         lines = [line.strip() for line in decoded.text.splitlines() if line.strip()]
         tasks, used = [], 0
         for line in lines[:MAX_TASKS]:
@@ -911,7 +909,7 @@ def check(
             if used >= MAX_TASKS_CHARS:
                 break
         if len(tasks) < len(lines):
-            typer.echo(
+            echo(
                 f"duty: 标准输入有 {len(lines)} 项任务，只核对了前 {len(tasks)} 项"
                 f"（一次最多 {MAX_TASKS} 项、{MAX_TASKS_CHARS} 个字）；请分批核对。",
                 err=True,
@@ -932,8 +930,8 @@ def check(
 
 @command()
 def diff(
-    old: Annotated[Path, typer.Argument(metavar="OLD", help="旧版清单文件。", show_default=False)],
-    new: Annotated[Path, typer.Argument(metavar="NEW", help="新版清单文件。", show_default=False)],
+    old: Annotated[Path, Arg(metavar="OLD", help="旧版清单文件。", show_default=False)],
+    new: Annotated[Path, Arg(metavar="NEW", help="新版清单文件。", show_default=False)],
     fmt: FormatOption = None,
 ) -> int:
     """比较两版清单：新增、删除、改动的事项（按编号和名称对应，能识别重新编号），改动细到每一条职责。
@@ -951,16 +949,14 @@ def diff(
 
 @command()
 def cite(
-    ctx: typer.Context,
+    ctx: Context,
     ids: Annotated[
         list[str],
-        typer.Argument(
-            metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False
-        ),
+        Arg(metavar="ID...", help="事项编号（17 或 第17项），可给多个。", show_default=False),
     ],
     dept: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--dept",
             metavar="NAME",
             help="只引用这个部门的职责（全称、简称或唯一的一部分）。",
@@ -987,7 +983,7 @@ def cite(
         if focus is None or focus in item.departments
     ]
     if focus and found and not rows:
-        typer.echo(f"{focus} 不是这些事项的对应上级部门。", err=True)
+        echo(f"{focus} 不是这些事项的对应上级部门。", err=True)
     table = Table(
         ("id", "name", "citation"),
         ("编号", "事项名称", "引用"),
@@ -1001,10 +997,10 @@ def cite(
 
 @command()
 def guarantees(
-    ctx: typer.Context,
+    ctx: Context,
     name: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Argument(
+        Arg(
             metavar="[DEPT]",
             help="只看这个部门（全称、简称或唯一的一部分）；省略时列出全部部门。",
             autocompletion=_complete_department,
@@ -1049,10 +1045,10 @@ def guarantees(
 
 @command()
 def html(
-    ctx: typer.Context,
+    ctx: Context,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(
+        Opt(
             "--output",
             metavar="FILE",
             help="网页的文件名，如 清单.html（原子写入）。省略时输出到管道或重定向的文件。",
@@ -1086,95 +1082,3 @@ def html(
     else:
         sys.stdout.write(page)
     return EXIT_FOUND
-
-
-def _undecodable_argument() -> str | None:
-    """Arguments (and $DUTY_DATA) as UTF-8; a message for the first whose bytes are not.
-
-    Under a C or POSIX locale Python decodes arguments as ASCII: their UTF-8
-    bytes are recovered here. Bytes that are not UTF-8 (a GBK terminal, a GBK
-    file name) are refused with the bytes shown escaped.
-    """
-    values = [(n, arg) for n, arg in enumerate(sys.argv) if n]
-    env = os.environ.get("DUTY_DATA")
-    if env is not None:
-        values.append((-1, env))
-    for n, value in values:
-        try:
-            value.encode("utf-8")
-            continue
-        except UnicodeEncodeError:
-            raw = os.fsencode(value)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            shown = raw.decode("utf-8", "backslashreplace")
-            return (
-                f"duty: 参数“{shown}”含有不是 UTF-8 编码的字节（常见于 GBK 终端或 GBK 文件名）。"
-                "请把终端设为 UTF-8，或把文件改为 UTF-8 名称后再试。"
-            )
-        if n > 0:  # $DUTY_DATA is a path only: it opens as it is
-            sys.argv[n] = text
-    return None
-
-
-def _utf8_mode() -> None:
-    """Run again in Python's UTF-8 mode where file names would be read as ASCII.
-
-    Under a C or POSIX locale with PYTHONUTF8=0, Python takes every argument and
-    file name for ASCII: a Chinese file name could not even be opened. One more
-    start in that rare setting, instead of a tool that cannot read 低保.yaml.
-    """
-    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
-        return
-    if os.environ.get("DUTY_UTF8_MODE"):
-        return
-    os.environ["DUTY_UTF8_MODE"] = "1"
-    argv: list[bytes] = [os.fsencode(a) for a in (sys.executable, "-X", "utf8", "-m", "dutycli")]
-    argv += [os.fsencode(arg) for arg in sys.argv[1:]]
-    with contextlib.suppress(OSError):
-        os.execv(sys.executable, argv)
-
-
-def main() -> None:
-    from dutycli import streams
-
-    _utf8_mode()
-    streams.setup()
-    bad = _undecodable_argument()
-    if bad:
-        sys.stderr.write(bad + "\n")
-        _exit_now(EXIT_ERROR)
-    only_the_command(sys.argv[1:])
-    try:
-        app()
-        code: object = 0
-    except SystemExit as e:
-        code = e.code
-    except streams.OutputFailed:
-        code = EXIT_ERROR
-    _exit_now(code)
-
-
-def _exit_now(code: object) -> None:
-    """Flush and leave without the interpreter's teardown.
-
-    Freeing every module at exit takes ~10 ms, a seventh of a whole query;
-    nothing of ours needs it: every file we write is closed when written.
-    """
-    from dutycli import streams
-
-    if isinstance(code, str):
-        sys.stderr.write(code + "\n")
-        code = 1
-    status = code if isinstance(code, int) else 0 if code is None else 1
-    with contextlib.suppress(OSError, ValueError):
-        sys.stdout.flush()
-    status = streams.exit_status(status)
-    said = streams.message()
-    if said:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(said + "\n")
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.flush()
-    os._exit(status)

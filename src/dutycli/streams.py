@@ -1,7 +1,7 @@
 """Standard streams that fail plainly: closed, full or gone away.
 
 ``setup()`` replaces ``sys.stdout`` and ``sys.stderr`` once, at the start of
-``cli.main``. Whatever happens to them afterwards is recorded here and turned
+``main.main``. Whatever happens to them afterwards is recorded here and turned
 into an exit status by ``exit_status``:
 
 - stdout's reader went away (EPIPE): 141, as for any Unix tool killed by SIGPIPE;
@@ -115,6 +115,22 @@ def setup() -> None:
         sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
     sys.stdout = _text(1, closed[1], False, sys.stdout)
     sys.stderr = _text(2, closed[2], True, sys.stderr)
+
+
+def echo(message: str, err: bool = False, nl: bool = True) -> None:
+    """A line to stdout or stderr, flushed: what ``click.echo`` does with text."""
+    out = sys.stderr if err else sys.stdout
+    out.write(message + "\n" if nl else message)
+    out.flush()
+
+
+def silence_stdout() -> None:
+    """The reader went away: point stdout at /dev/null, so that the final flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def message() -> str | None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,3 +71,18 @@ def duty() -> Duty:
 def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cache of the test's own, for tests that look at the store's files."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))
+
+
+# Python statements for run_main: the fast way in switched off (Typer answers everything).
+WITHOUT_QUICK = "import dutycli.quick as q; q.run = lambda args: None; "
+
+
+def run_main(argv: list[str], before: str = "") -> tuple[int, str, str]:
+    """``duty`` as installed (``dutycli.main``) after the statements ``before``: exit, out, err."""
+    env = {**os.environ, **TERMINAL}
+    env.pop("DUTY_DEBUG", None)
+    code = f"import sys; sys.argv[0] = 'duty'; {before}import dutycli.main as m; m.main()"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
+    )
+    return proc.returncode, proc.stdout, proc.stderr

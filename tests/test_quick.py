@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from hypothesis import strategies as st
 from dutycli import cli, declare, quick
 from dutycli.app import build
 
-from .conftest import DATA, TERMINAL
+from .conftest import DATA, WITHOUT_QUICK, run_main
 
 Recorded = tuple[str, dict[str, Any], dict[str, Any]]
 
@@ -245,17 +243,6 @@ def test_an_unreadable_data_path_is_left_to_typer(
 )
 def test_a_real_run_answers_alike_both_ways(argv: list[str]) -> None:
     """``duty`` as installed, against the same run with the fast way switched off."""
-    env = {**os.environ, **TERMINAL}
-    env.pop("DUTY_DEBUG")
-
-    def run(fast: bool) -> tuple[int, str, str]:
-        off = "" if fast else "import dutycli.quick as q; q.run = lambda args: None; "
-        code = f"import sys; sys.argv[0] = 'duty'; {off}import dutycli.main as m; m.main()"
-        proc = subprocess.run(
-            [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
-        )
-        return proc.returncode, proc.stdout, proc.stderr
-
-    fast = run(True)
-    assert fast == run(False)
+    fast = run_main(argv)
+    assert fast == run_main(argv, WITHOUT_QUICK)
     assert fast[1] or fast[2]

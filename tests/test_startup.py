@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from dutycli.app import app, only_the_command
 
-from .conftest import DATA, TERMINAL
+from .conftest import DATA, WITHOUT_QUICK, run_main
 
 
 def names_kept(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> list[str]:
@@ -72,18 +68,8 @@ def test_shell_completion_keeps_every_command(monkeypatch: pytest.MonkeyPatch) -
     ],
 )
 def test_a_real_run_says_what_the_full_group_says(argv: list[str]) -> None:
-    """``duty`` as installed (``main``, which prunes) against the same run with every command."""
-    env = {**os.environ, **TERMINAL}
-    env.pop("DUTY_DEBUG")
-
-    def run(prune: bool) -> tuple[int, str, str]:
-        keep = "" if prune else "import dutycli.app as a; a.only_the_command = lambda argv: None; "
-        code = f"import sys; sys.argv[0] = 'duty'; {keep}import dutycli.main as m; m.main()"
-        proc = subprocess.run(
-            [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
-        )
-        return proc.returncode, proc.stdout, proc.stderr
-
-    pruned = run(True)
-    assert pruned == run(False)
+    """Typer as ``main`` runs it (pruned) against the same run with every command."""
+    every = "import dutycli.app as a; a.only_the_command = lambda argv: None; "
+    pruned = run_main(argv, WITHOUT_QUICK)
+    assert pruned == run_main(argv, WITHOUT_QUICK + every)
     assert pruned[1] or pruned[2]

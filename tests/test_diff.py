@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 from dutycli.lists.load import load
-from dutycli.lists.model import DutyList
+from dutycli.lists.model import DutyList, replace
 from dutycli.lists.serialize import dump_yaml
 
 from .conftest import DATA, Duty

@@ -128,9 +128,8 @@ MINIMAL = (EXAMPLES / "good" / "minimal.yaml").read_text(encoding="utf-8")
 
 def _big_lists() -> list[str | bytes]:
     """Two versions of a list of 1,252 items: the second renumbered and renamed."""
-    import dataclasses
-
     from dutycli.lists.load import load
+    from dutycli.lists.model import replace
     from dutycli.lists.serialize import dump_yaml
 
     base = load(DATA)
@@ -138,13 +137,11 @@ def _big_lists() -> list[str | bytes]:
     for k in range(1252):
         item = base.items[k % len(base.items)]
         name = f"{item.name}（第{k // len(base.items) + 1}批）"
-        old.append(dataclasses.replace(item, id=k + 1, name=name))
-        new.append(dataclasses.replace(item, id=k + 8, name=name.replace("工作", "事务") + "等"))
+        old.append(replace(item, id=k + 1, name=name))
+        new.append(replace(item, id=k + 8, name=name.replace("工作", "事务") + "等"))
     paths = []
     for label, items in (("old", old), ("new", new)):
-        paths.append(
-            _write(f"diff-{label}.yaml", dump_yaml(dataclasses.replace(base, items=tuple(items))))
-        )
+        paths.append(_write(f"diff-{label}.yaml", dump_yaml(replace(base, items=tuple(items)))))
     return ["diff", *paths, "-o", "json"]
 
 

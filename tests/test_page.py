@@ -16,14 +16,13 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dutycli.lists.load import load
-from dutycli.lists.model import DutyList
+from dutycli.lists.model import DutyList, replace
 from dutycli.page import HEADLESS_CHROMIUM_ARGS, build_page
 
 from .conftest import DATA, Duty

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ import pytest
 from dutycli.lists.importers import headers, import_file
 from dutycli.lists.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
 from dutycli.lists.load import load, parse, parse_departments
-from dutycli.lists.model import COOP, DutyList
+from dutycli.lists.model import COOP, DutyList, replace
 
 from .conftest import DATA, REPO, SOURCE, Duty
 
@@ -53,7 +52,7 @@ def assert_same_list(got: DutyList, want: DutyList) -> None:
     assert got.departments == want.departments
     assert [i.id for i in got.items] == [i.id for i in want.items]
     for a, b in zip(got.items, want.items, strict=True):
-        for name in a.__dataclass_fields__:
+        for name in a._fields:
             assert getattr(a, name) == getattr(b, name), f"item {a.id}: {name}"
     assert got == want
 

@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import openpyxl
 import pytest
 
 from dutycli.lists.load import load
-from dutycli.lists.model import DutyList, Item
+from dutycli.lists.model import DutyList, Item, replace
 from dutycli.render.xlsx import Sheet, chinese_number, sheet_name, workbook
 
 from .conftest import DATA, Duty

@@ -7,13 +7,12 @@ what a kind looks like; the words and the numbering are decided here only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dutycli.lists.model import GUARANTEES_LABEL, Item
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     indent: int
     text: str
     kind: str  # heading | step | label

@@ -1,4 +1,4 @@
-"""Read a list file and validate it into dataclasses, reporting every problem at once."""
+"""Read a list file and validate it into the records of ``model``, reporting every problem."""
 
 from __future__ import annotations
 
@@ -376,7 +376,7 @@ def _kind(node: Node) -> str:
 
 
 class _Walker:
-    """Checks the shape of the node tree while building the dataclasses."""
+    """Checks the shape of the node tree while building the records."""
 
     def __init__(self, file: str, where: Where | None = None) -> None:
         self.file = file

@@ -34,6 +34,7 @@ class Call(NamedTuple):
     command: str
     group: dict[str, Any]  # of cli.group_options: --data, --no-pager
     values: dict[str, Any]
+    context: str | None  # the command's parameter that takes the context, if any
 
 
 class _Declined(Exception):
@@ -210,7 +211,7 @@ def _parse(args: list[str]) -> Call:
     if i == len(args) or args[i] not in declare.COMMANDS:
         raise _Declined
     name = args[i]
-    _, options, arguments = _params(declare.COMMANDS[name])
+    context, options, arguments = _params(declare.COMMANDS[name])
     values: dict[str, Any] = {}
     given: list[str] = []
     i += 1
@@ -228,7 +229,7 @@ def _parse(args: list[str]) -> Call:
         given.append(arg)
         i += 1
     _arguments(arguments, given, values)
-    return Call(name, group, values)
+    return Call(name, group, values, context)
 
 
 class _Root:
@@ -246,12 +247,11 @@ def run(args: Sequence[str]) -> int | None:
     if call is None:
         return None
     fn = declare.COMMANDS[call.command]
-    context, _, _ = _params(fn)
     root = _Root()
 
     def invoke() -> object:
         cli.group_options(root, **call.group)
-        return fn(**({context: root} if context else {}), **call.values)
+        return fn(**({call.context: root} if call.context else {}), **call.values)
 
     try:
         status = answer(invoke)

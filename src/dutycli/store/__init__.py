@@ -38,6 +38,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -211,8 +212,6 @@ def _dir_fresh(
         if (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stamp:
             return False
         if names:
-            from functools import partial
-
             return bool(list(map(_stat_of, map(partial(os.stat, dir_fd=fd), names))) == stats)
         return True
     except OSError:

@@ -33,6 +33,13 @@ def _record(data: bytes) -> Any:
     return marshal.loads(zlib.decompress(data))
 
 
+def _in_chunks(ids: Sequence[int]) -> Iterator[tuple[str, Sequence[int]]]:
+    """``ids`` 500 at a time (well under SQLite's bound variables), each with its ``?,?,…``."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield ",".join("?" * len(chunk)), chunk
+
+
 class ListRef(NamedTuple):
     """One loaded list, as the store knows it."""
 
@@ -188,9 +195,8 @@ class Library:
     def refs(self, list_ids: Iterable[int]) -> None:
         """Read these lists now (one query) for ``ref`` to give."""
         missing = sorted({i for i in list_ids if i not in self._refs})
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
-            self._query(f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        for marks, chunk in _in_chunks(missing):
+            self._query(f" WHERE id IN ({marks})", chunk)
 
     @property
     def selected(self) -> Sequence[ListRef]:
@@ -309,10 +315,7 @@ class Library:
     def decode(self, rowids: Sequence[int]) -> list[tuple[Item, ListRef]]:
         """The items at these rowids, in that order: the only place records are decoded."""
         rows: dict[int, tuple[int, bytes]] = {}
-        ids = list(dict.fromkeys(rowids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in _in_chunks(list(dict.fromkeys(rowids))):
             for rowid, list_id, data in self.conn.execute(
                 f"SELECT rowid, list, data FROM items WHERE rowid IN ({marks})", chunk
             ):
@@ -400,12 +403,14 @@ class Library:
 
     def departments_of(self, list_ids: Iterable[int]) -> tuple[Department, ...]:
         """The departments of these lists, each name once (for a list file of mixed results)."""
+        ids = list(dict.fromkeys(list_ids))
+        blobs: dict[int, bytes] = {}
+        for marks, chunk in _in_chunks(ids):
+            sql = f"SELECT id, departments FROM list_data WHERE id IN ({marks})"
+            blobs.update(self.conn.execute(sql, chunk).fetchall())
         out: dict[str, Department] = {}
-        for list_id in dict.fromkeys(list_ids):
-            (blob,) = self.conn.execute(
-                "SELECT departments FROM list_data WHERE id = ?", (list_id,)
-            ).fetchone()
-            for name, aliases in marshal.loads(blob):
+        for list_id in ids:
+            for name, aliases in marshal.loads(blobs[list_id]):
                 out.setdefault(name, Department(name, tuple(aliases)))
         return tuple(out.values())
 
@@ -540,11 +545,8 @@ class Library:
         return [Line(*r) for r in self.conn.execute(sql, (match,))]
 
     def name_lines(self, items: Iterable[int]) -> dict[int, Line]:
-        ids = list(items)
         out: dict[int, Line] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in _in_chunks(list(items)):
             for r in self.conn.execute(
                 "SELECT rowid, item, field, grp, step, text FROM lines"
                 f" WHERE field = 0 AND item IN ({marks})",

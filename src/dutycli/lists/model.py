@@ -82,9 +82,6 @@ class Item(NamedTuple):
     basis: str | None = None  # 实施依据 (schema 2)
     method: str | None = None  # 工作方式 of a 收回 item (schema 2)
 
-    def blocks_of(self, department: str) -> tuple[Block, ...]:
-        return tuple(b for b in self.upper_duties if department in b.departments)
-
 
 def department_names(departments: tuple[Department, ...]) -> dict[str, str]:
     """Every name and alias, mapped to the canonical department name."""

@@ -103,22 +103,6 @@ def _item(item: Item, list_index: int, syllables: list[str]) -> dict[str, Any]:
     }
 
 
-def _segments(phrase: str, corpus: str) -> list[str]:
-    """``phrase`` cut into the longest pieces found in ``corpus`` (考评考核 -> 考评, 考核)."""
-    if phrase in corpus:
-        return [phrase]
-    out, i = [], 0
-    while i < len(phrase):
-        for j in range(len(phrase), i + 1, -1):
-            if phrase[i:j] in corpus:
-                out.append(phrase[i:j])
-                i = j
-                break
-        else:
-            i += 1
-    return out
-
-
 def synonyms(lists: Sequence[DutyList]) -> dict[str, list[str]]:
     """Staff words -> words the lists use (the thesaurus table, data/thesaurus.yaml, turned
     round); only words that the lists contain, and only staff words the lists do not."""

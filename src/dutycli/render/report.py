@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from dutycli.check import OFF_LIST, ON_LIST, Split, Verdict
 from dutycli.diff import StepChange
-from dutycli.results import FIELD_NAMES, CheckResult, DiffResult, _joined
+from dutycli.results import FIELD_NAMES, DiffResult, _joined
 
 Mark = Callable[[str], str]
 
@@ -97,16 +97,6 @@ def verdict_text(v: Verdict) -> str:
             f"街道不再承担，应由{depts}办理。{how}"
         )
     return verdict_line(v.verdict, ids, names)
-
-
-def check_lines(result: CheckResult) -> list[str]:
-    out = []
-    for v in result.verdicts:
-        out.append(f"任务：{v.task}")
-        out.append(verdict_text(v))
-        if v.split:
-            out.append(split_line(v.split))
-    return out
 
 
 def split_line(split: Split) -> str:

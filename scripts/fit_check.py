@@ -1,11 +1,11 @@
-"""Fit the verdict model of ``duty check`` (src/dutycli/check_model.py) on the training files.
+"""Fit the verdict model of ``duty check`` (src/dutycli/query/check_model.py) on the training files.
 
-    python scripts/fit_check.py            # rewrite src/dutycli/check_model.py
+    python scripts/fit_check.py            # rewrite src/dutycli/query/check_model.py
     python scripts/fit_check.py --print    # print the fitted module instead
 
 Training files only (``TRAINING`` below, under tests/data/check). The held-out
 file tests/data/check/heldout3.tsv is never read here: it is scored once per
-change with ``python -m dutycli.text.evaluate check``.
+change with ``python -m dutycli.query.evaluate check``.
 
 Two L2-regularised logistic regressions over ``check.features`` (standardised):
 ``off`` (the task is 清单外) and ``top`` (the best-ranked item is the task's
@@ -31,7 +31,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from dutycli.check import (  # noqa: E402
+from dutycli.query.check import (  # noqa: E402
     OFF_LIST,
     ON_LIST,
     SIMILAR,
@@ -42,9 +42,9 @@ from dutycli.check import (  # noqa: E402
     lead,
     subdistrict_matcher,
 )
-from dutycli.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
-from dutycli.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
-from dutycli.text.evaluate import CheckCase, check_cases  # noqa: E402
+from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
+from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
+from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
 
 # train3c.tsv (hard cases on purpose), train4e.tsv and train5g.tsv (mostly
 # off-list) are not fitted on: fitting on train3c lowered the cross-validated off-list figure of the
@@ -64,7 +64,7 @@ PRECEDENTS_ONLY = ("train3c.tsv", "train4e.tsv", "train5g.tsv")
 PENALTY = 3.0  # L2 on standardised weights (sklearn's C = 1/3)
 FOLDS = 5
 MAX_ON_OFF = 0.03
-MODEL_FILE = ROOT / "src" / "dutycli" / "check_model.py"
+MODEL_FILE = ROOT / "src" / "dutycli" / "query" / "check_model.py"
 EXAMPLES_FILE = ROOT / "data" / "check_examples.tsv"
 MARK = "# --- written by scripts/fit_check.py ---\n"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from dutycli.app import app
+from dutycli.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"

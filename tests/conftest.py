@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dutycli.app import app
+from dutycli.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "items.yaml"
@@ -74,14 +74,14 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 # Python statements for run_main: the fast way in switched off (Typer answers everything).
-WITHOUT_QUICK = "import dutycli.quick as q; q.run = lambda args: None; "
+WITHOUT_QUICK = "import dutycli.cli.quick as q; q.run = lambda args: None; "
 
 
 def run_main(argv: list[str], before: str = "") -> tuple[int, str, str]:
-    """``duty`` as installed (``dutycli.main``) after the statements ``before``: exit, out, err."""
+    """``duty`` as installed (``cli.main``) after the statements ``before``: exit, out, err."""
     env = {**os.environ, **TERMINAL}
     env.pop("DUTY_DEBUG", None)
-    code = f"import sys; sys.argv[0] = 'duty'; {before}import dutycli.main as m; m.main()"
+    code = f"import sys; sys.argv[0] = 'duty'; {before}import dutycli.cli.main as m; m.main()"
     proc = subprocess.run(
         [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
 from dutycli.lists.load import load
+from dutycli.query.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
 
 from .conftest import DATA, EXAMPLES, Duty
 
@@ -31,7 +31,7 @@ def cases(path: Path) -> list[tuple[str, str, str]]:
 # wrong item; it may answer 相近 where the shipped list's model says 清单内.
 @pytest.mark.parametrize("name", ["cases.tsv", "holdout.tsv"])
 def test_labelled_verdicts_without_decided_tasks(name: str) -> None:
-    from dutycli.text.evaluate import check_cases, score_check
+    from dutycli.query.evaluate import check_cases, score_check
 
     score = score_check(check_cases(CASES / name), MATCHER.check)
     got = score.figures()
@@ -124,7 +124,7 @@ def test_short_department_names_count_as_the_full_name() -> None:
     assert "总局" not in MATCHER.query("协助税务部门催缴欠税")
 
 
-# Decided tasks (dutycli.precedents): how check recalls the closest settled task.
+# Decided tasks (dutycli.query.precedents): how check recalls the closest settled task.
 PRECEDENTS = (
     "# list\t青山路街道\t配合履职事项\n"
     "清单外\t-\t组织辖区企业完成招商引资年度任务指标\n"
@@ -133,7 +133,7 @@ PRECEDENTS = (
 
 
 def test_a_decided_task_is_recalled_by_its_words_and_on_its_item_only() -> None:
-    from dutycli.precedents import Precedents
+    from dutycli.query.precedents import Precedents
 
     found = Precedents.parse(PRECEDENTS)
     assert found is not None and (found.subdistrict, len(found.rows)) == ("青山路街道", 2)
@@ -161,14 +161,14 @@ def test_a_decided_task_is_recalled_by_its_words_and_on_its_item_only() -> None:
     # The compiled index survives the cache's marshal round trip.
     import marshal
 
-    from dutycli.precedents import Index
+    from dutycli.query.precedents import Index
 
     again = Index.from_data(marshal.loads(marshal.dumps(index.to_data())))
     assert again == index
 
 
 def test_the_shipped_decided_tasks_serve_their_own_list_only() -> None:
-    from dutycli.precedents import Precedents, default_path, for_lists
+    from dutycli.query.precedents import Precedents, default_path, for_lists
 
     shipped = for_lists([("青山路街道", "配合履职事项")])
     assert shipped is not None and shipped[1] == "青山路街道 配合履职事项"
@@ -214,7 +214,7 @@ def test_the_index_recalls_what_comparing_every_decided_task_gives() -> None:
     sets, over every shipped decided task, for tasks of every kind."""
     import math
 
-    from dutycli.precedents import OFF, Precedents, default_path
+    from dutycli.query.precedents import OFF, Precedents, default_path
 
     path = default_path()
     assert path is not None

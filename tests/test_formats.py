@@ -178,12 +178,12 @@ def test_help_states_the_exit_codes(duty: Duty) -> None:
 
 
 def test_ctrl_c_exits_130(duty: Duty, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dutycli.search
+    import dutycli.query.search
 
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(dutycli.search, "search", interrupted)
+    monkeypatch.setattr(dutycli.query.search, "search", interrupted)
     result = duty("search", "低保")
     assert result.exit_code == 130
     assert result.exception is None
@@ -242,12 +242,12 @@ def test_no_color_and_no_box_escape_codes_when_asked(duty: Duty) -> None:
 def test_an_unexpected_error_is_one_line_not_a_traceback(
     duty: Duty, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dutycli.search
+    import dutycli.query.search
 
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dutycli.search, "search", broken)
+    monkeypatch.setattr(dutycli.query.search, "search", broken)
     result = duty("search", "低保", env={"DUTY_DEBUG": ""})
     assert result.exit_code == 2
     assert result.exception is None

@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.main import get_command
 
-from dutycli.app import app
+from dutycli.cli.app import app
 
 from .conftest import Duty
 

@@ -345,7 +345,7 @@ CASES: dict[str, Case] = {
 
 def _all_text_of_item_6(stdout: str) -> bool:
     from dutycli.lists.load import load
-    from dutycli.views import as_text, street_lines, upper_lines
+    from dutycli.lists.views import as_text, street_lines, upper_lines
 
     item = next(i for i in load(DATA).items if i.id == 6)
     flat = re.sub(r"[\s│┌┐└┘├┤┬┴┼─]", "", stdout)

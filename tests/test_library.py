@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.check import OFF_LIST, ON_LIST, TAKEN
 from dutycli.lists.load import load
 from dutycli.lists.model import BASIC, COOP, TAKEN_BACK
+from dutycli.query.check import OFF_LIST, ON_LIST, TAKEN
 
 from .conftest import DATA, EXAMPLES, Duty
 

@@ -102,7 +102,7 @@ def test_list_depts_categories(duty: Duty) -> None:
 def test_shell_completion_offers_departments_and_categories() -> None:
     from typer.testing import CliRunner
 
-    from dutycli.app import app
+    from dutycli.cli.app import app
 
     def complete(words: str) -> list[str]:
         env = {

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from dutycli.cli.outfile import write_atomic
 from dutycli.errors import UsageError
-from dutycli.outfile import write_atomic
 
 
 def test_writes_and_replaces(tmp_path: Path) -> None:

@@ -4,15 +4,14 @@ The check files under tests/data/check were written from the published list only
 by people who did not write the code (as notices and staff word tasks). The verdict
 model is fitted on the training files named in scripts/fit_check.py; heldout3.tsv
 (and tests/data/search/heldout.tsv) is scored once per change, never fitted on.
-Re-measure with ``python -m dutycli.text.evaluate check|search FILE -v``.
+Re-measure with ``python -m dutycli.query.evaluate check|search FILE -v``.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from dutycli.store import Library, open_library
-from dutycli.text.evaluate import (
+from dutycli.query.evaluate import (
     check_cases,
     judge_all,
     score_check,
@@ -20,6 +19,7 @@ from dutycli.text.evaluate import (
     search_cases,
     top_five,
 )
+from dutycli.store import Library, open_library
 
 from .conftest import EXAMPLES
 
@@ -119,5 +119,5 @@ def test_the_shipped_verdict_model_is_the_one_the_training_files_give() -> None:
     used = fit_check.TRAINING + fit_check.PRECEDENTS_ONLY
     assert not any("heldout3" in name for name in used)
     module, examples = fit_check.fitted()
-    assert module == (repo / "src" / "dutycli" / "check_model.py").read_text("utf-8")
+    assert module == (repo / "src" / "dutycli" / "query" / "check_model.py").read_text("utf-8")
     assert examples == (repo / "data" / "check_examples.tsv").read_text("utf-8")

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutycli import cli, declare, quick
-from dutycli.app import build
+from dutycli.cli import commands as cli
+from dutycli.cli import declare, quick
+from dutycli.cli.app import build
 
 from .conftest import DATA, WITHOUT_QUICK, run_main
 

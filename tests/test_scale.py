@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.search import search
+from dutycli.query.search import search
 from dutycli.store import library as store_library
 from dutycli.store import open_library
 from dutycli.store.library import Library

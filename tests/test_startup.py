@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dutycli.app import app, only_the_command
+from dutycli.cli.app import app, only_the_command
 
 from .conftest import DATA, WITHOUT_QUICK, run_main
 
@@ -69,7 +69,7 @@ def test_shell_completion_keeps_every_command(monkeypatch: pytest.MonkeyPatch) -
 )
 def test_a_real_run_says_what_the_full_group_says(argv: list[str]) -> None:
     """Typer as ``main`` runs it (pruned) against the same run with every command."""
-    every = "import dutycli.app as a; a.only_the_command = lambda argv: None; "
+    every = "import dutycli.cli.app as a; a.only_the_command = lambda argv: None; "
     pruned = run_main(argv, WITHOUT_QUICK)
     assert pruned == run_main(argv, WITHOUT_QUICK + every)
     assert pruned[1] or pruned[2]

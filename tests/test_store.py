@@ -304,7 +304,7 @@ def test_the_lists_record_follows_every_change(library: Path) -> None:
 def test_search_ranked_in_sql_equals_search_ranked_in_python(
     library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dutycli.search import search
+    from dutycli.query.search import search
     from dutycli.store.library import Library
 
     shutil.copy(DATA, library / "real.yaml")

@@ -139,7 +139,7 @@ def test_list_table_is_one_line_an_item_with_whole_department_names(duty: Duty, 
     rules = [line for line in lines if line.startswith("├")]
     assert len(rules) == 1  # under the header only: no rule between rows
     cells = [line.split("│")[4].strip() for line in lines if line.startswith("│")]
-    from dutycli.cells import cell_width
+    from dutycli.render.cells import cell_width
 
     column = len(header.split("│")[4]) - 2  # without its padding
     names = {d.name for d in LIST.departments}
@@ -153,7 +153,7 @@ def test_list_table_is_one_line_an_item_with_whole_department_names(duty: Duty, 
 def test_no_wrapped_line_starts_with_a_space() -> None:
     from rich.console import Console
 
-    from dutycli.cells import wrap
+    from dutycli.render.cells import wrap
     from dutycli.render.table import FoldedText
 
     text = "低保 审核 通过 的人员 发放 低保 确认 通知书 abc defgh ij"
@@ -180,9 +180,9 @@ def test_snippets_grow_with_the_terminal(duty: Duty) -> None:
 def test_every_occurrence_in_a_snippet_is_highlighted() -> None:
     from rich.console import Console
 
+    from dutycli.query.results import ItemRow
+    from dutycli.query.search import Match
     from dutycli.render.table import _matches
-    from dutycli.results import ItemRow
-    from dutycli.search import Match
 
     item = LIST.by_id[6]
     text = "对低保审核通过的人员发放低保确认通知书"
@@ -247,7 +247,7 @@ def test_usage_messages_are_chinese(duty: Duty, args: tuple[str, ...], wanted: s
 
 
 def test_path_messages_are_chinese() -> None:
-    from dutycli.app import translate_usage
+    from dutycli.cli.app import translate_usage
 
     message = translate_usage("Invalid value for 'OLD': Path 'x.yaml' is not readable.")
     assert message == "OLD：没有权限读取“x.yaml”"

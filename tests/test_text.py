@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
 from dutycli.lists.load import load
+from dutycli.query.check import OFF_LIST, ON_LIST, SIMILAR, Matcher
 from dutycli.text.concepts import DEPARTMENT, SEGMENT, SYNONYM, understand
 from dutycli.text.layer import TextLayer, build_layer, item_texts
 from dutycli.text.segment import Vocabulary, segment

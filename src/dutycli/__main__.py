@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from dutycli.main import main
+from dutycli.cli.main import main
 
 main()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from typing import NamedTuple
-
-from dutycli.streams import OutputFailed, echo, silence_stdout
 
 # Like grep: 0 found, 1 nothing found, 2 usage or data error.
 EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
@@ -60,28 +56,3 @@ class LookupFailed(UsageError):
     def __init__(self, message: str, candidates: list[str]) -> None:
         self.candidates = candidates
         super().__init__(message)
-
-
-def answer(call: Callable[[], object], passthrough: tuple[type[BaseException], ...] = ()) -> object:
-    """What ``call`` returns, or the exit status of the error it raised, said in one line.
-
-    The one place where errors are caught, for both ways in (``quick`` and the
-    Typer application). ``passthrough``: the CLI library's own exits and errors.
-    """
-    passing: tuple[type[BaseException], ...] = (OutputFailed, *passthrough)
-    try:
-        return call()
-    except DutyError as e:
-        echo(f"duty: {e}", err=True)
-        return e.exit_code
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_CLOSED_PIPE
-    except passing:
-        raise  # stdout failed: main says so; the CLI library's own: it answers
-    except Exception as e:
-        # A bug of ours: say so in one line instead of a traceback.
-        if os.environ.get("DUTY_DEBUG"):
-            raise
-        echo(f"duty: 内部错误（{type(e).__name__}: {e}）。设置 DUTY_DEBUG=1 可看到详情。", err=True)
-        return EXIT_ERROR

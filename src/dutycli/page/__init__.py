@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from dutycli.lists.model import DutyList, Item
-from dutycli.views import Line, guarantee_lines, step_lines, street_lines
+from dutycli.lists.views import Line, guarantee_lines, step_lines, street_lines
 
 # How the tests, the benchmark and the screenshot script start Debian's Chromium:
 # headless, as root, with no background traffic on a machine with no network.

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from dutycli.results import Result
+    from dutycli.query.results import Result
 
 
 class Format(str, Enum):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dutycli.results import CheckResult, DiffResult, Items, Result
-from dutycli.views import as_text, guarantee_lines, joined, snippet, street_lines, upper_lines
+from dutycli.lists.views import as_text, guarantee_lines, joined, snippet, street_lines, upper_lines
+from dutycli.query.results import CheckResult, DiffResult, Items, Result
 
 ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "guarantees", "street_duties")
 ITEM_HEADINGS = (

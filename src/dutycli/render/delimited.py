@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from dutycli.query.results import Result
 from dutycli.render import Format
 from dutycli.render.columns import flat
-from dutycli.results import Result
 
 
 def _tsv_escape(value: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from dutycli.query.results import Result
 from dutycli.render import Format
-from dutycli.results import Result
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

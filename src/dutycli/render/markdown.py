@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from dutycli.query.results import DiffResult, Result
 from dutycli.render import Format
 from dutycli.render.columns import flat
-from dutycli.results import DiffResult, Result
 
 
 def _cell(value: str) -> str:

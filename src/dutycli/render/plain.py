@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from dutycli.query.results import DiffResult, Items, Result
 from dutycli.render import Format
-from dutycli.results import DiffResult, Items, Result
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:
@@ -17,7 +17,7 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
         return
     if isinstance(result, Items) and result.view in ("split", "department"):
         # The whole split, as the table shows it: a pipe or a file gets every duty.
-        from dutycli.views import as_text, split_lines
+        from dutycli.lists.views import as_text, split_lines
 
         department = result.department if result.view == "department" else None
         for n, row in enumerate(result.rows):

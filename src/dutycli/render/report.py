@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dutycli.check import OFF_LIST, ON_LIST, Split, Verdict
-from dutycli.diff import StepChange
-from dutycli.results import FIELD_NAMES, DiffResult, _joined
+from dutycli.query.check import OFF_LIST, ON_LIST, Split, Verdict
+from dutycli.query.diff import StepChange
+from dutycli.query.results import FIELD_NAMES, DiffResult, _joined
 
 Mark = Callable[[str], str]
 
@@ -76,8 +76,8 @@ def verdict_line(v_verdict: str, ids: list[int], names: list[str]) -> str:
 
 def verdict_text(v: Verdict) -> str:
     """The verdict for people; on a library it names the kind of list that matched."""
-    from dutycli.check import TAKEN
     from dutycli.lists.model import BASIC
+    from dutycli.query.check import TAKEN
 
     ids = [m.item.id for m in v.matches]
     names = [m.item.name for m in v.matches]

@@ -15,11 +15,11 @@ from rich.containers import Lines
 from rich.table import Table
 from rich.text import Text
 
-from dutycli.cells import break_points
+from dutycli.lists.views import Line, joined, snippet, split_lines, street_lines, upper_lines
+from dutycli.query.results import CheckResult, DiffResult, ItemRow, Items, Result
+from dutycli.query.results import Table as Records
 from dutycli.render import Format
-from dutycli.results import CheckResult, DiffResult, ItemRow, Items, Result
-from dutycli.results import Table as Records
-from dutycli.views import Line, joined, snippet, split_lines, street_lines, upper_lines
+from dutycli.render.cells import break_points
 
 _STYLE = {"heading": "bold", "label": "bold", "step": ""}
 # Below this many columns a table has no room for its cells: each record is
@@ -218,7 +218,7 @@ def _diff(result: DiffResult, console: Console) -> None:
 
 
 def _check(result: CheckResult, console: Console) -> None:
-    from dutycli.check import ON_LIST, TAKEN
+    from dutycli.query.check import ON_LIST, TAKEN
     from dutycli.render.report import verdict_text
 
     for n, v in enumerate(result.verdicts):

@@ -20,10 +20,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dutycli.cells import cell_width
 from dutycli.lists.model import GUARANTEES_LABEL, Item, ListInfo
-from dutycli.results import Items, Result
-from dutycli.views import Line, step_lines, street_lines, upper_lines
+from dutycli.lists.views import Line, step_lines, street_lines, upper_lines
+from dutycli.query.results import Items, Result
+from dutycli.render.cells import cell_width
 
 if TYPE_CHECKING:
     from dutycli.render import Format

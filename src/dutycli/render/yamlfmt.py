@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from dutycli.lists.serialize import dump_yaml
+from dutycli.query.results import Items, Result, Table
 from dutycli.render import Format
-from dutycli.results import Items, Result, Table
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

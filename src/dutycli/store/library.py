@@ -264,7 +264,7 @@ class Library:
         ):
             return query
         names = self.subdistricts()
-        from dutycli.resolve import one_of
+        from dutycli.query.resolve import one_of
 
         found = one_of(query, [name for name in names if query and query in name], "街道")
         if found is not None:

@@ -9,7 +9,7 @@ a query the list answers word for word reads only the small one:
   segment a word the list does not hold as written.
 
 Both are plain strings, dicts and lists (marshal/JSON-able). The store keeps
-them beside its database (``dutycli.store.layers``), keyed on the content of
+them beside its database (``dutycli.query.layers``), keyed on the content of
 the lists they were built from and on the thesaurus table, each built the
 first time a query needs it.
 

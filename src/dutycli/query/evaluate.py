@@ -1,7 +1,7 @@
 """Score search and check on a labelled file, by class.
 
-    python -m dutycli.text.evaluate check tests/data/check/train.tsv [-v]
-    python -m dutycli.text.evaluate search tests/data/search/train.tsv [-v]
+    python -m dutycli.query.evaluate check tests/data/check/train.tsv [-v]
+    python -m dutycli.query.evaluate search tests/data/search/train.tsv [-v]
 
 Check files: ``class<TAB>items<TAB>task[<TAB>style]`` (class 清单内 with one
 item id, 相近 with the ids of the family, 清单外 with ``-``). Search files:
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from dutycli.check import OFF_LIST, ON_LIST, SIMILAR, Verdict
+from dutycli.query.check import OFF_LIST, ON_LIST, SIMILAR, Verdict
 
 if TYPE_CHECKING:
     from dutycli.store.library import Library
@@ -149,7 +149,7 @@ def score_search(cases: list[SearchCase], run: Callable[[str], list[int]]) -> Se
 
 def judge_all(lib: Library, cases: list[CheckCase]) -> Callable[[str], Verdict]:
     """``check`` on every case at once (one matcher), as a judge for ``score_check``."""
-    from dutycli.check import check_tasks
+    from dutycli.query.check import check_tasks
 
     tasks = [case.task for case in cases]
     return dict(zip(tasks, check_tasks(lib, tasks), strict=True)).__getitem__
@@ -158,7 +158,7 @@ def judge_all(lib: Library, cases: list[CheckCase]) -> Callable[[str], Verdict]:
 def top_five(lib: Library) -> Callable[[str], list[int]]:
     """``search`` as ``score_search`` runs it: the ids of the first five, none on an error."""
     from dutycli.errors import DutyError
-    from dutycli.search import search
+    from dutycli.query.search import search
 
     def run(query: str) -> list[int]:
         try:

@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 
-from dutycli import quick, streams
+from dutycli.cli import quick, streams
 from dutycli.errors import EXIT_ERROR
 
 
@@ -73,7 +73,7 @@ def main() -> None:
     try:
         code: object = quick.run(sys.argv[1:])
         if code is None:  # not a plain query: Typer answers
-            from dutycli.app import app, only_the_command
+            from dutycli.cli.app import app, only_the_command
 
             only_the_command(sys.argv[1:])
             app()

@@ -221,7 +221,7 @@ def _known(lib: Library, concept: Concept) -> bool:
 
 def understand_query(lib: Library, query: list[str], split: str = "auto") -> list[Concept]:
     """The concepts of the query, through the layer search and check share."""
-    from dutycli.store.layers import selection_layer
+    from dutycli.query.layers import selection_layer
     from dutycli.text.concepts import Concept, Term, understand
 
     words = query_words(query)

@@ -23,9 +23,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple, Union, get_args, get_origin
 
-from dutycli import cli, declare
-from dutycli.errors import EXIT_FOUND, EXIT_INTERRUPTED, answer
-from dutycli.streams import echo
+from dutycli.cli import commands as cli
+from dutycli.cli import declare
+from dutycli.cli.answer import answer
+from dutycli.cli.streams import echo
+from dutycli.errors import EXIT_FOUND, EXIT_INTERRUPTED
 
 
 class Call(NamedTuple):

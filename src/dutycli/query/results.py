@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.lists.model import BASIC, SHORT_KINDS, Department, DutyList, Item, ListInfo
-from dutycli.search import Match
+from dutycli.query.search import Match
 
 if TYPE_CHECKING:
-    from dutycli.check import Verdict
-    from dutycli.diff import ListDiff
+    from dutycli.query.check import Verdict
+    from dutycli.query.diff import ListDiff
 
 
 class ItemRow(NamedTuple):

@@ -50,8 +50,8 @@ from dutycli.errors import UsageError
 from dutycli.lists.model import TAKEN_BACK, Department, Item, department_names, kind_of
 
 if TYPE_CHECKING:
-    from dutycli.check_model import VerdictModel
-    from dutycli.precedents import Index, Recall
+    from dutycli.query.check_model import VerdictModel
+    from dutycli.query.precedents import Index, Recall
     from dutycli.store.library import Library
     from dutycli.text.concepts import Concept
     from dutycli.text.layer import TextLayer
@@ -197,7 +197,7 @@ class Matcher:
         precedents: Index | None = None,
     ) -> None:
         self.items = list(items)
-        self.precedents = precedents  # decided tasks of this list (dutycli.precedents)
+        self.precedents = precedents  # decided tasks of this list (dutycli.query.precedents)
         departments = tuple(departments)
         if layer is None:
             from dutycli.text.layer import build_layer
@@ -557,7 +557,7 @@ def decide(
         if len(full) == 1:
             return Verdict(task, ON_LIST, full)
     if model is None:
-        from dutycli.check_model import MODEL, PLAIN
+        from dutycli.query.check_model import MODEL, PLAIN
 
         model = PLAIN if recall is None else MODEL
     ranked = lead(ranked, qualified)
@@ -620,10 +620,10 @@ def subdistrict_matcher(lib: Library) -> Subdistrict:
 
     It holds all of the subdistrict's items (its statistics are the subdistrict's,
     whatever else is loaded), the layer of its lists and, where they are its list's
-    alone, the shipped decided tasks (dutycli.precedents).
+    alone, the shipped decided tasks (dutycli.query.precedents).
     """
-    from dutycli.precedents import Precedents, for_lists
-    from dutycli.store.layers import LayerSource
+    from dutycli.query.layers import LayerSource
+    from dutycli.query.precedents import Precedents, for_lists
 
     everything, chosen, departments = lib.check_material(lib.one_subdistrict())
     refs = list(dict.fromkeys(ref for _, ref, _ in everything))

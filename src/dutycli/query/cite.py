@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dutycli.lists.model import GUARANTEES_LABEL, Item, ListInfo
-from dutycli.views import step_lines
+from dutycli.lists.views import step_lines
 
 
 def _numbered(steps: tuple[str, ...]) -> str:

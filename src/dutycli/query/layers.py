@@ -34,7 +34,7 @@ from dutycli.lists.model import Department, Item
 from dutycli.text.segment import Vocabulary
 
 if TYPE_CHECKING:
-    from dutycli.precedents import Index
+    from dutycli.query.precedents import Index
     from dutycli.store.library import Library, ListRef
     from dutycli.text.layer import TextLayer
 
@@ -167,8 +167,8 @@ class LayerSource:
         return self._sounds
 
     def precedents(self, raw: bytes, build: Callable[[], Index | None]) -> Index | None:
-        """The decided tasks (dutycli.precedents) compiled for these lists, per file content."""
-        from dutycli.precedents import Index
+        """The decided tasks (query.precedents) compiled for these lists, per file content."""
+        from dutycli.query.precedents import Index
 
         name = f"recall3-{self.key}-{_digest(raw).hex()[:16]}"
         data = _part(self.dir, name, lambda: (built := build()) and built.to_data())

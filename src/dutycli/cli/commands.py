@@ -17,15 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
-from dutycli.declare import Arg, Context, Opt, command
+from dutycli.cli.declare import Arg, Context, Opt, command
+from dutycli.cli.streams import echo
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, DataError
 from dutycli.render import Format
-from dutycli.streams import echo
 
 if TYPE_CHECKING:
     from dutycli.lists.model import Item
-    from dutycli.results import ItemRow, Result
-    from dutycli.search import NoMatch
+    from dutycli.query.results import ItemRow, Result
+    from dutycli.query.search import NoMatch
     from dutycli.store import Compiled, Library
 
 DataOption = Annotated[
@@ -117,7 +117,7 @@ def _state(ctx: Context) -> State:
 @command()
 def info(ctx: Context, street: StreetOption = None, kind: KindOption = None) -> int:
     """显示当前读取的清单文件、清单标题与说明，以及事项、类别、部门的数量。"""
-    from dutycli.render.text import info_text
+    from dutycli.render.info import info_text
 
     c = _compiled(ctx, street, kind)
     echo(info_text(c))
@@ -259,11 +259,11 @@ def import_(
 
     未知部门、未知的列和无法识别的行都会连同位置一并报告，不会猜测；有任何问题时什么都不写。
     """
+    from dutycli.cli.outfile import check_target, write_atomic
     from dutycli.lists.importers import import_file, kind_named
     from dutycli.lists.load import parse_departments, read_text
     from dutycli.lists.serialize import dump_yaml
     from dutycli.lists.source import resolve
-    from dutycli.outfile import check_target, write_atomic
 
     table_path = departments or resolve(_state(ctx).data)
     inputs = [source, table_path]
@@ -357,7 +357,7 @@ def _compiled(ctx: Context, street: str | None = None, kind: str | None = None) 
 
 
 def _rows(lib: "Library", rowids: list[int]) -> "list[ItemRow]":
-    from dutycli.results import ItemRow
+    from dutycli.query.results import ItemRow
 
     return [ItemRow(item, source=ref if lib.several else None) for item, ref in lib.decode(rowids)]
 
@@ -379,7 +379,7 @@ def _render(
         )
     fmt = fmt or default_format(sys.stdout)
     if fmt is Format.table and Paging.on and _interactive():
-        from dutycli.pager import page
+        from dutycli.cli.pager import page
 
         page(lambda out: render(result, fmt, out), sys.stdout)
     else:
@@ -406,7 +406,7 @@ def _interactive() -> bool:
 
 def _write_output(result: "Result", fmt: Format, output: Path, sources: Sequence[str]) -> None:
     """--output: the rendering written atomically, never over a list it was read from."""
-    from dutycli.outfile import write_atomic
+    from dutycli.cli.outfile import write_atomic
     from dutycli.render import render_bytes
 
     write_atomic(output, render_bytes(result, fmt), inputs=[Path(p) for p in sources if p])
@@ -468,14 +468,14 @@ def _items_by_id(c: "Compiled", ids: list[int]) -> "tuple[list[Item], list[int]]
 
 
 def _items(c: "Compiled", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
-    from dutycli.results import Items
+    from dutycli.query.results import Items
 
     return Items(rows, view, c.info, c.categories, c.departments, **extra)  # type: ignore[arg-type]
 
 
 def _lib_items(lib: "Library", rows: list, view: str, **extra: object) -> "Result":  # type: ignore[type-arg]
     """Items from any of the selected lists; one list's heading when there is one."""
-    from dutycli.results import Items
+    from dutycli.query.results import Items
 
     if len(lib.selected) == 1:
         return _items(lib.one(), rows, view, **extra)
@@ -565,9 +565,9 @@ def search(
     kind: KindOption = None,
 ) -> int:
     """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
-    from dutycli.results import ItemRow
-    from dutycli.search import parse_fields
-    from dutycli.search import search as run_search
+    from dutycli.query.results import ItemRow
+    from dutycli.query.search import parse_fields
+    from dutycli.query.search import search as run_search
 
     query = _capped_query(query)
     lib = _library(ctx, street, kind)
@@ -582,7 +582,7 @@ def search(
         ItemRow(f.item, f.score, tuple(f.matched), f.source if several else None) for f in found
     ]
     if not rows:
-        from dutycli.search import explain
+        from dutycli.query.search import explain
 
         echo(
             _no_match_text(" ".join(query), explain(lib, query, parse_fields(fields or []))),
@@ -632,8 +632,8 @@ def by_dept(
 
     载入多份清单时按街道分组列出；--count 只列出每个街道的事项数。
     """
-    from dutycli.resolve import department
-    from dutycli.results import Table
+    from dutycli.query.resolve import department
+    from dutycli.query.results import Table
 
     lib = _library(ctx, street, kind)
     dept = department(lib, name)
@@ -680,8 +680,8 @@ def by_category(
     kind: KindOption = None,
 ) -> int:
     """列出某个类别下的全部事项。"""
-    from dutycli.resolve import category
-    from dutycli.results import ItemRow
+    from dutycli.query.resolve import category
+    from dutycli.query.results import ItemRow
 
     c = _compiled(ctx, street, kind)
     cat = category(c, name)
@@ -711,7 +711,7 @@ def show(
     numbers = _parse_ids(ids)
     lib = _library(ctx, street, kind)
     if len(lib.selected) == 1:
-        from dutycli.results import ItemRow
+        from dutycli.query.results import ItemRow
 
         found, missing = _items_by_id(lib.one(), numbers)
         rows = [ItemRow(item) for item in found]
@@ -777,7 +777,7 @@ def lists(
     output: OutputOption = None,
 ) -> int:
     """列出载入的每份清单：街道、类型、标题、事项数和文件。"""
-    from dutycli.results import Table
+    from dutycli.query.results import Table
 
     lib = _library(ctx, street, kind)
     rows = [
@@ -808,7 +808,7 @@ def depts(
     output: OutputOption = None,
 ) -> int:
     """列出全部部门，及其别名和参与的事项数。"""
-    from dutycli.results import Table
+    from dutycli.query.results import Table
 
     c = _compiled(ctx, street, kind)
     rows = [
@@ -833,7 +833,7 @@ def categories(
     output: OutputOption = None,
 ) -> int:
     """列出全部类别及各自的事项数。"""
-    from dutycli.results import Table
+    from dutycli.query.results import Table
 
     c = _compiled(ctx, street, kind)
     rows = [
@@ -861,7 +861,7 @@ def export(
     kind: KindOption = None,
 ) -> int:
     """导出整份清单（默认 JSON：事项对象的数组）。"""
-    from dutycli.results import ItemRow
+    from dutycli.query.results import ItemRow
 
     c = _compiled(ctx, street, kind)
     rows = [ItemRow(item) for item in c.all_items()]
@@ -890,12 +890,12 @@ def check(
     在基本清单上是街道自身的职责，在收回清单上是已由部门收回的事项。
     全部任务都在清单内时退出 0，否则退出 1。
     """
-    from dutycli.check import ON_LIST, check_tasks
     from dutycli.errors import UsageError
-    from dutycli.results import CheckResult
+    from dutycli.query.check import ON_LIST, check_tasks
+    from dutycli.query.results import CheckResult
 
     if task == ["-"]:
-        from dutycli.textin import decode_input
+        from dutycli.cli.textin import decode_input
 
         stdin = getattr(sys.stdin, "buffer", None)
         decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")
@@ -938,9 +938,9 @@ def diff(
 
     与 diff 相同：相同退出 0，不同退出 1，出错退出 2。
     """
-    from dutycli.diff import diff_lists
     from dutycli.lists.load import load
-    from dutycli.results import DiffResult
+    from dutycli.query.diff import diff_lists
+    from dutycli.query.results import DiffResult
 
     result = DiffResult(diff_lists(load(old), load(new)), str(old), str(new))
     _render(result, fmt)  # also when they are the same: that is the answer
@@ -969,9 +969,9 @@ def cite(
     kind: KindOption = None,
 ) -> int:
     """生成可直接粘贴进书面答复的引用：依据《清单》第N项“名称”，及部门和街道的职责分工。"""
-    from dutycli.cite import citation
-    from dutycli.resolve import department
-    from dutycli.results import Table
+    from dutycli.query.cite import citation
+    from dutycli.query.resolve import department
+    from dutycli.query.results import Table
 
     numbers = _parse_ids(ids)
     c = _compiled(ctx, street, kind)
@@ -1015,8 +1015,8 @@ def guarantees(
 
     履职保障按事项公布；多部门事项的保障列在每个对应部门之下。
     """
-    from dutycli.resolve import department
-    from dutycli.results import Table
+    from dutycli.query.resolve import department
+    from dutycli.query.results import Table
 
     c = _compiled(ctx, street, kind)
     focus = department(c, name) if name else None
@@ -1063,8 +1063,8 @@ def html(
     网页不联网、不需要安装任何软件，用浏览器直接打开；可以发给同事或放在共享盘上。
     载入多份清单时网页包含选中的全部清单（可用 --street、--kind 选定），并可按街道和清单类型筛选。
     """
+    from dutycli.cli.outfile import write_atomic
     from dutycli.errors import UsageError
-    from dutycli.outfile import write_atomic
     from dutycli.page import PinyinIndex, build_page
     from dutycli.store import Compiled
 

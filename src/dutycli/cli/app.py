@@ -26,9 +26,11 @@ from typer._click import Context, HelpFormatter, echo
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup
 
-from dutycli import cli, declare
-from dutycli.cells import cell_width, wrap
-from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, answer
+from dutycli.cli import commands as cli
+from dutycli.cli import declare
+from dutycli.cli.answer import answer
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED
+from dutycli.render.cells import cell_width, wrap
 
 _OPT = r"'([^']+)'(?: / '[^']+')*"  # '--limit' / '-n': the first spelling names it
 _CLICK_MESSAGES: list[tuple[str, str]] = [

@@ -3,7 +3,7 @@
 ``scripts/fit_check.py`` writes the constants below from the training files it
 names (under tests/data/check); never edit them by hand, and never fit on the
 held-out file (tests/data/check/heldout3.tsv). ``MODEL`` serves a list that has
-decided tasks (data/check_examples.tsv, dutycli.precedents), ``PLAIN`` any
+decided tasks (data/check_examples.tsv, dutycli.query.precedents), ``PLAIN`` any
 other. ``off`` gives the probability that a task is on none of the items
 (清单外); ``top`` the probability that the best-ranked item is the task's item
 (清单内), fitted on the tasks whose best items are not a qualifier family. The
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-# What ``dutycli.check.features`` returns, in this order.
+# What ``dutycli.query.check.features`` returns, in this order.
 FEATURES = (
     "log1p(best score)",
     "log1p(best score) - log1p(runner-up score)",
@@ -29,7 +29,7 @@ FEATURES = (
     "best coverage by the item's name and the subdistrict's duties",
     "in a qualifier family: what the family's duties leave uncovered",
 )
-# Where the list has decided tasks (dutycli.precedents), these follow.
+# Where the list has decided tasks (dutycli.query.precedents), these follow.
 RECALL_FEATURES = (
     "similarity of the closest decided off-list task",
     "similarity of the closest decided task on the best item",

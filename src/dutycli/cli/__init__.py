@@ -1,0 +1,1 @@
+"""The command-line face: entry point, Typer application, commands, output options, streams."""

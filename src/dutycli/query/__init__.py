@@ -1,0 +1,1 @@
+"""Queries over the store: search, check, decided tasks, resolution, citations, diffs."""

@@ -29,6 +29,7 @@ ABBREV_FILE = "departments_abbrev.yaml"
 # inside a name written with one (包头市公安局 青山分局: see ``split_names``).
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
 _CONNECTOR = re.compile(r"^(?:及|和|与|以及)")
+CONNECTORS = "及和、"  # what may stand before a name in a department cell
 _NATIONAL = re.compile(r"^国家[\u4e00-\u9fff]{1,6}?总局")
 # Levels of place, largest first: a place is stripped only inside a larger one.
 _LEVELS = (

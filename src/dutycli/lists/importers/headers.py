@@ -134,9 +134,7 @@ def parse_columns(option: str) -> dict[str, str]:
         field = FIELD_WORDS.get(word.strip())
         if not sep or not normalize(header) or field is None:
             words = "、".join(dict.fromkeys(FIELD_WORDS))
-            raise UsageError(
-                f"--columns 的“{pair.strip()}”应写成“表头=字段”，字段为：{words}"
-            )
+            raise UsageError(f"--columns 的“{pair.strip()}”应写成“表头=字段”，字段为：{words}")
         out[normalize(header)] = field
     return out
 

@@ -39,14 +39,19 @@ class Normalizer:
 
     invisible: int = 0  # invisible characters removed
     spaces: int = 0  # other white space made a space, runs made one
-    layout: int = 0  # spaces removed between Chinese text
+    layout_spaces: int = 0  # spaces removed between Chinese text
 
     def line(self, text: str) -> str:
         """One line: steps 1–3; a line break inside becomes a space."""
         return self.text(text.replace("\n", " ")).strip()
 
-    def text(self, text: str) -> str:
-        """A cell: steps 1–3 on each of its lines; empty lines are dropped."""
+    def text(self, text: str, layout: bool = True) -> str:
+        """A cell: steps 1–3 on each of its lines; empty lines are dropped.
+
+        ``layout=False`` leaves step 3's spaces between Chinese text, for a reader
+        that splits lines at marks a space introduces (``…救助。 青山区教育局职责：``)
+        and then calls ``layout`` on each piece.
+        """
         if not text:
             return text
         text, n = INVISIBLE.subn("", text)
@@ -55,20 +60,32 @@ class Normalizer:
         for raw in text.split("\n"):
             self.spaces += len(_OTHER_SPACE.findall(raw))
             line = _SPACES.sub(" ", raw).strip()
-            line, n = _LAYOUT_SPACE.subn("", line)
-            self.layout += n
+            if layout:
+                line = self.layout(line)
             if line:
                 out.append(line)
         return "\n".join(out)
 
+    def layout(self, line: str) -> str:
+        """Step 3 on one line whose white space is already one space at most."""
+        line, n = _LAYOUT_SPACE.subn("", line.strip())
+        self.layout_spaces += n
+        return line
+
+    def words(self, text: str) -> list[str]:
+        """A cell split at white space, invisible characters removed (department cells)."""
+        text, n = INVISIBLE.subn("", text)
+        self.invisible += n
+        return text.split()
+
     def summary(self) -> str | None:
-        if not (self.invisible or self.spaces or self.layout):
+        if not (self.invisible or self.spaces or self.layout_spaces):
             return None
         parts = []
         if self.invisible:
             parts.append(f"删去不可见字符 {self.invisible} 个")
         if self.spaces:
             parts.append(f"把制表符、全角空格等空白及连续空格统一为一个空格 {self.spaces} 处")
-        if self.layout:
-            parts.append(f"删去中文之间的排版空格 {self.layout} 个")
+        if self.layout_spaces:
+            parts.append(f"删去中文之间的排版空格 {self.layout_spaces} 个")
         return "空白与不可见字符已统一处理：" + "，".join(parts)

@@ -362,7 +362,7 @@ class Converter:
         named = _STREET.match(text)
         if street or named:
             return ListInfo(text, street or (named.group(1) if named else ""), kind, note)
-        self.problem(f"标题“{text}”里找不到街道（乡镇）名；请用 --street 指定街道名")
+        self.problem(f"标题“{text}”应为“某街道{kind}清单”的形式；或用 --street 指定街道名")
         return ListInfo(text, text, kind, note)
 
     def check(

@@ -175,5 +175,6 @@ R = TypeVar("R", ListInfo, Department, Block, Section, Item, DutyList)
 def replace(record: R, **changes: Any) -> R:
     """A copy of ``record`` with ``changes``."""
     if isinstance(record, DutyList):
-        return record._replace(**changes)
+        copy: Any = record._replace(**changes)
+        return copy  # type: ignore[no-any-return]
     return dataclasses.replace(record, **changes)

@@ -111,7 +111,11 @@ def headers(sheet: Sheet) -> tuple[str, ...]:
         base = HEADERS
     if any(getattr(i, "basis", None) for i in sheet.items):
         base = (*base, BASIS_HEADER)
-    return base
+    if "工作方式" not in base and any(i.method for i in sheet.items):
+        base = (*base, "工作方式")
+    # The columns an import kept as published, under their own headers.
+    extras = tuple(dict.fromkeys(n for i in sheet.items for n, _ in i.extras if n not in base))
+    return (*base, *extras)
 
 
 def row_values(sheet: Sheet, item: Item, columns: tuple[str, ...]) -> list[str | int]:
@@ -125,7 +129,8 @@ def row_values(sheet: Sheet, item: Item, columns: tuple[str, ...]) -> list[str |
         "街道配合职责": street_text(item),
         BASIS_HEADER: getattr(item, "basis", None) or "",
     }
-    return [values[c] for c in columns]
+    extras = dict(item.extras)
+    return [values[c] if c in values else extras.get(c, "") for c in columns]
 
 
 def sheet_title(sheet: Sheet) -> str:

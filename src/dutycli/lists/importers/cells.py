@@ -51,19 +51,20 @@ class Run:
     digits: bool = False
     opening: int = 0  # unnumbered lines before the first numbered step
 
-    def add(self, seg: Seg) -> str | None:
-        """Take one segment; returns a problem message if it does not fit."""
+    def add(self, seg: Seg) -> None:
+        """Take one segment."""
         kind = seg.kind
         if kind == "circ":
             # ① numbers steps, or the sub-steps of steps numbered 1. 2. …
             kind = "sub" if self.digits and self.steps else "num"
+        elif kind == "sub" and not self.digits:
+            # （1）（2） under a heading numbered 1. (1.旗民政局职责：（1）…) are its steps.
+            kind = "num"
         if kind == "num":
             self.steps.append(seg.text)
             self.numbered = True
             self.digits = self.digits or seg.kind == "num"
         elif kind == "sub":
-            if not self.steps:
-                return f"子步骤“{seg.text[:12]}…”前面没有步骤"
             self.steps[-1] += "\n" + seg.text
         elif self.numbered and self.steps:
             # Unnumbered text after numbered steps continues the last step.
@@ -71,7 +72,6 @@ class Run:
         else:
             self.steps.append(seg.text)
             self.opening += 1
-        return None
 
     def finished(self) -> tuple[str | None, tuple[str, ...]]:
         """(heading, steps): unnumbered lines that open numbered steps join the heading."""
@@ -106,9 +106,7 @@ class CellReader:
     def plain(self, text: str) -> tuple[str, ...]:
         run = Run(None)
         for seg in self.segments(text, self.plain_marks):
-            message = run.add(seg)
-            if message:
-                self.problem(message)
+            run.add(seg)
         return tuple(run.steps)
 
     def segments(self, cell: str, marks: re.Pattern[str]) -> list[Seg]:
@@ -172,9 +170,7 @@ class CellReader:
                     )
                     reported = True
                 continue
-            message = current.add(seg)
-            if message:
-                self.problem(message)
+            current.add(seg)
         out = []
         for b in blocks:
             heading, steps = b.finished()
@@ -209,7 +205,5 @@ class CellReader:
             if current is None:
                 current = Run(None)
                 sections.append(current)
-            message = current.add(seg)
-            if message:
-                self.problem(message)
+            current.add(seg)
         return tuple(Section(*s.finished()) for s in sections)

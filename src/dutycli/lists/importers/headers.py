@@ -83,8 +83,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 _SPACE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
-_ID = re.compile(r"(?:序号|编号|序|序次|No\.?|NO\.?|no\.?)")
-_CATEGORY = re.compile(r"(?:事项)?(?:类别|分类)(?:名称)?|(?:所属)?领域")
+_ID = re.compile(r"(?:序号|编号|序|序次|[Nn][Oo]\.?|ID|id)")
+_CATEGORY = re.compile(r"(?:所属)?(?:事项)?(?:类别|分类|领域)(?:名称)?")
 # The subdistrict's side of a split; anything else that holds duties is the upper side.
 STREET_BODIES = ("街道", "乡镇", "镇街", "街镇", "苏木", "社区", "镇", "乡", "嘎查", "村")
 _DUTIES = ("职责", "责任事项", "工作任务", "工作内容", "履职内容", "职责任务")

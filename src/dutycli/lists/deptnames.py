@@ -143,6 +143,21 @@ def departments_of(
     return tuple(out)
 
 
+def looks_like_abbreviations(path: Path) -> bool:
+    """Whether a file is the abbreviation table (a top-level ``abbreviations:``), not a list."""
+    import os
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as f:
+            head = f.read(65536).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return any(line.rstrip() == "abbreviations:" for line in head.splitlines())
+
+
 def abbreviation_file() -> Path | None:
     from dutycli.lists.source import shipped
 

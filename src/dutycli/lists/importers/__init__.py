@@ -125,6 +125,8 @@ def pick(
     why = f"文件里的 {len(grids)} 个表格都没有表头" if len(grids) > 1 else "文件里的表格没有表头"
     if not grids:
         why = "文件里没有表格"
+    elif len(grids) == 1 and grids[0].ragged and all(len(r.cells) <= 1 for r in grids[0].rows):
+        why = "这是普通文字，没有以制表符分隔的表格"
     raise not_a_list(file, grids, why + "，或用 --table N 指定第几个表格")
 
 

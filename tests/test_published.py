@@ -29,6 +29,7 @@ from .conftest import DATA, REPO, SOURCE, Duty
 
 sys.path.insert(0, str(REPO / "tests" / "fixtures"))
 import make_published as mp
+import make_variants as mv
 
 PUBLISHED = REPO / "tests" / "data" / "published"
 BAD = PUBLISHED / "bad"
@@ -423,6 +424,7 @@ def test_a_docx_that_is_a_zip_of_something_else_names_what_it_is(tmp_path: Path)
 def test_the_committed_fixtures_are_what_the_generator_makes() -> None:
     good = mp.good_files()
     files = {**good, **mp.bad_files(good)}
+    files.update({f"variants/{name}": data for name, data in mv.files().items()})
     assert {f"{p.relative_to(PUBLISHED)}" for p in PUBLISHED.rglob("*") if p.is_file()} == set(
         files
     )
@@ -430,7 +432,7 @@ def test_the_committed_fixtures_are_what_the_generator_makes() -> None:
         if name == "bad/protected.xlsx":
             continue  # encrypted with a fresh random salt each time
         assert (PUBLISHED / name).read_bytes() == data, (
-            f"{name}: run tests/fixtures/make_published.py"
+            f"{name}: run tests/fixtures/make_published.py (variants/: make_variants.py)"
         )
     import msoffcrypto
 

@@ -213,3 +213,114 @@ def test_by_dept_with_a_short_name_on_another_district(
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)
     assert found and all(department in i["departments"] for i in found)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_import_export_import_round_trip(name: str, duty: Duty, tmp_path: Path) -> None:
+    data, book = tmp_path / "list.yaml", tmp_path / "list.xlsx"
+    text = dump_yaml(imported(name))
+    data.write_text(text, encoding="utf-8")
+    exported = duty("--data", str(data), "export", "-o", "xlsx", "--output", str(book))
+    assert exported.exit_code == 0, exported.stderr
+    again = duty("import", str(book))
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == text
+
+
+@pytest.fixture
+def extras_list(tmp_path: Path) -> Path:
+    """The 权责清单 variant (a 基本 list: 设定依据, 责任事项, two extra columns) as a data file."""
+    data = tmp_path / "quanze.yaml"
+    data.write_text(dump_yaml(imported("13-quanze.xlsx")), encoding="utf-8")
+    return data
+
+
+def test_basis_and_extras_are_shown(duty: Duty, extras_list: Path) -> None:
+    shown = duty("--data", str(extras_list), "show", "1")
+    assert shown.exit_code == 0, shown.stderr
+    assert "实施依据：《殡葬管理条例》第二十条" in shown.stdout
+    assert "权力类型：行政处罚" in shown.stdout and "追责情形：1.不依法立案的" in shown.stdout
+    assert "上级部门职责" not in shown.stdout  # no empty 配合 template for a 基本 item
+    table = duty("--data", str(extras_list), "show", "1", "-o", "table")
+    assert table.exit_code == 0, table.stderr
+    for text in ("实施依据：《殡葬管理条例》第二十条", "权力类型：行政处罚", "立案责任"):
+        assert text in table.stdout.replace("│", "").replace(" ", ""), text
+
+
+@pytest.mark.parametrize(
+    ("word", "field"), [("殡葬管理条例", "basis"), ("行政处罚", "extras"), ("调查取证", "street")]
+)
+def test_basis_and_extras_are_searched(
+    word: str, field: str, duty: Duty, extras_list: Path
+) -> None:
+    everywhere = duty("--data", str(extras_list), "search", word, "-o", "json")
+    assert everywhere.exit_code == 0, everywhere.stderr
+    assert [i["id"] for i in json.loads(everywhere.stdout)] == [1]
+    only = duty("--data", str(extras_list), "search", word, "--in", field, "-o", "json")
+    assert only.exit_code == 0 and json.loads(only.stdout)[0]["id"] == 1
+    elsewhere = duty("--data", str(extras_list), "search", word, "--in", "name")
+    assert elsewhere.exit_code == 1
+
+
+def test_basis_and_extras_are_cited(duty: Duty, extras_list: Path) -> None:
+    cited = duty("--data", str(extras_list), "cite", "1")
+    assert cited.exit_code == 0, cited.stderr
+    assert "实施依据：《殡葬管理条例》第二十条。" in cited.stdout
+    assert "权力类型：行政处罚。" in cited.stdout
+    assert "立案责任" in cited.stdout and "滥用职权的" in cited.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "markdown", "json", "jsonl", "yaml"])
+def test_basis_and_extras_are_exported(fmt: str, duty: Duty, extras_list: Path) -> None:
+    out = duty("--data", str(extras_list), "export", "-o", fmt)
+    assert out.exit_code == 0, out.stderr
+    for text in ("《殡葬管理条例》第二十条", "行政处罚", "权力类型", "滥用职权的"):
+        assert text in out.stdout, (fmt, text)
+
+
+def test_cite_ends_a_step_once(duty: Duty, tmp_path: Path) -> None:
+    data = tmp_path / "list.yaml"
+    data.write_text(dump_yaml(imported("12-opening-lines.docx")), encoding="utf-8")
+    cited = duty("--data", str(data), "cite", "1")
+    assert cited.exit_code == 0, cited.stderr
+    assert "；。" not in cited.stdout and ";。" not in cited.stdout
+    assert "3.上报灾情" in cited.stdout  # the published number, not 4.
+
+
+def test_the_import_summary_goes_to_stderr(duty: Duty) -> None:
+    result = duty("import", str(VARIANTS / "05-extra-columns.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("#") and "extras:" in result.stdout
+    assert "“追责情形”" not in result.stdout
+    assert "保留为附加字段的列（按原列名存入每项的 extras）：追责情形、备注" in result.stderr
+    assert "部门（来自清单本身" in result.stderr
+
+
+def test_columns_option_names_a_column(duty: Duty) -> None:
+    # 备注 taken as the 工作方式 of each item instead of an extra.
+    result = duty("import", str(VARIANTS / "05-extra-columns.xlsx"), "--columns", "备注=工作方式")
+    assert result.exit_code == 0, result.stderr
+    dl = parse(result.stdout, "t")
+    assert dl.items[0].method == "2025 年起执行" and "备注" not in dict(dl.items[0].extras)
+    wrong = duty("import", str(VARIANTS / "05-extra-columns.xlsx"), "--columns", "说明=工作方式")
+    assert wrong.exit_code == 2 and "--columns 里的表头“说明”不在表头中" in wrong.stderr
+
+
+def test_a_file_that_is_no_list_says_so_first(duty: Duty, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    rows = "".join(f"<tr><td>{n}</td><td>新闻 {n}</td></tr>" for n in range(700))
+    page.write_text(f"<table>{rows}</table>" * 5, encoding="utf-8")
+    result = duty("import", str(page))
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"duty: {page}: 这不是一份可导入的清单：文件里的 5 个表格都没有表头")
+    assert 2 <= len(lines) <= 5 and "表 1（700 行 2 列）" in lines[1]
+
+
+def test_validate_checks_the_abbreviation_table(duty: Duty, tmp_path: Path) -> None:
+    shipped = duty("validate", str(REPO / "data" / "departments_abbrev.yaml"))
+    assert shipped.exit_code == 0 and "部门简称表" in shipped.stdout
+    broken = tmp_path / "abbrev.yaml"
+    broken.write_text("abbreviations:\n  民政局: [民政局]\n", encoding="utf-8")
+    result = duty("validate", str(broken))
+    assert result.exit_code == 2 and f"{broken}:2:" in result.stderr

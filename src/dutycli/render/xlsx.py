@@ -105,8 +105,14 @@ def headers(sheet: Sheet) -> tuple[str, ...]:
     base: tuple[str, ...]
     if kind == "上级部门收回事项":
         base = TAKEN_BACK_HEADERS
-    elif kind == "基本履职事项" and not any(i.upper_duties or i.street_duties for i in sheet.items):
-        base = BASIC_HEADERS
+    elif kind == "基本履职事项":
+        # The columns a 基本 list has content in (a 权责清单's 责任事项, a 赋权 list's 原行使部门).
+        wanted = {
+            "对应上级部门": any(i.departments for i in sheet.items),
+            "上级部门职责": any(i.upper_duties or i.guarantees for i in sheet.items),
+            "街道配合职责": any(i.street_duties for i in sheet.items),
+        }
+        base = (*BASIC_HEADERS, *(h for h in HEADERS if wanted.get(h)))
     else:
         base = HEADERS
     if any(getattr(i, "basis", None) for i in sheet.items):

@@ -18,8 +18,9 @@ An alias two departments of the list would share is given to neither.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from dutycli.errors import DataError, Problem
 from dutycli.lists.model import Department
@@ -206,23 +207,30 @@ def parse_abbreviations(text: str, file: str) -> tuple[dict[str, tuple[str, ...]
             continue
         if full in table:
             err(key.index, f"部门全称“{full}”重复")
-        shorts: list[str] = []
         if not isinstance(value, SequenceNode):
             err(value.index, f"“{full}”的简称应为列表 [简称, …]")
             continue
-        for child in value.value:
-            short = child.value if isinstance(child, ScalarNode) and child.tag == STR else None
-            if not short or not short.strip():
-                err(child.index, f"“{full}”的简称应为文字")
-            elif len(short) >= len(full):
-                err(child.index, f"简称“{short}”不比全称“{full}”短")
-            elif short in shorts:
-                err(child.index, f"“{full}”的简称“{short}”重复")
-            else:
-                shorts.append(short)
-        table[full] = tuple(shorts)
+        table[full] = _shorts(full, value.value, err)
     for key, value in node.value:
         for child in value.value if isinstance(value, SequenceNode) else ():
             if child.value in table and child.value != key.value:
                 err(child.index, f"简称“{child.value}”是表里另一个部门的全称")
     return table, problems
+
+
+def _shorts(full: str, nodes: list[Any], err: Callable[[int, str], None]) -> tuple[str, ...]:
+    """The abbreviations of one entry: each a text, shorter than ``full``, once."""
+    from dutycli.lists.yamlnodes import STR, ScalarNode
+
+    shorts: list[str] = []
+    for child in nodes:
+        short = child.value if isinstance(child, ScalarNode) and child.tag == STR else None
+        if not short or not short.strip():
+            err(child.index, f"“{full}”的简称应为文字")
+        elif len(short) >= len(full):
+            err(child.index, f"简称“{short}”不比全称“{full}”短")
+        elif short in shorts:
+            err(child.index, f"“{full}”的简称“{short}”重复")
+        else:
+            shorts.append(short)
+    return tuple(shorts)

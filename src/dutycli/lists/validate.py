@@ -121,6 +121,11 @@ def _check_item(dl: DutyList, item: Item, at: Report) -> None:
         at(("departments",), "收回事项须写明承接部门（departments）")
     if kind == TAKEN_BACK and not (item.method or "").strip():
         at(("method",), "收回事项须写明工作方式（method）")
+    _check_blocks(dl, item, at)
+
+
+def _check_blocks(dl: DutyList, item: Item, at: Report) -> None:
+    """Each block names departments of the item, in its heading too; every department has one."""
     covered: set[str] = set()
     for b, block in enumerate(item.upper_duties):
         covered.update(block.departments)
@@ -140,7 +145,7 @@ def _check_item(dl: DutyList, item: Item, at: Report) -> None:
                     )
         if not block.steps:
             at(("upper_duties", b, "steps"), "职责块没有任何步骤")
-    for name in item.departments if kind == COOP else ():
+    for name in item.departments if kind_of(dl.info.kind) == COOP else ():
         if name not in covered:
             at(("departments",), f"部门“{name}”在本项没有职责块（upper_duties）")
     for n, section in enumerate(item.street_duties):

@@ -324,3 +324,20 @@ def test_validate_checks_the_abbreviation_table(duty: Duty, tmp_path: Path) -> N
     broken.write_text("abbreviations:\n  民政局: [民政局]\n", encoding="utf-8")
     result = duty("validate", str(broken))
     assert result.exit_code == 2 and f"{broken}:2:" in result.stderr
+
+
+def test_basis_and_extras_are_on_the_web_page(
+    duty: Duty, extras_list: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.html"
+    result = duty("--data", str(extras_list), "html", "--output", str(page))
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    found = re.search(r'<script[^>]*id="data"[^>]*>(.*?)</script>', text, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
+    (item,) = data["items"]
+    shown = [line[1] for line in item["more"]]
+    assert "实施依据：《殡葬管理条例》第二十条" in shown and "权力类型：行政处罚" in shown
+    # Searchable on the page too (field 5: 其他字段).
+    assert [5, "权力类型：行政处罚"] in item["text"]

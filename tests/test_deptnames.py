@@ -61,14 +61,28 @@ def test_a_bare_level_word_is_no_place() -> None:
 
 def test_shared_aliases_and_tails() -> None:
     depts = departments_of(
-        ["包头市公安局青山分局", "包头市生态环境局青山区分局", "区民政局", "青山区民政局"], TABLE
+        [
+            "包头市公安局青山分局",
+            "包头市生态环境局青山区分局",
+            "包头市自然资源局青山区分局",
+            "区民政局",
+            "青山区民政局",
+        ],
+        TABLE,
     )
     names = {d.name: d.aliases for d in depts}
     # 区民政局 is the tail of 青山区民政局: the same department, kept as a spelling.
-    assert list(names) == ["包头市公安局青山分局", "包头市生态环境局青山区分局", "青山区民政局"]
+    assert list(names) == [
+        "包头市公安局青山分局",
+        "包头市生态环境局青山区分局",
+        "包头市自然资源局青山区分局",
+        "青山区民政局",
+    ]
     assert "区民政局" in names["青山区民政局"]
-    # 青山分局 would name two departments: neither gets it.
-    assert all("青山分局" not in a for a in names.values())
+    assert "青山分局" in names["包头市公安局青山分局"]
+    # 青山区分局 would name two departments: neither gets it.
+    assert all("青山区分局" not in a for a in names.values())
+    assert "环保局" in names["包头市生态环境局青山区分局"]
 
 
 def test_the_shipped_abbreviation_table_is_valid(duty: Duty) -> None:

@@ -47,7 +47,7 @@ _PLACE = re.compile(
 # Bodies a level word belongs to: 区委, 县人民政府, 旗人大 …
 _BODY_AFTER_LEVEL = ("委", "人民政府", "政府", "人大", "政协", "级")
 _BRANCH = re.compile(
-    r"^(?P<body>[\u4e00-\u9fff]{2,12}?局)(?P<place>[\u4e00-\u9fff]{1,4}?)(?:区|县|旗)?分局$"
+    r"^(?P<body>[\u4e00-\u9fff]{2,12}?局)(?P<place>[\u4e00-\u9fff]{1,4}?(?:区|县|旗)?)分局$"
 )
 _ORG_END = re.compile(
     r"(?:局|委|办|部|会|院|所|队|站|中心|室|处|科|联|团|社|行|馆|厅|署|组|庭|政府|公司)$"

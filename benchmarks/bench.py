@@ -313,6 +313,12 @@ def main() -> int:
                 [*duty, "import", f"{published}.xlsx", "--departments", str(DATA)],
                 None,
             ),
+            # Issue 17: the departments read from the list itself, aliases made by rule.
+            Case(
+                "duty import of a 340-item .docx (its own departments)",
+                [*duty, "import", f"{published}.docx"],
+                None,
+            ),
             # Hostile input (issue 10): a pasted paragraph is cut to a query.
             Case(
                 "duty search on a pasted paragraph (20,000 chars)",

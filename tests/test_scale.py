@@ -66,6 +66,9 @@ def expected_pick(lib: Library, word: str, limit: int, fields: set[int] | None) 
                 *(s.heading or "" for s in item.street_duties),
                 *(s for sec in item.street_duties for s in sec.steps),
             ],
+            4: [item.basis or ""],
+            5: [item.method or ""],
+            6: [text for _, text in item.extras],
         }
         chosen = by_field if fields is None else {f: by_field[f] for f in fields}
         if word in item.name and 0 in chosen:

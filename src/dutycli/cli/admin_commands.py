@@ -35,7 +35,10 @@ def validate(
         Optional[Path],  # noqa: UP045
         Arg(
             metavar="[PATH]",
-            help="要检查的清单文件或常用说法对照表（thesaurus.yaml）；省略时检查当前使用的清单。",
+            help=(
+                "要检查的清单文件、常用说法对照表（thesaurus.yaml）"
+                "或部门简称表（departments_abbrev.yaml）；省略时检查当前使用的清单。"
+            ),
             show_default=False,
         ),
     ] = None,
@@ -50,6 +53,8 @@ def validate(
     target = path or resolve(state(ctx).data)
     if _is_thesaurus(target):
         return _validate_thesaurus(target)
+    if _is_abbreviations(target):
+        return _validate_abbreviations(target)
     problems = []
     try:
         # A directory: every list in it, each checked whole.
@@ -78,6 +83,31 @@ def _is_thesaurus(path: Path) -> bool:
     from dutycli.text.thesaurus import looks_like_table
 
     return looks_like_table(path)
+
+
+def _is_abbreviations(path: Path) -> bool:
+    from dutycli.lists.deptnames import looks_like_abbreviations
+
+    return looks_like_abbreviations(path)
+
+
+def _validate_abbreviations(path: Path) -> int:
+    """The department abbreviation table (data/departments_abbrev.yaml), every problem located."""
+    from dutycli.lists.deptnames import parse_abbreviations
+    from dutycli.lists.load import read_text
+
+    try:
+        table, problems = parse_abbreviations(read_text(path), str(path))
+    except DataError as e:
+        table, problems = {}, e.problems
+    if problems:
+        for problem in problems:
+            echo(str(problem), err=True)
+        echo(f"共发现 {len(problems)} 个问题。", err=True)
+        return EXIT_ERROR
+    shorts = sum(len(v) for v in table.values())
+    echo(f"{path}：有效。部门简称表，{len(table)} 个部门全称，{shorts} 个简称。")
+    return EXIT_FOUND
 
 
 def _validate_thesaurus(path: Path) -> int:
@@ -135,7 +165,21 @@ def import_(
             metavar="FILE",
             help=(
                 "部门表：一份清单文件（或只含 departments 的 YAML），提供部门全称和别名。"
-                "默认用当前清单的部门表。"
+                "默认用清单本身写出的部门，简称按规则和部门简称表生成。"
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    columns: Annotated[
+        Optional[str],  # noqa: UP045
+        Opt(
+            "--columns",
+            metavar="表头=字段,…",
+            help=(
+                "指定列的含义，覆盖按表头文字的识别，如 "
+                '--columns "要做的事=事项名称,街道干什么=街道职责,说明=附加"。'
+                "字段：序号、类别、事项名称、部门、上级部门职责、履职保障、街道职责、"
+                "实施依据、工作方式、附加（按原列名保留）。"
             ),
             show_default=False,
         ),
@@ -161,28 +205,42 @@ def import_(
 ) -> int:
     """把公布的清单（Word、Excel、网页表格或文本）转换成本工具的 YAML 数据格式。
 
-    未知部门、未知的列和无法识别的行都会连同位置一并报告，不会猜测；有任何问题时什么都不写。
+    列按表头的文字识别（如“配合部门”“镇街职责”“项目名称”）；不认识的列按原列名保留在每项里。
+    部门取自清单本身（或 --departments 部门表）。无法识别的行、部门表里没有的部门都会连同位置
+    一并报告，不会猜测；有任何问题时什么都不写。导入摘要（列的识别、保留的列、空白的统一处理）
+    写到标准错误。
     """
     from dutycli.cli.outfile import check_target, write_atomic
     from dutycli.lists.importers import import_file, kind_named
     from dutycli.lists.load import parse_departments, read_text
     from dutycli.lists.serialize import dump_yaml
-    from dutycli.lists.source import resolve
 
-    table_path = departments or resolve(state(ctx).data)
-    inputs = [source, table_path]
+    inputs = [source] if departments is None else [source, departments]
     if output is not None:
         check_target(output, inputs)
     else:
         _refuse_stdout_onto(inputs)
-    table_depts = parse_departments(read_text(table_path), str(table_path))
-    dl = import_file(source, table_depts, kind_named(kind) if kind else None, street, table)
+    table_depts = None
+    if departments is not None:
+        table_depts = parse_departments(read_text(departments), str(departments))
+    summary: list[str] = []
+    dl = import_file(
+        source,
+        table_depts,
+        kind_named(kind) if kind else None,
+        street,
+        table,
+        columns=columns,
+        summary=summary,
+    )
     text = dump_yaml(dl)
     _check_written(text, dl)
     if output is not None:
         write_atomic(output, text.encode("utf-8"), inputs=inputs)
     else:
         echo(text, nl=False)
+    for line in summary:
+        echo(line, err=True)
     return EXIT_FOUND
 
 

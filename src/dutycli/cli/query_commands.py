@@ -90,7 +90,8 @@ def search(
             metavar="FIELD",
             help=(
                 "只在这些栏目里找（可重复）：name 事项名称、upper 上级部门职责、"
-                "guarantees 履职保障、street 街道配合职责。"
+                "guarantees 履职保障、street 街道配合职责、basis 实施依据、"
+                "method 工作方式、extras 导入时按原列名保留的其他列。"
             ),
             show_default=False,
         ),

@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import difflib
-import gc
-import re
-from collections.abc import Callable
 from pathlib import Path as FsPath
-from typing import Any
-
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
 
 from dutycli.errors import DataError, Problem
 from dutycli.lists.model import (
@@ -37,27 +21,29 @@ from dutycli.lists.model import (
     kind_of,
 )
 from dutycli.lists.source import read_bytes
-from dutycli.lists.validate import Path, check_list
+from dutycli.lists.validate import FieldPath, check_list
+from dutycli.lists.yamlnodes import (
+    INT,
+    NULL,
+    STR,
+    TAG_NAMES,
+    MappingNode,
+    Node,
+    QuietGC,
+    ScalarNode,
+    SequenceNode,
+    Where,
+    compose,
+)
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_NULL = "tag:yaml.org,2002:null"
-_TAG_NAMES = {
-    _STR: "文字",
-    _INT: "整数",
-    _NULL: "空值",
-    "tag:yaml.org,2002:float": "小数",
-    "tag:yaml.org,2002:bool": "布尔值",
-    "tag:yaml.org,2002:timestamp": "日期",
-}
+# Re-exported for the thesaurus reader (text/thesaurus.py), which reads YAML the same way.
+__all__ = ["MappingNode", "ScalarNode", "SequenceNode", "Where", "compose", "load", "parse"]
 
 TOP_KEYS = ("schema", "list", "categories", "departments", "items")
 LIST_KEYS = ("title", "subdistrict", "kind")
 LIST_KEYS_2 = ("district", "city", "province", "version")  # optional, schema 2
 ITEM_KEYS = ("id", "name", "category", "departments", "upper_duties", "street_duties")
-ITEM_KEYS_2 = ("basis", "method")  # optional, schema 2
+ITEM_KEYS_2 = ("basis", "method", "extras")  # optional, schema 2
 # What an item must have, by the list's kind; category only where the list has categories.
 REQUIRED_KEYS = {BASIC: ("id", "name", "category"), TAKEN_BACK: ("id", "name", "category")}
 REQUIRED_KEYS_TAKEN_BACK = ("departments", "method")
@@ -110,231 +96,8 @@ def load(path: str | FsPath) -> DutyList:
     return parse(read_text(path), str(path))
 
 
-def validate(path: str | FsPath) -> list[Problem]:
-    try:
-        load(path)
-    except DataError as e:
-        return e.problems
-    return []
-
-
-# A light node tree: PyYAML's nodes carry two Mark objects and a __dict__ each,
-# which made a 50 MB list take 900 MB. These keep what the walker reads.
-class Node:
-    __slots__ = ("index", "tag", "value")  # index: where it starts, in characters of the text
-
-    def __init__(self, tag: str, value: Any, index: int) -> None:
-        self.tag, self.value, self.index = tag, value, index
-
-
-class ScalarNode(Node):
-    __slots__ = ()
-
-
-class SequenceNode(Node):
-    __slots__ = ()
-
-
-class MappingNode(Node):
-    __slots__ = ()
-
-
-_RESOLVER: Any = yaml.resolver.Resolver()
-
-
-def _build(text: str, file: str, on_item: Callable[[Node, int], None] | None = None) -> Node | None:
-    """Compose the node tree from the parser's events, refusing anchors and aliases.
-
-    An alias bomb fails at its first anchor, in microseconds, instead of expanding.
-    With ``on_item``, each element of the top-level ``items`` is handed over as
-    soon as it is read and left out of the tree, so that memory does not grow
-    with the list.
-    """
-    root: Node | None = None
-    stack: list[Node] = []
-    keys: list[Node | None] = []  # per open mapping: the key waiting for its value
-    documents = 0
-    items: Node | None = None  # the top-level items sequence, once open
-    for event in yaml.parse(text, Loader=_Loader):
-        kind = type(event)
-        if kind is AliasEvent or getattr(event, "anchor", None):
-            at: Any = event.start_mark
-            message = "不允许使用 YAML 锚点（&）和别名（*）：每条内容请直接写出"
-            line, column = Where(text)(at)
-            raise DataError([Problem(file, message, line, column)])
-        if kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                line, column = Where(text)(event.start_mark)
-                message = "文件里有多份 YAML 文档（---）：一个文件只能有一份清单"
-                raise DataError([Problem(file, message, line, column)])
-            continue
-        if kind is SequenceEndEvent or kind is MappingEndEvent:
-            done = stack.pop()
-            if isinstance(done, MappingNode):
-                keys.pop()
-            if on_item is not None and items is not None and stack and stack[-1] is items:
-                on_item(done, len(items.value) - 1)
-                items.value[-1] = ScalarNode(_NULL, None, done.index)  # read: keep only its place
-            continue
-        mark: int = event.start_mark.index  # type: ignore[union-attr]
-        node: Node
-        tag: Any = getattr(event, "tag", None)
-        if kind is ScalarEvent:
-            value: Any = event.value  # type: ignore[attr-defined]
-            if tag is None or tag == "!":
-                tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[attr-defined]
-            node = ScalarNode(tag, value, mark)
-        elif kind is SequenceStartEvent:
-            if tag is None or tag == "!":
-                tag = _RESOLVER.resolve(yaml.SequenceNode, None, event.implicit)  # type: ignore[attr-defined]
-            node = SequenceNode(tag, [], mark)
-        elif kind is MappingStartEvent:
-            if tag is None or tag == "!":
-                tag = _RESOLVER.resolve(yaml.MappingNode, None, event.implicit)  # type: ignore[attr-defined]
-            node = MappingNode(tag, [], mark)
-        else:  # stream and document ends
-            continue
-        if (
-            len(stack) == 1
-            and kind is SequenceStartEvent
-            and isinstance(stack[0], MappingNode)
-            and keys[0] is not None
-            and keys[0].value == "items"
-        ):
-            items = node
-        if not stack:
-            root = node
-        elif isinstance(stack[-1], SequenceNode):
-            stack[-1].value.append(node)
-        elif keys[-1] is None:
-            keys[-1] = node
-        else:
-            stack[-1].value.append((keys[-1], node))
-            keys[-1] = None
-        if kind is not ScalarEvent:
-            stack.append(node)
-            if kind is MappingStartEvent:
-                keys.append(None)
-        elif on_item is not None and items is not None and stack and stack[-1] is items:
-            on_item(node, len(items.value) - 1)
-    return root
-
-
-class _QuietGC:
-    """No cyclic garbage collection while a list is read.
-
-    Reading makes millions of small objects and no cycles; the collector ran
-    over all of them again and again (a 20 MB list: 6.7 s instead of 1.5 s).
-    """
-
-    def __enter__(self) -> None:
-        self.was_on = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *_: object) -> None:
-        if self.was_on:
-            gc.enable()
-
-
-def compose(text: str, file: str, on_item: Callable[[Node, int], None] | None = None) -> Node:
-    """YAML text to a node tree; syntax errors, anchors and aliases are DataErrors."""
-    if not text.strip():
-        raise DataError(
-            [
-                Problem(
-                    file, "文件是空的：应为一份清单（schema、list、categories、departments、items）"
-                )
-            ]
-        )
-    try:
-        node = _build(text, file, on_item)
-    except yaml.MarkedYAMLError as e:
-        mark: Any = e.problem_mark or e.context_mark
-        what = yaml_problem(e.problem or e.context or "")
-        line, column = Where(text)(mark) if mark is not None else (None, None)
-        raise DataError([Problem(file, f"YAML 语法错误：{what}", line, column)]) from None
-    except yaml.reader.ReaderError as e:
-        code = e.character if isinstance(e.character, int) else ord(e.character)
-        index = e.position
-        if not (index < len(text) and ord(text[index]) == code):
-            # libyaml counts the position in bytes of UTF-8, PyYAML in characters.
-            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
-        line, column = Where(text).at(index)
-        message = f"含有不允许的控制字符 U+{code:04X}：请删去它（常见于从网页或 Word 复制的文字）"
-        raise DataError([Problem(file, message, line, column)]) from None
-    except yaml.YAMLError as e:
-        raise DataError([Problem(file, f"YAML 语法错误：{yaml_problem(str(e))}")]) from None
-    if node is None:
-        raise DataError([Problem(file, "文件里只有注释，没有内容")])
-    return node
-
-
-# libyaml's English, in the words of the people who edit the files.
-_YAML_PROBLEMS = (
-    ("mapping values are not allowed", "这里不能出现“键: 值”：文字里的“: ”请加引号，或检查缩进"),
-    ("could not find expected ':'", "找不到应有的冒号“:”：检查上一行是否漏了冒号或引号没有闭合"),
-    (
-        "found character that cannot start any token",
-        "这个字符不能出现在这里（如 Tab 缩进、@、`）：请用空格缩进，或给文字加引号",
-    ),
-    ("did not find expected key", "缩进没有对齐：找不到应有的键"),
-    ("did not find expected node content", "缺少内容：冒号或“- ”后面应有值"),
-    ("did not find expected ',' or ']'", "列表 [ … ] 没有闭合：缺少“,”或“]”"),
-    ("did not find expected ',' or '}'", "映射 { … } 没有闭合：缺少“,”或“}”"),
-    ("expected <block end>", "缩进没有对齐"),
-    ("did not find expected '-' indicator", "缩进没有对齐：这里应是以“- ”开头的列表项"),
-    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
-    ("found unknown escape character", "双引号里有无法识别的转义（\\ 后的字符）：请改用单引号"),
-    ("found a tab character", "含有 Tab：YAML 只能用空格缩进"),
-    ("found undefined tag handle", "无法识别的标签（! 开头）"),
-    ("found unexpected ':'", "这里不能出现冒号：文字里的冒号请加引号"),
-    ("found duplicate anchor", "锚点重复"),
-    ("found undefined alias", "别名没有对应的锚点"),
-    ("expected a comment or a line break", "这一行多出了内容：注释前要有空格"),
-    ("expected alphabetic or numeric character", "锚点或别名的名字无效"),
-    ("expected the node content, but found", "缺少内容"),
-    ("expected ',' or ']'", "列表 [ … ] 没有闭合：缺少“,”或“]”"),
-    ("expected ',' or '}'", "映射 { … } 没有闭合：缺少“,”或“}”"),
-    ("while scanning a quoted scalar", "引号没有闭合"),
-    ("while parsing", "结构不完整：检查缩进和括号"),
-)
-
-
-def yaml_problem(english: str) -> str:
-    for key, chinese in _YAML_PROBLEMS:
-        if key in english:
-            return chinese
-    return "无法解析（检查这一处的缩进、冒号和引号）"
-
-
-class Where:
-    """Line and column as editors and grep count them: only a newline ends a line.
-
-    libyaml also ends lines at U+0085, U+2028 and U+2029, which would put every
-    later problem a line too far down.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.exact = not any(ch in text for ch in "\x85\u2028\u2029")
-        self.newlines: list[int] | None = None
-
-    def __call__(self, mark: Any) -> tuple[int, int]:
-        if self.exact:
-            return mark.line + 1, mark.column + 1
-        return self.at(mark.index)
-
-    def at(self, index: int) -> tuple[int, int]:
-        if self.newlines is None:  # once, when the first problem is located
-            self.newlines = [m.start() for m in re.finditer("\n", self.text)]
-        line = bisect.bisect_left(self.newlines, index)
-        start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, index - start + 1
-
-
 def parse(text: str, file: str) -> DutyList:
-    with _QuietGC():
+    with QuietGC():
         # Items are read as the parser reaches them; a valid list never holds
         # the node tree of all its items (a 50 MB list: 450 MB before).
         walker = _Walker(file, Where(text))
@@ -372,7 +135,7 @@ def _kind(node: Node) -> str:
         return "映射（键: 值）"
     if isinstance(node, SequenceNode):
         return "列表"
-    return _TAG_NAMES.get(node.tag, node.tag)
+    return TAG_NAMES.get(node.tag, node.tag)
 
 
 class _Walker:
@@ -386,7 +149,7 @@ class _Walker:
         self.root: Node | None = None
         self.streamed: list[Item | None] | None = None  # items read while parsing
         self.streamed_mode: tuple[int, str, bool] | None = None
-        self.path: Path = ()
+        self.path: FieldPath = ()
         self.schema = 1
         self.kind = ""
         self.has_categories = True
@@ -404,7 +167,7 @@ class _Walker:
             self.streamed_mode = self.mode()
         self.streamed.append(self.one_item(node, index))
 
-    def locate(self, path: Path) -> tuple[int | None, int | None]:
+    def locate(self, path: FieldPath) -> tuple[int | None, int | None]:
         """Where ``path`` is in the file, or its nearest ancestor that is there.
 
         Found by walking the node tree when a problem is reported, rather than
@@ -441,7 +204,7 @@ class _Walker:
         out: dict[str, Node] = {}
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag != _STR:
+            if not isinstance(key, str) or key_node.tag != STR:
                 self.err(key_node, f"{what}的键应为文字，实际是{_kind(key_node)}")
             elif key in out:
                 self.err(key_node, f"{what}的键“{key}”重复")
@@ -463,7 +226,7 @@ class _Walker:
         return list(node.value)
 
     def string(self, node: Node, what: str) -> str | None:
-        if not isinstance(node, ScalarNode) or node.tag != _STR:
+        if not isinstance(node, ScalarNode) or node.tag != STR:
             self.err(node, f"{what}应为文字，实际是{_kind(node)}")
             return None
         value: str = node.value
@@ -473,12 +236,12 @@ class _Walker:
         return value
 
     def optional_string(self, node: Node | None, what: str) -> str | None:
-        if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL):
+        if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return None
         return self.string(node, what)
 
     def integer(self, node: Node, what: str) -> int | None:
-        if not isinstance(node, ScalarNode) or node.tag != _INT:
+        if not isinstance(node, ScalarNode) or node.tag != INT:
             self.err(node, f"{what}应为整数，实际是{_kind(node)}")
             return None
         value = int_value(node.value)
@@ -605,16 +368,16 @@ class _Walker:
         if isinstance(node, MappingNode):
             for key_node, value in node.value:
                 is_id = isinstance(key_node, ScalarNode) and key_node.value == "id"
-                if is_id and isinstance(value, ScalarNode) and value.tag == _INT:
+                if is_id and isinstance(value, ScalarNode) and value.tag == INT:
                     self.item = int_value(value.value)
                     what = "本项" if self.item is not None else what
         required: tuple[str, ...] = ITEM_KEYS
         if self.kind in REQUIRED_KEYS:
             required = REQUIRED_KEYS[self.kind]
-            if not self.has_categories:
-                required = required[:2]
             if self.kind == TAKEN_BACK:
                 required += REQUIRED_KEYS_TAKEN_BACK
+        if not self.has_categories:  # a list without categories (schema 2)
+            required = tuple(k for k in required if k != "category")
         extra = ITEM_KEYS_2 if self.schema == 2 else ()
         fields = self.mapping(node, what, required, (*ITEM_KEYS, "guarantees", *extra))
         if fields is None:
@@ -649,6 +412,7 @@ class _Walker:
         )
         basis = self.optional_string(fields.get("basis"), "basis")
         method = self.optional_string(fields.get("method"), "method")
+        extras = self.extras(fields["extras"]) if "extras" in fields else ()
         if (
             item_id is None
             or name is None
@@ -657,13 +421,42 @@ class _Walker:
             or blocks is None
             or guarantees is None
             or sections is None
+            or extras is None
         ):
             return None
         return Item(
-            item_id, name, category, departments, blocks, guarantees, sections, basis, method
+            item_id,
+            name,
+            category,
+            departments,
+            blocks,
+            guarantees,
+            sections,
+            basis,
+            method,
+            extras,
         )
 
-    def blocks(self, node: Node, base: Path) -> tuple[Block, ...] | None:
+    def extras(self, node: Node) -> tuple[tuple[str, str], ...] | None:
+        """The published columns that are no field of the list: {column header: text}."""
+        if not isinstance(node, MappingNode):
+            self.err(node, f"extras 应为映射（列名: 文字），实际是{_kind(node)}")
+            return None
+        out: list[tuple[str, str]] = []
+        ok = True
+        for key_node, value in node.value:
+            key = self.string(key_node, "extras 的列名")
+            if key is not None and any(k == key for k, _ in out):
+                self.err(key_node, f"extras 的列名“{key}”重复")
+                key = None
+            text = self.string(value, f"extras 的“{key}”")
+            if key is None or text is None:
+                ok = False
+                continue
+            out.append((key, text))
+        return tuple(out) if ok else None
+
+    def blocks(self, node: Node, base: FieldPath) -> tuple[Block, ...] | None:
         nodes = self.sequence(node, "upper_duties")
         if nodes is None:
             return None
@@ -688,7 +481,7 @@ class _Walker:
                 out.append(Block(depts, heading, steps))
         return tuple(out) if len(out) == len(nodes) else None
 
-    def sections(self, node: Node, base: Path) -> tuple[Section, ...] | None:
+    def sections(self, node: Node, base: FieldPath) -> tuple[Section, ...] | None:
         nodes = self.sequence(node, "street_duties")
         if nodes is None:
             return None

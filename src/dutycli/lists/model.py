@@ -1,16 +1,17 @@
 """The list as immutable records: what every other module reads.
 
-The records of a list (ListInfo, Department, Block, Section, Item) are
-NamedTuples and the list itself a small class, not dataclasses: every query
-reads them, and ``import dataclasses`` (which imports ``inspect``) plus the
-six classes it made cost ~16 ms of a ~60 ms query. ``replace`` is
-``dataclasses.replace`` for these.
+The records of a list (ListInfo, Department, Block, Section, Item) are frozen
+dataclasses with slots, as the design card asks. The list itself stays a small
+immutable class: it caches ``by_id`` and ``department_names``, and a slotted
+dataclass has no ``__dict__`` for ``cached_property``. ``replace`` copies any of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 SCHEMA_VERSION = 1
 # Schema 2 adds the kinds of list and their fields; schema 1 files stay valid
@@ -31,11 +32,9 @@ def kind_of(kind: str) -> str:
 # Views print this before an item's guarantees; the data file keeps the text only.
 GUARANTEES_LABEL = "履职保障："
 
-# The three kinds of list (schema 2); short names in options and messages: 基本 / 配合 / 收回.
-BASIC, COOP, TAKEN_BACK = "基本履职事项", "配合履职事项", "上级部门收回事项"
 
-
-class ListInfo(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ListInfo:
     title: str
     subdistrict: str
     kind: str
@@ -46,12 +45,14 @@ class ListInfo(NamedTuple):
     version: str | None = None
 
 
-class Department(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Department:
     name: str
     aliases: tuple[str, ...] = ()
 
 
-class Block(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Block:
     """One 「XXX职责：」 block of the upper-department column.
 
     ``heading`` is the block's opening as published (``青山区民政局职责：``), or
@@ -64,14 +65,16 @@ class Block(NamedTuple):
     steps: tuple[str, ...]
 
 
-class Section(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Section:
     """A run of the subdistrict's steps, with a heading only where the source has one."""
 
     heading: str | None
     steps: tuple[str, ...]
 
 
-class Item(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Item:
     id: int
     name: str
     category: str
@@ -81,6 +84,9 @@ class Item(NamedTuple):
     street_duties: tuple[Section, ...]
     basis: str | None = None  # 实施依据 (schema 2)
     method: str | None = None  # 工作方式 of a 收回 item (schema 2)
+    # Columns of the published table that are none of the fields above, kept as
+    # published: (column header, cell text) in column order (schema 2 ``extras``).
+    extras: tuple[tuple[str, str], ...] = ()
 
 
 def department_names(departments: tuple[Department, ...]) -> dict[str, str]:
@@ -167,5 +173,8 @@ R = TypeVar("R", ListInfo, Department, Block, Section, Item, DutyList)
 
 
 def replace(record: R, **changes: Any) -> R:
-    """A copy of ``record`` with ``changes``: ``dataclasses.replace`` for the records here."""
-    return record._replace(**changes)
+    """A copy of ``record`` with ``changes``."""
+    if isinstance(record, DutyList):
+        copy: Any = record._replace(**changes)
+        return copy  # type: ignore[no-any-return]
+    return dataclasses.replace(record, **changes)

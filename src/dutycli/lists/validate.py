@@ -2,6 +2,8 @@
 
 Each rule reports through ``locate(path)``, so the loader can point at the
 line and column of a YAML node and the importer at a row of the source table.
+A ``FieldPath`` is the way to a value inside the data file (``("items", 3,
+"upper_duties", 0, "steps", 1)``), not a path on disk.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Callable, Iterator
 from dutycli.errors import Problem
 from dutycli.lists.model import COOP, TAKEN_BACK, DutyList, Item, kind_of
 
-Path = tuple[str | int, ...]
-Locator = Callable[[Path], tuple[int | None, int | None]]
+FieldPath = tuple[str | int, ...]
+Locator = Callable[[FieldPath], tuple[int | None, int | None]]
+Report = Callable[[FieldPath, str], None]
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # A step number the importer should have removed: 1. / 1、 / （1） / (1) / ① / 一、
@@ -23,9 +26,9 @@ LEFTOVER_NUMBER = re.compile(
 )
 
 
-def item_texts(item: Item, index: int) -> Iterator[tuple[Path, str]]:
+def item_texts(item: Item, index: int) -> Iterator[tuple[FieldPath, str]]:
     """Every free text of an item with its path in the data file."""
-    base: Path = ("items", index)
+    base: FieldPath = ("items", index)
     yield (*base, "name"), item.name
     for b, block in enumerate(item.upper_duties):
         if block.heading is not None:
@@ -43,6 +46,8 @@ def item_texts(item: Item, index: int) -> Iterator[tuple[Path, str]]:
             yield (*base, "street_duties", n, "heading"), section.heading
         for s, step in enumerate(section.steps):
             yield (*base, "street_duties", n, "steps", s), step
+    for name, text in item.extras:
+        yield (*base, "extras", name), text
 
 
 def check_list(
@@ -51,14 +56,36 @@ def check_list(
     """Problems of ``dl``; ``indices[k]`` is the file position of ``dl.items[k]``."""
     problems: list[Problem] = []
 
-    def report(path: Path, message: str, item: int | None = None) -> None:
+    def report(path: FieldPath, message: str, item: int | None = None) -> None:
         line, column = locate(path)
         problems.append(Problem(file, message, line, column, item))
 
+    _check_tables(dl, report)
+    seen_ids: dict[int, int] = {}
+    for k, item in enumerate(dl.items):
+        index = indices[k] if indices is not None else k
+        base: FieldPath = ("items", index)
+
+        def at(
+            path: FieldPath, message: str, item_id: int = item.id, base: FieldPath = base
+        ) -> None:
+            report((*base, *path), message, item_id)
+
+        if item.id <= 0:
+            at(("id",), f"编号应为正整数，实际是 {item.id}")
+        if item.id in seen_ids:
+            at(("id",), f"编号 {item.id} 重复（第 {seen_ids[item.id] + 1} 条记录已使用）")
+        seen_ids.setdefault(item.id, index)
+        _check_item(dl, item, at)
+        _check_texts(item, index, at)
+    return problems
+
+
+def _check_tables(dl: DutyList, report: Report) -> None:
+    """Categories and departments declared once; an alias names one department."""
     for i, cat in enumerate(dl.categories):
         if cat in dl.categories[:i]:
             report(("categories", i), f"类别“{cat}”重复")
-
     owner: dict[str, str] = {}
     for d, dept in enumerate(dl.departments):
         if dept.name in owner:
@@ -74,73 +101,71 @@ def check_list(
                 )
             owner.setdefault(alias, dept.name)
 
+
+def _check_item(dl: DutyList, item: Item, at: Report) -> None:
+    """An item's category, departments and the fields its kind requires."""
     kind = kind_of(dl.info.kind)
+    if item.category not in dl.categories and (item.category or dl.categories):
+        at(("category",), f"类别“{item.category}”未在 categories 中声明")
     declared = {d.name for d in dl.departments}
-    categories = set(dl.categories)
-    seen_ids: dict[int, int] = {}
-    for k, item in enumerate(dl.items):
-        index = indices[k] if indices is not None else k
-        base: Path = ("items", index)
+    for n, name in enumerate(item.departments):
+        if name not in declared:
+            at(("departments", n), f"部门“{name}”未在 departments 中声明" + _hint(name, dl))
+        elif name in item.departments[:n]:
+            at(("departments", n), f"部门“{name}”重复")
+    if kind == COOP and not item.upper_duties:
+        at(("upper_duties",), "缺少上级部门职责")
+    if kind == COOP and not item.street_duties:
+        at(("street_duties",), "缺少街道配合职责")
+    if kind == TAKEN_BACK and not item.departments:
+        at(("departments",), "收回事项须写明承接部门（departments）")
+    if kind == TAKEN_BACK and not (item.method or "").strip():
+        at(("method",), "收回事项须写明工作方式（method）")
+    _check_blocks(dl, item, at)
 
-        def at(path: Path, message: str, item_id: int = item.id, base: Path = base) -> None:
-            report((*base, *path), message, item_id)
 
-        if item.id <= 0:
-            at(("id",), f"编号应为正整数，实际是 {item.id}")
-        if item.id in seen_ids:
-            at(("id",), f"编号 {item.id} 重复（第 {seen_ids[item.id] + 1} 条记录已使用）")
-        seen_ids.setdefault(item.id, index)
-        if item.category not in categories and (item.category or dl.categories):
-            at(("category",), f"类别“{item.category}”未在 categories 中声明")
-        for n, name in enumerate(item.departments):
-            if name not in declared:
-                at(("departments", n), f"部门“{name}”未在 departments 中声明" + _hint(name, dl))
-            elif name in item.departments[:n]:
-                at(("departments", n), f"部门“{name}”重复")
-        if kind == COOP and not item.upper_duties:
-            at(("upper_duties",), "缺少上级部门职责")
-        if kind == COOP and not item.street_duties:
-            at(("street_duties",), "缺少街道配合职责")
-        if kind == TAKEN_BACK and not item.departments:
-            at(("departments",), "收回事项须写明承接部门（departments）")
-        if kind == TAKEN_BACK and not (item.method or "").strip():
-            at(("method",), "收回事项须写明工作方式（method）")
-        covered: set[str] = set()
-        for b, block in enumerate(item.upper_duties):
-            for n, name in enumerate(block.departments):
-                covered.add(name)
-                if name not in item.departments:
+def _check_blocks(dl: DutyList, item: Item, at: Report) -> None:
+    """Each block names departments of the item, in its heading too; every department has one."""
+    covered: set[str] = set()
+    for b, block in enumerate(item.upper_duties):
+        covered.update(block.departments)
+        for n, name in enumerate(block.departments):
+            if name not in item.departments:
+                at(
+                    ("upper_duties", b, "departments", n),
+                    f"职责块的部门“{name}”不在本项的 departments 中",
+                )
+        if block.heading is not None:
+            for name in block.departments:
+                spellings = {name, *_aliases(dl, name)}
+                if not any(s in block.heading for s in spellings):
                     at(
-                        ("upper_duties", b, "departments", n),
-                        f"职责块的部门“{name}”不在本项的 departments 中",
+                        ("upper_duties", b, "heading"),
+                        f"职责块标题“{block.heading}”没有写出部门“{name}”",
                     )
-            if block.heading is not None:
-                for name in block.departments:
-                    spellings = {name, *_aliases(dl, name)}
-                    if not any(s in block.heading for s in spellings):
-                        at(
-                            ("upper_duties", b, "heading"),
-                            f"职责块标题“{block.heading}”没有写出部门“{name}”",
-                        )
-            if not block.steps:
-                at(("upper_duties", b, "steps"), "职责块没有任何步骤")
-        for name in item.departments if kind == COOP else ():
-            if name not in covered:
-                at(("departments",), f"部门“{name}”在本项没有职责块（upper_duties）")
-        for n, section in enumerate(item.street_duties):
-            if not section.steps:
-                at(("street_duties", n, "steps"), "街道配合职责段落没有任何步骤")
-        for path, text in item_texts(item, index):
-            rel = path[2:]
-            if not text.strip():
-                at(rel, "文字为空")
-            if HTML_TAG.search(text):
-                at(rel, f"含有 HTML 标记：{HTML_TAG.search(text).group(0)}")  # type: ignore[union-attr]
-            if rel[-2:-1] == ("steps",) or rel[0] == "guarantees":
-                m = LEFTOVER_NUMBER.search(text)
-                if m:
-                    at(rel, f"步骤开头残留编号“{m.group(0).strip()}”：编号由显示时生成，数据里不写")
-    return problems
+        if not block.steps:
+            at(("upper_duties", b, "steps"), "职责块没有任何步骤")
+    for name in item.departments if kind_of(dl.info.kind) == COOP else ():
+        if name not in covered:
+            at(("departments",), f"部门“{name}”在本项没有职责块（upper_duties）")
+    for n, section in enumerate(item.street_duties):
+        if not section.steps:
+            at(("street_duties", n, "steps"), "街道配合职责段落没有任何步骤")
+
+
+def _check_texts(item: Item, index: int, at: Report) -> None:
+    """Every text: not empty, no HTML, no step number left at a step's start."""
+    for path, text in item_texts(item, index):
+        rel = path[2:]
+        if not text.strip():
+            at(rel, "文字为空")
+        tag = HTML_TAG.search(text)
+        if tag:
+            at(rel, f"含有 HTML 标记：{tag.group(0)}")
+        if rel[-2:-1] == ("steps",) or rel[0] == "guarantees":
+            m = LEFTOVER_NUMBER.search(text)
+            if m:
+                at(rel, f"步骤开头残留编号“{m.group(0).strip()}”：编号由显示时生成，数据里不写")
 
 
 def _aliases(dl: DutyList, name: str) -> tuple[str, ...]:

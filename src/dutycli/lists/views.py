@@ -58,25 +58,38 @@ def street_lines(item: Item) -> list[Line]:
     return out
 
 
+def field_lines(item: Item) -> list[Line]:
+    """实施依据, 工作方式 and the columns kept as published (extras), each a label and its text."""
+    out: list[Line] = []
+    fields = [("实施依据", item.basis), ("工作方式", item.method), *item.extras]
+    for label, text in fields:
+        if text:
+            first, *more = text.split("\n")
+            out.append(Line(0, f"{label}：{first}", "label"))
+            out += [Line(1, line, "step") for line in more]
+    return out
+
+
 def split_lines(item: Item, department: str | None = None) -> list[Line]:
     """The whole split of one item as lines, one column after the other.
 
-    For pipes and files, and for terminals too narrow for two columns side by side.
+    For pipes and files, and for terminals too narrow for two columns side by
+    side. A column the item does not have (a 基本 item's split) is left out, and
+    every other field the list publishes follows.
     """
-    about = [
-        Line(0, f"第{item.id}项：{item.name}", "heading"),
-        Line(0, f"类别：{item.category}", "label"),
-        Line(0, f"对应上级部门：{'、'.join(item.departments)}", "label"),
-    ]
-    upper = [Line(ln.indent + 1, ln.text, ln.kind) for ln in upper_lines(item, department)]
-    street = [Line(ln.indent + 1, ln.text, ln.kind) for ln in street_lines(item)]
-    return [
-        *about,
-        Line(0, "上级部门职责：", "heading"),
-        *upper,
-        Line(0, "街道配合职责：", "heading"),
-        *street,
-    ]
+    about = [Line(0, f"第{item.id}项：{item.name}", "heading")]
+    if item.category:
+        about.append(Line(0, f"类别：{item.category}", "label"))
+    if item.departments:
+        about.append(Line(0, f"对应上级部门：{'、'.join(item.departments)}", "label"))
+    out = list(about)
+    if item.upper_duties or item.guarantees:
+        upper = [Line(ln.indent + 1, ln.text, ln.kind) for ln in upper_lines(item, department)]
+        out += [Line(0, "上级部门职责：", "heading"), *upper]
+    if item.street_duties:
+        street = [Line(ln.indent + 1, ln.text, ln.kind) for ln in street_lines(item)]
+        out += [Line(0, "街道配合职责：", "heading"), *street]
+    return out + field_lines(item)
 
 
 def joined(values: object) -> str:

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from dutycli.lists.model import DutyList, Item
-from dutycli.lists.views import Line, guarantee_lines, step_lines, street_lines
+from dutycli.lists.views import Line, field_lines, guarantee_lines, step_lines, street_lines
 
 # How the tests, the benchmark and the screenshot script start Debian's Chromium:
 # headless, as root, with no background traffic on a machine with no network.
@@ -82,6 +82,7 @@ def _search_lines(item: Item) -> list[list[Any]]:
         if section.heading:
             out.append([3, section.heading])
         out += [[3, step] for step in section.steps]
+    out += [[5, line.text] for line in field_lines(item)]
     return out
 
 
@@ -98,6 +99,7 @@ def _item(item: Item, list_index: int, syllables: list[str]) -> dict[str, Any]:
         ],
         "guarantees": _lines(guarantee_lines(item)),
         "street": _lines(street_lines(item)),
+        "more": _lines(field_lines(item)),
         "text": _search_lines(item),
         "py": syllables,
     }

@@ -5,9 +5,10 @@
   var DATA = JSON.parse(document.getElementById("data").textContent);
   var ITEMS = DATA.items, LISTS = DATA.lists, MANY = LISTS.length > 1;
   var NAME = 0, DEPTS = 4;
-  var FIELD_WEIGHT = [100, 10, 10, 10, 60];
+  var FIELD_WEIGHT = [100, 10, 10, 10, 60, 10];
   var VIA_WEIGHT = { exact: 1, pinyin: 0.9, synonym: 0.8 };
-  var COLUMNS = ["事项名称", "上级部门职责", "履职保障", "街道配合职责", "对应上级部门"];
+  // Field 5: 实施依据, 工作方式 and the columns an import kept as published.
+  var COLUMNS = ["事项名称", "上级部门职责", "履职保障", "街道配合职责", "对应上级部门", "其他字段"];
   var KIND_SHORT = { "基本履职事项": "基本", "配合履职事项": "配合", "上级部门收回事项": "收回" };
   var $ = function (id) { return document.getElementById(id); };
 
@@ -345,6 +346,11 @@
     split.appendChild(upperColumn(item, fDept.value));
     split.appendChild(streetColumn(item));
     detail.appendChild(split);
+    if (item.more && item.more.length) {
+      var more = el("div", "more");
+      item.more.forEach(function (l) { more.appendChild(para(l)); });
+      detail.appendChild(more);
+    }
     // Below the search bar, which stays at the top of wide screens.
     var bar = $("top"), covered = getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
     window.scrollTo(0, detail.getBoundingClientRect().top + window.pageYOffset - covered - 8);

@@ -42,7 +42,7 @@ _FIELD_KEYS = (*FIELD_KEYS, "departments")
 _FIELD_LABELS = (*FIELD_LABELS, "对应上级部门")
 
 # How much one hit is worth, by where it is and how it was found.
-_FIELD_WEIGHT = {NAME: 100.0, 1: 10.0, 2: 10.0, 3: 10.0, DEPARTMENTS: 60.0}
+_FIELD_WEIGHT = {NAME: 100.0, DEPARTMENTS: 60.0, **{f: 10.0 for f in range(1, len(FIELD_KEYS))}}
 _VIA_WEIGHT = {"exact": 1.0, "pinyin": 0.9, "homophone": 0.8}
 FUZZY_CUTOFF = 70.0  # measured: real typos score 75-86 here, unrelated words at most 60
 FUZZY_MIN_LENGTH = 3  # a two-character word with one wrong character is noise at 50

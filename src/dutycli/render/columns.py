@@ -27,8 +27,16 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
         rows = [[_value(record.get(key)) for key in result.keys] for record in result.records()]
         return result.keys, result.headings, rows
     searched = any(row.score is not None for row in result.rows)
-    keys = ITEM_KEYS + (SEARCH_KEYS if searched else ())
-    headings = ITEM_HEADINGS + (SEARCH_HEADINGS if searched else ())
+    # 实施依据, 工作方式 and extra columns where any item has them, under their own headers.
+    more = [
+        (key, heading)
+        for key, heading in (("basis", "实施依据"), ("method", "工作方式"))
+        if any(getattr(row.item, key) for row in result.rows)
+    ]
+    extra_names = list(dict.fromkeys(n for row in result.rows for n, _ in row.item.extras))
+    more += [(f"extras.{name}", name) for name in extra_names]
+    keys = ITEM_KEYS + tuple(k for k, _ in more) + (SEARCH_KEYS if searched else ())
+    headings = ITEM_HEADINGS + tuple(h for _, h in more) + (SEARCH_HEADINGS if searched else ())
     out = []
     for row in result.rows:
         item = row.item
@@ -41,6 +49,12 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
             as_text(guarantee_lines(item)),
             as_text(street_lines(item)),
         ]
+        extras = dict(item.extras)
+        for key, _ in more:
+            if key.startswith("extras."):
+                values.append(extras.get(key[len("extras.") :], ""))
+            else:
+                values.append(getattr(item, key) or "")
         if searched:
             values.append(f"{row.score:g}" if row.score is not None else "")
             values.append(

@@ -6,7 +6,7 @@ long step breaks at the column's edge instead of being cut off with an ellipsis.
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich import box
 from rich.cells import cell_len
@@ -15,7 +15,15 @@ from rich.containers import Lines
 from rich.table import Table
 from rich.text import Text
 
-from dutycli.lists.views import Line, joined, snippet, split_lines, street_lines, upper_lines
+from dutycli.lists.views import (
+    Line,
+    field_lines,
+    joined,
+    snippet,
+    split_lines,
+    street_lines,
+    upper_lines,
+)
 from dutycli.query.results import CheckResult, DiffResult, ItemRow, Items, Result
 from dutycli.query.results import Table as Records
 from dutycli.render import Format
@@ -106,9 +114,16 @@ def _about(row: ItemRow, number: bool = True) -> Text:
 
 def _split(row: ItemRow, department: str | None) -> Group:
     # The department's own blocks carry its name; the header stays the column's.
-    table = _grid("上级部门职责", "街道配合职责", ratios=(1, 1))
-    table.add_row(_text(upper_lines(row.item, department)), _text(street_lines(row.item)))
-    return Group(_about(row), table)
+    item = row.item
+    parts: list[Any] = [_about(row)]
+    if item.upper_duties or item.guarantees or item.street_duties:
+        table = _grid("上级部门职责", "街道配合职责", ratios=(1, 1))
+        table.add_row(_text(upper_lines(item, department)), _text(street_lines(item)))
+        parts.append(table)
+    more = field_lines(item)  # 实施依据, 工作方式, the columns kept as published
+    if more:
+        parts.append(_text(more))
+    return Group(*parts)
 
 
 def _compact(result: Items) -> Table:

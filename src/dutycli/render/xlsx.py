@@ -105,13 +105,23 @@ def headers(sheet: Sheet) -> tuple[str, ...]:
     base: tuple[str, ...]
     if kind == "上级部门收回事项":
         base = TAKEN_BACK_HEADERS
-    elif kind == "基本履职事项" and not any(i.upper_duties or i.street_duties for i in sheet.items):
-        base = BASIC_HEADERS
+    elif kind == "基本履职事项":
+        # The columns a 基本 list has content in (a 权责清单's 责任事项, a 赋权 list's 原行使部门).
+        wanted = {
+            "对应上级部门": any(i.departments for i in sheet.items),
+            "上级部门职责": any(i.upper_duties or i.guarantees for i in sheet.items),
+            "街道配合职责": any(i.street_duties for i in sheet.items),
+        }
+        base = (*BASIC_HEADERS, *(h for h in HEADERS if wanted.get(h)))
     else:
         base = HEADERS
     if any(getattr(i, "basis", None) for i in sheet.items):
         base = (*base, BASIS_HEADER)
-    return base
+    if "工作方式" not in base and any(i.method for i in sheet.items):
+        base = (*base, "工作方式")
+    # The columns an import kept as published, under their own headers.
+    extras = tuple(dict.fromkeys(n for i in sheet.items for n, _ in i.extras if n not in base))
+    return (*base, *extras)
 
 
 def row_values(sheet: Sheet, item: Item, columns: tuple[str, ...]) -> list[str | int]:
@@ -125,7 +135,8 @@ def row_values(sheet: Sheet, item: Item, columns: tuple[str, ...]) -> list[str |
         "街道配合职责": street_text(item),
         BASIS_HEADER: getattr(item, "basis", None) or "",
     }
-    return [values[c] for c in columns]
+    extras = dict(item.extras)
+    return [values[c] if c in values else extras.get(c, "") for c in columns]
 
 
 def sheet_title(sheet: Sheet) -> str:

@@ -21,7 +21,19 @@ from dutycli.errors import DataError
 from dutycli.lists.model import DutyList, Item
 from dutycli.lists.serialize import item_to_dict
 from dutycli.lists.source import SourceFile, read_bytes
-from dutycli.store.schema import DDL, GUARANTEES, LAYOUT, NAME, STREET, UPPER, digest, grams
+from dutycli.store.schema import (
+    BASIS,
+    DDL,
+    EXTRAS,
+    GUARANTEES,
+    LAYOUT,
+    METHOD,
+    NAME,
+    STREET,
+    UPPER,
+    digest,
+    grams,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -99,6 +111,13 @@ def item_lines(item: Item) -> Iterator[tuple[int, int, int, str]]:
             yield STREET, n, -1, section.heading
         for s, step in enumerate(section.steps):
             yield STREET, n, s, step
+    # 实施依据 (a 基本 list's only text besides the name), 工作方式, the extra columns.
+    if item.basis:
+        yield BASIS, -1, -1, item.basis
+    if item.method:
+        yield METHOD, -1, -1, item.method
+    for n, (_, text) in enumerate(item.extras):
+        yield EXTRAS, n, -1, text
 
 
 def create(conn: sqlite3.Connection, app: str) -> None:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 6  # bump when the tables below change shape
+LAYOUT = 7  # bump when the tables below change shape (7: basis, method, extras are searched)
 
 # What a row of ``lines`` holds (the searchable texts of an item).
-NAME, UPPER, GUARANTEES, STREET = 0, 1, 2, 3
-FIELD_KEYS = ("name", "upper", "guarantees", "street")
-FIELD_LABELS = ("事项名称", "上级部门职责", "履职保障", "街道配合职责")
+NAME, UPPER, GUARANTEES, STREET, BASIS, METHOD, EXTRAS = 0, 1, 2, 3, 4, 5, 6
+FIELD_KEYS = ("name", "upper", "guarantees", "street", "basis", "method", "extras")
+FIELD_LABELS = (
+    "事项名称",
+    "上级部门职责",
+    "履职保障",
+    "街道配合职责",
+    "实施依据",
+    "工作方式",
+    "其他字段",
+)
 
 # The columns of ``lists`` a query reads (``Library``), read by id or by subdistrict.
 LIST_COLUMNS = (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dutycli.errors import DataError, Problem, UsageError
 from dutycli.lists.importers import headers
-from dutycli.lists.importers.convert import Converter, kind_named
+from dutycli.lists.importers.convert import Converter, kind_named, not_a_list
 from dutycli.lists.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
 from dutycli.lists.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
 from dutycli.lists.model import Department, DutyList
@@ -27,7 +27,9 @@ __all__ = ["import_file", "import_table", "kind_named"]
 SOFFICE_TIMEOUT = 180
 
 
-def import_table(text: str, file: str, departments: tuple[Department, ...]) -> DutyList:
+def import_table(
+    text: str, file: str, departments: tuple[Department, ...] | None = None
+) -> DutyList:
     """The list in tab-separated ``text``; every problem found is raised at once as a DataError."""
     from dutycli.lists.importers import tsv
 
@@ -36,12 +38,19 @@ def import_table(text: str, file: str, departments: tuple[Department, ...]) -> D
 
 def import_file(
     path: str | Path,
-    departments: tuple[Department, ...],
+    departments: tuple[Department, ...] | None = None,
     kind: str | None = None,
     street: str | None = None,
     table: int | None = None,
+    columns: str | None = None,
+    summary: list[str] | None = None,
 ) -> DutyList:
-    """The list in the file at ``path``, in any format ``detect`` knows."""
+    """The list in the file at ``path``, in any format ``detect`` knows.
+
+    ``departments`` None: the list's own departments, with aliases made by rule.
+    ``columns``: the ``--columns "表头=字段,…"`` option. ``summary`` receives
+    the lines of the import summary (counts, columns, extras, normalisation).
+    """
     from dutycli.lists.source import read_bytes
 
     file = str(path)
@@ -52,8 +61,13 @@ def import_file(
         if detect(raw, file) != DOCX:
             raise DataError([Problem(file, "LibreOffice 转换出的文件不是 .docx")])
         fmt = DOCX
+    chosen = headers.parse_columns(columns) if columns else None
     grids = read_grids(raw, fmt, file)
-    return Converter(file, departments, kind, street).run(pick(grids, table, file))
+    converter = Converter(file, departments, kind, street, chosen)
+    dl = converter.run(pick(grids, table, file, chosen))
+    if summary is not None:
+        summary += converter.summary
+    return dl
 
 
 def read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
@@ -95,7 +109,9 @@ def _read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:
     return xls.read(raw, file)
 
 
-def pick(grids: list[Grid], table: int | None, file: str) -> Grid:
+def pick(
+    grids: list[Grid], table: int | None, file: str, columns: dict[str, str] | None = None
+) -> Grid:
     """The grid ``--table N`` names, else the first one with the list's header."""
     if table is not None:
         if not 1 <= table <= len(grids):
@@ -104,19 +120,14 @@ def pick(grids: list[Grid], table: int | None, file: str) -> Grid:
             )
         return grids[table - 1]
     for grid in grids:
-        if any(headers.is_header([c.text for c in row.cells]) for row in grid.rows):
+        if any(headers.is_header([c.text for c in row.cells], columns) for row in grid.rows):
             return grid
-    if len(grids) == 1:
-        return grids[0]  # the converter says what its header lacks
-    raise DataError(
-        [
-            Problem(
-                file,
-                f"文件里的 {len(grids)} 个表格都没有清单的表头（序号、事项名称……）："
-                "请检查文件，或用 --table N 指定第几个表格",
-            )
-        ]
-    )
+    why = f"文件里的 {len(grids)} 个表格都没有表头" if len(grids) > 1 else "文件里的表格没有表头"
+    if not grids:
+        why = "文件里没有表格"
+    elif len(grids) == 1 and grids[0].ragged and all(len(r.cells) <= 1 for r in grids[0].rows):
+        why = "这是普通文字，没有以制表符分隔的表格"
+    raise not_a_list(file, grids, why + "，或用 --table N 指定第几个表格")
 
 
 def convert_doc(path: Path) -> bytes:

@@ -1,12 +1,14 @@
 """From a grid of cells to a DutyList: one set of rules for every source format.
 
 Rows are told apart by what they hold: the header (序号 …, maybe over two rows),
-a row with one text (a category ``一、党的建设（3项）``, the title, a closing
-``注：``), or an item (a number in the 序号 column). Inside a cell, paragraphs
-are lines; step numbers ``1.`` ``1、`` ``（1）`` ``①`` and the openings
-``XXX职责：`` and ``履职保障：`` split the text into blocks and steps. Department
-names come from a curated table; a name the table does not know is reported,
-never guessed. Every problem is collected with its place, then raised at once.
+a row with one text (a category ``一、党的建设（3项）``, ``（一）``, ``第一类``, or a
+row merged over the whole width; the title; a closing ``注：``), or an item (a
+number in the 序号 column). Columns are read by what their header says
+(``headers``); a column no rule reads is kept on every item under its header.
+Departments come from ``--departments`` when given (a name it does not know is
+reported, never guessed), else from the list itself (``deptnames``). Every cell
+is normalised one way (``normalize``), reported in the summary. Every problem is
+collected with its place, then raised at once.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import re
 from dataclasses import dataclass, field
 
 from dutycli.errors import DataError, Problem, UsageError
+from dutycli.lists import deptnames
 from dutycli.lists.importers import headers as H
+from dutycli.lists.importers.cells import CellReader
+from dutycli.lists.importers.normalize import Normalizer
 from dutycli.lists.importers.table import Grid, Place
 from dutycli.lists.model import (
     BASIC,
@@ -26,36 +31,25 @@ from dutycli.lists.model import (
     DutyList,
     Item,
     ListInfo,
-    Section,
     department_names,
 )
-from dutycli.lists.validate import Path, check_list
+from dutycli.lists.validate import FieldPath, check_list
 
 KINDS = (BASIC, COOP, TAKEN_BACK)
 KIND_NAMES = {"基本": BASIC, "配合": COOP, "收回": TAKEN_BACK, **{k: k for k in KINDS}}
 CN_NUMERALS = "一二三四五六七八九十"
 
-# Patterns are applied to cleaned text (whitespace runs are one space) and
-# anchored so that none can backtrack over a long run of one character.
-_CATEGORY = re.compile(rf"[{CN_NUMERALS}]+ ?[、.．] ?")
+# Patterns are applied to normalised text and anchored so that none can
+# backtrack over a long run of one character.
+_CATEGORY = re.compile(
+    rf"(?:[{CN_NUMERALS}]+ ?[、.．]|[（(] ?[{CN_NUMERALS}]+ ?[）)]"
+    rf"|第[{CN_NUMERALS}]+ ?(?:类|部分|章|项)) ?[、:：]? ?"
+)
 _COUNT = re.compile(r"[（(] ?共? ?(\d+) ?项 ?[)）]")
 _NOTE = re.compile(r"注 ?[:：] ?")
-_SPACE = re.compile(r"\s+")
-# A space after full-width punctuation is layout, not content.
-_SPACE_AFTER_PUNCT = re.compile(r"(?<=[。；，：、！？）》”」]) ")
-# A step number starts a cell, or follows a space or a clause-ending mark
-# (检查：（1）是否…); never a digit inside a sentence (低保 5倍, 2.5万元).
-_STEP = (
-    r"(?<![^\s：；。:;])(?:(?P<num>\d{1,2}) ?[.．、](?!\d)"
-    r"|[（(] ?(?P<sub>\d{1,2}) ?[）)]|(?P<circ>[①-⑳]))"
-)
-_GUARANTEE = r"(?P<gua>履职保障 ?[:：])"
-_DEPT_CONNECTORS = "及和、"
-
-
-def clean(text: str) -> str:
-    text = _SPACE.sub(" ", text).strip()
-    return _SPACE_AFTER_PUNCT.sub("", text)
+# The subdistrict a title names: 青山路街道…, 某某镇…, 某某苏木… (not the 镇 of 镇街).
+_STREET = re.compile(r"^(.{1,20}?(?:街道办事处|街道|苏木|乡镇|镇(?!街)|乡|社区|嘎查))")
+_MAX_DETAILS = 3  # located details after the first message for a file that is no list
 
 
 def kind_named(name: str) -> str:
@@ -66,71 +60,68 @@ def kind_named(name: str) -> str:
 
 
 @dataclass
-class _Seg:
-    kind: str  # num | sub | circ | gua | head | text
-    text: str
-    departments: tuple[str, ...] = ()
-
-
-@dataclass
-class _Run:
-    """A block, a section or the guarantees while they are being read."""
-
-    heading: str | None
-    departments: tuple[str, ...] = ()
-    steps: list[str] = field(default_factory=list)
-    numbered: bool = False
-    digits: bool = False
-
-    def add(self, seg: _Seg) -> str | None:
-        """Take one segment; returns a problem message if it does not fit."""
-        kind = seg.kind
-        if kind == "circ":
-            # ① numbers steps, or the sub-steps of steps numbered 1. 2. …
-            kind = "sub" if self.digits and self.steps else "num"
-        if kind == "num":
-            self.steps.append(seg.text)
-            self.numbered = True
-            self.digits = self.digits or seg.kind == "num"
-        elif kind == "sub":
-            if not self.steps:
-                return f"子步骤“{seg.text[:12]}…”前面没有步骤"
-            self.steps[-1] += "\n" + seg.text
-        elif self.numbered and self.steps:
-            # Unnumbered text after numbered steps continues the last step.
-            self.steps[-1] += seg.text
-        else:
-            self.steps.append(seg.text)
-        return None
-
-
-@dataclass
 class _Header:
     columns: dict[str, int]  # field -> column index
+    extras: list[tuple[str, int]]  # (header as published, column) of the columns kept as extras
+    taken: list[tuple[str, str]]  # (header, what it was taken as), for messages and the summary
     width: int
     place: Place
+
+
+@dataclass
+class _Scan:
+    """What the rows of a grid are, before any item is read."""
+
+    title: tuple[str, Place] | None = None
+    note: str | None = None
+    header: _Header | None = None
+    categories: list[tuple[str, Place, int | None]] = field(default_factory=list)
+    rows: list[tuple[int, int, str]] = field(default_factory=list)  # (row, id, category)
+
+
+def not_a_list(file: str, grids: list[Grid], why: str) -> DataError:
+    """One message saying the file is no list and why, then a few located details."""
+    first = Problem(
+        file,
+        f"这不是一份可导入的清单：{why}。清单表格应有一行列名，"
+        "其中有“事项名称”一类的列（如 序号、事项名称、对应上级部门、街道配合职责）",
+    )
+    details = []
+    for n, grid in enumerate(grids[:_MAX_DETAILS], start=1):
+        filled = next((row for row in grid.rows if any(c.text.strip() for c in row.cells)), None)
+        if filled is None:
+            continue
+        seen = " | ".join(Normalizer().line(c.text)[:12] for c in filled.cells if c.text.strip())
+        width = len(filled.cells)
+        details.append(
+            filled.place.problem(f"表 {n}（{len(grid.rows)} 行 {width} 列）的第一行是：{seen[:80]}")
+        )
+    if len(grids) > _MAX_DETAILS:
+        details.append(Problem(file, f"……另有 {len(grids) - _MAX_DETAILS} 个表格，同样没有表头"))
+    return DataError([first, *details])
 
 
 class Converter:
     def __init__(
         self,
         file: str,
-        departments: tuple[Department, ...],
+        departments: tuple[Department, ...] | None,
         kind: str | None = None,
         street: str | None = None,
+        columns: dict[str, str] | None = None,
     ) -> None:
         self.file = file
-        self.table = departments
+        self.table = departments  # None: the departments are the list's own
         self.kind_option = kind
         self.street_option = street
-        self.names = department_names(departments)
-        alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
-        head = rf"(?P<head>(?:{alternatives})(?:、(?:{alternatives}))*(?:职责)? ?[:：])"
-        self.upper_marks = re.compile(rf"{_STEP}|{_GUARANTEE}|(?<!\S){head}")
-        self.plain_marks = re.compile(_STEP)
+        self.columns = columns or {}
+        self.norm = Normalizer()
+        self.names = department_names(departments or ())
+        self.reader = CellReader(self.names, self.norm, self.problem)
         self.problems: list[Problem] = []
         self.place = Place(file, 1)
         self.item: int | None = None
+        self.summary: list[str] = []
 
     def problem(self, message: str) -> None:
         self.problems.append(self.place.problem(message, self.item))
@@ -138,115 +129,115 @@ class Converter:
     # -- rows ---------------------------------------------------------------
 
     def run(self, grid: Grid) -> DutyList:
-        title: tuple[str, Place] | None = None
-        note: str | None = None
-        category = ""
-        categories: list[tuple[str, Place, int | None]] = []
-        items: list[Item] = []
-        places: list[tuple[int, _Header]] = []
-        header: _Header | None = None
-        skip: int | None = None
-
-        for text, place in grid.before:
-            if title is None and clean(text).endswith("清单"):
-                title = clean(text), place
-        for r, row in enumerate(grid.rows):
-            self.place, self.item = row.place, None
-            if r == skip:
-                continue
-            texts = [cell.text for cell in row.cells]
-            own: list[int] = []
-            origins: set[tuple[int, int]] = set()
-            for c, cell in enumerate(row.cells):
-                # Only cells that start in this row: a cell merged down from
-                # above belongs to the row where it starts.
-                if cell.origin[0] == r and cell.origin not in origins and cell.text.strip():
-                    own.append(c)
-                    origins.add(cell.origin)
-            if not own:
-                continue
-            if H.is_header(texts):
-                if header is None:
-                    header, skip = self.header(grid, r)
-                continue
-            id_column = header.columns[H.ID] if header else 0
-            id_text = clean(texts[id_column]) if id_column < len(texts) else ""
-            if len(own) == 1 and not (header and own[0] == id_column and id_text.isdecimal()):
-                # One text in the row: a category, the title or the closing note.
-                one = clean(texts[own[0]])
-                heading = _CATEGORY.match(one)
-                note_mark = _NOTE.match(one)
-                if heading and one[heading.end() :]:
-                    category, count = self.category_name(one[heading.end() :])
-                    categories.append((category, row.place, count))
-                elif note_mark:
-                    note = one[note_mark.end() :]
-                elif title is None and not items and header is None:
-                    title = one, row.place
-                else:
-                    self.problem(f"无法识别的行：{one[:40]}")
-                continue
-            if header is None:
-                self.problem(
-                    f"表头（序号、事项名称……）之前出现了无法识别的行：{clean(texts[own[0]])[:40]}"
-                )
-                continue
-            if not id_text.isdecimal():
-                self.place = grid.cell_place(r, id_column)
-                if id_text:
-                    self.problem(f"序号“{id_text[:10]}”不是数字")
-                else:
-                    self.problem(f"这一行没有序号：{clean(' '.join(texts))[:40]}")
-                continue
-            self.item = int(id_text)
-            if grid.ragged and len(texts) != header.width:
-                self.problem(
-                    f"事项行应有 {header.width} 列（以制表符分隔），这一行有 {len(texts)} 列"
-                )
-                continue
-            items.append(self.one_item(grid, r, header, texts, category))
-            places.append((r, header))
-        self.item = None
-        for text, _ in grid.after:
-            note_mark = _NOTE.match(clean(text))
-            if note is None and note_mark:
-                note = clean(text)[note_mark.end() :]
+        scan = self.scan(grid)
+        header = scan.header
         if header is None:
-            self.place = grid.rows[0].place if grid.rows else Place(self.file, 1)
-            self.problem("没有找到表头：清单表格应有一行列名（序号、事项名称……）")
-            raise DataError(self.problems)
-        if categories:
-            for item, (r, _) in zip(items, places, strict=True):
-                if not item.category:
-                    self.item = item.id
-                    self.place = grid.rows[r].place
-                    self.problem("事项出现在第一个类别行之前")
-            self.item = None
-        kind = self.kind(title, header)
+            raise not_a_list(self.file, [grid], "没有找到表头")
+        kind = self.kind(scan.title, header)
         self.check_columns(header, kind)
-        info = self.list_info(title, note, kind, header.place)
-        self.check_counts(categories, items)
+        self.read_departments(grid, scan, header)
+        items = [self.one_item(grid, r, header, n, cat) for r, n, cat in scan.rows]
+        self.item = None
+        info = self.list_info(scan.title, scan.note, kind, header.place)
+        self.check_counts(scan.categories, items)
+        categories = tuple(c for c, _, _ in scan.categories)
+        if H.CATEGORY in header.columns:
+            categories = tuple(dict.fromkeys(i.category for i in items if i.category))
         used = {name for item in items for name in item.departments}
-        dl = DutyList(
-            info=info,
-            categories=tuple(c for c, _, _ in categories),
-            departments=tuple(d for d in self.table if d.name in used),
-            items=tuple(items),
-        )
+        table = self.table if self.table is not None else self.own_departments
+        dl = DutyList(info, categories, tuple(d for d in table if d.name in used), tuple(items))
         from dutycli.lists.serialize import schema_needed
 
         if schema_needed(dl) == 2:
             dl = DutyList(dl.info, dl.categories, dl.departments, dl.items, schema=2)
-        self.check(dl, grid, places, categories, header)
+        self.check(dl, grid, [r for r, _, _ in scan.rows], scan.categories, header)
         if not items:
             self.place = header.place
             self.problem("没有找到任何事项行")
         if self.problems:
             raise DataError(self.problems)
+        self.summarize(dl, header)
         return dl
 
-    @staticmethod
-    def category_name(text: str) -> tuple[str, int | None]:
+    def scan(self, grid: Grid) -> _Scan:
+        scan = _Scan()
+        for text, place in grid.before:
+            if scan.title is None and self.norm.line(text).endswith("清单"):
+                scan.title = self.norm.line(text), place
+        skip: int | None = None
+        category = ""
+        for r, row in enumerate(grid.rows):
+            self.place, self.item = row.place, None
+            texts = [cell.text for cell in row.cells]
+            own = [
+                c
+                for c, cell in enumerate(row.cells)
+                # Only cells that start in this row: a cell merged down from
+                # above belongs to the row where it starts.
+                if cell.origin[0] == r and cell.origin[1] == c and cell.text.strip()
+            ]
+            if r == skip or not own:
+                continue
+            if H.is_header(texts, self.columns):
+                if scan.header is None:
+                    scan.header, skip = self.header(grid, r)
+                continue
+            category = self.scan_row(grid, r, own, scan, category)
+        for text, _ in grid.after:
+            note_mark = _NOTE.match(self.norm.line(text))
+            if scan.note is None and note_mark:
+                scan.note = self.norm.line(text)[note_mark.end() :]
+        if scan.categories and scan.header is not None:
+            for r, n, cat in scan.rows:
+                if not cat and H.CATEGORY not in scan.header.columns:
+                    self.item, self.place = n, grid.rows[r].place
+                    self.problem("事项出现在第一个类别行之前")
+            self.item = None
+        return scan
+
+    def scan_row(self, grid: Grid, r: int, own: list[int], scan: _Scan, category: str) -> str:
+        """Read one row that is no header; returns the category in force after it."""
+        row, header = grid.rows[r], scan.header
+        texts = [cell.text for cell in row.cells]
+        id_column = header.columns[H.ID] if header else 0
+        id_text = self.norm.line(texts[id_column]) if id_column < len(texts) else ""
+        if len(own) == 1 and not (header and own[0] == id_column and id_text.isdecimal()):
+            # One text in the row: a category, the title or the closing note.
+            one = self.norm.line(texts[own[0]])
+            heading = _CATEGORY.match(one)
+            note_mark = _NOTE.match(one)
+            merged = row.cells[0].origin == row.cells[-1].origin and len(row.cells) > 1
+            if heading and one[heading.end() :]:
+                category, count = self.category_name(one[heading.end() :])
+                scan.categories.append((category, row.place, count))
+            elif note_mark:
+                scan.note = one[note_mark.end() :]
+            elif scan.title is None and not scan.rows and header is None:
+                scan.title = one, row.place
+            elif header is not None and merged:  # a merged row with the category alone
+                category, count = self.category_name(one)
+                scan.categories.append((category, row.place, count))
+            else:
+                self.problem(f"无法识别的行：{one[:40]}")
+            return category
+        if header is None:
+            self.problem(
+                f"表头（序号、事项名称……）之前出现了无法识别的行：{self.norm.line(texts[own[0]])[:40]}"
+            )
+        elif not id_text.isdecimal():
+            self.place = grid.cell_place(r, id_column)
+            if id_text:
+                self.problem(f"序号“{id_text[:10]}”不是数字")
+            else:
+                self.problem(f"这一行没有序号：{self.norm.line(' '.join(texts))[:40]}")
+        elif grid.ragged and len(texts) != header.width:
+            self.item = int(id_text)
+            self.problem(f"事项行应有 {header.width} 列（以制表符分隔），这一行有 {len(texts)} 列")
+        else:
+            scan.rows.append((r, int(id_text), category))
+        return category
+
+    def category_name(self, text: str) -> tuple[str, int | None]:
         """一、党的建设（3项） -> (党的建设, 3): the count is checked, then dropped."""
         cut = max(text.rfind("（"), text.rfind("("))
         if cut > 0:
@@ -274,56 +265,80 @@ class Converter:
             below = grid.rows[r + 1].cells
             fresh = [c for c, cell in enumerate(below) if cell.origin == (r + 1, c)]
             texts = [below[c].text for c in fresh if below[c].text.strip()]
-            if texts and all(H.field_of(t) for t in texts) and len(below) == len(row.cells):
+            if (
+                texts
+                and all(H.field(t, self.columns) for t in texts)
+                and len(below) == len(row.cells)
+            ):
                 # A two-row header: the lower row names the columns it spans.
                 skip = r + 1
                 for c in fresh:
                     if below[c].text.strip():
                         labels[c] = below[c].text
-        columns: dict[str, int] = {}
+        head = _Header({}, [], [], len(row.cells), grid.rows[r].place)
         for c, label in enumerate(labels):
-            if not label.strip():
-                continue
             if c > 0 and labels[c - 1] == label and row.cells[c].origin == row.cells[c - 1].origin:
                 continue  # one header cell merged over several columns
-            name = H.field_of(label)
-            self.place = grid.cell_place(r, c)
-            if name is None:
-                if any(
-                    clean(x.cells[c].text)
-                    for x in grid.rows[r + 1 :]
-                    if c < len(x.cells) and x.cells[c].origin[1] == c
-                ):
-                    self.problem(
-                        f"未知的列“{clean(label)}”：不知道它对应清单的哪个字段，"
-                        f"可识别的列：{'、'.join(sorted(set(H.VARIANTS)))}"
-                    )
-            elif name in columns:
+            self.add_column(grid, r, c, label, head)
+        self.check_columns_option(labels, head)
+        return head, skip
+
+    def add_column(self, grid: Grid, r: int, c: int, label: str, head: _Header) -> None:
+        """Take column ``c`` as the field its header names, else keep it as an extra."""
+        name = H.field(label, self.columns) if label.strip() else None
+        shown = self.norm.line(label)
+        if name is not None and name != H.EXTRA and name not in head.columns:
+            head.columns[name] = c
+            head.taken.append((shown, H.LABELS[name]))
+            return
+        has_content = any(
+            x.cells[c].text.strip()
+            for x in grid.rows[r + 1 :]
+            if c < len(x.cells) and x.cells[c].origin[1] == c
+        )
+        if not has_content:
+            return
+        shown = shown or f"第{c + 1}列"
+        taken = {n for n, _ in head.extras}
+        base, k = shown, 2
+        while shown in taken or shown in H.FIELD_WORDS:
+            shown, k = f"{base}（{k}）", k + 1
+        head.extras.append((shown, c))
+        why = f"（与第 {head.columns[name] + 1} 列重复）" if name in head.columns else ""
+        head.taken.append((shown, H.LABELS[H.EXTRA] + why))
+
+    def check_columns_option(self, labels: list[str], head: _Header) -> None:
+        found = {H.normalize(label) for label in labels}
+        for key in self.columns:
+            if key not in found:
+                self.place = head.place
                 self.problem(
-                    f"列“{clean(label)}”重复（第 {columns[name] + 1} 列已是{H.LABELS[name]}）"
+                    f"--columns 里的表头“{key}”不在表头中；表头是："
+                    + "、".join(H.normalize(label) for label in labels if label.strip())
                 )
-            else:
-                columns[name] = c
-        return _Header(columns, len(row.cells), grid.rows[r].place), skip
 
     def kind(self, title: tuple[str, Place] | None, header: _Header) -> str:
-        from_title = next((k for k in KINDS if title and title[0].endswith(k + "清单")), None)
+        text = title[0] if title else ""
+        from_title = next((k for k in KINDS if text.endswith(k + "清单")), None)
+        if from_title is None and text.endswith("清单"):
+            words = (("收回", TAKEN_BACK), ("配合", COOP), ("协助", COOP), ("基本", BASIC))
+            from_title = next((k for w, k in words if w in text), None)
         if self.kind_option:
             if from_title and from_title != self.kind_option:
                 self.place = title[1] if title else header.place
                 self.problem(f"标题是{from_title}清单，而 --kind 指定的是{self.kind_option}")
             return self.kind_option
-        return from_title or H.kind_of(set(header.columns))
+        return from_title or H.kind_of(set(header.columns), [h for h, _ in header.taken])
 
     def check_columns(self, header: _Header, kind: str) -> None:
         missing = [f for f in H.REQUIRED[kind] if f not in header.columns]
         if missing:
             self.place = header.place
             self.item = None
-            found = "、".join(H.LABELS[f] for f in header.columns) or "（无）"
+            found = "；".join(f"“{h}”当作{what}" for h, what in header.taken) or "（无）"
             self.problem(
                 f"{kind}清单缺少必需的列：{'、'.join(H.LABELS[f] for f in missing)}；"
-                f"表头里能识别的列：{found}"
+                f'表头里的列：{found}。可用 --columns "表头=字段" 指定'
             )
             raise DataError(self.problems)
 
@@ -344,8 +359,9 @@ class Converter:
         for k in KINDS:
             if text.endswith(k + "清单") and len(text) > len(k) + 2:
                 return ListInfo(text, street or text[: -len(k + "清单")], kind, note)
-        if street:
-            return ListInfo(text, street, kind, note)
+        named = _STREET.match(text)
+        if street or named:
+            return ListInfo(text, street or (named.group(1) if named else ""), kind, note)
         self.problem(f"标题“{text}”应为“某街道{kind}清单”的形式；或用 --street 指定街道名")
         return ListInfo(text, text, kind, note)
 
@@ -353,12 +369,13 @@ class Converter:
         self,
         dl: DutyList,
         grid: Grid,
-        places: list[tuple[int, _Header]],
+        rows: list[int],
         categories: list[tuple[str, Place, int | None]],
         header: _Header,
     ) -> None:
         columns = {
             "name": H.NAME,
+            "category": H.CATEGORY,
             "departments": H.DEPARTMENTS,
             "upper_duties": H.UPPER,
             "guarantees": H.GUARANTEES,
@@ -366,85 +383,62 @@ class Converter:
             "basis": H.BASIS,
             "method": H.METHOD,
         }
-        located: dict[tuple[int, int], Place] = {}
+        extra_columns = dict(header.extras)
+        located: list[Place] = []
+        # An item whose cells were already reported gets no second, derived message.
+        reported = {p.item for p in self.problems}
 
-        def locate(path: Path) -> tuple[int | None, int | None]:
+        def locate(path: FieldPath) -> tuple[int | None, int | None]:
+            place = header.place
             if len(path) >= 2 and path[0] == "items" and isinstance(path[1], int):
-                r, head = places[path[1]]
-                name = columns.get(str(path[2])) if len(path) > 2 else None
-                c = head.columns.get(name, head.columns[H.ID]) if name else head.columns[H.ID]
-                place = grid.cell_place(r, c)
+                key = str(path[2]) if len(path) > 2 else ""
+                c = header.columns.get(columns.get(key, H.ID), header.columns[H.ID])
+                if key == "extras" and len(path) > 3:
+                    c = extra_columns.get(str(path[3]), c)
+                place = grid.cell_place(rows[path[1]], c)
             elif len(path) >= 2 and path[0] == "categories" and isinstance(path[1], int):
-                place = categories[path[1]][1]
-            else:
-                place = header.place
-            located[(len(located), 0)] = place
+                place = categories[path[1]][1] if path[1] < len(categories) else header.place
+            located.append(place)
             return len(located) - 1, 0
 
         for p in check_list(dl, self.file, locate):
             assert p.line is not None
-            place = located[(p.line, 0)]
-            self.problems.append(
-                place.problem(p.message, p.item if isinstance(p.item, int) else None)
-            )
+            item = p.item if isinstance(p.item, int) else None
+            if item is not None and item in reported:
+                continue
+            self.problems.append(located[p.line].problem(p.message, item))
 
-    # -- one item -----------------------------------------------------------
+    # -- departments --------------------------------------------------------
 
-    def one_item(
-        self, grid: Grid, r: int, header: _Header, texts: list[str], category: str
-    ) -> Item:
-        cols = header.columns
+    own_departments: tuple[Department, ...] = ()
 
-        def cell(name: str) -> str:
-            if name not in cols:
-                return ""
-            self.place = grid.cell_place(r, cols[name])
-            return texts[cols[name]]
-
-        item_id = self.item or 0
-        name = clean(cell(H.NAME))
-        departments = self.departments(cell(H.DEPARTMENTS)) if H.DEPARTMENTS in cols else ()
-        blocks: tuple[Block, ...] = ()
-        guarantees: tuple[str, ...] = ()
-        if H.UPPER in cols:
-            segs = self.segments(cell(H.UPPER), self.upper_marks)
-            blocks, guarantees = self.upper(segs, departments)
-        if H.GUARANTEES in cols:
-            extra = self.plain(cell(H.GUARANTEES))
-            if extra and guarantees:
-                self.problem("履职保障既写在“上级部门职责”里，又有单独的一列：请只保留一处")
-            guarantees = guarantees or extra
-        sections = (
-            self.street(self.segments(cell(H.STREET), self.plain_marks)) if H.STREET in cols else ()
-        )
-        basis = self.paragraphs(cell(H.BASIS)) if H.BASIS in cols else None
-        method = self.paragraphs(cell(H.METHOD)) if H.METHOD in cols else None
-        return Item(
-            item_id, name, category, departments, blocks, guarantees, sections, basis, method
-        )
-
-    @staticmethod
-    def paragraphs(text: str) -> str | None:
-        lines = [clean(line) for line in text.split("\n")]
-        return "\n".join(line for line in lines if line) or None
-
-    def plain(self, text: str) -> tuple[str, ...]:
-        run = _Run(None)
-        for seg in self.segments(text, self.plain_marks):
-            message = run.add(seg)
-            if message:
-                self.problem(message)
-        return tuple(run.steps)
+    def read_departments(self, grid: Grid, scan: _Scan, header: _Header) -> None:
+        """Without ``--departments``: the departments the list's own cells name."""
+        if self.table is not None or H.DEPARTMENTS not in header.columns:
+            return
+        c = header.columns[H.DEPARTMENTS]
+        names = [
+            name
+            for r, _, _ in scan.rows
+            for name in deptnames.split_names(" ".join(self.norm.words(grid.rows[r].cells[c].text)))
+        ]
+        self.own_departments = deptnames.departments_of(names, deptnames.load_abbreviations())
+        self.names = department_names(self.own_departments)
+        self.reader = CellReader(self.names, self.norm, self.problem)
 
     def departments(self, cell: str) -> tuple[str, ...]:
+        words = self.norm.words(cell)
+        if self.table is None:
+            names = deptnames.split_names(" ".join(words))
+            return tuple(dict.fromkeys(self.names[n] for n in names if n in self.names))
         # Names are separated by spaces, yet one name may itself hold a space
         # (包头市公安局 青山分局): join the longest run of words that is a name.
-        words = clean(cell).split()
+        words = [w for word in words for w in re.split(r"[、，,；;]", word) if w]
         out: list[str] = []
         i = 0
         while i < len(words):
             for n in range(min(4, len(words) - i), 0, -1):
-                candidate = "".join(words[i : i + n]).lstrip(_DEPT_CONNECTORS)
+                candidate = "".join(words[i : i + n]).lstrip(deptnames.CONNECTORS)
                 if candidate in self.names:
                     out.append(self.names[candidate])
                     i += n
@@ -454,101 +448,66 @@ class Converter:
                 i += 1
         return tuple(out)
 
-    def segments(self, cell: str, marks: re.Pattern[str]) -> list[_Seg]:
-        out: list[_Seg] = []
-        for line in cell.split("\n"):
-            piece = line.strip()
-            if not piece:
-                continue
-            pos = 0
-            kind = "text"
-            for m in marks.finditer(piece):
-                self._emit(out, kind, piece[pos : m.start()])
-                pos = m.end()
-                if m.group("num") is not None:
-                    kind = "num"
-                elif m.group("sub") is not None:
-                    kind = "sub"
-                elif m.group("circ") is not None:
-                    kind = "circ"
-                elif m.groupdict().get("gua"):
-                    out.append(_Seg("gua", ""))
-                    kind = "text"
-                else:
-                    heading = clean(m.group("head"))
-                    opening = heading.rstrip("：: ")
-                    opening = opening[:-2] if opening.endswith("职责") else opening
-                    names = opening.split("、")
-                    out.append(_Seg("head", heading, tuple(self.names[n] for n in names)))
-                    kind = "text"
-            self._emit(out, kind, piece[pos:])
-        return out
+    # -- one item -----------------------------------------------------------
 
-    def _emit(self, out: list[_Seg], kind: str, text: str) -> None:
-        text = clean(text)
-        if text:
-            out.append(_Seg(kind, text))
-        elif kind in ("num", "sub", "circ"):
-            self.problem("有一个编号后面没有内容")
+    def one_item(self, grid: Grid, r: int, header: _Header, item_id: int, category: str) -> Item:
+        self.item = item_id
+        texts = [cell.text for cell in grid.rows[r].cells]
+        cols = header.columns
 
-    def upper(
-        self, segs: list[_Seg], departments: tuple[str, ...]
-    ) -> tuple[tuple[Block, ...], tuple[str, ...]]:
-        blocks: list[_Run] = []
-        guarantees = _Run(None)
-        current: _Run | None = None
-        for seg in segs:
-            if seg.kind == "head":
-                current = _Run(seg.text, seg.departments)
-                blocks.append(current)
-                continue
-            if seg.kind == "gua":
-                current = guarantees
-                continue
-            opens = self._uncovered_department(seg, departments, blocks)
-            if opens is not None and current is not guarantees:
-                # A department's paragraph without a 「XX职责：」 opening (item 40
-                # of the 青山路 list) still gets a block of its own.
-                current = _Run(None, (opens,))
-                blocks.append(current)
-            if current is None:
-                self.problem(f"上级部门职责应以“某部门职责：”开头，却以“{seg.text[:12]}…”开头")
-                continue
-            message = current.add(seg)
-            if message:
-                self.problem(message)
-        return (
-            tuple(Block(b.departments, b.heading, tuple(b.steps)) for b in blocks),
-            tuple(guarantees.steps),
+        def cell(name: str) -> str:
+            self.place = grid.cell_place(r, cols[name])
+            return texts[cols[name]]
+
+        read = self.reader
+        name = self.norm.line(cell(H.NAME))
+        if H.CATEGORY in cols:
+            category = self.norm.line(cell(H.CATEGORY))
+        departments = self.departments(cell(H.DEPARTMENTS)) if H.DEPARTMENTS in cols else ()
+        blocks: tuple[Block, ...] = ()
+        guarantees: tuple[str, ...] = ()
+        if H.UPPER in cols:
+            blocks, guarantees = read.upper(cell(H.UPPER), departments)
+        if H.GUARANTEES in cols:
+            extra = read.plain(cell(H.GUARANTEES))
+            if extra and guarantees:
+                self.problem("履职保障既写在“上级部门职责”里，又有单独的一列：请只保留一处")
+            guarantees = guarantees or extra
+        sections = read.street(cell(H.STREET)) if H.STREET in cols else ()
+        basis = read.paragraphs(cell(H.BASIS)) if H.BASIS in cols else None
+        method = read.paragraphs(cell(H.METHOD)) if H.METHOD in cols else None
+        extras = tuple(
+            (label, text) for label, c in header.extras if (text := self.norm.text(texts[c]))
+        )
+        return Item(
+            item_id,
+            name,
+            category,
+            departments,
+            blocks,
+            guarantees,
+            sections,
+            basis,
+            method,
+            extras,
         )
 
-    def _uncovered_department(
-        self, seg: _Seg, departments: tuple[str, ...], blocks: list[_Run]
-    ) -> str | None:
-        if seg.kind != "text":
-            return None
-        # Only the full name counts: a step may well begin with 消防 or 公安.
-        covered = {name for b in blocks for name in b.departments}
-        for name in departments:
-            if name not in covered and seg.text.startswith(name):
-                return name
-        return None
+    # -- the summary ---------------------------------------------------------
 
-    def street(self, segs: list[_Seg]) -> tuple[Section, ...]:
-        sections: list[_Run] = []
-        current: _Run | None = None
-        for n, seg in enumerate(segs):
-            heads_steps = n + 1 < len(segs) and segs[n + 1].kind in ("num", "circ")
-            if seg.kind == "text" and seg.text.endswith(("：", ":")) and heads_steps:
-                # An unnumbered line ending in a colon that opens numbered steps
-                # is a heading (联动监督：), not a step.
-                current = _Run(seg.text)
-                sections.append(current)
-                continue
-            if current is None:
-                current = _Run(None)
-                sections.append(current)
-            message = current.add(seg)
-            if message:
-                self.problem(message)
-        return tuple(Section(s.heading, tuple(s.steps)) for s in sections)
+    def summarize(self, dl: DutyList, header: _Header) -> None:
+        source = "来自清单本身，简称按规则生成" if self.table is None else "按 --departments 部门表"
+        self.summary.append(
+            f"导入{dl.info.kind}清单“{dl.info.title}”：{len(dl.items)} 项，"
+            f"{len(dl.categories)} 个类别，{len(dl.departments)} 个部门（{source}）"
+        )
+        self.summary.append(
+            "列：" + "；".join(f"“{h}”→{what}" for h, what in header.taken if "附加" not in what)
+        )
+        if header.extras:
+            self.summary.append(
+                "保留为附加字段的列（按原列名存入每项的 extras）："
+                + "、".join(label for label, _ in header.extras)
+            )
+        normalized = self.norm.summary()
+        if normalized:
+            self.summary.append(normalized)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from dutycli.errors import DataError, Problem, UsageError
 from dutycli.lists.importers import headers as H
-from dutycli.lists.importers.table import Grid, Place
+from dutycli.lists.importers.table import Cell, Grid, Place
 from dutycli.lists.model import (
     BASIC,
     COOP,
@@ -143,6 +143,8 @@ class Converter:
         category = ""
         categories: list[tuple[str, Place, int | None]] = []
         items: list[Item] = []
+        # Item rows, read once their continuation rows (if any) are joined to them.
+        pending: list[tuple[int, _Header, list[str], str, int]] = []
         places: list[tuple[int, _Header]] = []
         header: _Header | None = None
         skip: int | None = None
@@ -169,6 +171,13 @@ class Converter:
                 if header is None:
                     header, skip = self.header(grid, r)
                 continue
+            if header and pending and self.continues(row.cells, r, header, pending[-1][0]):
+                # An item longer than a spreadsheet row shows goes on in the rows
+                # below, its 序号 cell merged down over them (as `-o xlsx` writes it).
+                joined = pending[-1][2]
+                for c in own:
+                    joined[c] = f"{joined[c]}\n{texts[c]}" if joined[c].strip() else texts[c]
+                continue
             id_column = header.columns[H.ID] if header else 0
             id_text = clean(texts[id_column]) if id_column < len(texts) else ""
             if len(own) == 1 and not (header and own[0] == id_column and id_text.isdecimal()):
@@ -181,7 +190,7 @@ class Converter:
                     categories.append((category, row.place, count))
                 elif note_mark:
                     note = one[note_mark.end() :]
-                elif title is None and not items and header is None:
+                elif title is None and not pending and header is None:
                     title = one, row.place
                 else:
                     self.problem(f"无法识别的行：{one[:40]}")
@@ -204,8 +213,11 @@ class Converter:
                     f"事项行应有 {header.width} 列（以制表符分隔），这一行有 {len(texts)} 列"
                 )
                 continue
-            items.append(self.one_item(grid, r, header, texts, category))
+            pending.append((r, header, texts, category, self.item))
             places.append((r, header))
+        for r, row_header, texts, item_category, item_id in pending:
+            self.place, self.item = grid.rows[r].place, item_id
+            items.append(self.one_item(grid, r, row_header, texts, item_category))
         self.item = None
         for text, _ in grid.after:
             note_mark = _NOTE.match(clean(text))
@@ -244,6 +256,12 @@ class Converter:
         if self.problems:
             raise DataError(self.problems)
         return dl
+
+    @staticmethod
+    def continues(cells: list[Cell], r: int, header: _Header, item_row: int) -> bool:
+        """Row ``r`` goes on with the item in ``item_row``: its 序号 cell is merged from there."""
+        column = header.columns[H.ID]
+        return column < len(cells) and cells[column].origin[0] == item_row != r
 
     @staticmethod
     def category_name(text: str) -> tuple[str, int | None]:

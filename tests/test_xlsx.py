@@ -57,7 +57,9 @@ def values(ws: Any) -> list[list[str]]:
     out: list[list[str]] = []
     for n, row in enumerate(physical(ws), start=1):
         if n in going_on:
-            out[-1] = [f"{a}\n{b}" if a and b else a or b for a, b in zip(out[-1], row, strict=True)]
+            out[-1] = [
+                f"{a}\n{b}" if a and b else a or b for a, b in zip(out[-1], row, strict=True)
+            ]
         else:
             out.append(row)
     return out
@@ -444,7 +446,7 @@ def test_a_long_list_round_trips_through_import(duty: Duty, tmp_path: Path) -> N
 
 def test_data_cells_are_text_never_formulas(duty: Duty, tmp_path: Path) -> None:
     first = LIST.items[0]
-    hostile = replace(first, name="=HYPERLINK(\"http://x\",\"点击\")", guarantees=("=1+1",))
+    hostile = replace(first, name='=HYPERLINK("http://x","点击")', guarantees=("=1+1",))
     dl = DutyList(LIST.info, LIST.categories, LIST.departments, (hostile, *LIST.items[1:]))
     ws = write(duty, tmp_path, "--data", str(write_list(tmp_path, dl)), "list").active
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]

@@ -29,6 +29,7 @@ ROW_PADDING = 6.0  # points above and below the text of a cell
 CJK_UNITS = 2.2  # column-width units one Chinese character takes, with room
 CELL_MARGIN_UNITS = 1.5  # column-width units a cell keeps free at its sides
 MAX_LINES = int((MAX_ROW_HEIGHT - ROW_PADDING) // LINE_HEIGHT)  # lines one row holds
+SENTENCE_ENDS = "。；！？"
 
 
 def cells_per_line(width: float) -> int:
@@ -54,8 +55,9 @@ def height_of(lines: int, line_height: float = LINE_HEIGHT) -> float:
 def chunks(text: str, width: float, max_lines: int = MAX_LINES) -> list[tuple[str, int]]:
     """``text`` cut into pieces of at most ``max_lines`` wrapped lines, with each piece's lines.
 
-    Pieces end at line ends; a line longer than a whole piece is cut between
-    two of its wrapped lines, and that continuation starts a fresh piece. The
+    Pieces end at line ends; a line longer than a whole piece is cut after its
+    last sentence that fits (or, in a sentence longer than a row, between two
+    wrapped lines), and that continuation starts a fresh piece. The
     pieces joined with newlines (or, where a line was cut, without one) give
     ``text`` back.
     """
@@ -72,8 +74,13 @@ def chunks(text: str, width: float, max_lines: int = MAX_LINES) -> list[tuple[st
             out.append(("\n".join(current), count))
             current, count = [], 0
         while len(pieces) > max_lines:
-            out.append(("".join(pieces[:max_lines]), max_lines))
-            pieces = pieces[max_lines:]
+            head = "".join(pieces[:max_lines])
+            # Cut after the last sentence that fits, else between two wrapped lines.
+            end = max(head.rfind(mark) for mark in SENTENCE_ENDS) + 1
+            head = head[:end] if end > 0 else head
+            out.append((head, lines_needed(head, width)))
+            pieces = line_pieces(line[len(head) :], width)
+            line = line[len(head) :]
         current, count = ["".join(pieces)], len(pieces)
     if current:
         out.append(("\n".join(current), count))

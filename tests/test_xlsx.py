@@ -505,3 +505,33 @@ def test_records_workbooks_are_bordered_wrapped_and_numeric(
     for row in body:
         lines = max(shown_lines(str(c.value or "")) for c in row)
         assert ws.row_dimensions[row[0].row].height >= lines * LINE_POINTS
+
+
+# -- exports cut by --limit say so -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fmt", ["plain", "csv", "tsv", "json", "jsonl", "yaml", "markdown", "xlsx"]
+)
+def test_a_cut_export_says_so_in_every_format(duty: Duty, tmp_path: Path, fmt: str) -> None:
+    everything = json.loads(duty("search", "社区", "--limit", "0", "-o", "json").stdout)
+    assert len(everything) > 20
+    target = tmp_path / f"out.{fmt}"
+    result = duty("search", "社区", "-o", fmt, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"显示 20 / {len(everything)} 项；--limit 0 输出全部。" in result.stderr
+    piped = duty("search", "社区", "-o", fmt) if fmt != "xlsx" else result
+    assert f"显示 20 / {len(everything)} 项" in piped.stderr
+    if fmt == "json":
+        assert len(json.loads(target.read_text(encoding="utf-8"))) == 20
+    if fmt == "xlsx":
+        shown = [r[0] for r in values(openpyxl.load_workbook(target).active) if r[0].isdigit()]
+        assert shown == [str(r["id"]) for r in everything[:20]]
+
+
+def test_by_dept_with_a_limit_says_what_it_left_out(duty: Duty) -> None:
+    dept = "青山区民政局"
+    total = sum(1 for i in LIST.items if dept in i.departments)
+    result = duty("by-dept", "民政局", "--limit", "5", "-o", "csv")
+    assert f"显示 5 / {total} 项；--limit 0 输出全部。" in result.stderr
+    assert "显示" not in duty("by-dept", "民政局", "-o", "csv").stderr

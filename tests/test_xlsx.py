@@ -535,3 +535,58 @@ def test_by_dept_with_a_limit_says_what_it_left_out(duty: Duty) -> None:
     result = duty("by-dept", "民政局", "--limit", "5", "-o", "csv")
     assert f"显示 5 / {total} 项；--limit 0 输出全部。" in result.stderr
     assert "显示" not in duty("by-dept", "民政局", "-o", "csv").stderr
+
+
+# -- by-dept shows the department's blocks in every format -------------------------
+
+
+@pytest.mark.parametrize(
+    "fmt", ["table", "plain", "csv", "tsv", "json", "jsonl", "markdown", "xlsx"]
+)
+def test_by_dept_shows_the_same_blocks_in_every_format(
+    duty: Duty, tmp_path: Path, fmt: str
+) -> None:
+    dept, other = "青山区民政局", "青山区教育局"
+    items = [i for i in LIST.items if dept in i.departments]
+    shared = [i for i in items if other in i.departments]
+    assert shared  # item 17: 民政局 and 教育局 each have a block
+    target = tmp_path / f"by-dept.{fmt}"
+    result = duty("by-dept", "民政局", "-o", fmt, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    if fmt == "xlsx":
+        text = "\n".join("\n".join(r) for r in values(openpyxl.load_workbook(target).active))
+    else:
+        text = target.read_text(encoding="utf-8-sig")
+    if fmt in ("json", "jsonl"):
+        records = (
+            json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
+        )
+        assert [r["id"] for r in records] == [i.id for i in items]
+        for record in records:
+            assert all(dept in b["departments"] for b in record["upper_duties"]), record["id"]
+            assert record["upper_duties"], record["id"]
+        text = json.dumps(records, ensure_ascii=False)
+
+    def parts(blocks: Any) -> set[str]:
+        return {part for b in blocks for step in b.steps for part in step.split("\n")}
+
+    own = parts(b for i in items for b in i.upper_duties if dept in b.departments)
+    others = parts(b for i in items for b in i.upper_duties if dept not in b.departments)
+    shown = (
+        own
+        | parts(s for i in items for s in i.street_duties)
+        | {g for i in items for g in i.guarantees}
+    )
+    assert others - shown
+    for part in others - shown:
+        assert part not in text, part
+    if fmt != "table":  # (the table wraps lines)
+        assert all(part in text for part in own)
+    assert f"{other}职责：" not in text and f"{dept}职责：" in text
+
+
+def test_by_dept_yaml_is_a_list_file_of_whole_items(duty: Duty, tmp_path: Path) -> None:
+    target = tmp_path / "by-dept.yaml"
+    assert duty("by-dept", "民政局", "-o", "yaml", "--output", str(target)).exit_code == 0
+    items = [i for i in LIST.items if "青山区民政局" in i.departments]
+    assert load(target).items == tuple(items)

@@ -168,6 +168,10 @@ def by_dept(
 ) -> int:
     """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。
 
+    每种格式（表格、文字、csv、json、xlsx……）都只列出该部门的职责块、履职保障和街道配合职责。
+
+    -o yaml 写出可再载入的清单文件，事项完整；某项全部部门的职责用 show。
+
     载入多份清单时按街道分组列出；--count 只列出每个街道的事项数。
     """
     from dutycli.query.resolve import department

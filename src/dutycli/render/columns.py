@@ -29,6 +29,8 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
     searched = any(row.score is not None for row in result.rows)
     keys = ITEM_KEYS + (SEARCH_KEYS if searched else ())
     headings = ITEM_HEADINGS + (SEARCH_HEADINGS if searched else ())
+    # by-dept: only the department's own blocks, as in every format.
+    department = result.department if result.view == "department" else None
     out = []
     for row in result.rows:
         item = row.item
@@ -37,7 +39,7 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
             item.name,
             item.category,
             "、".join(item.departments),
-            as_text(upper_lines(item, guarantees=False)),
+            as_text(upper_lines(item, department, guarantees=False)),
             as_text(guarantee_lines(item)),
             as_text(street_lines(item)),
         ]

@@ -171,12 +171,7 @@ class Converter:
                 if header is None:
                     header, skip = self.header(grid, r)
                 continue
-            if header and pending and self.continues(row.cells, r, header, pending[-1][0]):
-                # An item longer than a spreadsheet row shows goes on in the rows
-                # below, its 序号 cell merged down over them (as `-o xlsx` writes it).
-                joined = pending[-1][2]
-                for c in own:
-                    joined[c] = f"{joined[c]}\n{texts[c]}" if joined[c].strip() else texts[c]
+            if self.continued(row.cells, r, header, pending, own):
                 continue
             id_column = header.columns[H.ID] if header else 0
             id_text = clean(texts[id_column]) if id_column < len(texts) else ""
@@ -258,10 +253,27 @@ class Converter:
         return dl
 
     @staticmethod
-    def continues(cells: list[Cell], r: int, header: _Header, item_row: int) -> bool:
-        """Row ``r`` goes on with the item in ``item_row``: its 序号 cell is merged from there."""
+    def continued(
+        cells: list[Cell],
+        r: int,
+        header: _Header | None,
+        pending: list[tuple[int, _Header, list[str], str, int]],
+        own: list[int],
+    ) -> bool:
+        """Join row ``r`` to the item above if it goes on with it; says whether it did.
+
+        An item longer than a spreadsheet row shows goes on in the rows below,
+        its 序号 cell merged down over them (as ``-o xlsx`` writes it).
+        """
+        if header is None or not pending:
+            return False
         column = header.columns[H.ID]
-        return column < len(cells) and cells[column].origin[0] == item_row != r
+        if not (column < len(cells) and cells[column].origin[0] == pending[-1][0] != r):
+            return False
+        texts = pending[-1][2]
+        for c in own:
+            texts[c] = f"{texts[c]}\n{cells[c].text}" if texts[c].strip() else cells[c].text
+        return True
 
     @staticmethod
     def category_name(text: str) -> tuple[str, int | None]:

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ class Printed:
     pdf: Path
     expected: list[str]  # texts the printout must contain
 
-    @property
+    @cached_property
     def pages(self) -> list[str]:
         text = _run("pdftotext", "-raw", str(self.pdf), "-").stdout.decode("utf-8")
         pages = text.split("\f")
@@ -138,6 +139,11 @@ def printed(tmp_path_factory: pytest.TempPathFactory, shared_cache: str) -> dict
             ["search", "低保", "--limit", "0"],
             [t for r in searched for t in item_texts(by_id[r["id"]])],
         ),
+        "show": (["show", "36", "17"], [t for n in (36, 17) for t in item_texts(by_id[n])]),
+        "by-category": (
+            ["by-category", "平安法治"],
+            [t for i in LIST.items if i.category == "平安法治" for t in item_texts(i)],
+        ),
     }
     records = {
         "check": ["check", "督促物业公司做好考评打分工作", "残疾人补贴发放", "组织开展消防演练"],
@@ -147,6 +153,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory, shared_cache: str) -> dict
         "depts": ["depts"],
         "categories": ["categories"],
         "lists": ["--data", str(LIBRARY), "lists"],
+        "by-dept-count": ["--data", str(LIBRARY), "by-dept", "民政局", "--count"],
     }
     out: dict[str, Printed] = {}
     for name, (args, expected) in items.items():
@@ -175,8 +182,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory, shared_cache: str) -> dict
 
 
 NAMES = [
-    "list", "long", "library", "by-dept", "search",
-    "check", "cite", "guarantees", "diff", "depts", "categories", "lists",
+    "list", "long", "library", "by-dept", "search", "show", "by-category",
+    "check", "cite", "guarantees", "diff", "depts", "categories", "lists", "by-dept-count",
 ]  # fmt: skip
 
 

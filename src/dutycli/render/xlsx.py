@@ -4,13 +4,16 @@ One sheet a list: a title row, the header row 序号 / 事项名称 / 对应上�
 上级部门职责 / 街道配合职责 (repeated on every printed page and frozen on
 screen), a merged row for each category (``一、党的建设``), then one row an
 item whose duty columns hold numbered lines in wrapped cells, 履职保障 last.
-A4 landscape, fitted to the page width. Headers in 黑体, the body in 仿宋;
+An item longer than a row can show goes on in the rows below, its 序号, name
+and departments merged down over them (``xlsx_rows``): no character is ever
+hidden. A4 landscape, fitted to the page width, page numbers in the footer.
+Headers in 黑体, the body in 仿宋;
 both fonts carry the GB2312 character set, so that Excel or WPS substitutes a
 Chinese font of the same family where the named one is missing.
 
 The renderer takes a sequence of sheets, each a list's info and items, so that
 results drawn from several lists become one workbook with a sheet each.
-openpyxl is imported only here, and this module only for ``-o xlsx``.
+openpyxl is imported only by the xlsx modules, and they only for ``-o xlsx``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ table) is in the printed text; every row lies whole on one page; every page
 carries the column headings (the sheet fits the page width) and its complete
 page-number footer; no page is empty. CI installs LibreOffice Calc, poppler and
 the Noto CJK fonts of Linux desktops (.ci/run); elsewhere the tests skip, saying
-why, only when CI is unset and soffice is missing.
+why, only when CI is unset and Calc or poppler is missing (conftest.needs).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dutycli.cli.app import app
 from dutycli.lists.load import load
 from dutycli.lists.model import DutyList, Item, replace
 
-from .conftest import TERMINAL
+from .conftest import TERMINAL, needs
 from .test_xlsx import LIBRARY, LIST, continuation_rows, long_list, write_list
 
 pytestmark = [pytest.mark.office, pytest.mark.slow]
@@ -78,17 +78,20 @@ def _run(*argv: str) -> subprocess.CompletedProcess[bytes]:
 
 
 def _soffice() -> str:
-    found = shutil.which("soffice")
-    tools = found and shutil.which("pdftotext") and shutil.which("pdftoppm")
-    if not tools:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI prints the workbooks: .ci/run installs LibreOffice Calc and poppler")
-        pytest.skip(
-            "LibreOffice or poppler is not installed here "
-            "(apt-get install libreoffice-calc-nogui poppler-utils fonts-noto-cjk)"
-        )
-    assert found
-    return found
+    """LibreOffice's soffice with Calc (libsclo), and poppler: skip outside CI when missing."""
+    soffice = shutil.which("soffice")
+    calc = soffice and any(
+        p.name.split(".")[0] in ("libsclo", "sclo")
+        for p in Path(os.path.realpath(soffice)).parent.glob("*sclo.*")
+    )
+    tools = calc and shutil.which("pdftotext") and shutil.which("pdftoppm")
+    needs(
+        tools,
+        "LibreOffice Calc or poppler",
+        "apt-get install libreoffice-calc-nogui poppler-utils fonts-noto-cjk",
+    )
+    assert soffice is not None
+    return soffice
 
 
 def _csv_cells(out: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from dutycli.lists.views import joined
 from dutycli.query.results import CheckResult, DiffResult, Table
-from dutycli.render.xlsx import (
+from dutycli.render.xlsx_sheet import (
     BODY_FONT,
     BODY_SIZE,
     GB2312,

@@ -106,11 +106,12 @@ def test_search_says_how_many_were_left_out_at_a_terminal(tmp_path: Path) -> Non
         ).stdout.splitlines()
     )
     assert total > 20
-    assert f"显示 20 / {total} 项，用 --limit 0 查看全部。" in stderr
+    assert f"显示 20 / {total} 项；--limit 0 输出全部。" in stderr
 
 
-def test_no_notice_in_a_pipe_or_when_all_fit(duty: Duty, tmp_path: Path) -> None:
-    assert "显示" not in duty("search", "社区").stderr
+def test_no_notice_when_all_fit(duty: Duty, tmp_path: Path) -> None:
+    # (A pipe or file cut at --limit is told so: tests/test_xlsx.py.)
+    assert "显示" not in duty("search", "社区", "--limit", "0").stderr
     _, stderr = at_terminal("--no-pager", "search", "社区", "--limit", "0", tmp=tmp_path)
     assert "显示" not in stderr
 

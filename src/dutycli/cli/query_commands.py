@@ -16,7 +16,6 @@ from dutycli.cli.options import (
     complete_category,
     complete_department,
     emit,
-    interactive,
     items_by_id,
     items_result,
     lib_items,
@@ -60,6 +59,11 @@ def _capped_query(query: list[str]) -> list[str]:
             err=True,
         )
     return kept
+
+
+def say_cut(shown: int, total: int) -> None:
+    """Results left out by --limit: said on stderr, whatever the format and wherever it goes."""
+    echo(f"显示 {shown} / {total} 项；--limit 0 输出全部。", err=True)
 
 
 def _capped_task(task: str) -> str:
@@ -108,11 +112,9 @@ def search(
 
     query = _capped_query(query)
     lib = library(ctx, street, kind)
-    # At a terminal, say when results were left out; a pipe gets exactly --limit.
-    counting = bool(limit) and interactive()
-    found = run_search(lib, query, parse_fields(fields or []), None if counting else limit or None)
-    if counting and len(found) > limit:
-        echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
+    found = run_search(lib, query, parse_fields(fields or []))
+    if limit and len(found) > limit:
+        say_cut(limit, len(found))
         found = found[:limit]
     several = lib.several
     rows = [
@@ -167,6 +169,10 @@ def by_dept(
 ) -> int:
     """列出某个部门参与的全部事项：该部门的职责与街道配合职责并排显示。
 
+    每种格式（表格、文字、csv、json、xlsx……）都只列出该部门的职责块、履职保障和街道配合职责。
+
+    -o yaml 写出可再载入的清单文件，事项完整；某项全部部门的职责用 show。
+
     载入多份清单时按街道分组列出；--count 只列出每个街道的事项数。
     """
     from dutycli.query.resolve import department
@@ -189,7 +195,8 @@ def by_dept(
         )
         return emit(table, fmt, f"{dept} 在清单里没有事项。", output, sources(lib))
     total = len(found)
-    if limit:
+    if limit and total > limit:
+        say_cut(limit, total)
         found = found[:limit]
     rows = rows_of(lib, [rowid for rowid, _ in found])
     streets = len({ref.subdistrict for _, ref in found})

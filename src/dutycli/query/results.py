@@ -49,6 +49,11 @@ class Items(NamedTuple):
         out = []
         for row in self.rows:
             record = item_to_dict(row.item)
+            if self.view == "department" and self.department:
+                # by-dept: the department's own blocks, as every format shows them.
+                record["upper_duties"] = [
+                    b for b in record["upper_duties"] if self.department in b["departments"]
+                ]
             if row.source is not None:
                 record["list"] = row.source.as_dict()
             if row.score is not None:

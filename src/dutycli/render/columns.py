@@ -37,6 +37,8 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
     more += [(f"extras.{name}", name) for name in extra_names]
     keys = ITEM_KEYS + tuple(k for k, _ in more) + (SEARCH_KEYS if searched else ())
     headings = ITEM_HEADINGS + tuple(h for _, h in more) + (SEARCH_HEADINGS if searched else ())
+    # by-dept: only the department's own blocks, as in every format.
+    department = result.department if result.view == "department" else None
     out = []
     for row in result.rows:
         item = row.item
@@ -45,7 +47,7 @@ def flat(result: Result) -> tuple[tuple[str, ...], tuple[str, ...], list[list[st
             item.name,
             item.category,
             "、".join(item.departments),
-            as_text(upper_lines(item, guarantees=False)),
+            as_text(upper_lines(item, department, guarantees=False)),
             as_text(guarantee_lines(item)),
             as_text(street_lines(item)),
         ]

@@ -4,26 +4,39 @@ One sheet a list: a title row, the header row 序号 / 事项名称 / 对应上�
 上级部门职责 / 街道配合职责 (repeated on every printed page and frozen on
 screen), a merged row for each category (``一、党的建设``), then one row an
 item whose duty columns hold numbered lines in wrapped cells, 履职保障 last.
-A4 landscape, fitted to the page width. Headers in 黑体, the body in 仿宋;
+An item longer than a row can show goes on in the rows below, its 序号, name
+and departments merged down over them (``xlsx_rows``): no character is ever
+hidden. A4 landscape, fitted to the page width, page numbers in the footer.
+Headers in 黑体, the body in 仿宋;
 both fonts carry the GB2312 character set, so that Excel or WPS substitutes a
 Chinese font of the same family where the named one is missing.
 
 The renderer takes a sequence of sheets, each a list's info and items, so that
 results drawn from several lists become one workbook with a sheet each.
-openpyxl is imported only here, and this module only for ``-o xlsx``.
+openpyxl is imported only by the xlsx modules, and they only for ``-o xlsx``.
 """
 
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.lists.model import GUARANTEES_LABEL, Item, ListInfo
 from dutycli.lists.views import Line, step_lines, street_lines, upper_lines
 from dutycli.query.results import Items, Result
-from dutycli.render.cells import cell_width
+from dutycli.render.xlsx_sheet import (
+    BODY_FONT,
+    BODY_SIZE,
+    GB2312,
+    Style,
+    default_font,
+    merged_row,
+    page_setup,
+    put,
+    text_width,
+    write_record,
+)
 
 if TYPE_CHECKING:
     from dutycli.render import Format
@@ -39,17 +52,12 @@ BASIS_HEADER = "实施依据"
 DEPARTMENT_SEPARATOR = "\n"
 KIND_SHORT = {"基本履职事项": "基本", "配合履职事项": "配合", "上级部门收回事项": "收回"}
 
-HEADING_FONT = "黑体"
-BODY_FONT = "仿宋"
-GB2312 = 134  # font charset: lets Excel and WPS substitute a Chinese font
 # Column widths in characters of the body font: least and most.
 MIN_WIDTH = {"序号": 6, "事项名称": 20, "对应上级部门": 16, "承接部门": 16}
 MAX_WIDTH = {"序号": 7, "事项名称": 30, "对应上级部门": 24, "承接部门": 24}
 # Each duty column: 27 Chinese characters a line in Excel and WPS (LibreOffice
 # sets Chinese a little narrower, and leaves some room under the text).
 TEXT_WIDTH = 56
-BODY_SIZE = 11
-LINE_HEIGHT = 14.5  # points per line of 11-point text
 
 
 class Sheet(NamedTuple):
@@ -159,21 +167,12 @@ def sheet_name(info: ListInfo, taken: set[str]) -> str:
     return name
 
 
-def _width(text: str) -> float:
-    """Width in column units: digits of the Normal font; a Chinese character is two."""
-    return float(sum(cell_width(ch) for ch in text))
-
-
-def _lines_needed(text: str, width: float) -> int:
-    return sum(max(1, math.ceil(_width(line) / max(width - 2, 1))) for line in text.split("\n"))
-
-
 def column_widths(columns: tuple[str, ...], rows: list[list[str | int]]) -> list[float]:
     widths = []
     for n, column in enumerate(columns):
         if column in MIN_WIDTH:
             longest = max(
-                [_width(column)] + [max(map(_width, str(r[n]).split("\n"))) for r in rows]
+                [text_width(column)] + [max(map(text_width, str(r[n]).split("\n"))) for r in rows]
             )
             widths.append(min(max(longest + 2, MIN_WIDTH[column]), MAX_WIDTH[column]))
         else:
@@ -181,38 +180,16 @@ def column_widths(columns: tuple[str, ...], rows: list[list[str | int]]) -> list
     return widths
 
 
-def _default_font(wb: Any, font: Any) -> None:
-    """Make ``font`` the workbook's Normal font.
-
-    Column widths count characters of the Normal font's digits; with a Chinese
-    font there, a Chinese character is two of them in Excel, WPS and
-    LibreOffice alike, so that the row heights below hold in each.
-    """
-    from openpyxl.utils.indexed_list import IndexedList
-
-    wb._fonts = IndexedList([font])
-    wb._named_styles["Normal"].font = font
-
-
 def workbook(sheets: Sequence[Sheet]) -> bytes:
     """The workbook's bytes: one sheet per element of ``sheets``."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.page import PageMargins
 
     wb = Workbook()
     wb.remove(wb.active)
-    _default_font(wb, Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312))
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    title_font = Font(name=HEADING_FONT, size=16, bold=True, charset=GB2312)
-    header_font = Font(name=HEADING_FONT, size=12, bold=True, charset=GB2312)
-    category_font = Font(name=HEADING_FONT, size=BODY_SIZE, bold=True, charset=GB2312)
-    body_font = Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    default_font(wb, Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312))
+    style = Style()
 
     taken: set[str] = set()
     for sheet in sheets:
@@ -222,23 +199,13 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
         widths = column_widths(columns, rows)
         for n, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(n)].width = width
+        long = [c not in MIN_WIDTH for c in columns]
+        wide = sum(widths)
 
-        def merged(row: int, text: str, font: Any, align: Any, height: float, ws: Any = ws) -> None:
-            ws.cell(row=row, column=1, value=text)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ws.max_column)
-            for col in range(1, ws.max_column + 1):
-                cell = ws.cell(row=row, column=col)
-                cell.font, cell.alignment = font, align
-                if row > 1:
-                    cell.border = border
-            ws.row_dimensions[row].height = height
-
+        merged_row(ws, 1, sheet_title(sheet), len(columns), style.title, style.center, style, wide)
         for col, text in enumerate(columns, start=1):
-            ws.cell(row=2, column=col, value=text)
-        merged(1, sheet_title(sheet), title_font, center, 30)
-        for col, text in enumerate(columns, start=1):
-            cell = ws.cell(row=2, column=col, value=text)
-            cell.font, cell.alignment, cell.border = header_font, center, border
+            cell = put(ws, 2, col, text)
+            cell.font, cell.alignment, cell.border = style.header, style.center, style.border
         ws.row_dimensions[2].height = 22
 
         r = 3
@@ -246,72 +213,18 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
         for item, values in zip(sheet.items, rows, strict=True):
             if sheet.categories and item.category != current:
                 current = item.category
-                merged(r, category_label(sheet.categories, current), category_font, left, 20)
+                label = category_label(sheet.categories, current)
+                merged_row(ws, r, label, len(columns), style.category, style.left, style, wide)
                 r += 1
-            lines = 1
-            for col, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
-                cell = ws.cell(row=r, column=col, value=value)
-                cell.font, cell.border = body_font, border
-                long_text = columns[col - 1] not in MIN_WIDTH
-                cell.alignment = top_left if long_text else center
-                lines = max(lines, _lines_needed(str(value), width))
-            # LibreOffice keeps a row without a height one line tall: say how tall.
-            ws.row_dimensions[r].height = min(lines * LINE_HEIGHT + 4, 409)
-            r += 1
+            r = write_record(ws, r, values, widths, long, style, style.center)
         if sheet.note:
             note = sheet.note if sheet.note.startswith("注") else f"注：{sheet.note}"
-            merged(r, note, body_font, left, 20)
+            merged_row(ws, r, note, len(columns), style.body, style.left, style, wide)
 
         ws.freeze_panes = "A3"
-        ws.print_title_rows = "1:2"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        page_setup(ws, "1:2")
     if not wb.worksheets:
         wb.create_sheet("清单")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def records_workbook(title: str | None, headings: Sequence[str], rows: list[list[str]]) -> bytes:
-    """Tables other than items (check verdicts, diffs): one plain sheet with a header row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    _default_font(wb, Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312))
-    ws = wb.active
-    assert ws is not None
-    ws.title = "结果"
-    start = 1
-    if title:
-        ws.cell(row=1, column=1, value=title).font = Font(name=HEADING_FONT, size=14, bold=True)
-        start = 2
-    for col, text in enumerate(headings, start=1):
-        cell = ws.cell(row=start, column=col, value=text)
-        cell.font = Font(name=HEADING_FONT, bold=True, charset=GB2312)
-    for r, values in enumerate(rows, start=start + 1):
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.font = Font(name=BODY_FONT, charset=GB2312)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for col in range(1, len(headings) + 1):
-        longest = max(
-            [_width(headings[col - 1])]
-            + [max(map(_width, str(r[col - 1]).split("\n"))) for r in rows]
-        )
-        ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 6), 60)
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
-    ws.print_title_rows = f"{start}:{start}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -352,10 +265,9 @@ def _categories_of(items: Sequence[Item]) -> tuple[str, ...]:
 def render_bytes(result: Result) -> bytes:
     if isinstance(result, Items):
         return workbook(sheets_of(result))
-    from dutycli.render.columns import flat
+    from dutycli.render import xlsx_records
 
-    _, headings, rows = flat(result)
-    return records_workbook(getattr(result, "title", None), headings, rows)
+    return xlsx_records.render_bytes(result)
 
 
 def render(result: Result, fmt: Format, out: Any) -> None:

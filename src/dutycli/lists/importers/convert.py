@@ -77,6 +77,8 @@ class _Scan:
     header: _Header | None = None
     categories: list[tuple[str, Place, int | None]] = field(default_factory=list)
     rows: list[tuple[int, int, str]] = field(default_factory=list)  # (row, id, category)
+    # An item's texts joined with its continuation rows, by the item's row.
+    joined: dict[int, list[str]] = field(default_factory=dict)
 
 
 def not_a_list(file: str, grids: list[Grid], why: str) -> DataError:
@@ -120,6 +122,7 @@ class Converter:
         self.reader = CellReader(self.names, self.norm, self.problem)
         self.problems: list[Problem] = []
         self.place = Place(file, 1)
+        self.joined: dict[int, list[str]] = {}
         self.item: int | None = None
         self.summary: list[str] = []
 
@@ -136,6 +139,7 @@ class Converter:
         kind = self.kind(scan.title, header)
         self.check_columns(header, kind)
         self.read_departments(grid, scan, header)
+        self.joined = scan.joined
         items = [self.one_item(grid, r, header, n, cat) for r, n, cat in scan.rows]
         self.item = None
         info = self.list_info(scan.title, scan.note, kind, header.place)
@@ -181,6 +185,8 @@ class Converter:
             if H.is_header(texts, self.columns):
                 if scan.header is None:
                     scan.header, skip = self.header(grid, r)
+                continue
+            if self.continued(grid, r, scan, own):
                 continue
             category = self.scan_row(grid, r, own, scan, category)
         for text, _ in grid.after:
@@ -236,6 +242,24 @@ class Converter:
         else:
             scan.rows.append((r, int(id_text), category))
         return category
+
+    @staticmethod
+    def continued(grid: Grid, r: int, scan: _Scan, own: list[int]) -> bool:
+        """Join row ``r`` to the item above if it goes on with it; says whether it did.
+
+        An item longer than a spreadsheet row shows goes on in the rows below,
+        its 序号 cell merged down over them (as ``-o xlsx`` writes it).
+        """
+        if scan.header is None or not scan.rows:
+            return False
+        item_row, cells = scan.rows[-1][0], grid.rows[r].cells
+        column = scan.header.columns[H.ID]
+        if not (column < len(cells) and cells[column].origin[0] == item_row != r):
+            return False
+        texts = scan.joined.setdefault(item_row, [cell.text for cell in grid.rows[item_row].cells])
+        for c in own:
+            texts[c] = f"{texts[c]}\n{cells[c].text}" if texts[c].strip() else cells[c].text
+        return True
 
     def category_name(self, text: str) -> tuple[str, int | None]:
         """一、党的建设（3项） -> (党的建设, 3): the count is checked, then dropped."""
@@ -452,7 +476,7 @@ class Converter:
 
     def one_item(self, grid: Grid, r: int, header: _Header, item_id: int, category: str) -> Item:
         self.item = item_id
-        texts = [cell.text for cell in grid.rows[r].cells]
+        texts = self.joined.get(r) or [cell.text for cell in grid.rows[r].cells]
         cols = header.columns
 
         def cell(name: str) -> str:

@@ -226,21 +226,18 @@ def emit(
 
 
 def parse_ids(values: list[str]) -> list[int]:
-    """Item numbers as people write them: 17, 第17项, 17项."""
-    import re
-
+    """Item numbers as people write them: 17, １７, 第17项, 17项, 17、18."""
     from dutycli.errors import UsageError
+    from dutycli.query.resolve import item_numbers
 
-    out = []
-    for value in values:
-        m = re.fullmatch(r"\s*第?\s*([0-9]{1,9})\s*项?\s*", value)
-        if not m:
-            raise UsageError(
-                f"事项编号应为整数（如 17 或 第17项），而不是“{value[:40]}”。"
-                "按名称找事项请用 duty search。"
-            )
-        out.append(int(m.group(1)))
-    return out
+    numbers = item_numbers(values)
+    if numbers is None or not numbers:
+        shown = " ".join(values)
+        raise UsageError(
+            f"事项编号应为整数（如 17、第17项 或 17、18），而不是“{shown[:40]}”。"
+            "按名称找事项请用 duty search。"
+        )
+    return numbers
 
 
 def items_by_id(c: "Compiled", ids: list[int]) -> "tuple[list[Item], list[int]]":

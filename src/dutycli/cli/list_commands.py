@@ -19,6 +19,7 @@ from dutycli.cli.options import (
     items_result,
     lib_items,
     library,
+    no_selection,
     render_result,
     rows_of,
     sources,
@@ -140,9 +141,18 @@ def categories(
 def export(
     ctx: Context,
     fmt: Annotated[
-        Format,
-        Opt("--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"),
-    ] = Format.json,
+        Optional[Format],  # noqa: UP045
+        Opt(
+            "--format",
+            "-o",
+            case_sensitive=False,
+            help=(
+                "输出格式；yaml 写出完整的清单文件。默认 json；"
+                "给了 --output 时按文件的扩展名选格式（如 清单.xlsx）。"
+            ),
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
@@ -152,6 +162,8 @@ def export(
 
     c = compiled(ctx, street, kind)
     rows = [ItemRow(item) for item in c.all_items()]
+    if fmt is None and output is None:
+        fmt = Format.json
     return emit(items_result(c, rows, "compact"), fmt, "清单里没有事项。", output, [c.path])
 
 
@@ -188,6 +200,9 @@ def html(
         [PinyinIndex(c.name_pinyin(), c.department_pinyin()) for c in chosen],
     )
     if output is not None:
+        from dutycli.cli.filekinds import page_output
+
+        page_output(output)
         write_atomic(output, page.encode("utf-8"), inputs=[Path(p) for p in sources(lib)])
     elif interactive():
         raise UsageError("网页不能显示在终端里：请用 --output 文件名.html 写入文件，或重定向到文件")
@@ -198,9 +213,11 @@ def html(
 
 @command()
 def diff(
+    ctx: Context,
     old: Annotated[Path, Arg(metavar="OLD", help="旧版清单文件。", show_default=False)],
     new: Annotated[Path, Arg(metavar="NEW", help="新版清单文件。", show_default=False)],
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """比较两版清单：新增、删除、改动的事项（按编号和名称对应，能识别重新编号），改动细到每一条职责。
 
@@ -210,6 +227,12 @@ def diff(
     from dutycli.query.diff import diff_lists
     from dutycli.query.results import DiffResult
 
+    from dutycli.cli.filekinds import refuse_published
+
+    no_selection(ctx, "diff")
+    refuse_published(old, "diff")
+    refuse_published(new, "diff")
     result = DiffResult(diff_lists(load(old), load(new)), str(old), str(new))
-    render_result(result, fmt)  # also when they are the same: that is the answer
+    # Also when they are the same: that is the answer.
+    render_result(result, fmt, output, [str(old), str(new)])
     return EXIT_FOUND if result.diff.same else EXIT_NOTHING

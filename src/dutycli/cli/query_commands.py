@@ -357,6 +357,7 @@ def cite(
         ),
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
 ) -> int:
@@ -383,7 +384,7 @@ def cite(
         None,
         text_keys=("citation",),
     )
-    code = emit(table, fmt, "") if rows else EXIT_NOTHING
+    code = emit(table, fmt, "", output, [c.path]) if rows else EXIT_NOTHING
     return EXIT_ERROR if missing else code
 
 
@@ -400,6 +401,7 @@ def guarantees(
         ),
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
 ) -> int:
@@ -432,4 +434,4 @@ def guarantees(
         None,
         title=f"{focus or '各部门'}的履职保障：{len(rows)} 条",
     )
-    return emit(table, fmt, f"{focus or '清单'}没有列出履职保障。")
+    return emit(table, fmt, f"{focus or '清单'}没有列出履职保障。", output, [c.path])

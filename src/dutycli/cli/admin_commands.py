@@ -69,10 +69,9 @@ def validate(
 
     有效退出 0，否则退出 2。
     """
+    from dutycli.cli.filekinds import refuse_published
     from dutycli.lists.load import load
     from dutycli.lists.source import list_files, resolve
-
-    from dutycli.cli.filekinds import refuse_published
 
     no_selection(ctx, "validate")
     target = path or resolve(state(ctx).data)

@@ -16,7 +16,10 @@ from dutycli.render import BINARY, Format
 EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".tsv": "tsv", ".json": "json"}
 EXTENSIONS |= {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
 # The file name a format's file would have, to suggest one.
-_SUFFIX = {fmt: ext for ext, fmt in reversed(EXTENSIONS.items())} | {"plain": ".txt", "table": ".txt"}
+_SUFFIX = {fmt: ext for ext, fmt in reversed(EXTENSIONS.items())} | {
+    "plain": ".txt",
+    "table": ".txt",
+}
 
 _WORKBOOK = "duty 写出的 Excel 工作簿是 .xlsx：请用 -o xlsx --output {stem}.xlsx"
 _DOCUMENT = (
@@ -34,7 +37,7 @@ FOREIGN |= {ext: _PAGE for ext in (".html", ".htm", ".mht", ".mhtml")}
 
 
 def output_format(output: Path, fmt: Format | None) -> Format:
-    """The format written to ``output``: --format if given, else its extension's; a mismatch is refused."""
+    """The format written to ``output``: --format, else its extension's; a mismatch is refused."""
     ext = output.suffix.lower()
     if ext in FOREIGN:
         stem = output.stem or "结果"
@@ -97,6 +100,7 @@ def refuse_published(path: Path, command: str) -> None:
     hint = (
         "PDF 不能导入：请找公布时的 Word、Excel 或网页原件"
         if kind == "PDF"
-        else f"请先转换：duty import {path} --output {path.stem}.yaml，再对 {path.stem}.yaml 运行 duty {command}"
+        else f"请先转换：duty import {path} --output {path.stem}.yaml，"
+        f"再对 {path.stem}.yaml 运行 duty {command}"
     )
     raise UsageError(f"{path} 是{kind}文件，不是 duty 的清单数据文件（YAML）。{hint}")

@@ -11,9 +11,11 @@ from dutycli.cli.declare import Arg, Context, Opt, command
 from dutycli.cli.options import (
     FormatOption,
     KindOption,
+    LimitOption,
     OutputOption,
     StreetOption,
     compiled,
+    cut,
     emit,
     interactive,
     items_result,
@@ -69,10 +71,11 @@ def list_(
     street: StreetOption = None,
     kind: KindOption = None,
     output: OutputOption = None,
+    limit: LimitOption = 0,
 ) -> int:
     """列出全部事项，每项一行：编号、名称、类别、对应上级部门（载入多份清单时再加所属清单）。"""
     lib = library(ctx, street, kind)
-    rows = rows_of(lib, lib.rows())
+    rows = rows_of(lib, cut(lib.rows(), limit))
     title = (
         f"{lib.selected[0].title}：{len(rows)} 项"
         if len(lib.selected) == 1
@@ -223,11 +226,10 @@ def diff(
 
     与 diff 相同：相同退出 0，不同退出 1，出错退出 2。
     """
+    from dutycli.cli.filekinds import refuse_published
     from dutycli.lists.load import load
     from dutycli.query.diff import diff_lists
     from dutycli.query.results import DiffResult
-
-    from dutycli.cli.filekinds import refuse_published
 
     no_selection(ctx, "diff")
     refuse_published(old, "diff")

@@ -157,6 +157,19 @@ def no_selection(ctx: Context, name: str) -> None:
         raise UsageError(f"{name} 不读取载入的清单，--street/-s 和 --kind 对它没有作用")
 
 
+LimitOption = Annotated[
+    int, Opt("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
+]
+
+
+def cut(rows: list, limit: int) -> list:  # type: ignore[type-arg]
+    """The first ``limit`` rows (0: all); a cut says so on stderr, in every format."""
+    if limit and len(rows) > limit:
+        echo(f"显示 {limit} / {len(rows)} 项；--limit 0 输出全部", err=True)
+        return rows[:limit]
+    return rows
+
+
 def library(ctx: Context, street: str | None = None, kind: str | None = None) -> "Library":
     from dutycli.store import open_library
 

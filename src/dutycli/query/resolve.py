@@ -26,7 +26,9 @@ _ID_SEPARATORS = re.compile(r"[、，,；;\s]+")
 _ITEM = re.compile(r"第?\s*([0-9]{1,9})\s*项?")
 ITEM_REF = re.compile(r"第\s*([0-9]{1,9})\s*项?|([0-9]{1,9})\s*项")
 # A category as the list heads it: 二、民生服务, 2. 民生服务, （二）民生服务
-_NUMBERED = re.compile(r"^(?:[（(]\s*)?([一二三四五六七八九十]+|[0-9]+)\s*(?:[）)]|[、.．])\s*(.+)$")
+_NUMBERED = re.compile(
+    r"^(?:[（(]\s*)?([一二三四五六七八九十]+|[0-9]+)\s*(?:[）)]|[、.．])\s*(.+)$"
+)
 
 
 def typed(text: str) -> str:
@@ -89,7 +91,7 @@ def department(c: Compiled | Library, query: str) -> str:
 
 
 def _by_initials(c: Compiled | Library, query: str) -> str | None:
-    """A department by the pinyin of one of its spellings: initials (mzj, wjw) or whole (minzhengju)."""
+    """A department by the pinyin of a spelling: initials (mzj, wjw) or whole (minzhengju)."""
     if not (query.isascii() and query.isalpha() and len(query) >= 2):
         return None
     query = query.lower()
@@ -100,15 +102,14 @@ def _by_initials(c: Compiled | Library, query: str) -> str | None:
         dict.fromkeys(
             names[spelling]
             for spelling, sounds in syllables
-            if spelling in names
-            and query in ("".join(s[:1] for s in sounds), "".join(sounds))
+            if spelling in names and query in ("".join(s[:1] for s in sounds), "".join(sounds))
         )
     )
     return one_of(query, candidates, "部门")
 
 
 def category(c: Compiled, query: str) -> str:
-    """A category by name, unique prefix, or number (2 or 二), also as the list heads it (二、民生服务)."""
+    """A category by name, unique prefix, number (2 or 二), or as a list heads it (二、民生服务)."""
     query = typed(query)
     cats = list(c.categories)
     if query in cats:

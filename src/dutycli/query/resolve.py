@@ -91,21 +91,33 @@ def department(c: Compiled | Library, query: str) -> str:
 
 
 def _by_initials(c: Compiled | Library, query: str) -> str | None:
-    """A department by the pinyin of a spelling: initials (mzj, wjw) or whole (minzhengju)."""
+    """A department by the pinyin of a spelling: initials (mzj, wjw) or whole (minzhengju).
+
+    The pinyin may start at any syllable (mzj for 东河区民政局, wjw for 区卫健委):
+    people drop the district. Two letters must spell a whole name.
+    """
     if not (query.isascii() and query.isalpha() and len(query) >= 2):
         return None
     query = query.lower()
     names = c.department_names
     own = getattr(c, "department_pinyin", None)
     syllables = own().items() if own is not None else c.department_syllables()  # type: ignore[union-attr]
-    candidates = list(
-        dict.fromkeys(
-            names[spelling]
-            for spelling, sounds in syllables
-            if spelling in names and query in ("".join(s[:1] for s in sounds), "".join(sounds))
-        )
+    syllables = [(spelling, sounds) for spelling, sounds in syllables if spelling in names]
+    order = {name: n for n, name in enumerate(dict.fromkeys(names.values()))}
+    # A whole spelling first (wjw: 卫健委, not 纪委监委's end); then the end of one.
+    for tails in (range(1), range(1, 99) if len(query) >= 3 else range(0)):
+        found = {names[s] for s, sounds in syllables if _spelled(query, sounds, tails)}
+        if found:
+            return one_of(query, sorted(found, key=order.__getitem__), "部门")
+    return None
+
+
+def _spelled(query: str, sounds: list[str], starts: range) -> bool:
+    return any(
+        query in ("".join(s[:1] for s in sounds[k:]), "".join(sounds[k:]))
+        for k in starts
+        if k < len(sounds)
     )
-    return one_of(query, candidates, "部门")
 
 
 def category(c: Compiled, query: str) -> str:

@@ -50,7 +50,10 @@ def test_a_number_that_is_not_one_is_still_refused(duty: Duty) -> None:
     assert result.exit_code == 2 and "事项编号应为整数" in result.stderr
 
 
-@pytest.mark.parametrize("typed", ["民政局。", "“民政局”", "民政局，", "《民政局》", "mzj", "ｍｚｊ"])
+TYPED_DEPTS = ["民政局。", "“民政局”", "民政局，", "《民政局》", "mzj", "ｍｚｊ"]
+
+
+@pytest.mark.parametrize("typed", TYPED_DEPTS)
 def test_departments_as_people_type_them(duty: Duty, typed: str) -> None:
     assert _out(duty, "by-dept", typed) == _out(duty, "by-dept", "民政局")
     assert _out(duty, "guarantees", typed) == _out(duty, "guarantees", "民政局")
@@ -92,8 +95,11 @@ def test_search_for_an_item_number_shows_that_item_first(duty: Duty) -> None:
     alone = duty("search", "第17项", "-o", "json")
     assert alone.exit_code == 0
     assert [item["id"] for item in json.loads(alone.stdout)] == [17]
-    with_words = [i["id"] for i in json.loads(duty("search", "第17项", "救助", "-o", "json").stdout)]
-    words = [i["id"] for i in json.loads(duty("search", "救助", "-o", "json").stdout)]
+
+    def ids(*query: str) -> list[int]:
+        return [i["id"] for i in json.loads(duty("search", *query, "-o", "json").stdout)]
+
+    with_words, words = ids("第17项", "救助"), ids("救助")
     assert with_words[0] == 17
     assert with_words[1:] == [i for i in words if i != 17]
     missing = duty("search", "第999项")
@@ -139,8 +145,10 @@ def test_street_and_kind_before_the_command(duty: Duty) -> None:
     data = ("--data", str(LIBRARY))
     after = _out(duty, *data, "list", "-s", "富强", "--kind", "配合")
     assert _out(duty, *data, "-s", "富强", "--kind", "配合", "list") == after
-    assert _out(duty, *data, "--street=富强路街道", "list") == _out(duty, *data, "list", "-s", "富强")
-    assert _out(duty, *data, "--kind", "收回", "list") == _out(duty, *data, "list", "--kind", "收回")
+    one_street = _out(duty, *data, "list", "-s", "富强")
+    assert _out(duty, *data, "--street=富强路街道", "list") == one_street
+    taken = _out(duty, *data, "list", "--kind", "收回")
+    assert _out(duty, *data, "--kind", "收回", "list") == taken
     # After the command wins over before it.
     assert _out(duty, *data, "-s", "青山", "list", "-s", "富强", "--kind", "配合") == after
 

@@ -135,9 +135,12 @@ class CheckResult(NamedTuple):
                     "note": split_note(v.split) if v.split else "",
                 }
             )
+        # The note column (last) only when a task has a note: the five fields
+        # keep their places for scripts either way.
+        noted = any(v.split for v in self.verdicts)
         return Table(
-            ("task", "verdict", "ids", "names", "score", "note"),
-            ("任务", "判定", "事项编号", "事项名称", "得分", "注意"),
+            ("task", "verdict", "ids", "names", "score", "note")[: 6 if noted else 5],
+            ("任务", "判定", "事项编号", "事项名称", "得分", "注意")[: 6 if noted else 5],
             rows,
             None,
         )

@@ -198,7 +198,9 @@ def render_result(
 
     if output is not None:
         from dutycli.cli.filekinds import output_format
+        from dutycli.cli.outfile import check_target
 
+        check_target(output, [Path(p) for p in sources if p])  # an input first: the worst
         write_output(result, output_format(output, fmt), output, sources)
         return
     if fmt in BINARY and interactive():

@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 from dutycli.cli.declare import Arg, Context, Opt, command
-from dutycli.cli.options import KindOption, StreetOption, compiled, state
+from dutycli.cli.options import (
+    FormatOption,
+    KindOption,
+    OutputOption,
+    StreetOption,
+    compiled,
+    emit,
+    no_selection,
+    selection,
+    state,
+)
 from dutycli.cli.streams import echo
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, DataError
 
@@ -19,13 +29,28 @@ HELP_GROUP = "管理命令"
 
 
 @command()
-def info(ctx: Context, street: StreetOption = None, kind: KindOption = None) -> int:
+def info(
+    ctx: Context,
+    street: StreetOption = None,
+    kind: KindOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> int:
     """显示当前读取的清单文件、清单标题与说明，以及事项、类别、部门的数量。"""
     from dutycli.render.info import info_text
 
     c = compiled(ctx, street, kind)
-    echo(info_text(c))
-    return EXIT_FOUND
+    if fmt is None and output is None:
+        echo(info_text(c))
+        return EXIT_FOUND
+    from dutycli.query.results import Table
+
+    rows = [
+        {"name": name, "value": value}
+        for name, value in (line.split("：", 1) for line in info_text(c).splitlines())
+    ]
+    table = Table(("name", "value"), ("项目", "内容"), rows, None, title=c.info.title)
+    return emit(table, fmt, "", output, [c.path])
 
 
 @command()
@@ -47,10 +72,13 @@ def validate(
 
     有效退出 0，否则退出 2。
     """
+    from dutycli.cli.filekinds import refuse_published
     from dutycli.lists.load import load
     from dutycli.lists.source import list_files, resolve
 
+    no_selection(ctx, "validate")
     target = path or resolve(state(ctx).data)
+    refuse_published(Path(target), "validate")
     if _is_thesaurus(target):
         return _validate_thesaurus(target)
     if _is_abbreviations(target):
@@ -215,9 +243,13 @@ def import_(
     from dutycli.lists.load import parse_departments, read_text
     from dutycli.lists.serialize import dump_yaml
 
+    street, kind = selection(ctx, street, kind)  # also written before the command
     inputs = [source] if departments is None else [source, departments]
     if output is not None:
+        from dutycli.cli.filekinds import list_output
+
         check_target(output, inputs)
+        list_output(output)
     else:
         _refuse_stdout_onto(inputs)
     table_depts = None

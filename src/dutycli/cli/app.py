@@ -178,7 +178,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
                 continue
             if command and (arg.startswith("--data=") or arg in _GLOBAL_FLAGS):
                 moved.append(arg)
-            elif not command and arg == "--data":
+            elif not command and arg in _GROUP_VALUE_OPTIONS:
                 out += args[i : i + 2]
                 i += 2
                 continue
@@ -322,8 +322,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-# Options of the group itself, before the command name; --data takes a value.
-_GROUP_VALUE_OPTIONS = ("--data",)
+# Options of the group itself, before the command name, that take a value.
+_GROUP_VALUE_OPTIONS = ("--data", "--street", "-s", "--kind")
+_GROUP_FLAG_PREFIXES = ("--data=", "--street=", "--kind=", "--no-pager")
 
 
 def app_for(argv: Sequence[str]) -> typer.Typer:
@@ -351,7 +352,7 @@ def _named_command(argv: Sequence[str]) -> str | None:
         if arg in _GROUP_VALUE_OPTIONS:
             i += 2
         elif arg.startswith("-"):
-            if arg == "--" or not arg.startswith(("--data=", "--no-pager")):
+            if arg == "--" or not arg.startswith(_GROUP_FLAG_PREFIXES):
                 return None  # help, version, completion, or a typo: the full group answers
             i += 1
         else:

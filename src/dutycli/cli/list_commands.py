@@ -11,14 +11,17 @@ from dutycli.cli.declare import Arg, Context, Opt, command
 from dutycli.cli.options import (
     FormatOption,
     KindOption,
+    LimitOption,
     OutputOption,
     StreetOption,
     compiled,
+    cut,
     emit,
     interactive,
     items_result,
     lib_items,
     library,
+    no_selection,
     render_result,
     rows_of,
     sources,
@@ -68,10 +71,11 @@ def list_(
     street: StreetOption = None,
     kind: KindOption = None,
     output: OutputOption = None,
+    limit: LimitOption = 0,
 ) -> int:
     """列出全部事项，每项一行：编号、名称、类别、对应上级部门（载入多份清单时再加所属清单）。"""
     lib = library(ctx, street, kind)
-    rows = rows_of(lib, lib.rows())
+    rows = rows_of(lib, cut(lib.rows(), limit))
     title = (
         f"{lib.selected[0].title}：{len(rows)} 项"
         if len(lib.selected) == 1
@@ -140,9 +144,18 @@ def categories(
 def export(
     ctx: Context,
     fmt: Annotated[
-        Format,
-        Opt("--format", "-o", case_sensitive=False, help="输出格式；yaml 写出完整的清单文件。"),
-    ] = Format.json,
+        Optional[Format],  # noqa: UP045
+        Opt(
+            "--format",
+            "-o",
+            case_sensitive=False,
+            help=(
+                "输出格式；yaml 写出完整的清单文件。默认 json；"
+                "给了 --output 时按文件的扩展名选格式（如 清单.xlsx）。"
+            ),
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
@@ -152,6 +165,8 @@ def export(
 
     c = compiled(ctx, street, kind)
     rows = [ItemRow(item) for item in c.all_items()]
+    if fmt is None and output is None:
+        fmt = Format.json
     return emit(items_result(c, rows, "compact"), fmt, "清单里没有事项。", output, [c.path])
 
 
@@ -188,6 +203,9 @@ def html(
         [PinyinIndex(c.name_pinyin(), c.department_pinyin()) for c in chosen],
     )
     if output is not None:
+        from dutycli.cli.filekinds import page_output
+
+        page_output(output)
         write_atomic(output, page.encode("utf-8"), inputs=[Path(p) for p in sources(lib)])
     elif interactive():
         raise UsageError("网页不能显示在终端里：请用 --output 文件名.html 写入文件，或重定向到文件")
@@ -198,18 +216,25 @@ def html(
 
 @command()
 def diff(
+    ctx: Context,
     old: Annotated[Path, Arg(metavar="OLD", help="旧版清单文件。", show_default=False)],
     new: Annotated[Path, Arg(metavar="NEW", help="新版清单文件。", show_default=False)],
     fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> int:
     """比较两版清单：新增、删除、改动的事项（按编号和名称对应，能识别重新编号），改动细到每一条职责。
 
     与 diff 相同：相同退出 0，不同退出 1，出错退出 2。
     """
+    from dutycli.cli.filekinds import refuse_published
     from dutycli.lists.load import load
     from dutycli.query.diff import diff_lists
     from dutycli.query.results import DiffResult
 
+    no_selection(ctx, "diff")
+    refuse_published(old, "diff")
+    refuse_published(new, "diff")
     result = DiffResult(diff_lists(load(old), load(new)), str(old), str(new))
-    render_result(result, fmt)  # also when they are the same: that is the answer
+    # Also when they are the same: that is the answer.
+    render_result(result, fmt, output, [str(old), str(new)])
     return EXIT_FOUND if result.diff.same else EXIT_NOTHING

@@ -56,8 +56,13 @@ KindOption = Annotated[
 
 
 class State:
-    def __init__(self, data: Path | None) -> None:
+    def __init__(
+        self, data: Path | None, street: str | None = None, kind: str | None = None
+    ) -> None:
         self.data = data
+        # --street/-s and --kind written before the command (duty -s 青山路 list).
+        self.street = street
+        self.kind = kind
 
 
 def _show_version(value: bool) -> None:
@@ -95,9 +100,11 @@ def group_options(
     data: DataOption = None,
     version: VersionOption = None,
     no_pager: NoPagerOption = False,
+    street: StreetOption = None,
+    kind: KindOption = None,
 ) -> None:
-    """The options before the command name (``duty --data x.yaml search …``)."""
-    ctx.obj = State(data)
+    """The options before the command name (``duty --data x.yaml -s 青山路 search …``)."""
+    ctx.obj = State(data, street, kind)
     Paging.on = not no_pager
 
 
@@ -135,9 +142,43 @@ OutputOption = Annotated[
 ]
 
 
+def selection(ctx: Context, street: str | None, kind: str | None) -> tuple[str | None, str | None]:
+    """--street and --kind, after the command or (if not there) before it."""
+    st = state(ctx)
+    return (street if street is not None else st.street, kind if kind is not None else st.kind)
+
+
+def no_selection(ctx: Context, name: str) -> None:
+    """A command that reads files, not the loaded lists: --street/--kind before it mean nothing."""
+    st = state(ctx)
+    if st.street is not None or st.kind is not None:
+        from dutycli.errors import UsageError
+
+        raise UsageError(f"{name} 不读取载入的清单，--street/-s 和 --kind 对它没有作用")
+
+
+LimitOption = Annotated[
+    int, Opt("--limit", "-n", min=0, metavar="N", help="最多显示多少项；0 表示全部。")
+]
+
+
+def cut(rows: list, limit: int) -> list:  # type: ignore[type-arg]
+    """The first ``limit`` rows (0: all); a cut says so on stderr, in every format."""
+    if limit and len(rows) > limit:
+        say_cut(limit, len(rows))
+        return rows[:limit]
+    return rows
+
+
+def say_cut(shown: int, total: int) -> None:
+    """Results left out by --limit: said on stderr, whatever the format and wherever it goes."""
+    echo(f"显示 {shown} / {total} 项；--limit 0 输出全部。", err=True)
+
+
 def library(ctx: Context, street: str | None = None, kind: str | None = None) -> "Library":
     from dutycli.store import open_library
 
+    street, kind = selection(ctx, street, kind)
     lib = open_library(state(ctx).data, street)
     if street is not None or kind is not None:
         lib.select(street, kind)
@@ -161,7 +202,11 @@ def render_result(
     from dutycli.render import BINARY, default_format, render
 
     if output is not None:
-        write_output(result, fmt or format_of(output), output, sources)
+        from dutycli.cli.filekinds import output_format
+        from dutycli.cli.outfile import check_target
+
+        check_target(output, [Path(p) for p in sources if p])  # an input first: the worst
+        write_output(result, output_format(output, fmt), output, sources)
         return
     if fmt in BINARY and interactive():
         from dutycli.errors import UsageError
@@ -178,15 +223,6 @@ def render_result(
     else:
         render(result, fmt, sys.stdout)
     sys.stdout.flush()
-
-
-# --output without --format: the file name's extension says which format.
-_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".tsv": "tsv", ".json": "json"}
-_EXTENSIONS |= {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown"}
-
-
-def format_of(output: Path) -> Format:
-    return Format(_EXTENSIONS.get(output.suffix.lower(), "plain"))
 
 
 def interactive() -> bool:
@@ -226,21 +262,18 @@ def emit(
 
 
 def parse_ids(values: list[str]) -> list[int]:
-    """Item numbers as people write them: 17, 第17项, 17项."""
-    import re
-
+    """Item numbers as people write them: 17, １７, 第17项, 17项, 17、18."""
     from dutycli.errors import UsageError
+    from dutycli.query.resolve import item_numbers
 
-    out = []
-    for value in values:
-        m = re.fullmatch(r"\s*第?\s*([0-9]{1,9})\s*项?\s*", value)
-        if not m:
-            raise UsageError(
-                f"事项编号应为整数（如 17 或 第17项），而不是“{value[:40]}”。"
-                "按名称找事项请用 duty search。"
-            )
-        out.append(int(m.group(1)))
-    return out
+    numbers = item_numbers(values)
+    if numbers is None or not numbers:
+        shown = " ".join(values)
+        raise UsageError(
+            f"事项编号应为整数（如 17、第17项 或 17、18），而不是“{shown[:40]}”。"
+            "按名称找事项请用 duty search。"
+        )
+    return numbers
 
 
 def items_by_id(c: "Compiled", ids: list[int]) -> "tuple[list[Item], list[int]]":

@@ -10,11 +10,13 @@ from dutycli.cli.declare import Arg, Context, Opt, command
 from dutycli.cli.options import (
     FormatOption,
     KindOption,
+    LimitOption,
     OutputOption,
     StreetOption,
     compiled,
     complete_category,
     complete_department,
+    cut,
     emit,
     items_by_id,
     items_result,
@@ -22,12 +24,14 @@ from dutycli.cli.options import (
     library,
     parse_ids,
     rows_of,
+    say_cut,
     sources,
 )
 from dutycli.cli.streams import echo
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING
 
 if TYPE_CHECKING:
+    from dutycli.query.results import ItemRow
     from dutycli.query.search import NoMatch
     from dutycli.store import Library
 
@@ -59,11 +63,6 @@ def _capped_query(query: list[str]) -> list[str]:
             err=True,
         )
     return kept
-
-
-def say_cut(shown: int, total: int) -> None:
-    """Results left out by --limit: said on stderr, whatever the format and wherever it goes."""
-    echo(f"显示 {shown} / {total} 项；--limit 0 输出全部。", err=True)
 
 
 def _capped_task(task: str) -> str:
@@ -112,6 +111,13 @@ def search(
 
     query = _capped_query(query)
     lib = library(ctx, street, kind)
+    named, query = _named_items(lib, query)  # 第17项: that item first
+    if not query:
+        return (
+            emit(lib_items(lib, named, "search"), fmt, "", output, sources(lib))
+            if named
+            else EXIT_NOTHING
+        )
     found = run_search(lib, query, parse_fields(fields or []))
     if limit and len(found) > limit:
         say_cut(limit, len(found))
@@ -120,6 +126,7 @@ def search(
     rows = [
         ItemRow(f.item, f.score, tuple(f.matched), f.source if several else None) for f in found
     ]
+    rows = _first(named, rows)
     if not rows:
         from dutycli.query.search import explain
 
@@ -135,6 +142,32 @@ def search(
         output,
         sources(lib),
     )
+
+
+def _named_items(lib: "Library", query: list[str]) -> "tuple[list[ItemRow], list[str]]":
+    """The items a query names by number (第17项, 17项), and the words left to search for."""
+    from dutycli.query.resolve import item_ref
+
+    refs = [item_ref(word) for word in query]
+    ids = [n for n in refs if n is not None]
+    rest = [word for word, n in zip(query, refs, strict=True) if n is None]
+    if not ids:
+        return [], query
+    found = lib.find_ids(ids)
+    rows = rows_of(lib, [rowid for n in dict.fromkeys(ids) for rowid, _ in found.get(n, [])])
+    if not rows:
+        echo(f"已载入的清单里没有第 {'、'.join(map(str, ids))} 项。", err=True)
+    return rows, rest
+
+
+def _first(named: "list[ItemRow]", rows: "list[ItemRow]") -> "list[ItemRow]":
+    """The named items, then the rest of the results without them."""
+
+    def key(row: "ItemRow") -> tuple[int, object]:
+        return row.item.id, getattr(row.source, "path", None)
+
+    seen = {key(row) for row in named}
+    return named + [row for row in rows if key(row) not in seen]
 
 
 def _no_match_text(query: str, why: "NoMatch") -> str:
@@ -222,6 +255,7 @@ def by_category(
     output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
+    limit: LimitOption = 0,
 ) -> int:
     """列出某个类别下的全部事项。"""
     from dutycli.query.resolve import category
@@ -230,8 +264,9 @@ def by_category(
     c = compiled(ctx, street, kind)
     cat = category(c, name)
     rows = [ItemRow(item) for item in c.all_items() if item.category == cat]
+    total, rows = len(rows), cut(rows, limit)
     return emit(
-        items_result(c, rows, "compact", title=f"{cat}：{len(rows)} 项"),
+        items_result(c, rows, "compact", title=f"{cat}：{total} 项"),
         fmt,
         f"类别“{cat}”下没有事项。",
         output,
@@ -294,7 +329,11 @@ def check(
         list[str],
         Arg(
             metavar="TEXT...",
-            help="上级部门要求街道做的任务描述；写 - 则从标准输入读取，每行一项任务。",
+            help=(
+                "上级部门要求街道做的任务描述。每个参数是一项任务（check A B 核对两项任务，"
+                "与 check - 的两行相同）；含空格的任务请加引号。"
+                "写 - 则从标准输入读取，每行一项任务。"
+            ),
             show_default=False,
         ),
     ],
@@ -336,15 +375,35 @@ def check(
         if not tasks:
             raise UsageError("标准输入里没有任务：每行写一项任务。")
     else:
-        tasks = [_capped_task(" ".join(task).strip())]
-        if not tasks[0]:
+        # Each argument is one task, as each line of `check -` is (said in --help).
+        tasks = [_capped_task(t.strip()) for t in task]
+        if not all(tasks):
             raise UsageError(
                 "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
             )
+    _refuse_empty_tasks(tasks, from_stdin=task == ["-"])
     lib = library(ctx, street, kind)
     result = CheckResult(check_tasks(lib, tasks))
     emit(result, fmt, "", output, sources(lib))
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
+
+
+def _refuse_empty_tasks(tasks: list[str], from_stdin: bool) -> None:
+    """A task of words that name no duty (的, 做好工作) gets no verdict: a usage error."""
+    from dutycli.errors import UsageError
+    from dutycli.text.concepts import STOP_WORDS
+
+    words = sorted(STOP_WORDS, key=len, reverse=True)
+    for n, task in enumerate(tasks, start=1):
+        rest = "".join(ch for ch in task if ch.isalnum())
+        for word in words:
+            rest = rest.replace(word, "")
+        if not rest:
+            where = f"标准输入的第 {n} 项任务" if from_stdin else "任务"
+            raise UsageError(
+                f"{where}“{task[:40]}”只有“的”“做好”“工作”这类不指明事项的词，无法核对："
+                "请写出要做的事，例如 duty check 督促物业公司做好考评"
+            )
 
 
 @command()
@@ -365,6 +424,7 @@ def cite(
         ),
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
 ) -> int:
@@ -391,7 +451,7 @@ def cite(
         None,
         text_keys=("citation",),
     )
-    code = emit(table, fmt, "") if rows else EXIT_NOTHING
+    code = emit(table, fmt, "", output, [c.path]) if rows else EXIT_NOTHING
     return EXIT_ERROR if missing else code
 
 
@@ -408,6 +468,7 @@ def guarantees(
         ),
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
 ) -> int:
@@ -440,4 +501,4 @@ def guarantees(
         None,
         title=f"{focus or '各部门'}的履职保障：{len(rows)} 条",
     )
-    return emit(table, fmt, f"{focus or '清单'}没有列出履职保障。")
+    return emit(table, fmt, f"{focus or '清单'}没有列出履职保障。", output, [c.path])

@@ -8,7 +8,7 @@ from dutycli.lists.model import BASIC, SHORT_KINDS, Department, DutyList, Item, 
 from dutycli.query.search import Match
 
 if TYPE_CHECKING:
-    from dutycli.query.check import Verdict
+    from dutycli.query.check import Split, Verdict
     from dutycli.query.diff import ListDiff
 
 
@@ -136,14 +136,27 @@ class CheckResult(NamedTuple):
                     "ids": ",".join(str(m.item.id) for m in v.matches),
                     "names": " | ".join(m.item.name for m in v.matches),
                     "score": f"{best.score:.1f}" if best else "",
+                    # A pipe or a file keeps the note the table shows (issue 20).
+                    "note": split_note(v.split) if v.split else "",
                 }
             )
+        # The note column (last) only when a task has a note: the five fields
+        # keep their places for scripts either way.
+        noted = any(v.split for v in self.verdicts)
         return Table(
-            ("task", "verdict", "ids", "names", "score"),
-            ("任务", "判定", "事项编号", "事项名称", "得分"),
+            ("task", "verdict", "ids", "names", "score", "note")[: 6 if noted else 5],
+            ("任务", "判定", "事项编号", "事项名称", "得分", "注意")[: 6 if noted else 5],
             rows,
             None,
         )
+
+
+def split_note(split: Split) -> str:
+    """The task asks the subdistrict for a department's step: say whose it is."""
+    return (
+        f"任务中的“{split.words}”在第{split.item}项是{split.department}的职责"
+        f"（“{split.step}”），不是街道配合职责。"
+    )
 
 
 class DiffResult(NamedTuple):

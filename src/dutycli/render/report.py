@@ -101,7 +101,6 @@ def verdict_text(v: Verdict) -> str:
 
 def split_line(split: Split) -> str:
     """The task asks the subdistrict for a department's step: say whose it is."""
-    return (
-        f"注意：任务中的“{split.words}”在第{split.item}项是{split.department}的职责"
-        f"（“{split.step}”），不是街道配合职责。"
-    )
+    from dutycli.query.results import split_note
+
+    return f"注意：{split_note(split)}"

@@ -183,6 +183,23 @@ def _default_font(wb: Any, font: Any) -> None:
     wb._named_styles["Normal"].font = font
 
 
+def _put(ws: Any, row: int, column: int, value: str | int) -> Any:
+    """Write ``value`` into a cell: text is always a string cell, never a formula.
+
+    openpyxl stores any text that starts with "=" as a formula, so a list or
+    task text like ``=HYPERLINK(...)`` would become live. Characters XML cannot
+    hold (control characters) are written as Excel's own ``_xHHHH_`` escape.
+    """
+    if not isinstance(value, str):
+        return ws.cell(row=row, column=column, value=value)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    cell = ws.cell(row=row, column=column, value=text)
+    cell.data_type = "s"
+    return cell
+
+
 def workbook(sheets: Sequence[Sheet]) -> bytes:
     """The workbook's bytes: one sheet per element of ``sheets``."""
     from openpyxl import Workbook
@@ -213,7 +230,7 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
             ws.column_dimensions[get_column_letter(n)].width = width
 
         def merged(row: int, text: str, font: Any, align: Any, height: float, ws: Any = ws) -> None:
-            ws.cell(row=row, column=1, value=text)
+            _put(ws, row, 1, text)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ws.max_column)
             for col in range(1, ws.max_column + 1):
                 cell = ws.cell(row=row, column=col)
@@ -223,10 +240,10 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
             ws.row_dimensions[row].height = height
 
         for col, text in enumerate(columns, start=1):
-            ws.cell(row=2, column=col, value=text)
+            _put(ws, 2, col, text)
         merged(1, sheet_title(sheet), title_font, center, 30)
         for col, text in enumerate(columns, start=1):
-            cell = ws.cell(row=2, column=col, value=text)
+            cell = _put(ws, 2, col, text)
             cell.font, cell.alignment, cell.border = header_font, center, border
         ws.row_dimensions[2].height = 22
 
@@ -239,7 +256,7 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
                 r += 1
             lines = 1
             for col, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
-                cell = ws.cell(row=r, column=col, value=value)
+                cell = _put(ws, r, col, value)
                 cell.font, cell.border = body_font, border
                 long_text = columns[col - 1] not in MIN_WIDTH
                 cell.alignment = top_left if long_text else center
@@ -281,14 +298,14 @@ def records_workbook(title: str | None, headings: Sequence[str], rows: list[list
     ws.title = "结果"
     start = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(name=HEADING_FONT, size=14, bold=True)
+        _put(ws, 1, 1, title).font = Font(name=HEADING_FONT, size=14, bold=True)
         start = 2
     for col, text in enumerate(headings, start=1):
-        cell = ws.cell(row=start, column=col, value=text)
+        cell = _put(ws, start, col, text)
         cell.font = Font(name=HEADING_FONT, bold=True, charset=GB2312)
     for r, values in enumerate(rows, start=start + 1):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = _put(ws, r, col, value)
             cell.font = Font(name=BODY_FONT, charset=GB2312)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     for col in range(1, len(headings) + 1):

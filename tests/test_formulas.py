@@ -210,3 +210,69 @@ def test_numbers_keep_their_sign() -> None:
     assert neutral("-3+A1") == "'-3+A1"
     assert neutral("低保") == "低保"
     assert neutral("=1+1") == "'=1+1"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_raw_writes_the_exact_text(duty: Duty, hostile: tuple[Path, list[str]], where: str) -> None:
+    path, texts = hostile
+    args = ["list", "-o", "csv"]
+    args = ["--raw", *args] if where == "before" else [*args, "--raw"]
+    r = duty("--data", str(path), *args)
+    assert r.exit_code == 0, r.output
+    cells = _cells_csv(r.stdout)
+    assert texts[0] in cells and "'" + texts[0] not in cells
+    # The next run without --raw neutralises again (the setting does not stick).
+    assert "'" + texts[0] in _cells_csv(duty("--data", str(path), "list", "-o", "csv").stdout)
+
+
+def test_raw_by_the_installed_entry_point(hostile: tuple[Path, list[str]]) -> None:
+    from .conftest import run_main
+
+    path, texts = hostile
+    code, out, err = run_main(["--data", str(path), "list", "-o", "tsv", "--raw"])
+    assert code == 0, err
+    assert out.splitlines()[1].split("\t")[1] == texts[0]
+    code, out, err = run_main(["--data", str(path), "list", "-o", "tsv"])
+    assert out.splitlines()[1].split("\t")[1] == "'" + texts[0]
+
+
+def test_validate_warns_with_file_line_column(duty: Duty, hostile: tuple[Path, list[str]]) -> None:
+    path, _ = hostile
+    r = duty("validate", str(path))
+    assert r.exit_code == 0, r.output  # a warning, not an error
+    warned = [line for line in r.stderr.splitlines() if "警告" in line]
+    # 6 categories, 6 departments, and 4 texts in each of the 6 items.
+    assert len(warned) == 36, r.stderr
+    text = path.read_text(encoding="utf-8").splitlines()
+    for line in warned:
+        _, number, column = line.split(":")[:3]
+        # The place named holds the text's first characters (the trigger, or its escape).
+        at = text[int(number) - 1][int(column) - 1 :]
+        assert at.startswith(("'=", "'+", "'-", "'@", "=", "+", "-", "@", '"\\t', '"\\r')), at
+
+
+def test_validate_of_a_clean_list_warns_nothing(duty: Duty) -> None:
+    from .conftest import DATA
+
+    r = duty("validate", str(DATA))
+    assert r.exit_code == 0 and "警告" not in r.output
+
+
+def test_import_warns_at_the_cell(duty: Duty, tmp_path: Path) -> None:
+    source = tmp_path / "table.txt"
+    source.write_text(
+        "# 测试街道配合履职事项清单\n\n"
+        "序号\t事项名称\t对应上级部门\t上级部门职责\t苏木乡镇（街道）配合职责\n"
+        "<b>一、民生服务</b>\t\t\t\t\n"
+        '1\t=HYPERLINK("http://x","点我")\t测试区民政局\t测试区民政局职责： 审核。\t@配合。\n'
+        "\n注：仅供测试。\n",
+        encoding="utf-8",
+    )
+    depts = tmp_path / "departments.yaml"
+    depts.write_text("departments:\n- {name: 测试区民政局}\n", encoding="utf-8")
+    r = duty("import", str(source), "--departments", str(depts))
+    assert r.exit_code == 0, r.output
+    assert '- id: 1\n  name: =HYPERLINK("http://x","点我")' in r.stdout  # the text itself is kept
+    warned = [line for line in r.stderr.splitlines() if "警告" in line]
+    assert len(warned) == 2, r.stderr
+    assert all(line.startswith(f"{source}:5: 第 1 项：警告") for line in warned), warned

@@ -185,7 +185,7 @@ _EXAMPLES = (
     ("duty search --help", "某个命令的帮助"),
 )
 # Options of the group that people also write after the command: moved before it.
-_GLOBAL_FLAGS = ("--no-pager",)
+_GLOBAL_FLAGS = ("--no-pager", "--raw")
 
 
 class DutyGroup(_ChineseHelp, TyperGroup):
@@ -390,7 +390,7 @@ def only_the_command(argv: Sequence[str]) -> None:
         if arg in _GROUP_VALUE_OPTIONS:
             i += 2
         elif arg.startswith("-"):
-            if arg == "--" or not arg.startswith(("--data=", "--no-pager")):
+            if arg == "--" or not arg.startswith(("--data=", "--no-pager", "--raw")):
                 return  # help, version, completion, or a typo: the full group answers
             i += 1
         else:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 from dutycli.cli.declare import Arg, Context, Opt, command
 from dutycli.cli.streams import echo
-from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, DataError
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, DataError, Problem
 from dutycli.render import Format
 
 if TYPE_CHECKING:
@@ -92,6 +92,18 @@ NoPagerOption = Annotated[
 ]
 
 
+RawOption = Annotated[
+    bool,
+    Opt(
+        "--raw",
+        help=(
+            "csv/tsv 单元格按原文写出：不给以 = + - @ 开头的单元格加前导 '"
+            "（默认加上，防止 Excel 把清单或任务文字当公式执行）。xlsx 里的文字总是文本。"
+        ),
+    ),
+]
+
+
 class Paging:
     """Whether a long table on a terminal goes through the pager (--no-pager says no)."""
 
@@ -103,10 +115,14 @@ def group_options(
     data: DataOption = None,
     version: VersionOption = None,
     no_pager: NoPagerOption = False,
+    raw: RawOption = False,
 ) -> None:
     """The options before the command name (``duty --data x.yaml search …``)."""
+    from dutycli.render import Formulas
+
     ctx.obj = State(data)
     Paging.on = not no_pager
+    Formulas.raw = raw
 
 
 def _state(ctx: Context) -> State:
@@ -140,7 +156,7 @@ def validate(
 
     有效退出 0，否则退出 2。
     """
-    from dutycli.lists.load import load
+    from dutycli.lists.load import parse, read_text, warnings
     from dutycli.lists.source import list_files, resolve
 
     target = path or resolve(_state(ctx).data)
@@ -154,10 +170,13 @@ def validate(
         files, problems = [], e.problems
     for file in files:
         try:
-            dl = load(file)
+            text = read_text(file)
+            dl = parse(text, file)
         except DataError as e:
             problems += e.problems
             continue
+        for warning in warnings(text, file, dl):
+            echo(str(warning), err=True)
         echo(
             f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
             f"{len(dl.departments)} 个部门。"
@@ -272,7 +291,10 @@ def import_(
     else:
         _refuse_stdout_onto(inputs)
     table_depts = parse_departments(read_text(table_path), str(table_path))
-    dl = import_file(source, table_depts, kind_named(kind) if kind else None, street, table)
+    found: list[Problem] = []
+    dl = import_file(source, table_depts, kind_named(kind) if kind else None, street, table, found)
+    for warning in found:
+        echo(str(warning), err=True)
     text = dump_yaml(dl)
     _check_written(text, dl)
     if output is not None:

@@ -354,6 +354,20 @@ def parse(text: str, file: str) -> DutyList:
     return dl
 
 
+def warnings(text: str, file: str, dl: DutyList) -> list[Problem]:
+    """Warnings of a valid list read from ``text`` (texts Excel would run as formulas), located.
+
+    The file is read again whole only when there is something to locate.
+    """
+    from dutycli.lists.validate import formula_warnings
+
+    if not formula_warnings(dl, file, lambda path: (None, None)):
+        return []
+    walker = _Walker(file, Where(text))
+    walker.top(compose(text, file))
+    return formula_warnings(dl, file, walker.locate)
+
+
 def parse_departments(text: str, file: str) -> tuple[Department, ...]:
     """The department table of a list file (or of a file holding just ``departments:``)."""
     node = compose(text, file)

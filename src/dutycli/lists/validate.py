@@ -45,6 +45,45 @@ def item_texts(item: Item, index: int) -> Iterator[tuple[Path, str]]:
             yield (*base, "street_duties", n, "steps", s), step
 
 
+# The first characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
+def starts_formula(text: str) -> bool:
+    """Would a spreadsheet run ``text`` as a formula? (A plain number such as -3 is a value.)"""
+    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
+
+
+def formula_warnings(
+    dl: DutyList, file: str, locate: Locator, indices: list[int] | None = None
+) -> list[Problem]:
+    """Warnings (not errors) for texts Excel would run as a formula: the outputs neutralise them."""
+    texts: list[tuple[Path, str, int | None]] = [
+        (("categories", n), c, None) for n, c in enumerate(dl.categories)
+    ]
+    texts += [(("departments", n, "name"), d.name, None) for n, d in enumerate(dl.departments)]
+    for k, item in enumerate(dl.items):
+        index = indices[k] if indices is not None else k
+        texts += [(path, text, item.id) for path, text in item_texts(item, index)]
+    warnings = []
+    for path, text, item_id in texts:
+        if starts_formula(text):
+            line, column = locate(path)
+            shown = {"\t": "制表符", "\r": "回车"}.get(text[0], text[0])
+            warnings.append(
+                Problem(
+                    file,
+                    f"警告：文字以“{shown}”开头，Excel 会把它当公式执行"
+                    "（duty 写 csv/tsv 时加前导 '，写 xlsx 时存为文本）",
+                    line,
+                    column,
+                    item_id,
+                )
+            )
+    return warnings
+
+
 def check_list(
     dl: DutyList, file: str, locate: Locator, indices: list[int] | None = None
 ) -> list[Problem]:

@@ -15,30 +15,17 @@ with a program.
 from __future__ import annotations
 
 import csv
-import re
 from typing import TextIO
 
+from dutycli.lists.validate import starts_formula
 from dutycli.query.results import Result
-from dutycli.render import Format
+from dutycli.render import Format, Formulas
 from dutycli.render.columns import flat
-
-# The first characters that make a spreadsheet read a cell as a formula (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A plain number (-3, +2.5) is a value, not a formula: it keeps its sign.
-_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
-
-
-class Formulas:
-    """``--raw`` sets ``raw``: cells are written exactly, formulas not neutralised."""
-
-    raw = False
 
 
 def neutral(value: str) -> str:
     """``value`` as a cell no spreadsheet evaluates: a leading ``'`` if it could start a formula."""
-    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    return "'" + value if starts_formula(value) else value
 
 
 def _tsv_escape(value: str) -> str:

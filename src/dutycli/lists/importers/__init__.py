@@ -40,8 +40,12 @@ def import_file(
     kind: str | None = None,
     street: str | None = None,
     table: int | None = None,
+    warnings: list[Problem] | None = None,
 ) -> DutyList:
-    """The list in the file at ``path``, in any format ``detect`` knows."""
+    """The list in the file at ``path``, in any format ``detect`` knows.
+
+    Warnings (the list is still good) are added to ``warnings`` when it is given.
+    """
     from dutycli.lists.source import read_bytes
 
     file = str(path)
@@ -53,7 +57,11 @@ def import_file(
             raise DataError([Problem(file, "LibreOffice 转换出的文件不是 .docx")])
         fmt = DOCX
     grids = read_grids(raw, fmt, file)
-    return Converter(file, departments, kind, street).run(pick(grids, table, file))
+    converter = Converter(file, departments, kind, street)
+    dl = converter.run(pick(grids, table, file))
+    if warnings is not None:
+        warnings += converter.warnings
+    return dl
 
 
 def read_grids(raw: bytes, fmt: str, file: str) -> list[Grid]:

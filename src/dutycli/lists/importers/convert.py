@@ -29,7 +29,7 @@ from dutycli.lists.model import (
     Section,
     department_names,
 )
-from dutycli.lists.validate import Path, check_list
+from dutycli.lists.validate import Path, check_list, formula_warnings
 
 KINDS = (BASIC, COOP, TAKEN_BACK)
 KIND_NAMES = {"基本": BASIC, "配合": COOP, "收回": TAKEN_BACK, **{k: k for k in KINDS}}
@@ -129,6 +129,7 @@ class Converter:
         self.upper_marks = re.compile(rf"{_STEP}|{_GUARANTEE}|(?<!\S){head}")
         self.plain_marks = re.compile(_STEP)
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # the list is still written
         self.place = Place(file, 1)
         self.item: int | None = None
 
@@ -385,6 +386,12 @@ class Converter:
             assert p.line is not None
             place = located[(p.line, 0)]
             self.problems.append(
+                place.problem(p.message, p.item if isinstance(p.item, int) else None)
+            )
+        for p in formula_warnings(dl, self.file, locate):
+            assert p.line is not None
+            place = located[(p.line, 0)]
+            self.warnings.append(
                 place.problem(p.message, p.item if isinstance(p.item, int) else None)
             )
 

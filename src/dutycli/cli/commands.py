@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 from dutycli.cli.declare import Arg, Context, Opt, command
 from dutycli.cli.streams import echo
-from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, DataError, Problem
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, DataError, Problem, shown
 from dutycli.render import Format
 
 if TYPE_CHECKING:
@@ -175,15 +175,15 @@ def validate(
         except DataError as e:
             problems += e.problems
             continue
-        for warning in warnings(text, file, dl):
-            echo(str(warning), err=True)
+        for line in shown(warnings(text, file, dl)):
+            echo(line, err=True)
         echo(
             f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
             f"{len(dl.departments)} 个部门。"
         )
     if problems:
-        for problem in problems:
-            echo(str(problem), err=True)
+        for line in shown(problems):
+            echo(line, err=True)
         echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
     return EXIT_FOUND
@@ -202,8 +202,8 @@ def _validate_thesaurus(path: Path) -> int:
     try:
         table = read_table(path)
     except DataError as e:
-        for problem in e.problems:
-            echo(str(problem), err=True)
+        for line in shown(e.problems):
+            echo(line, err=True)
         echo(f"共发现 {len(e.problems)} 个问题。", err=True)
         return EXIT_ERROR
     words = sum(len(v) for v in table.values())
@@ -293,8 +293,8 @@ def import_(
     table_depts = parse_departments(read_text(table_path), str(table_path))
     found: list[Problem] = []
     dl = import_file(source, table_depts, kind_named(kind) if kind else None, street, table, found)
-    for warning in found:
-        echo(str(warning), err=True)
+    for line in shown(found):
+        echo(line, err=True)
     text = dump_yaml(dl)
     _check_written(text, dl)
     if output is not None:

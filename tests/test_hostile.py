@@ -221,7 +221,7 @@ CASES: dict[str, Case] = {
             env={"COLUMNS": width},
             check=lambda r: _all_text_of_item_6(r.stdout),
         )
-        for width in ("0", "1", "10", "30", "40", "-5", "abc")
+        for width in ("0", "1", "10", "30", "40", "-5", "abc", "99999999999")
     },
     # -- data the loader must locate, not crash on -------------------------------
     **{

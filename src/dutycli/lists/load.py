@@ -545,9 +545,9 @@ class _Walker:
             # Cross-check the items that were read whole, so that one broken
             # item does not hide the duplicate id or unknown department of another.
             read = [(i, item) for i, item in enumerate(items) if item is not None]
-            partial = DutyList(
-                ListInfo("", "", self.kind), categories, departments, tuple(x for _, x in read)
-            )
+            # The list's own title and names when they were read (their texts are checked too).
+            heading = info._replace(kind=self.kind) if info else ListInfo("", "", self.kind)
+            partial = DutyList(heading, categories, departments, tuple(x for _, x in read))
             self.problems += check_list(partial, self.file, self.locate, [i for i, _ in read])
         if (
             info is None

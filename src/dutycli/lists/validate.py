@@ -23,6 +23,22 @@ LEFTOVER_NUMBER = re.compile(
 )
 
 
+# Control characters no list text holds: a terminal runs them (ESC ] 0 ; sets the
+# window title), XML cannot hold them (-o xlsx). Tab and newline are text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """The message for the first control character in ``text``, if there is one."""
+    m = CONTROL.search(text)
+    if m is None:
+        return None
+    return (
+        f"含有控制字符 U+{ord(m.group()):04X}（第 {m.start() + 1} 个字）："
+        "清单文字里不应有，终端会执行它；请删去（常见于从网页或 Word 复制的文字）"
+    )
+
+
 def item_texts(item: Item, index: int) -> Iterator[tuple[Path, str]]:
     """Every free text of an item with its path in the data file."""
     base: Path = ("items", index)
@@ -97,6 +113,15 @@ def check_list(
     for i, cat in enumerate(dl.categories):
         if cat in dl.categories[:i]:
             report(("categories", i), f"类别“{cat}”重复")
+    named: list[tuple[Path, str]] = [(("categories", i), c) for i, c in enumerate(dl.categories)]
+    for d, dept in enumerate(dl.departments):
+        named.append((("departments", d, "name"), dept.name))
+        named += [(("departments", d, "aliases", a), x) for a, x in enumerate(dept.aliases)]
+    named += [(("list", k), v) for k, v in dl.info._asdict().items() if isinstance(v, str)]
+    for path, text in named:
+        control = control_problem(text)
+        if control is not None:
+            report(path, control)
 
     owner: dict[str, str] = {}
     for d, dept in enumerate(dl.departments):
@@ -173,6 +198,9 @@ def check_list(
             rel = path[2:]
             if not text.strip():
                 at(rel, "文字为空")
+            control = control_problem(text)
+            if control is not None:
+                at(rel, control)
             if HTML_TAG.search(text):
                 at(rel, f"含有 HTML 标记：{HTML_TAG.search(text).group(0)}")  # type: ignore[union-attr]
             if rel[-2:-1] == ("steps",) or rel[0] == "guarantees":

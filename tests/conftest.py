@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -73,10 +74,6 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))
 
 
-# Python statements for run_main: the fast way in switched off (Typer answers everything).
-WITHOUT_QUICK = "import dutycli.cli.quick as q; q.run = lambda args: None; "
-
-
 def run_main(argv: list[str], before: str = "") -> tuple[int, str, str]:
     """``duty`` as installed (``cli.main``) after the statements ``before``: exit, out, err."""
     env = {**os.environ, **TERMINAL}
@@ -86,3 +83,56 @@ def run_main(argv: list[str], before: str = "") -> tuple[int, str, str]:
         [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
     )
     return proc.returncode, proc.stdout, proc.stderr
+
+
+# -- tests that drive real programs --------------------------------------------------
+#
+# Markers (registered in pyproject.toml): ``browser`` (Chromium, through
+# Playwright), ``office`` (LibreOffice Writer); both are also ``slow``, with
+# the tests marked slow where they are written. ``pytest -m "not slow"`` is
+# the quick loop while working.
+
+
+def in_ci() -> bool:
+    """Running in CI (``CI`` set, as CI services and .ci/run set it): nothing may skip."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def needs(found: object, what: str, install: str) -> None:
+    """Skip, saying why, when ``found`` is missing outside CI; fail in CI, which installs it."""
+    if found:
+        return
+    if in_ci():
+        pytest.fail(f"CI must run this test: {what} is missing ({install}; .ci/run installs it)")
+    pytest.skip(f"{what} is not installed here ({install})")
+
+
+def soffice_with_writer() -> str | None:
+    """LibreOffice's soffice, if its Writer is installed too (soffice alone cannot read .doc)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    program = Path(os.path.realpath(soffice)).parent
+    # Writer's library: libswlo.so (Linux), libswlo.dylib (macOS), swlo.dll (Windows).
+    writer = [p for p in program.glob("*swlo.*") if p.name.split(".")[0] in ("libswlo", "swlo")]
+    return soffice if writer else None
+
+
+@pytest.fixture
+def soffice_writer() -> str:
+    path = soffice_with_writer()
+    needs(path, "LibreOffice Writer", "apt-get install libreoffice-writer-nogui")
+    assert path is not None
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use Chromium or LibreOffice are marked so by the fixture they use, and slow."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures or "open_page" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "soffice_writer" in fixtures:
+            item.add_marker(pytest.mark.office)
+        if item.get_closest_marker("browser") or item.get_closest_marker("office"):
+            item.add_marker(pytest.mark.slow)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -186,15 +185,13 @@ def test_doc_is_converted_when_libreoffice_is_installed(duty: Duty, tmp_path: Pa
     assert result.stdout == DATA.read_text(encoding="utf-8")
 
 
-def test_a_real_word_97_file_imports_through_libreoffice(duty: Duty, tmp_path: Path) -> None:
+def test_a_real_word_97_file_imports_through_libreoffice(
+    duty: Duty, tmp_path: Path, soffice_writer: str
+) -> None:
     """The real thing: LibreOffice saves the published .docx as Word 97 (.doc), and
     `duty import` turns that .doc back into the list through LibreOffice, character for
     character. .ci/run installs LibreOffice Writer; in CI this test never skips."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice Writer) is not installed: .ci/run installs it")
-        pytest.skip("LibreOffice is not installed here (apt-get install libreoffice-writer-nogui)")
+    soffice = soffice_writer
     profile = tmp_path / "profile"
     subprocess.run(
         [

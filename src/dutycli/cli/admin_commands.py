@@ -53,7 +53,7 @@ def validate(
     problems = []
     try:
         # A directory: every list in it, each checked whole.
-        files = [f.path for f in list_files(target)] if Path(target).is_dir() else [str(target)]
+        files = [f.path for f in list_files(target)] if _is_dir(target) else [str(target)]
     except DataError as e:
         files, problems = [], e.problems
     for file in files:
@@ -75,6 +75,15 @@ def validate(
         echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
     return EXIT_FOUND
+
+
+def _is_dir(path: Path) -> bool:
+    """Is ``path`` a directory? A path too long or under an unsearchable directory is not:
+    reading it then says why (``Path.is_dir`` raises for those)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _is_thesaurus(path: Path) -> bool:
@@ -180,9 +189,7 @@ def import_(
         _refuse_stdout_onto(inputs)
     table_depts = parse_departments(read_text(table_path), str(table_path))
     found: list[Problem] = []
-    dl = import_file(
-        source, table_depts, kind_named(kind) if kind else None, street, table, found
-    )
+    dl = import_file(source, table_depts, kind_named(kind) if kind else None, street, table, found)
     for line in shown(found):
         echo(line, err=True)
     text = dump_yaml(dl)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, in_ci, needs, soffice_with_writer
+from .conftest import REPO, SLOW, in_ci, needs, soffice_with_writer
 
 
 def fake_libreoffice(tmp_path: Path, with_writer: bool) -> Path:
@@ -80,3 +80,13 @@ def test_tests_that_drive_programs_are_marked_by_their_fixtures() -> None:
     assert collected("-m", "(browser or office) and not slow", *files) == []
     # The page's tests that need no browser stay in the quick loop.
     assert any("self_contained" in n for n in collected("-m", "not slow", "tests/test_page.py"))
+
+
+@pytest.mark.slow
+def test_the_slow_table_names_tests_that_exist() -> None:
+    names = {(n.split("::")[0].split("/")[-1], n.split("::")[1].split("[")[0]) for n in collected()}
+    files = {file for file, _ in names}
+    for file, tests in SLOW.items():
+        assert file in files, file
+        for test in tests:
+            assert (file, test) in names, f"{file}::{test}"

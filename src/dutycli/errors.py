@@ -38,12 +38,24 @@ class DutyError(Exception):
     exit_code = 2
 
 
+# Problems said at most: a damaged file of 100,000 rows must not print 100,000 lines.
+MAX_SHOWN = 50
+
+
+def shown(problems: list[Problem]) -> list[str]:
+    """The lines that say ``problems``: the first ``MAX_SHOWN``, then how many more there are."""
+    lines = [str(p) for p in problems[:MAX_SHOWN]]
+    if len(problems) > MAX_SHOWN:
+        lines.append(f"……另有 {len(problems) - MAX_SHOWN} 个问题未列出（共 {len(problems)} 个）")
+    return lines
+
+
 class DataError(DutyError):
     """A data file cannot be used; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(shown(problems)))
 
 
 class UsageError(DutyError):

@@ -22,7 +22,7 @@ from dutycli.cli.options import (
     state,
 )
 from dutycli.cli.streams import echo
-from dutycli.errors import EXIT_ERROR, EXIT_FOUND, DataError
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, DataError, Problem, shown
 
 # The heading of these commands in ``duty --help``.
 HELP_GROUP = "管理命令"
@@ -73,7 +73,7 @@ def validate(
     有效退出 0，否则退出 2。
     """
     from dutycli.cli.filekinds import refuse_published
-    from dutycli.lists.load import load
+    from dutycli.lists.load import parse, read_text, warnings
     from dutycli.lists.source import list_files, resolve
 
     no_selection(ctx, "validate")
@@ -86,25 +86,37 @@ def validate(
     problems = []
     try:
         # A directory: every list in it, each checked whole.
-        files = [f.path for f in list_files(target)] if Path(target).is_dir() else [str(target)]
+        files = [f.path for f in list_files(target)] if _is_dir(target) else [str(target)]
     except DataError as e:
         files, problems = [], e.problems
     for file in files:
         try:
-            dl = load(file)
+            text = read_text(file)
+            dl = parse(text, file)
         except DataError as e:
             problems += e.problems
             continue
+        for line in shown(warnings(text, file, dl)):
+            echo(line, err=True)
         echo(
             f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
             f"{len(dl.departments)} 个部门。"
         )
     if problems:
-        for problem in problems:
-            echo(str(problem), err=True)
+        for line in shown(problems):
+            echo(line, err=True)
         echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
     return EXIT_FOUND
+
+
+def _is_dir(path: Path) -> bool:
+    """Is ``path`` a directory? A path too long or under an unsearchable directory is not:
+    reading it then says why (``Path.is_dir`` raises for those)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _is_thesaurus(path: Path) -> bool:
@@ -145,8 +157,8 @@ def _validate_thesaurus(path: Path) -> int:
     try:
         table = read_table(path)
     except DataError as e:
-        for problem in e.problems:
-            echo(str(problem), err=True)
+        for line in shown(e.problems):
+            echo(line, err=True)
         echo(f"共发现 {len(e.problems)} 个问题。", err=True)
         return EXIT_ERROR
     words = sum(len(v) for v in table.values())
@@ -256,6 +268,7 @@ def import_(
     if departments is not None:
         table_depts = parse_departments(read_text(departments), str(departments))
     summary: list[str] = []
+    found: list[Problem] = []
     dl = import_file(
         source,
         table_depts,
@@ -264,7 +277,10 @@ def import_(
         table,
         columns=columns,
         summary=summary,
+        warnings=found,
     )
+    for line in shown(found):
+        echo(line, err=True)
     text = dump_yaml(dl)
     _check_written(text, dl)
     if output is not None:

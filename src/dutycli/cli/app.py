@@ -130,7 +130,7 @@ _EXAMPLES = (
     ("duty search --help", "某个命令的帮助"),
 )
 # Options of the group that people also write after the command: moved before it.
-_GLOBAL_FLAGS = ("--no-pager",)
+_GLOBAL_FLAGS = ("--no-pager", "--raw")
 
 
 class DutyGroup(_ChineseHelp, TyperGroup):
@@ -324,7 +324,7 @@ def __getattr__(name: str) -> Any:
 
 # Options of the group itself, before the command name, that take a value.
 _GROUP_VALUE_OPTIONS = ("--data", "--street", "-s", "--kind")
-_GROUP_FLAG_PREFIXES = ("--data=", "--street=", "--kind=", "--no-pager")
+_GROUP_FLAG_PREFIXES = ("--data=", "--street=", "--kind=", "--no-pager", "--raw")
 
 
 def app_for(argv: Sequence[str]) -> typer.Typer:

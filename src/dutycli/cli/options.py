@@ -89,6 +89,18 @@ NoPagerOption = Annotated[
 ]
 
 
+RawOption = Annotated[
+    bool,
+    Opt(
+        "--raw",
+        help=(
+            "csv/tsv 单元格按原文写出：不给以 = + - @ 开头的单元格加前导 '"
+            "（默认加上，防止 Excel 把清单或任务文字当公式执行）。xlsx 里的文字总是文本。"
+        ),
+    ),
+]
+
+
 class Paging:
     """Whether a long table on a terminal goes through the pager (--no-pager says no)."""
 
@@ -102,10 +114,14 @@ def group_options(
     no_pager: NoPagerOption = False,
     street: StreetOption = None,
     kind: KindOption = None,
+    raw: RawOption = False,
 ) -> None:
     """The options before the command name (``duty --data x.yaml -s 青山路 search …``)."""
+    from dutycli.render import Formulas
+
     ctx.obj = State(data, street, kind)
     Paging.on = not no_pager
+    Formulas.raw = raw
 
 
 def state(ctx: Context) -> State:

@@ -310,6 +310,7 @@ def _rowids_by_id(lib: "Library", ids: list[int]) -> tuple[list[int], list[int]]
     for item_id in dict.fromkeys(ids):
         hits = found.get(item_id, [])
         if len(hits) > 1:
+            lib.refuse_twins([ref for _, ref in hits], every=True)
             listing = lib.listing([ref for _, ref in hits])
             raise LookupFailed(
                 f"第 {item_id} 项在 {len(hits)} 份清单里都有，请用 --street/-s 或 --kind 选定：\n"

@@ -96,12 +96,38 @@ def _plug(fd: int) -> bool:
     return True
 
 
+def visible(text: str) -> str:
+    """``text`` with its control characters shown as ``\x1b`` instead of run by the terminal.
+
+    Newlines, tabs and colour changes (``ESC [ … m``, as Rich writes them) are
+    kept; anything else (``ESC ] 0 ;`` sets the window title, ``ESC [ 2 J``
+    clears the screen) comes from text, never from duty.
+    """
+    import re
+
+    return re.sub(
+        r"\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]",
+        lambda m: m.group() if len(m.group()) > 1 else f"\\x{ord(m.group()):02x}",
+        text,
+    )
+
+
+class _Terminal(io.TextIOWrapper):
+    """A terminal's text stream: control characters from text are shown, not run."""
+
+    def write(self, s: str) -> int:
+        # isprintable() is false for every control character: the common case costs no regex.
+        if not s.isprintable():
+            s = visible(s)
+        return super().write(s)
+
+
 def _text(fd: int, closed: bool, swallow: bool, old: object) -> io.TextIOWrapper:
     raw = _Raw(fd, closed, swallow)
     tty = raw.isatty()
     # Piped output is always UTF-8; a terminal keeps its own encoding and never crashes.
     encoding = (getattr(old, "encoding", None) or "utf-8") if tty else "utf-8"
-    return io.TextIOWrapper(
+    return (_Terminal if tty else io.TextIOWrapper)(
         io.BufferedWriter(raw),  # type: ignore[type-var]
         encoding=encoding,
         errors="replace" if tty else "backslashreplace",

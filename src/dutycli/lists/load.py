@@ -19,6 +19,7 @@ from dutycli.lists.model import (
     ListInfo,
     Section,
     kind_of,
+    replace,
 )
 from dutycli.lists.source import read_bytes
 from dutycli.lists.validate import FieldPath, check_list
@@ -115,6 +116,20 @@ def parse(text: str, file: str) -> DutyList:
         raise DataError(problems)
     assert dl is not None
     return dl
+
+
+def warnings(text: str, file: str, dl: DutyList) -> list[Problem]:
+    """Warnings of a valid list read from ``text`` (texts Excel would run as formulas), located.
+
+    The file is read again whole only when there is something to locate.
+    """
+    from dutycli.lists.validate import formula_warnings
+
+    if not formula_warnings(dl, file, lambda path: (None, None)):
+        return []
+    walker = _Walker(file, Where(text))
+    walker.top(compose(text, file))
+    return formula_warnings(dl, file, walker.locate)
 
 
 def parse_departments(text: str, file: str) -> tuple[Department, ...]:
@@ -294,9 +309,9 @@ class _Walker:
             # Cross-check the items that were read whole, so that one broken
             # item does not hide the duplicate id or unknown department of another.
             read = [(i, item) for i, item in enumerate(items) if item is not None]
-            partial = DutyList(
-                ListInfo("", "", self.kind), categories, departments, tuple(x for _, x in read)
-            )
+            # The list's own title and names when they were read (their texts are checked too).
+            heading = replace(info, kind=self.kind) if info else ListInfo("", "", self.kind)
+            partial = DutyList(heading, categories, departments, tuple(x for _, x in read))
             self.problems += check_list(partial, self.file, self.locate, [i for i, _ in read])
         if (
             info is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from pathlib import Path as FsPath
 from typing import NamedTuple
@@ -120,6 +121,15 @@ def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
+def _utf8(name: str) -> bool:
+    """Is a file name (as ``os`` decodes it, undecodable bytes as surrogates) UTF-8?"""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class DirStamp(NamedTuple):
     """A directory of a library and what ``stat`` said of it before it was listed.
 
@@ -131,6 +141,22 @@ class DirStamp(NamedTuple):
     mtime_ns: int
     ctime_ns: int
     inode: int
+
+
+def _take(
+    entry: os.DirEntry[str], prefix: str, found: list[SourceFile], problems: list[Problem]
+) -> None:
+    """A file of a library: a list file is found, a bad one is a problem, others are skipped."""
+    name = entry.name
+    if not name.endswith(SUFFIX):
+        return
+    est = entry.stat()
+    if not stat.S_ISREG(est.st_mode):
+        problems.append(_refuse(entry.path, est.st_mode).problems[0])
+    elif est.st_size > MAX_BYTES:
+        problems.append(_too_big(entry.path, est.st_size).problems[0])
+    else:
+        found.append(SourceFile.of(entry.path, est, prefix + name))
 
 
 def list_files(target: str | Path) -> list[SourceFile]:
@@ -160,39 +186,48 @@ def list_tree(target: str | Path) -> tuple[list[SourceFile], list[DirStamp]]:
     # root plus the same names, without an abspath a file.
     sep = os.sep
 
-    def walk(directory: str, absolute: str) -> None:
-        prefix = absolute if absolute.endswith(sep) else absolute + sep
+    def opened(directory: str, absolute: str) -> tuple[Iterator[os.DirEntry[str]], str] | None:
+        """The sorted entries of a directory and the prefix of their keys; None if unreadable."""
         try:
             dst = os.stat(directory)
             with os.scandir(directory) as it:
                 entries = sorted(it, key=_name)
         except OSError as e:
             problems.append(Problem(directory, f"无法读取目录：{e.strerror}"))
-            return
+            return None
         dirs.append(DirStamp(absolute, dst.st_mtime_ns, dst.st_ctime_ns, dst.st_ino))
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue  # hidden files and directories (editors' backups, .git)
+        return iter(entries), absolute if absolute.endswith(sep) else absolute + sep
+
+    # Depth first, in name order, with a stack of its own: a library nested
+    # 1,100 directories deep must not exhaust Python's recursion limit.
+    top = opened(file, os.path.abspath(file))
+    stack = [top] if top is not None else []
+    while stack:
+        entries, prefix = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+        elif not _utf8(entry.name):
+            shown = os.fsencode(entry.path).decode("utf-8", "backslashreplace")
+            problems.append(Problem(shown, "文件名不是 UTF-8 编码：请改用 UTF-8 的文件名"))
+        elif not entry.name.startswith("."):  # hidden: editors' backups, .git
             try:
                 if entry.is_dir():
-                    walk(entry.path, prefix + name)
-                    continue
-                if not name.endswith(SUFFIX):
-                    continue
-                est = entry.stat()
+                    inner = opened(entry.path, prefix + entry.name)
+                    stack += [inner] if inner is not None else []
+                else:
+                    _take(entry, prefix, found, problems)
             except OSError as e:
                 problems.append(Problem(entry.path, f"无法读取：{e.strerror}"))
-                continue
-            if not stat.S_ISREG(est.st_mode):
-                problems.append(_refuse(entry.path, est.st_mode).problems[0])
-            elif est.st_size > MAX_BYTES:
-                problems.append(_too_big(entry.path, est.st_size).problems[0])
-            else:
-                found.append(SourceFile.of(entry.path, est, prefix + name))
-
-    walk(file, os.path.abspath(file))
     if problems:
+        problems.append(
+            Problem(
+                file,
+                "目录里有上面这些读不了的文件或目录，整个目录没有载入。"
+                "不要读某个文件或目录时，把它移出目录，或改名为以“.”开头（隐藏）"
+                "或不以 .yaml 结尾",
+            )
+        )
         raise DataError(problems)
     if not found:
         raise DataError([Problem(file, f"目录里没有清单文件（*{SUFFIX}）")])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 
 from dutycli.errors import Problem
 from dutycli.lists.model import COOP, TAKEN_BACK, DutyList, Item, kind_of
@@ -24,6 +25,22 @@ LEFTOVER_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}\s*[.．、](?!\d)|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|[一二三四五六七八九十]{1,3}、)",
     re.MULTILINE,
 )
+
+
+# Control characters no list text holds: a terminal runs them (ESC ] 0 ; sets the
+# window title), XML cannot hold them (-o xlsx). Tab and newline are text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """The message for the first control character in ``text``, if there is one."""
+    m = CONTROL.search(text)
+    if m is None:
+        return None
+    return (
+        f"含有控制字符 U+{ord(m.group()):04X}（第 {m.start() + 1} 个字）："
+        "清单文字里不应有，终端会执行它；请删去（常见于从网页或 Word 复制的文字）"
+    )
 
 
 def item_texts(item: Item, index: int) -> Iterator[tuple[FieldPath, str]]:
@@ -48,6 +65,45 @@ def item_texts(item: Item, index: int) -> Iterator[tuple[FieldPath, str]]:
             yield (*base, "street_duties", n, "steps", s), step
     for name, text in item.extras:
         yield (*base, "extras", name), text
+
+
+# The first characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
+def starts_formula(text: str) -> bool:
+    """Would a spreadsheet run ``text`` as a formula? (A plain number such as -3 is a value.)"""
+    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
+
+
+def formula_warnings(
+    dl: DutyList, file: str, locate: Locator, indices: list[int] | None = None
+) -> list[Problem]:
+    """Warnings (not errors) for texts Excel would run as a formula: the outputs neutralise them."""
+    texts: list[tuple[FieldPath, str, int | None]] = [
+        (("categories", n), c, None) for n, c in enumerate(dl.categories)
+    ]
+    texts += [(("departments", n, "name"), d.name, None) for n, d in enumerate(dl.departments)]
+    for k, item in enumerate(dl.items):
+        index = indices[k] if indices is not None else k
+        texts += [(path, text, item.id) for path, text in item_texts(item, index)]
+    warnings = []
+    for path, text, item_id in texts:
+        if starts_formula(text):
+            line, column = locate(path)
+            shown = {"\t": "制表符", "\r": "回车"}.get(text[0], text[0])
+            warnings.append(
+                Problem(
+                    file,
+                    f"警告：文字以“{shown}”开头，Excel 会把它当公式执行"
+                    "（duty 写 csv/tsv 时加前导 '，写 xlsx 时存为文本）",
+                    line,
+                    column,
+                    item_id,
+                )
+            )
+    return warnings
 
 
 def check_list(
@@ -86,6 +142,23 @@ def _check_tables(dl: DutyList, report: Report) -> None:
     for i, cat in enumerate(dl.categories):
         if cat in dl.categories[:i]:
             report(("categories", i), f"类别“{cat}”重复")
+    named: list[tuple[FieldPath, str]] = [
+        (("categories", i), c) for i, c in enumerate(dl.categories)
+    ]
+    for d, dept in enumerate(dl.departments):
+        named.append((("departments", d, "name"), dept.name))
+        named += [(("departments", d, "aliases", a), x) for a, x in enumerate(dept.aliases)]
+    info = dl.info
+    named += [
+        (("list", f.name), getattr(info, f.name))
+        for f in fields(info)
+        if isinstance(getattr(info, f.name), str)
+    ]
+    for path, text in named:
+        control = control_problem(text)
+        if control is not None:
+            report(path, control)
+
     owner: dict[str, str] = {}
     for d, dept in enumerate(dl.departments):
         if dept.name in owner:
@@ -159,6 +232,9 @@ def _check_texts(item: Item, index: int, at: Report) -> None:
         rel = path[2:]
         if not text.strip():
             at(rel, "文字为空")
+        control = control_problem(text)
+        if control is not None:
+            at(rel, control)
         tag = HTML_TAG.search(text)
         if tag:
             at(rel, f"含有 HTML 标记：{tag.group(0)}")

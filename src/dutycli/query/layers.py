@@ -53,7 +53,15 @@ def _digest(data: bytes) -> bytes:
 def _read(path: Path | None) -> Any:
     if path is None:
         raise ValueError("no cache")
-    raw = path.read_bytes()
+    from dutycli.errors import DataError
+    from dutycli.lists.source import read_bytes
+
+    try:
+        # Like a list file: a regular file only, of bounded size (a FIFO or a
+        # link to /dev/zero is "no cache", and the part is built again).
+        raw = read_bytes(path)
+    except DataError:
+        raise ValueError("not a cache file") from None
     if len(raw) < _TAG or _digest(raw[_TAG:]) != raw[:_TAG]:
         raise ValueError("damaged")
     return marshal.loads(raw[_TAG:])

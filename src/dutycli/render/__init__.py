@@ -39,6 +39,13 @@ _RENDERERS = {
     Format.xlsx: "xlsx",
 }
 
+
+class Formulas:
+    """``--raw`` sets ``raw``: csv/tsv cells are written exactly, formulas not neutralised."""
+
+    raw = False
+
+
 # Formats whose output is bytes, never text for a terminal.
 BINARY = frozenset({Format.xlsx})
 

@@ -70,11 +70,16 @@ class _Console(Console):
         raise BrokenPipeError
 
 
+MAX_WIDTH = 1000  # columns: wider than any terminal
+
+
 def _console(out: TextIO) -> Console:
     # Width comes from the terminal, or from $COLUMNS, else 80.
     console = _Console(file=out, highlight=False, soft_wrap=False, emoji=False, markup=False)
     if console.width < 1:  # COLUMNS=0: no width known
         console.width = 80
+    # COLUMNS=99999999999: Rich would pad every line to that width (MemoryError).
+    console.width = min(console.width, MAX_WIDTH)
     return console
 
 

@@ -40,14 +40,21 @@ def default_font(wb: Any, font: Any) -> None:
 
 
 def put(ws: Any, row: int, column: int, value: object) -> Any:
-    """Write one cell: numbers as numbers, text always as text (``=…`` is never a formula)."""
+    """Write one cell: numbers as numbers, text always as text (``=…`` is never a formula).
+
+    openpyxl stores any text that starts with "=" as a formula, so the data type
+    is set to string after the value. Characters XML cannot hold (control
+    characters) are written as Excel's own ``_xHHHH_`` escape.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = ws.cell(row=row, column=column)
     if value is None or value == "":
         return cell
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value
     else:
-        cell.value = str(value)
+        cell.value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", str(value))
         cell.data_type = "s"
     return cell
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from dutycli import __version__
 from dutycli.errors import DataError
-from dutycli.lists.source import SourceFile, list_tree, resolve
+from dutycli.lists.source import SourceFile, list_tree, read_bytes, resolve
 from dutycli.store.freshness import is_fresh, record_tree, same_files, tree_record
 from dutycli.store.library import Compiled, Library, ListRef
 from dutycli.store.schema import LAYOUT, digest
@@ -42,7 +42,16 @@ __all__ = ["Compiled", "Library", "ListRef", "cache_root", "open_library", "stor
 
 _TAG = sys.implementation.cache_tag or "python"
 APP = f"dutycli {__version__} {_TAG} layout {LAYOUT}"
-BUSY_MS = 120_000  # a writer building a province-sized library holds the lock that long
+# How long a query waits for a lock another process holds (a DB browser, a
+# backup, a stuck process, another duty updating a province): past it, the
+# lists are compiled in memory and the answer says so (``_locked``).
+BUSY_MS = 1_000
+# Tables a trusted store must hold (a store with one dropped is rebuilt).
+TABLES = ("meta", "records", "files", "lists", "list_data", "items", "lines", "fts")
+_COUNT_TABLES = (
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+    f"({','.join('?' * len(TABLES))})"
+)
 # Page cache while building: the FTS and index b-trees of a province stop thrashing.
 BUILD_CACHE_KIB = 256 * 1024
 
@@ -119,22 +128,64 @@ def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
     with the file's own stat first, is what says the store is ours and whole.)
     """
     try:
-        stamp = db.with_name(db.name + ".stamp").read_text(encoding="utf-8")
-        if stamp != _stamp_of(db):
+        # Like a list file: a regular file only (a FIFO would block, /dev/zero
+        # never end), of bounded size; anything else is "no store" and rebuilt.
+        stamp = read_bytes(db.with_name(db.name + ".stamp"))
+        if len(stamp) > 4096 or stamp.decode("utf-8") != _stamp_of(db):
             return None
         conn = sqlite3.connect(_uri(db, mode), uri=True, timeout=BUSY_MS / 1000)
-    except (OSError, ValueError, sqlite3.Error):
+    except (OSError, ValueError, sqlite3.Error, DataError):
         return None
     try:
         meta = dict(
             conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'layout')").fetchall()
         )
-        if meta.get("app") == APP and meta.get("layout") == LAYOUT:
+        (tables,) = conn.execute(_COUNT_TABLES, TABLES).fetchone()
+        if meta.get("app") == APP and meta.get("layout") == LAYOUT and tables == len(TABLES):
             return conn
+    except sqlite3.OperationalError as e:
+        conn.close()
+        if _is_locked(e):
+            raise _Locked from None
+        return None
     except sqlite3.Error:
         pass
     conn.close()
     return None
+
+
+class _Locked(Exception):
+    """Another process holds a lock on the store past ``BUSY_MS``."""
+
+
+def _is_locked(e: sqlite3.Error) -> bool:
+    return "locked" in str(e) or "busy" in str(e)
+
+
+def _locked(files: list[SourceFile], tree: bytes) -> sqlite3.Connection:
+    """The lists compiled in memory, with a line saying why (the store is locked)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(
+            "duty: 清单的缓存正被另一个进程锁定（如数据库浏览器、备份或另一个 duty），"
+            "这次在内存里编译清单来回答（较慢，结果相同）\n"
+        )
+        sys.stderr.flush()
+    return _build(None, files, tree)
+
+
+def _remove_stale_builds(db: Path) -> None:
+    """Temporary stores of builds whose process is gone (killed during a first build)."""
+    for tmp in db.parent.glob(f".{db.name}.*.tmp"):
+        pid = tmp.name[len(db.name) + 2 :].split(".", 1)[0]
+        if not pid.isdecimal() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        except (OSError, OverflowError):
+            pass  # alive (another user's) or unknowable: leave it
 
 
 # -- freshness -----------------------------------------------------------------
@@ -180,10 +231,12 @@ def _update(db: Path, files: list[SourceFile], tree: bytes) -> sqlite3.Connectio
         conn.execute("ROLLBACK")
         conn.close()
         raise
-    except (sqlite3.Error, OSError):
+    except (sqlite3.Error, OSError) as e:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         conn.close()
+        if isinstance(e, sqlite3.OperationalError) and _is_locked(e):
+            raise _Locked from None
         return None
     _write_stamp(db)
     return conn
@@ -198,6 +251,7 @@ def _build(db: Path | None, files: list[SourceFile], tree: bytes) -> sqlite3.Con
     if db is not None:
         try:
             db.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_builds(db)
             tmp = db.with_name(f".{db.name}.{os.getpid()}.{id(files):x}.tmp")
             conn = sqlite3.connect(tmp)
         except (OSError, sqlite3.Error):
@@ -238,10 +292,16 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
     target = resolve(data)
     root = cache_root()
     db = store_path(target, root) if root is not None else None
-    conn = _open_trusted(db) if db is not None else None
+    locked = False
+    try:
+        conn = _open_trusted(db) if db is not None else None
+    except _Locked:
+        conn, locked = None, True
     if conn is not None:
         try:
             fresh = is_fresh(conn, street)
+        except sqlite3.OperationalError as e:
+            fresh, locked = False, _is_locked(e)
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             fresh = False
         if fresh:
@@ -249,6 +309,10 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
     listed_at = time.time_ns()
     files, dirs = list_tree(target)
     tree = tree_record(files, dirs, listed_at)
+    if locked:
+        if conn is not None:
+            conn.close()
+        return Library(_locked(files, tree), str(target))
     if conn is not None and db is not None:
         if same_files(conn, files):
             # Only a directory was touched (or changed too recently to trust):
@@ -256,7 +320,10 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
             _refresh_tree(db, tree)
             return Library(conn, str(target))
         conn.close()
-        conn = _update(db, files, tree)
+        try:
+            conn = _update(db, files, tree)
+        except _Locked:
+            return Library(_locked(files, tree), str(target))
     if conn is None:
         conn = _build(db, files, tree)
     return Library(conn, str(target))

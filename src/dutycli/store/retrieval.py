@@ -26,6 +26,7 @@ class Retrieval(Selection):
         selected = self.selected
         if len(selected) == 1:
             return Compiled(self, selected[0])
+        self.refuse_twins(selected, every=True)
         raise LookupFailed(
             f"已载入 {len(selected)} 份清单，请用 --street/-s 和 --kind 选定一份：\n"
             + self.listing(selected),

@@ -179,10 +179,38 @@ class Selection:
             lines = [*lines[:limit], f"  …共 {len(refs)} 份"]
         return "\n".join(lines)
 
+    @staticmethod
+    def twins(refs: Sequence[ListRef]) -> list[ListRef]:
+        """Lists among ``refs`` that are the same street's same kind (--street/--kind cannot
+        tell them apart): every such list, or none."""
+        seen: dict[tuple[object, ...], list[ListRef]] = {}
+        for ref in refs:
+            key = (ref.province, ref.city, ref.district, ref.subdistrict, ref.short_kind)
+            seen.setdefault(key, []).append(ref)
+        return [ref for group in seen.values() if len(group) > 1 for ref in group]
+
+    @classmethod
+    def refuse_twins(cls, refs: Sequence[ListRef], every: bool = False) -> None:
+        """Two lists of one street and kind: an error that names both files.
+
+        ``every``: only when all of ``refs`` are such twins (choosing among the
+        others is still possible with --street/--kind).
+        """
+        twins = cls.twins(refs)
+        if twins and (not every or len(twins) == len(refs)):
+            raise LookupFailed(
+                f"载入的清单里有 {len(twins)} 份是同一个街道的同一类清单，"
+                "--street 和 --kind 无法区分它们：请把不用的那份移出目录"
+                "（或改名为以“.”开头），或用 --data 指定其中一个文件：\n" + cls.listing(twins),
+                [ref.path for ref in twins],
+            )
+
     def one_subdistrict(self) -> str:
         """The subdistrict of the selection; several: a usage error naming them."""
         names = self.subdistricts(self._chosen)
         if len(names) == 1:
+            # Check weighs all the street's lists: two of one kind would be mixed.
+            self.refuse_twins(self.of_street(names[0]))
             return names[0]
         listing = "\n".join(f"  {name}" for name in names[:20])
         more = f"\n  …共 {len(names)} 个" if len(names) > 20 else ""

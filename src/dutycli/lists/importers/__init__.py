@@ -44,12 +44,14 @@ def import_file(
     table: int | None = None,
     columns: str | None = None,
     summary: list[str] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> DutyList:
     """The list in the file at ``path``, in any format ``detect`` knows.
 
     ``departments`` None: the list's own departments, with aliases made by rule.
     ``columns``: the ``--columns "表头=字段,…"`` option. ``summary`` receives
     the lines of the import summary (counts, columns, extras, normalisation).
+    Warnings (the list is still good) are added to ``warnings`` when it is given.
     """
     from dutycli.lists.source import read_bytes
 
@@ -67,6 +69,8 @@ def import_file(
     dl = converter.run(pick(grids, table, file, chosen))
     if summary is not None:
         summary += converter.summary
+    if warnings is not None:
+        warnings += converter.warnings
     return dl
 
 

@@ -33,7 +33,7 @@ from dutycli.lists.model import (
     ListInfo,
     department_names,
 )
-from dutycli.lists.validate import FieldPath, check_list
+from dutycli.lists.validate import FieldPath, check_list, formula_warnings
 
 KINDS = (BASIC, COOP, TAKEN_BACK)
 KIND_NAMES = {"基本": BASIC, "配合": COOP, "收回": TAKEN_BACK, **{k: k for k in KINDS}}
@@ -121,6 +121,7 @@ class Converter:
         self.names = department_names(departments or ())
         self.reader = CellReader(self.names, self.norm, self.problem)
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # the list is still written
         self.place = Place(file, 1)
         self.joined: dict[int, list[str]] = {}
         self.item: int | None = None
@@ -236,6 +237,9 @@ class Converter:
                 self.problem(f"序号“{id_text[:10]}”不是数字")
             else:
                 self.problem(f"这一行没有序号：{self.norm.line(' '.join(texts))[:40]}")
+        elif len(id_text) > 9:  # int() of thousands of digits fails, and no list is that long
+            self.place = grid.cell_place(r, id_column)
+            self.problem(f"序号“{id_text[:10]}…”有 {len(id_text)} 位：不是清单的序号")
         elif grid.ragged and len(texts) != header.width:
             self.item = int(id_text)
             self.problem(f"事项行应有 {header.width} 列（以制表符分隔），这一行有 {len(texts)} 列")
@@ -431,6 +435,10 @@ class Converter:
             if item is not None and item in reported:
                 continue
             self.problems.append(located[p.line].problem(p.message, item))
+        for p in formula_warnings(dl, self.file, locate):
+            assert p.line is not None
+            item = p.item if isinstance(p.item, int) else None
+            self.warnings.append(located[p.line].problem(p.message, item))
 
     # -- departments --------------------------------------------------------
 

@@ -16,6 +16,11 @@ ZIP = b"PK\x03\x04"
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 _WORKBOOK = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|table|body|head)\b", re.IGNORECASE)
+# A page may start with a long script or comment: a <table tag anywhere makes it a page.
+_TABLE = re.compile(rb"<table\b", re.IGNORECASE)
+# What a Word/Excel file may hold once unzipped. A 340-item list is about 3 MB;
+# the readers hold every part in memory, and parsed XML takes several times its size.
+MAX_UNZIPPED = 48 * 1024 * 1024
 
 
 def detect(raw: bytes, file: str) -> str:
@@ -30,11 +35,22 @@ def detect(raw: bytes, file: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as z:
                 names = set(z.namelist())
+                # The sizes the zip declares: zipfile never yields more than
+                # that (and fails on a part that holds more), so this bounds
+                # what any reader can unpack, before anything is unpacked.
+                unzipped = sum(info.file_size for info in z.infolist())
         except (zipfile.BadZipFile, ValueError, OSError):
             raise fail(
                 "文件已损坏：它像是 Word/Excel（zip 格式）文件，却无法打开。"
                 "请用 Word/Excel 打开后重新另存，或重新下载"
             ) from None
+        if unzipped > MAX_UNZIPPED and ("word/document.xml" in names or "xl/workbook.xml" in names):
+            raise fail(
+                f"文件解压后过大（{unzipped / 1024 / 1024:,.0f} MB，"
+                f"上限 {MAX_UNZIPPED // 1024 // 1024} MB）：公布的清单解压后只有几 MB，"
+                "这个文件可能已损坏或是恶意构造的（压缩炸弹）。"
+                "请用 Word/Excel 打开后另存，或删去其中的图片等大件内容再导入"
+            )
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             return DOCX
         if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
@@ -61,7 +77,7 @@ def detect(raw: bytes, file: str) -> str:
         raise fail(
             "这是 PDF 文件：duty 读不了 PDF。请找 Word、Excel 或网页版的清单，或先转换为 .docx"
         )
-    if _HTML.search(raw[:65536]):
+    if _HTML.search(raw[:65536]) or _TABLE.search(raw):
         return HTML
     if b"\x00" in raw[:4096]:
         raise fail("无法识别的文件格式：不是 Word、Excel、网页，也不是制表符分隔的文本")

@@ -13,7 +13,7 @@ import io
 from typing import Any
 
 from dutycli.errors import DataError, Problem
-from dutycli.lists.importers.table import Grid, GridBuilder, Place
+from dutycli.lists.importers.table import MAX_COLUMNS, MAX_ROWS, Grid, GridBuilder, Place
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T, _TAB, _BR, _CR = _W + "t", _W + "tab", _W + "br", _W + "cr"
@@ -49,14 +49,51 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
+def _count(el: Any, path: str, place: Place, what: str) -> int:
+    """A whole number the table XML states (``w:gridSpan w:val="2"``), 1 when absent.
+
+    Read from the XML here: python-docx raises on a value that is not a
+    number, and a damaged or hostile file may hold any text there.
+    """
+    found = el.find(path) if el is not None else None
+    value = found.get(_W + "val") if found is not None else None
+    if value is None:
+        return 1 if what == "gridSpan" else 0
+    text = value.strip()
+    if not text.isdecimal() or len(text) > 4 or not 0 <= int(text) <= MAX_COLUMNS:
+        raise DataError(
+            [
+                place.problem(
+                    f"单元格的 {what} 值“{value[:20]}”不是 0 到 {MAX_COLUMNS} 的整数：文件已损坏"
+                )
+            ]
+        )
+    return max(int(text), 1) if what == "gridSpan" else int(text)
+
+
+def _continues(tc: Any) -> bool:
+    """Does the cell continue a vertical merge (``<w:vMerge/>`` or ``w:val="continue"``)?"""
+    merge = tc.tcPr.find(_W + "vMerge") if tc.tcPr is not None else None
+    return merge is not None and merge.get(_W + "val", "continue") == "continue"
+
+
 def _grid(tbl: Any, number: int, file: str, before: list[tuple[str, Place]]) -> Grid:
     builder = GridBuilder()
     for r, tr in enumerate(tbl.tr_lst):
-        builder.row(r, Place(file, r + 1, table=number))
-        c = tr.grid_before
+        if r >= MAX_ROWS:
+            raise DataError(
+                [
+                    Place(file, r + 1, table=number).problem(
+                        f"表格超过 {MAX_ROWS:,} 行：公布的清单远没有这么大，文件可能已损坏"
+                    )
+                ]
+            )
+        place = Place(file, r + 1, table=number)
+        builder.row(r, place)
+        c = _count(tr.trPr, _W + "gridBefore", place, "gridBefore")
         for tc in tr.tc_lst:
-            span = tc.grid_span
-            if tc.vMerge == "continue" and builder.extend_down(r, c, span):
+            span = _count(tc.tcPr, _W + "gridSpan", place.at(c + 1), "gridSpan")
+            if _continues(tc) and builder.extend_down(r, c, span):
                 c += span
                 continue
             builder.put(r, c, _cell_text(tc), 1, span)

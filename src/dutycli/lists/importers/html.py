@@ -93,10 +93,14 @@ def read(raw: bytes, file: str) -> list[Grid]:
     from lxml import etree
 
     text = decode(raw)
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise DataError([Problem(file, f"无法解析网页：{e}")]) from None
+    gave_up = _gave_up(parser, file)
+    if gave_up is not None:
+        raise DataError([gave_up])
     grids: list[Grid] = []
     befores = _befores(root, file)
     for t, table in enumerate(root.iter("table"), start=1):
@@ -120,6 +124,33 @@ def read(raw: bytes, file: str) -> list[Grid]:
             [Problem(file, "网页里没有表格（<table>）：请打开清单所在的那一页，另存为网页后再导入")]
         )
     return grids
+
+
+def _gave_up(parser: Any, file: str) -> Problem | None:
+    """Where and why lxml's parser stopped before the end of the page, if it did.
+
+    libxml2 stops at its resource limits (256 levels of nesting, 10 MB in one
+    text or attribute) and returns the tree so far: the rest of the page, with
+    any table in it, would be missing without a word.
+    """
+    for error in parser.error_log:
+        if error.level_name != "FATAL":
+            continue
+        message = error.message
+        if "depth" in message:
+            why = "元素嵌套超过 256 层"
+        elif "limit" in message.lower() or "huge" in message.lower():
+            why = "一段文字或一个属性超过 10 MB"
+        else:
+            why = message.strip()[:80]
+        return Problem(
+            file,
+            f"网页解析器在这里停止了：{why}。后面的内容没有读到，所以不导入这个网页；"
+            "公布的清单不会这样，文件可能已损坏。请在浏览器里打开清单所在的页面，重新另存为网页",
+            error.line or None,
+            error.column or None,
+        )
+    return None
 
 
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "p", "caption"))

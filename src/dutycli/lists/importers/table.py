@@ -88,7 +88,10 @@ class Grid:
 # Bounds that no published list comes near; beyond them a table is damaged or
 # hostile (rowspan="999999" colspan="999999"), and filling it would take hours.
 MAX_COLUMNS = 64
-MAX_SLOTS = 2_000_000
+MAX_SLOTS = 1_000_000
+# Rows a reader takes from one table (a published list has a few hundred); it
+# stops at the first row past this, before holding the rest.
+MAX_ROWS = 10_000
 
 
 class TableTooLarge(Exception):

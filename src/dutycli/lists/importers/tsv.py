@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 import re
 
-from dutycli.lists.importers.table import Cell, Grid, Place, Row
+from dutycli.errors import DataError
+from dutycli.lists.importers.table import MAX_COLUMNS, MAX_ROWS, Cell, Grid, Place, Row
 
 # Tags that break a cell into paragraphs. ``[^<>]*`` (not ``[^>]*``) so that a
 # run of "<p<p<p…" is scanned once, not once per "<".
@@ -35,6 +36,12 @@ def _heading(line: str) -> str | None:
     return None
 
 
+def _too_large(place: Place, what: str) -> DataError:
+    return DataError(
+        [place.problem(f"{what}：公布的清单远没有这么大，文件可能已损坏；读到这里就停止了")]
+    )
+
+
 def read(text: str, file: str) -> list[Grid]:
     rows: list[Row] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -43,7 +50,11 @@ def read(text: str, file: str) -> list[Grid]:
             continue
         place = Place(file, number, lines=True)
         r = len(rows)
-        cells = raw.split("\t")
+        if r >= MAX_ROWS:
+            raise _too_large(place, f"超过 {MAX_ROWS:,} 行")
+        cells = raw.split("\t", MAX_COLUMNS)
+        if len(cells) > MAX_COLUMNS:
+            raise _too_large(place, f"这一行超过 {MAX_COLUMNS} 列")
         words = _heading(line) if len(cells) == 1 else None
         if words is not None:
             rows.append(Row(place, [Cell(cell_text(words), (r, 0))]))

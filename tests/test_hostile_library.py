@@ -1,0 +1,104 @@
+"""Hostile libraries and paths (issue 22, causes 6 and 11): located messages, never internal errors.
+
+A library (``--data DIR``) with a file name that is not UTF-8, a symlink loop,
+or 1,100 nested directories; ``validate`` of a path too long for the system.
+Each run is a real process under kernel limits (tests/bounded.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .bounded import assert_sound, run_bounded
+from .conftest import EXAMPLES
+
+MINIMAL = (EXAMPLES / "good" / "minimal.yaml").read_bytes()
+
+
+def _library(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    (lib / "a").mkdir(parents=True)
+    (lib / "a" / "配合.yaml").write_bytes(MINIMAL)
+    return lib
+
+
+def test_a_name_that_is_not_utf8_is_named_by_query_and_validate(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    bad = os.fsencode(lib) + b"/\xff\xfe"
+    os.mkdir(bad)
+    with open(bad + b"/x.yaml", "wb") as f:
+        f.write(MINIMAL)
+    for args in (["--data", str(lib), "list"], ["validate", str(lib)]):
+        run = run_bounded(args, cache=tmp_path / "cache")
+        assert_sound(run, {2})  # validate called this library valid while queries failed
+        assert "lib/\\xff\\xfe: 文件名不是 UTF-8 编码" in run.stderr, run.stderr
+
+
+def test_a_symlink_loop_is_named_with_how_to_leave_it_out(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    (lib / "loop.yaml").symlink_to("loop.yaml")
+    run = run_bounded(["--data", str(lib), "list"], cache=tmp_path / "cache")
+    assert_sound(run, {2})
+    assert f"{lib}/loop.yaml: 无法读取" in run.stderr, run.stderr
+    assert "改名为以“.”开头" in run.stderr
+
+
+def test_1100_nested_directories(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    fd = os.open(lib, os.O_RDONLY)
+    for _ in range(1100):  # os.makedirs itself recurses too deep for this
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    with os.fdopen(os.open("深.yaml", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "wb") as f:
+        f.write(MINIMAL.replace("测试街道".encode(), "深处街道".encode()))
+    os.close(fd)
+    try:
+        run = run_bounded(["--data", str(lib), "lists"], cache=tmp_path / "cache")
+        assert_sound(run, {0})
+        assert "深处街道" in run.stdout and "测试街道" in run.stdout, run.stdout
+    finally:
+        _remove_deep(lib, 1100)
+
+
+def _remove_deep(top: Path, depth: int) -> None:
+    """Remove the nested d/d/… (pytest's own clean-up recurses too deep for it)."""
+    fds = [os.open(top, os.O_RDONLY)]
+    for _ in range(depth):
+        fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+    for name in os.listdir(fds[-1]):
+        os.unlink(name, dir_fd=fds[-1])
+    for level in range(depth, 0, -1):
+        os.close(fds[level])
+        os.rmdir("d", dir_fd=fds[level - 1])
+    os.close(fds[0])
+
+
+def test_validate_of_a_path_too_long(tmp_path: Path) -> None:
+    path = "/tmp/" + "x" * 5000 + ".yaml"
+    run = run_bounded(["validate", path], cache=tmp_path / "cache")
+    assert_sound(run, {2})
+    assert "无法读取" in run.stderr
+
+
+def test_two_lists_of_one_street_and_kind_are_named_not_mixed(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    (lib / "b").mkdir()
+    (lib / "b" / "配合.yaml").write_bytes(MINIMAL.replace("低保业务".encode(), "低保事务".encode()))
+    for args in (
+        ["show", "1"],
+        ["info"],
+        ["export"],
+        ["show", "1", "-s", "测试", "--kind", "配合"],
+        ["check", "受理低保申请并入户调查"],
+    ):
+        run = run_bounded(["--data", str(lib), *args], cache=tmp_path / "cache")
+        assert_sound(run, {2})
+        assert "同一个街道的同一类清单" in run.stderr, (args, run.stderr)
+        assert "a/配合.yaml" in run.stderr and "b/配合.yaml" in run.stderr
+    # Commands over every list still answer, each row naming its list.
+    run = run_bounded(["--data", str(lib), "search", "低保"], cache=tmp_path / "cache")
+    assert_sound(run, {0})
+    assert "低保业务" in run.stdout and "低保事务" in run.stdout

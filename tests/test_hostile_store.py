@@ -1,0 +1,152 @@
+"""A hostile or busy cache (issue 22, causes 7, 8 and 11): every query still answers, and right.
+
+Each case first builds the store with a real run, then damages or locks the
+cache the way another program (a DB browser, a backup, a hand edit, a kill -9)
+could, and runs ``duty`` again under kernel limits (tests/bounded.py). The
+answer must be the list's, whatever the cache holds.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .bounded import assert_sound, run_bounded
+
+QUERY = ["search", "低保"]
+ANSWER = "6\t低保业务的新增、动态调整及低保金的追缴工作"
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    cache = tmp_path / "cache"
+    first = run_bounded(QUERY, cache=cache)
+    assert_sound(first, {0})
+    return cache
+
+
+def _store(cache: Path) -> Path:
+    (db,) = (cache / "dutycli").glob("store-*.sqlite")
+    return db
+
+
+def _answers(cache: Path) -> str:
+    run = run_bounded(QUERY, cache=cache)
+    assert_sound(run, {0})
+    assert run.stdout.startswith(ANSWER), run.stdout[:300]
+    return run.stderr
+
+
+@pytest.fixture
+def exclusive(cache: Path) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(_store(cache), isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    yield conn
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
+def test_a_lock_held_elsewhere_gives_an_answer_and_says_why(
+    cache: Path, exclusive: sqlite3.Connection
+) -> None:
+    # The lock was waited for 120 s; now about a second, then the lists are compiled in memory.
+    assert "正被另一个进程锁定" in _answers(cache)
+
+
+def test_an_update_under_a_read_lock_answers(cache: Path, tmp_path: Path) -> None:
+    data = tmp_path / "list.yaml"
+    data.write_text(
+        (Path(__file__).parent.parent / "data" / "items.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    first = run_bounded(["--data", str(data), *QUERY], cache=cache)
+    assert_sound(first, {0})
+    db = next(
+        p for p in (cache / "dutycli").glob("store-*.sqlite") if p != _store_of_default(cache)
+    )
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("低保业务的新增", "低保业务之新增"), "utf-8"
+    )
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM items").fetchone()  # a shared lock, held
+    try:
+        run = run_bounded(["--data", str(data), *QUERY], cache=cache)
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert_sound(run, {0})
+    assert "低保业务之新增" in run.stdout
+    # Waited for 120 s before; now about a second, and the answer says why it is slower.
+    assert "正被另一个进程锁定" in run.stderr
+
+
+def _store_of_default(cache: Path) -> Path:
+    from dutycli.lists.source import resolve
+    from dutycli.store import store_path
+
+    return store_path(resolve(None), cache / "dutycli")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory"])
+def test_a_stamp_that_is_not_a_file_is_no_stamp(cache: Path, kind: str) -> None:
+    stamp = _store(cache).with_name(_store(cache).name + ".stamp")
+    stamp.unlink()
+    if kind == "fifo":
+        os.mkfifo(stamp)  # was read forever
+    elif kind == "dev-zero":
+        stamp.symlink_to("/dev/zero")  # was read until memory ran out
+    else:
+        stamp.mkdir()
+    _answers(cache)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_text_layer_parts_that_are_not_files_are_rebuilt(cache: Path, kind: str) -> None:
+    parts = [p for p in (cache / "dutycli" / "text").rglob("*") if p.is_file()]
+    assert parts
+    for part in parts:
+        part.unlink()
+        if kind == "fifo":
+            os.mkfifo(part)
+        else:
+            part.symlink_to("/dev/zero")
+    _answers(cache)
+
+
+def _hand_stamp(db: Path) -> None:
+    """Rewrite the stamp so that it matches the database as it is now (a hand edit)."""
+    from dutycli.store import APP
+
+    st = os.stat(db)
+    stamp = db.with_name(db.name + ".stamp")
+    stamp.write_text(
+        f"{APP}\n{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("table", ["lines", "items", "fts"])
+def test_a_hand_edited_stamp_does_not_make_a_damaged_store_trusted(cache: Path, table: str) -> None:
+    db = _store(cache)
+    conn = sqlite3.connect(db)
+    conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
+    _hand_stamp(db)
+    _answers(cache)
+
+
+def test_temporary_stores_of_a_killed_build_are_removed(cache: Path) -> None:
+    db = _store(cache)
+    # A build killed with -9 left its temporary file; that process is gone.
+    stale = db.with_name(f".{db.name}.4194999.7f00.tmp")
+    stale.write_bytes(b"SQLite format 3\0" + b"\0" * 4096)
+    alive = db.with_name(f".{db.name}.{os.getpid()}.7f00.tmp")  # a build still running
+    alive.write_bytes(b"")
+    db.unlink()  # the next run builds again
+    _answers(cache)
+    assert not stale.exists() and alive.exists()

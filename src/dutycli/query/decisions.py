@@ -1,0 +1,375 @@
+"""What the office decided (the decision log, ``lists/ledger.py``), brought to bear on queries.
+
+- ``teach``: the one place recorded decisions reach ``check``. A task the
+  office has decided before in this subdistrict (the same words, or
+  near-identical ones: ``NEAR``) takes the verdict the office recorded, and the
+  earlier decision (date, decision, note) is shown beside it. Only that
+  subdistrict's log is read, so a decision never leaks into another's checks.
+- ``entry_for``: a checked task as a log entry (``duty check --record``, ``duty log add``).
+- ``select`` / ``listing``: the log, filtered, as a table.
+- ``period`` / ``tally``: counts by department × verdict × decision in a month, quarter or year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dutycli.errors import UsageError
+from dutycli.lists.ledger import DECISIONS, VERDICTS, Entry, parse_date
+from dutycli.lists.model import SHORT_KINDS, TAKEN_BACK, kind_of
+from dutycli.query.check import OFF_LIST, ON_LIST, TAKEN, Scored, Verdict, bigrams
+from dutycli.query.results import Table
+
+if TYPE_CHECKING:
+    from dutycli.lists.model import Item
+    from dutycli.store.library import Library, ListRef
+
+# Near-identical: the cosine of the two tasks' bigram sets (numbers left out, so that
+# the same notice with another deadline is the same task) reaches this.
+NEAR = 0.8
+# Verdicts an office settles: a recorded 相近 is shown, but decides nothing.
+SETTLED = (ON_LIST, TAKEN, OFF_LIST)
+
+_NUMBERS = re.compile(r"[0-9０-９]+")
+
+
+def _grams(text: str) -> set[str]:
+    return set(bigrams(_NUMBERS.sub("", text)))
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two tasks are: 1.0 for the same words, whatever numbers they hold."""
+    mine, theirs = _grams(a), _grams(b)
+    if not mine or not theirs:
+        return 1.0 if _NUMBERS.sub("", a).strip() == _NUMBERS.sub("", b).strip() else 0.0
+    return len(mine & theirs) / math.sqrt(len(mine) * len(theirs))
+
+
+def near(task: str, entries: Iterable[Entry]) -> list[tuple[Entry, float]]:
+    """The entries whose task is near-identical to ``task``: the closest, then the latest, first."""
+    found = [(e, similarity(task, e.task)) for e in entries]
+    found = [(e, s) for e, s in found if s >= NEAR]
+    # closest first; among equally close ones the latest decision first
+    found.sort(key=lambda pair: (round(pair[1], 6), pair[0].date, pair[0].id), reverse=True)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """An earlier decision on a task near-identical to the one checked."""
+
+    entry: Entry
+    similarity: float
+    applied: bool  # the office's verdict was taken
+    tool: str = ""  # the tool's own verdict, where the office's replaced a different one
+
+
+def teach(
+    lib: Library, verdicts: Sequence[Verdict], entries: Sequence[Entry]
+) -> tuple[list[Verdict], list[tuple[Earlier, ...]]]:
+    """The verdicts as the office's recorded decisions settle them, and those decisions.
+
+    ``entries`` is the log of the subdistrict the tasks were checked against. The
+    closest near-identical entry (the latest among equals) whose verdict is
+    settled (清单内, 已收回 or 清单外) gives its verdict and item, if that item is
+    still in the subdistrict's selected lists under the same number and name.
+    """
+    out: list[Verdict] = []
+    shown: list[tuple[Earlier, ...]] = []
+    for v in verdicts:
+        found = near(v.task, entries)
+        settled = _settled(lib, v, found[0][0]) if found else None
+        earlier = []
+        for n, (entry, sim) in enumerate(found[:3]):
+            applied = n == 0 and settled is not None
+            changed = applied and settled is not None and settled.verdict != v.verdict
+            earlier.append(Earlier(entry, sim, applied, v.verdict if changed else ""))
+        out.append(settled or v)
+        shown.append(tuple(earlier))
+    return out, shown
+
+
+def _settled(lib: Library, v: Verdict, entry: Entry) -> Verdict | None:
+    if entry.verdict not in SETTLED:
+        return None
+    if entry.verdict == OFF_LIST:
+        return Verdict(v.task, OFF_LIST, [], v.split if v.verdict == OFF_LIST else None)
+    found = find_item(lib, entry)
+    if found is None:
+        return None
+    item, ref = found
+    same = next((m for m in v.matches if m.item == item), None)
+    scored = same or Scored(item, 0.0, 0.0, source=ref)
+    kind = kind_of(ref.kind)
+    split = v.split if v.split is not None and v.split.item == item.id else None
+    return Verdict(v.task, TAKEN if kind == TAKEN_BACK else ON_LIST, [scored], split, kind)
+
+
+def find_item(lib: Library, entry: Entry) -> tuple[Item, ListRef] | None:
+    """The entry's (first) item in the selected lists of its subdistrict: same number, same name."""
+    if not entry.item_ids:
+        return None
+    subdistrict = lib.one_subdistrict()
+    hits = lib.find_ids([entry.item_ids[0]]).get(entry.item_ids[0], [])
+    hits = [h for h in hits if h[1].subdistrict == subdistrict]
+    if entry.kind:
+        hits = [h for h in hits if h[1].short_kind == entry.kind]
+    for item, ref in lib.decode([rowid for rowid, _ in hits]):
+        if not entry.item_names or item.name == entry.item_names[0]:
+            return item, ref
+    return None
+
+
+def item_name(lib: Library, item_id: int) -> str:
+    """The name of item ``item_id`` in the selected subdistrict's lists (one list: its own)."""
+    subdistrict = lib.one_subdistrict()
+    hits = [h for h in lib.find_ids([item_id]).get(item_id, []) if h[1].subdistrict == subdistrict]
+    decoded = lib.decode([rowid for rowid, _ in hits[:1]])
+    return decoded[0][0].name if decoded else ""
+
+
+def entry_for(
+    v: Verdict,
+    department: str,
+    decision: str,
+    date: dt.date,
+    by: str = "",
+    note: str = "",
+    split_name: str = "",
+) -> Entry:
+    """The log entry of a checked task (its number is given when it is added)."""
+    if decision not in DECISIONS:
+        raise UsageError(f"决定应为 {'、'.join(DECISIONS)} 之一，而不是“{decision}”")
+    kind = SHORT_KINDS.get(v.kind or "", "")
+    if not kind and len(v.matches) == 1 and v.matches[0].source is not None:
+        kind = v.matches[0].source.short_kind
+    ids = tuple(m.item.id for m in v.matches)
+    names = tuple(m.item.name for m in v.matches)
+    if not ids and v.split is not None:  # off the list, but a department's step of an item
+        ids, names = (v.split.item,), (split_name,)
+    return Entry(
+        0,
+        date.isoformat(),
+        department,
+        " ".join(v.task.split()),
+        v.verdict,
+        kind,
+        ids,
+        names,
+        v.split.department if v.split else "",
+        v.split.step if v.split else "",
+        decision,
+        by,
+        note,
+    )
+
+
+def corrected(lib: Library, v: Verdict, verdict: str | None, item: int | None) -> Verdict:
+    """The tool's verdict as the office corrects it (``--verdict``, ``--item``)."""
+    if verdict is None and item is None:
+        return v
+    if verdict is not None and verdict not in VERDICTS:
+        raise UsageError(f"判定应为 {'、'.join(VERDICTS)} 之一，而不是“{verdict}”")
+    if verdict == OFF_LIST:
+        if item is not None:
+            raise UsageError("判定为清单外时不能指定 --item")
+        return Verdict(v.task, OFF_LIST, [], None)
+    if item is None:
+        if verdict in (ON_LIST, TAKEN) and v.verdict in (ON_LIST, TAKEN) and v.matches:
+            return v
+        raise UsageError(f"判定为{verdict}时请用 --item 指定清单上的事项编号")
+    subdistrict = lib.one_subdistrict()
+    hits = [h for h in lib.find_ids([item]).get(item, []) if h[1].subdistrict == subdistrict]
+    if len(hits) != 1:
+        where = "没有" if not hits else f"有 {len(hits)} 份清单都有"
+        raise UsageError(f"{subdistrict}的清单里{where}第 {item} 项：请用 --kind 选定清单")
+    found, ref = lib.decode([hits[0][0]])[0]
+    kind = kind_of(ref.kind)
+    taken = kind == TAKEN_BACK
+    if verdict is not None and verdict != (TAKEN if taken else ON_LIST):
+        raise UsageError(f"第 {item} 项在《{ref.title}》上：判定应为{TAKEN if taken else ON_LIST}")
+    split = v.split if v.split is not None and v.split.item == found.id else None
+    return Verdict(
+        v.task, TAKEN if taken else ON_LIST, [Scored(found, 0.0, 0.0, source=ref)], split, kind
+    )
+
+
+# -- the log as a table --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    department: str | None = None  # canonical name
+    since: dt.date | None = None
+    until: dt.date | None = None
+    decision: str | None = None
+    verdict: str | None = None
+
+
+def date_option(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    found = parse_date(text)
+    if found is None:
+        raise UsageError(f"{option} 应为日期（如 2026-12-01），而不是“{text}”")
+    return found
+
+
+def select(entries: Iterable[Entry], f: Filters, canonical: dict[str, str]) -> list[Entry]:
+    """The entries that pass the filters; ``canonical`` maps a department's every name to it."""
+    if f.decision is not None and f.decision not in DECISIONS:
+        raise UsageError(f"--decision 应为 {'、'.join(DECISIONS)} 之一，而不是“{f.decision}”")
+    if f.verdict is not None and f.verdict not in VERDICTS:
+        raise UsageError(f"--verdict 应为 {'、'.join(VERDICTS)} 之一，而不是“{f.verdict}”")
+    out = []
+    for e in entries:
+        day = dt.date.fromisoformat(e.date)
+        if f.department is not None and canonical.get(e.department, e.department) != f.department:
+            continue
+        if (f.since and day < f.since) or (f.until and day > f.until):
+            continue
+        if (f.decision and e.decision != f.decision) or (f.verdict and e.verdict != f.verdict):
+            continue
+        out.append(e)
+    return out
+
+
+LOG_KEYS = ("id", "date", "department", "task", "verdict", "items", "decision", "by", "note")
+LOG_HEADINGS = ("编号", "日期", "部门", "任务", "判定", "事项", "决定", "决定人", "备注")
+
+
+def items_text(e: Entry) -> str:
+    kind = f"{e.kind}·" if e.kind else ""
+    return "；".join(
+        f"{kind}第{i}项“{n}”" for i, n in zip(e.item_ids, e.item_names, strict=False)
+    )
+
+
+def listing(entries: Sequence[Entry], title: str) -> Table:
+    rows: list[dict[str, Any]] = [
+        {
+            "id": e.id,
+            "date": e.date,
+            "department": e.department,
+            "task": e.task,
+            "verdict": e.verdict,
+            "items": items_text(e),
+            "decision": e.decision,
+            "by": e.by,
+            "note": e.note,
+        }
+        for e in entries
+    ]
+    return Table(LOG_KEYS, LOG_HEADINGS, rows, None, title=title)
+
+
+# -- the tally -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str  # 2026年12月, 2026年第四季度, 2026年
+    start: dt.date
+    end: dt.date  # the day after the last
+
+    def holds(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
+
+
+_QUARTERS = "一二三四"
+_MONTH = re.compile(r"(\d{4})\s*(?:-|/|年)\s*(\d{1,2})\s*月?")
+_QUARTER = re.compile(r"(\d{4})\s*(?:-|年)?\s*(?:[Qq]|第)\s*([1-4一二三四])\s*(?:季度?)?")
+_YEAR = re.compile(r"(\d{4})\s*年?")
+
+
+def period(text: str | None, today: dt.date) -> Period:
+    """A month (2026-12, 2026年12月), quarter (2026-Q4, 2026年第四季度) or year (2026);
+    None: the current month."""
+    if text is None:
+        text = f"{today.year}-{today.month}"
+    spec = text.strip()
+    if m := _QUARTER.fullmatch(spec):
+        year, q = int(m.group(1)), m.group(2)
+        n = int(q) if q.isdigit() else _QUARTERS.index(q) + 1
+        start = dt.date(year, 3 * n - 2, 1)
+        end = dt.date(year + 1, 1, 1) if n == 4 else dt.date(year, 3 * n + 1, 1)
+        return Period(f"{year}年第{_QUARTERS[n - 1]}季度", start, end)
+    if (m := _MONTH.fullmatch(spec)) and 1 <= int(m.group(2)) <= 12:
+        year, month = int(m.group(1)), int(m.group(2))
+        end = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+        return Period(f"{year}年{month}月", dt.date(year, month, 1), end)
+    if m := _YEAR.fullmatch(spec):
+        year = int(m.group(1))
+        return Period(f"{year}年", dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    raise UsageError(
+        f"统计期间应为月份（2026-12）、季度（2026-Q4 或 2026年第四季度）或年份（2026），"
+        f"而不是“{text}”"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TallyRow:
+    department: str
+    verdict: str
+    counts: tuple[int, ...]  # by decision, in the order of DECISIONS
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    subdistrict: str
+    period: Period
+    rows: tuple[TallyRow, ...]  # department by department (most tasks first), verdicts in order
+
+    def totals(self) -> tuple[int, ...]:
+        return tuple(sum(r.counts[i] for r in self.rows) for i in range(len(DECISIONS)))
+
+    def title(self) -> str:
+        return f"{self.subdistrict}{self.period.label}上级部门交办任务统计"
+
+    def table(self) -> Table:
+        keys = ("department", "verdict", *DECISIONS, "total")
+        rows: list[dict[str, Any]] = []
+        for r in self.rows:
+            rows.append(
+                {"department": r.department, "verdict": r.verdict}
+                | dict(zip(DECISIONS, r.counts, strict=True))
+                | {"total": r.total}
+            )
+        totals = self.totals()
+        rows.append(
+            {"department": "合计", "verdict": ""}
+            | dict(zip(DECISIONS, totals, strict=True))
+            | {"total": sum(totals)}
+        )
+        return Table(keys, ("部门", "判定", *DECISIONS, "合计"), rows, None, title=self.title())
+
+
+def tally(
+    entries: Iterable[Entry], when: Period, subdistrict: str, canonical: dict[str, str]
+) -> Tally:
+    """Counts of the period's entries by department × verdict × decision."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for e in entries:
+        if when.holds(dt.date.fromisoformat(e.date)):
+            dept = canonical.get(e.department, e.department)
+            counts[(dept, e.verdict, e.decision)] += 1
+    per_dept: Counter[str] = Counter()
+    for (dept, _, _), n in counts.items():
+        per_dept[dept] += n
+    rows = []
+    for dept in sorted(per_dept, key=lambda d: (-per_dept[d], d)):
+        for verdict in VERDICTS:
+            row = tuple(counts[(dept, verdict, d)] for d in DECISIONS)
+            if any(row):
+                rows.append(TallyRow(dept, verdict, row))
+    return Tally(subdistrict, when, tuple(rows))

@@ -108,8 +108,10 @@ def load_templates(path: Path | None = None) -> Templates:
         raise DataError([Problem(file, f"应为“名称: 文字”的对照表，含 {'、'.join(KEYS)}")])
     texts: dict[str, str] = {}
     problems: list[Problem] = []
+    present = set()
     for key_node, value_node in root.value:
         key, line = str(key_node.value), key_node.start_mark.line + 1
+        present.add(key)
         if key not in KEYS:
             problems.append(Problem(file, f"未知的模板名“{key}”：应为 {'、'.join(KEYS)}", line))
             continue
@@ -120,7 +122,7 @@ def load_templates(path: Path | None = None) -> Templates:
         problems += _check_text(file, key, str(value_node.value), first)
         texts[key] = str(value_node.value)
     for key in KEYS:
-        if key not in texts and not any(key in p.message for p in problems):
+        if key not in present:
             problems.append(Problem(file, f"缺少模板“{key}”"))
     if problems:
         raise DataError(problems)

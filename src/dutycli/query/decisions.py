@@ -69,6 +69,27 @@ class Earlier:
     applied: bool  # the office's verdict was taken
     tool: str = ""  # the tool's own verdict, where the office's replaced a different one
 
+    def summary(self) -> str:
+        """One line: 2026-12-01 退回（记录第 3 条）."""
+        return f"{self.entry.date} {self.entry.decision}（记录第 {self.entry.id} 条）"
+
+    def as_dict(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "id": e.id,
+            "date": e.date,
+            "department": e.department,
+            "task": e.task,
+            "verdict": e.verdict,
+            "items": [{"id": i, "name": n} for i, n in zip(e.item_ids, e.item_names, strict=False)],
+            "decision": e.decision,
+            "by": e.by,
+            "note": e.note,
+            "similarity": round(self.similarity, 2),
+            "applied": self.applied,
+            "tool_verdict": self.tool or None,
+        }
+
 
 def teach(
     lib: Library, verdicts: Sequence[Verdict], entries: Sequence[Entry]

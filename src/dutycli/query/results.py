@@ -84,6 +84,12 @@ class CheckResult(NamedTuple):
     """Verdicts of ``duty check``, one a task."""
 
     verdicts: list[Verdict]
+    # Per verdict, the office's earlier decisions on near-identical tasks
+    # (query.decisions.Earlier), where its decision log was read; () otherwise.
+    earlier: tuple[tuple[Any, ...], ...] = ()
+
+    def earlier_of(self, index: int) -> tuple[Any, ...]:
+        return self.earlier[index] if index < len(self.earlier) else ()
 
     @property
     def rows(self) -> list[Verdict]:
@@ -111,6 +117,8 @@ class CheckResult(NamedTuple):
                 for m in v.matches
             ]
             record["split"] = v.split._asdict() if v.split else None
+            if self.earlier:
+                record["decisions"] = [e.as_dict() for e in self.earlier_of(len(out))]
             out.append(record)
         return out
 
@@ -120,10 +128,11 @@ class CheckResult(NamedTuple):
 
     def table(self) -> Table:
         rows = []
-        for v in self.verdicts:
+        for n, v in enumerate(self.verdicts):
             best = v.matches[0] if v.matches else None
             rows.append(
                 {
+                    "decisions": "；".join(e.summary() for e in self.earlier_of(n)),
                     "task": v.task,
                     "verdict": v.verdict
                     + (f"（{SHORT_KINDS[v.kind]}）" if v.kind == BASIC else ""),
@@ -133,12 +142,11 @@ class CheckResult(NamedTuple):
                     "score": f"{best.score:.1f}" if best else "",
                 }
             )
-        return Table(
-            ("task", "verdict", "ids", "names", "score"),
-            ("任务", "判定", "事项编号", "事项名称", "得分"),
-            rows,
-            None,
-        )
+        keys: tuple[str, ...] = ("task", "verdict", "ids", "names", "score")
+        headings: tuple[str, ...] = ("任务", "判定", "事项编号", "事项名称", "得分")
+        if any(self.earlier):  # only where the office has decided one of these tasks before
+            keys, headings = (*keys, "decisions"), (*headings, "已有决定")
+        return Table(keys, headings, rows, None)
 
 
 class DiffResult(NamedTuple):

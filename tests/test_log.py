@@ -1,4 +1,4 @@
-"""The decision log: its file, concurrent adds, hand edits, the tally, and decisions teaching check."""
+"""The decision log: its file, concurrent adds, hand edits, the tally, decisions teaching check."""
 
 from __future__ import annotations
 
@@ -292,7 +292,9 @@ def test_an_off_list_decision_overrides_an_on_list_verdict() -> None:
 def test_a_recorded_item_the_list_no_longer_has_is_shown_but_not_applied() -> None:
     lib = _library()
     tool = check_tasks(lib, [TASK])[0]  # type: ignore[arg-type]
-    stale = entry(TASK, verdict="清单内", kind="配合", item_ids=(6,), item_names=("改过的名称",), id=1)
+    stale = entry(
+        TASK, verdict="清单内", kind="配合", item_ids=(6,), item_names=("改过的名称",), id=1
+    )
     verdicts, shown = decisions.teach(lib, [tool], [stale])  # type: ignore[arg-type]
     assert verdicts[0] == tool and not shown[0][0].applied
 

@@ -1,4 +1,4 @@
-"""Reply drafts: the text read back from the .docx for each kind of verdict, the layout, the templates."""
+"""Reply drafts: the .docx text read back for each kind of verdict, the layout, the templates."""
 
 from __future__ import annotations
 

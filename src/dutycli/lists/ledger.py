@@ -203,7 +203,11 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise DataError(
-            [Problem(file, "不是 UTF-8 或 GB18030 编码的文本：请在 Excel 里另存为“CSV UTF-8”", line)]
+            [
+                Problem(
+                    file, "不是 UTF-8 或 GB18030 编码的文本：请在 Excel 里另存为“CSV UTF-8”", line
+                )
+            ]
         ) from None
 
 
@@ -241,9 +245,7 @@ def parse(text: str, file: str, path: Path | None = None, encoding: str = "UTF-8
         if not header_seen:
             header_seen = True
             if tuple(c.strip() for c in row) != COLUMNS:
-                problems.append(
-                    Problem(file, f"第一行应为表头：{','.join(COLUMNS)}", start, None)
-                )
+                problems.append(Problem(file, f"第一行应为表头：{','.join(COLUMNS)}", start, None))
                 break
             continue
         entry, found = _entry(row, file, start)
@@ -290,9 +292,11 @@ def _entry(row: list[str], file: str, line: int) -> tuple[Entry | None, list[Pro
     if not all(p.isascii() and p.isdigit() for p in parts):
         bad("事项编号", f"应为事项编号（多个用逗号分隔），而不是“{ids_text}”")
         parts = []
-    names = tuple(n.strip() for n in cells["事项名称"].split(NAMES_SEPARATOR.strip())) if cells[
-        "事项名称"
-    ] else ()
+    names = (
+        tuple(n.strip() for n in cells["事项名称"].split(NAMES_SEPARATOR.strip()))
+        if cells["事项名称"]
+        else ()
+    )
     if parts and len(parts) != len(names):
         bad("事项名称", f"有 {len(parts)} 个事项编号，却有 {len(names)} 个事项名称（用 | 分隔）")
     if cells["判定"] in ("清单内", "已收回") and len(parts) != 1:

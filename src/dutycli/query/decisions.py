@@ -267,9 +267,7 @@ LOG_HEADINGS = ("编号", "日期", "部门", "任务", "判定", "事项", "决
 
 def items_text(e: Entry) -> str:
     kind = f"{e.kind}·" if e.kind else ""
-    return "；".join(
-        f"{kind}第{i}项“{n}”" for i, n in zip(e.item_ids, e.item_names, strict=False)
-    )
+    return "；".join(f"{kind}第{i}项“{n}”" for i, n in zip(e.item_ids, e.item_names, strict=False))
 
 
 def listing(entries: Sequence[Entry], title: str) -> Table:

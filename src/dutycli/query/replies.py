@@ -109,8 +109,8 @@ def _item_by_id(lib: Library, item_id: int, subdistrict: str) -> tuple[Item, Lis
 
 def case_of_entry(lib: Library, entry: Entry, file: str, date: dt.date | None = None) -> ReplyCase:
     """The reply case of a logged decision, from the item as the list says it today."""
-    from dutycli.query.decisions import find_item
     from dutycli.query.check import Split
+    from dutycli.query.decisions import find_item
 
     item = None
     if entry.item_ids:

@@ -98,7 +98,7 @@ class CheckResult(NamedTuple):
     def records(self) -> list[dict[str, Any]]:
         from dutycli.lists.serialize import item_to_dict
 
-        out = []
+        out: list[dict[str, Any]] = []
         for v in self.verdicts:
             record: dict[str, Any] = {"task": v.task, "verdict": v.verdict}
             if v.kind is not None:

@@ -189,7 +189,9 @@ def _block(case: ReplyCase, name: str) -> list[Paragraph]:
     if case.item is None:
         return []
     lines = (
-        upper_lines(case.item, guarantees=False) if name == "上级部门职责" else street_lines(case.item)
+        upper_lines(case.item, guarantees=False)
+        if name == "上级部门职责"
+        else street_lines(case.item)
     )
     return [Paragraph(ln.text, "heading" if ln.kind == "heading" else "step") for ln in lines]
 

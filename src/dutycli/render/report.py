@@ -106,7 +106,10 @@ def earlier_line(earlier: Any) -> str:
     who = f"，{e.by}" if e.by else ""
     note = f"；备注：{e.note}" if e.note else ""
     said = f"“{e.task}”，" if earlier.similarity < 1.0 else ""
-    head = f"已有决定：{e.date} {e.department}交办的{said}决定{e.decision}（记录第 {e.id} 条{who}{note}）。"
+    head = (
+        f"已有决定：{e.date} {e.department}交办的{said}"
+        f"决定{e.decision}（记录第 {e.id} 条{who}{note}）。"
+    )
     if not earlier.applied:
         return head + f"当时判定为{e.verdict}，供参考。"
     if earlier.tool:

@@ -1,0 +1,401 @@
+"""What an office does after ``check``: the decision log, the tally, reply drafts.
+
+``duty log add`` / ``duty check … --record`` record a decision in the
+subdistrict's log (``lists/ledger.py``), ``duty log`` lists it, ``duty log
+tally`` counts it, ``duty log remove`` takes an entry out, ``duty reply``
+drafts the answer to the department as a .docx. ``checked`` is how ``check``
+reads the log: the office's earlier decisions on the same tasks.
+
+No ``from __future__ import annotations``: the declarations are read as objects
+(see ``commands``).
+"""
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+from dutycli.cli.commands import (
+    FormatOption,
+    KindOption,
+    OutputOption,
+    StreetOption,
+    _capped_task,
+    _complete_department,
+    _emit,
+    _library,
+    _sources,
+    _state,
+)
+from dutycli.cli.declare import Arg, Context, Opt
+from dutycli.cli.streams import echo
+from dutycli.errors import EXIT_FOUND, EXIT_NOTHING, UsageError
+from dutycli.render import Format
+
+if TYPE_CHECKING:
+    from dutycli.lists.ledger import Entry
+    from dutycli.query.check import Verdict
+    from dutycli.query.results import CheckResult
+    from dutycli.store import Library
+
+FromOption = Annotated[
+    Optional[str],  # noqa: UP045 - read at run time, on 3.10 too
+    Opt(
+        "--from",
+        metavar="部门",
+        help="交办任务的部门：全称、简称或能唯一确定部门的一部分（与 by-dept 相同）。",
+        autocompletion=_complete_department,
+        show_default=False,
+    ),
+]
+DecisionOption = Annotated[
+    Optional[str],  # noqa: UP045
+    Opt(
+        "--decision",
+        metavar="承接|退回|申请准入|其他",
+        help="办公室的决定。",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[str, Opt("--by", metavar="姓名", help="谁作的决定。", show_default=False)]
+NoteOption = Annotated[str, Opt("--note", metavar="TEXT", help="备注。", show_default=False)]
+DateOption = Annotated[
+    Optional[str],  # noqa: UP045
+    Opt("--date", metavar="YYYY-MM-DD", help="日期，默认今天。", show_default=False),
+]
+VerdictOption = Annotated[
+    Optional[str],  # noqa: UP045
+    Opt(
+        "--verdict",
+        metavar="清单内|相近|清单外|已收回",
+        help="办公室核定的判定（不给时记工具的判定）；清单内须同时用 --item 指定事项。",
+        show_default=False,
+    ),
+]
+ItemOption = Annotated[
+    Optional[int],  # noqa: UP045
+    Opt("--item", metavar="N", help="办公室核定的事项编号（清单内或已收回）。", show_default=False),
+]
+
+
+def _today(text: str | None) -> dt.date:
+    from dutycli.query.decisions import date_option
+
+    return date_option(text, "--date") or dt.date.today()
+
+
+def log_file(ctx: Context, lib: "Library") -> Path:
+    """The log of the selected subdistrict, beside the lists (lists/ledger.py)."""
+    from dutycli.lists import ledger
+    from dutycli.lists.source import resolve, shipped
+
+    directory = ledger.log_directory(resolve(_state(ctx).data), shipped("items.yaml"))
+    return ledger.log_path(directory, lib.one_subdistrict())
+
+
+def checked(ctx: Context, lib: "Library", verdicts: "list[Verdict]") -> "CheckResult":
+    """``check``'s verdicts, settled by the office's earlier decisions on the same tasks.
+
+    A log with problems is reported and left out (the check itself still answers).
+    """
+    from dutycli.errors import DataError
+    from dutycli.lists import ledger
+    from dutycli.query.decisions import teach
+    from dutycli.query.results import CheckResult
+
+    path = log_file(ctx, lib)
+    try:
+        entries = ledger.read(path).valid()
+    except DataError as e:
+        echo(f"duty: 决定记录 {path} 有问题，本次核对没有参考它：", err=True)
+        for problem in e.problems:
+            echo(f"  {problem}", err=True)
+        return CheckResult(verdicts)
+    if not entries:
+        return CheckResult(verdicts)
+    settled, earlier = teach(lib, verdicts, entries)
+    return CheckResult(settled, tuple(earlier))
+
+
+def _ask_decision() -> str:
+    from dutycli.lists.ledger import DECISIONS
+
+    choices = " / ".join(f"{n} {d}" for n, d in enumerate(DECISIONS, start=1))
+    echo(f"决定（{choices}）：", err=True, nl=False)
+    answer = sys.stdin.readline().strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(DECISIONS):
+        return DECISIONS[int(answer) - 1]
+    if answer in DECISIONS:
+        return answer
+    raise UsageError(f"没有记录：决定应为 {'、'.join(DECISIONS)} 之一（或其编号）")
+
+
+def _interactive_input() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def record(
+    ctx: Context,
+    lib: "Library",
+    verdicts: "list[Verdict]",
+    department: str | None,
+    decision: str | None,
+    by: str = "",
+    note: str = "",
+    date: str | None = None,
+    can_ask: bool = True,
+) -> "list[Entry]":
+    """Record checked tasks in the subdistrict's log (``check --record``, ``log add``)."""
+    from dutycli.lists import ledger
+    from dutycli.query.check import OFF_LIST
+    from dutycli.query.decisions import entry_for, item_name
+    from dutycli.query.resolve import department as resolve_department
+
+    ask = can_ask and _interactive_input()
+    if department is None:
+        raise UsageError("记录决定须用 --from 给出交办任务的部门")
+    if decision is None and not ask:
+        raise UsageError("记录决定须用 --decision 给出决定：承接、退回、申请准入或其他")
+    dept = resolve_department(lib, department)
+    day = _today(date)
+    path = log_file(ctx, lib)
+    written = []
+    for v in verdicts:
+        chosen = decision if decision is not None else _ask_decision()
+        split_name = ""
+        if v.verdict == OFF_LIST and v.split is not None:
+            split_name = item_name(lib, v.split.item)
+        e = entry_for(v, dept, chosen, day, by, note, split_name)
+        written.append(ledger.add(path, e))
+    return written
+
+
+def _recorded_line(e: "Entry", path: Path) -> str:
+    return f"已记入 {path}：第 {e.id} 条，{e.date} {e.department}，{e.verdict}，{e.decision}。"
+
+
+# -- the commands --------------------------------------------------------------
+
+TaskArgument = Annotated[
+    list[str],
+    Arg(metavar="TEXT...", help="任务描述（与 duty check 相同）。", show_default=False),
+]
+
+
+def log_add(
+    ctx: Context,
+    task: TaskArgument,
+    department: FromOption = None,
+    decision: DecisionOption = None,
+    by: ByOption = "",
+    note: NoteOption = "",
+    date: DateOption = None,
+    verdict: VerdictOption = None,
+    item: ItemOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """记下一项任务和办公室的决定：先核对任务（与 duty check 相同），记下判定、事项和决定。
+
+    判定不对时用 --verdict（和 --item）改正：以后核对同样的任务就按这条记录判定。
+    """
+    from dutycli.query.check import check_tasks
+    from dutycli.query.decisions import corrected
+
+    text = _capped_task(" ".join(task).strip())
+    if not text:
+        raise UsageError("任务描述是空的：请写出部门交办的任务")
+    lib = _library(ctx, street, kind)
+    result = checked(ctx, lib, check_tasks(lib, [text]))
+    v = corrected(lib, result.verdicts[0], verdict, item)
+    (written,) = record(ctx, lib, [v], department, decision, by, note, date)
+    echo(_recorded_line(written, log_file(ctx, lib)))
+    return EXIT_FOUND
+
+
+def log_list(
+    ctx: Context,
+    department: FromOption = None,
+    since: Annotated[
+        Optional[str],  # noqa: UP045
+        Opt("--since", metavar="YYYY-MM-DD", help="从这一天起（含）。", show_default=False),
+    ] = None,
+    until: Annotated[
+        Optional[str],  # noqa: UP045
+        Opt("--until", metavar="YYYY-MM-DD", help="到这一天止（含）。", show_default=False),
+    ] = None,
+    decision: DecisionOption = None,
+    verdict: Annotated[
+        Optional[str],  # noqa: UP045
+        Opt("--verdict", metavar="清单内|相近|清单外|已收回", help="只看这种判定。"),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """列出街道的决定记录：日期、部门、任务、判定、事项、决定、决定人、备注。"""
+    from dutycli.lists import ledger
+    from dutycli.query.decisions import Filters, date_option, listing, select
+    from dutycli.query.resolve import department as resolve_department
+
+    lib = _library(ctx, street, kind)
+    path = log_file(ctx, lib)
+    entries = ledger.read(path).valid()
+    filters = Filters(
+        resolve_department(lib, department) if department else None,
+        date_option(since, "--since"),
+        date_option(until, "--until"),
+        decision,
+        verdict,
+    )
+    found = select(entries, filters, lib.department_names)
+    title = f"{lib.one_subdistrict()}决定记录：{len(found)} 条（{path}）"
+    empty = f"决定记录 {path} 里没有符合条件的记录。" if entries else f"还没有决定记录（{path}）。"
+    return _emit(listing(found, title), fmt, empty, output, [*_sources(lib), str(path)])
+
+
+def log_tally(
+    ctx: Context,
+    period: Annotated[
+        Optional[str],  # noqa: UP045
+        Arg(
+            metavar="[期间]",
+            help="月份（2026-12）、季度（2026-Q4、2026年第四季度）或年份（2026）；默认本月。",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """按部门 × 判定 × 决定统计一个月、季度或年份的决定记录；-o xlsx 写出可直接报送的表格。"""
+    from dutycli.lists import ledger
+    from dutycli.query.decisions import period as parse_period
+    from dutycli.query.decisions import tally
+
+    lib = _library(ctx, street, kind)
+    path = log_file(ctx, lib)
+    entries = ledger.read(path).valid()
+    today = dt.date.today()
+    counted = tally(
+        entries, parse_period(period, today), lib.one_subdistrict(), lib.department_names
+    )
+    code = EXIT_FOUND if counted.rows else EXIT_NOTHING
+    if not counted.rows:
+        echo(f"{counted.period.label}没有决定记录（{path}）。", err=True)
+    wants_xlsx = fmt is Format.xlsx or (fmt is None and output and output.suffix.lower() == ".xlsx")
+    if wants_xlsx:
+        from dutycli.cli.outfile import write_atomic
+        from dutycli.render.tally_xlsx import tally_xlsx
+
+        if output is None:
+            raise UsageError("xlsx 是二进制文件格式：请用 --output 文件名.xlsx 写入文件")
+        write_atomic(output, tally_xlsx(counted, today), inputs=[path])
+        echo(f"已写出 {output}：{counted.title()}。")
+        return code
+    if counted.rows:
+        _emit(counted.table(), fmt, "", output, [*_sources(lib), str(path)])
+    return code
+
+
+def log_remove(
+    ctx: Context,
+    ids: Annotated[list[int], Arg(metavar="编号...", help="要删除的记录编号。")],
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """从决定记录里删除记录（按编号）：以后核对同样的任务不再参考它。"""
+    from dutycli.lists import ledger
+
+    lib = _library(ctx, street, kind)
+    path = log_file(ctx, lib)
+    for e in ledger.remove(path, ids):
+        echo(f"已删除第 {e.id} 条：{e.date} {e.department}“{e.task}”，{e.decision}。")
+    return EXIT_FOUND
+
+
+def reply(
+    ctx: Context,
+    task: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        Arg(
+            metavar="[TEXT...]",
+            help="任务描述；或用 --entry 指定一条决定记录。",
+            show_default=False,
+        ),
+    ] = None,
+    entry: Annotated[
+        Optional[int],  # noqa: UP045
+        Opt("--entry", metavar="N", help="按第 N 条决定记录起草。", show_default=False),
+    ] = None,
+    department: FromOption = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        Opt("--output", metavar="FILE.docx", help="写到这个文件（默认按部门和日期命名）。"),
+    ] = None,
+    template: Annotated[
+        Optional[Path],  # noqa: UP045
+        Opt(
+            "--template", metavar="FILE", help="回复模板（默认随程序安装的 reply_templates.yaml）。"
+        ),
+    ] = None,
+    date: DateOption = None,
+    street: StreetOption = None,
+    kind: KindOption = None,
+) -> int:
+    """起草给交办部门的回复（.docx，公文格式）：引用清单原文说明判定。
+
+    清单外：不在基本、配合清单上，清单之外无事项，须按程序申请准入；部门自己的职责：引用事项和部门职责原文；
+    已收回：事项和收回的部门；清单内：事项和分工。措辞在模板里，可以改写。
+    """
+    from dutycli.cli.outfile import write_atomic
+    from dutycli.lists import ledger
+    from dutycli.query.check import check_tasks
+    from dutycli.query.replies import case_of, case_of_entry
+    from dutycli.query.resolve import department as resolve_department
+    from dutycli.render.reply import compose, docx_bytes, load_templates
+
+    templates = load_templates(template)  # its problems first, before any work
+    day = _today(date)
+    lib = _library(ctx, street, kind)
+    if entry is not None:
+        if task:
+            raise UsageError("请只给任务描述或 --entry 之一")
+        path = log_file(ctx, lib)
+        found = [e for e in ledger.read(path).valid() if e.id == entry]
+        if not found:
+            raise UsageError(f"决定记录 {path} 里没有第 {entry} 条：用 duty log 查看编号")
+        case = case_of_entry(lib, found[0], str(path), day)
+    else:
+        text = _capped_task(" ".join(task or []).strip())
+        if not text:
+            raise UsageError("请给出任务描述，或用 --entry 指定一条决定记录")
+        if department is None:
+            raise UsageError("起草回复须用 --from 给出交办任务的部门")
+        v = checked(ctx, lib, check_tasks(lib, [text])).verdicts[0]
+        case = case_of(lib, v, resolve_department(lib, department), day)
+    target = output or _free_name(Path(f"回复-{case.department}-{day.isoformat()}.docx"))
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"{target}：回复草稿是 Word 文件，文件名应以 .docx 结尾")
+    write_atomic(target, docx_bytes(compose(case, templates, day)), inputs=_inputs(lib, template))
+    echo(f"已写出回复草稿 {target}（{case.case}）。")
+    return EXIT_FOUND
+
+
+def _inputs(lib: "Library", template: Path | None) -> list[Path]:
+    return [Path(p) for p in _sources(lib) if p] + ([template] if template else [])
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``name-2.docx``, … : a default name never lands on an existing file."""
+    n = 2
+    out = path
+    while out.exists():
+        out = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.errors import DataError, UsageError
-from dutycli.lists import ledger
+from dutycli.lists import ledger, logfiles
 from dutycli.lists.ledger import COLUMNS, Entry
 from dutycli.query import decisions
 from dutycli.query.check import OFF_LIST, ON_LIST, check_tasks
@@ -83,7 +83,7 @@ ADDER = """
 import sys
 from dataclasses import replace
 from pathlib import Path
-from dutycli.lists import ledger
+from dutycli.lists import ledger, logfiles
 from dutycli.lists.ledger import Entry
 path, who = Path(sys.argv[1]), sys.argv[2]
 for n in range(200):
@@ -171,11 +171,11 @@ def test_the_log_lives_beside_the_lists_not_in_the_cache(tmp_path: Path) -> None
     lists.mkdir()
     one = lists / "a.yaml"
     one.write_text("x", encoding="utf-8")
-    assert ledger.log_directory(lists, None) == lists
-    assert ledger.log_directory(one, None) == lists
+    assert logfiles.log_directory(lists, None) == lists
+    assert logfiles.log_directory(one, None) == lists
     shipped = EXAMPLES.parent.parent / "data" / "items.yaml"
-    assert ledger.log_directory(shipped, shipped) == ledger.user_directory()
-    assert ledger.log_path(lists, "青山/路街道").name == "决定记录-青山_路街道.csv"
+    assert logfiles.log_directory(shipped, shipped) == logfiles.user_directory()
+    assert logfiles.log_path(lists, "青山/路街道").name == "决定记录-青山_路街道.csv"
 
 
 # -- the tally -------------------------------------------------------------------

@@ -86,24 +86,28 @@ def _today(text: str | None) -> dt.date:
 
 def log_file(ctx: Context, lib: "Library") -> Path:
     """The log of the selected subdistrict, beside the lists (lists/ledger.py)."""
-    from dutycli.lists import ledger
+    from dutycli.lists.logfiles import log_directory, log_path
     from dutycli.lists.source import resolve, shipped
 
-    directory = ledger.log_directory(resolve(_state(ctx).data), shipped("items.yaml"))
-    return ledger.log_path(directory, lib.one_subdistrict())
+    directory = log_directory(resolve(_state(ctx).data), shipped("items.yaml"))
+    return log_path(directory, lib.one_subdistrict())
 
 
 def checked(ctx: Context, lib: "Library", verdicts: "list[Verdict]") -> "CheckResult":
     """``check``'s verdicts, settled by the office's earlier decisions on the same tasks.
 
     A log with problems is reported and left out (the check itself still answers).
+    Without a log, this costs a ``stat``: the log's code is not loaded.
     """
-    from dutycli.errors import DataError
-    from dutycli.lists import ledger
-    from dutycli.query.decisions import teach
     from dutycli.query.results import CheckResult
 
     path = log_file(ctx, lib)
+    if not path.is_file():
+        return CheckResult(verdicts)
+    from dutycli.errors import DataError
+    from dutycli.lists import ledger
+    from dutycli.query.decisions import teach
+
     try:
         entries = ledger.read(path).valid()
     except DataError as e:

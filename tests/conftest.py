@@ -45,12 +45,17 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(shared_cache: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(
+    shared_cache: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     # Every test reads the repository's list unless it says otherwise, and
-    # keeps its cache away from the user's.
+    # keeps its cache away from the user's, and its decision logs (the
+    # shipped list's are in the user's data directory) to itself.
     monkeypatch.delenv("DUTY_DATA", raising=False)
     monkeypatch.delenv("DUTY_CACHE_DIR", raising=False)
+    monkeypatch.delenv("DUTY_LOG_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", shared_cache)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
 
 
 @pytest.fixture

@@ -403,3 +403,38 @@ def _free_name(path: Path) -> Path:
         out = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     return out
+
+
+# -- duty validate ---------------------------------------------------------------
+
+
+def validate_office_file(path: Path) -> int | None:
+    """``duty validate`` of a decision log or of reply templates; None for any other file."""
+    from dutycli.errors import EXIT_ERROR
+    from dutycli.lists.logfiles import is_log
+
+    if path.is_file() and (is_log(path) or path.suffix.lower() == ".csv"):
+        from dutycli.lists import ledger
+
+        problems = ledger.validate(path)
+        what = f"{len(ledger.read(path).entries)} 条决定记录" if not problems else ""
+    else:
+        from dutycli.render.reply import check_templates, looks_like_templates
+
+        if not path.is_file() or not looks_like_templates(path):
+            return None
+        problems, what = check_templates(path), "回复模板"
+    if problems:
+        for problem in problems:
+            echo(str(problem), err=True)
+        echo(f"共发现 {len(problems)} 个问题。", err=True)
+        return EXIT_ERROR
+    echo(f"{path}：有效。{what}。")
+    return EXIT_FOUND
+
+
+def logs_in(directory: Path) -> "list[Path]":
+    """The decision logs in a directory of lists, which ``duty validate DIR`` checks too."""
+    from dutycli.lists.logfiles import PREFIX, SUFFIX
+
+    return sorted(directory.glob(f"{PREFIX}*{SUFFIX}")) if directory.is_dir() else []

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,6 +84,7 @@ ADDER = """
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from dutycli.lists import ledger, logfiles
 from dutycli.lists.ledger import Entry
 path, who = Path(sys.argv[1]), sys.argv[2]
@@ -302,3 +304,189 @@ def test_a_recorded_item_the_list_no_longer_has_is_shown_but_not_applied() -> No
 def test_similarity_ignores_numbers_and_tells_tasks_apart() -> None:
     assert decisions.similarity("6月30日前报送", "7月15日前报送") == 1.0
     assert decisions.similarity("低保金追缴", "发放营业执照") < decisions.NEAR
+
+
+# -- the round through the command line ------------------------------------------
+
+
+@pytest.fixture
+def lists(tmp_path: Path) -> Path:
+    """A copy of the test library: the log is written beside the lists."""
+    import shutil
+
+    target = tmp_path / "lists"
+    shutil.copytree(LIBRARY, target)
+    return target
+
+
+OFF_TASK = "请街道帮忙给辖区企业发放营业执照"
+
+
+def test_check_record_log_tally_reply_round(duty: Any, lists: Path, tmp_path: Path) -> None:
+    data = ("--data", str(lists))
+    first = duty(
+        *data,
+        "check",
+        "-s",
+        "青山路",
+        TASK,
+        "--record",
+        "--from",
+        "民政局",
+        "--decision",
+        "承接",
+        "--by",
+        "李四",
+        "--note",
+        "民政所确认",
+    )
+    assert first.exit_code == 1 and "相近" in first.stdout
+    log = lists / "决定记录-青山路街道.csv"
+    assert "已记入" in first.stderr and log.is_file()
+    (recorded,) = ledger.read(log).valid()
+    assert (recorded.department, recorded.verdict, recorded.decision) == (
+        "青山区民政局",
+        "相近",
+        "承接",
+    )
+    # The office settles which item it is.
+    fixed = duty(
+        *data,
+        "log",
+        "add",
+        "-s",
+        "青山路",
+        TASK,
+        "--from",
+        "区民政局",
+        "--decision",
+        "承接",
+        "--verdict",
+        "清单内",
+        "--item",
+        "6",
+    )
+    assert fixed.exit_code == 0, fixed.output
+    again = duty(*data, "check", "-s", "青山路", TASK + "（12月20日前）")
+    assert again.exit_code == 0, again.output
+    assert "清单内" in again.stdout and "记录第 2 条" in again.stdout
+    elsewhere = duty(*data, "check", "-s", "富强路", TASK)
+    assert "记录第" not in elsewhere.output
+    listed = duty(*data, "log", "-s", "青山路", "--from", "民政局", "--verdict", "清单内")
+    assert listed.exit_code == 0 and listed.stdout.count("\n") == 1 and "\t承接\t" in listed.stdout
+    off = duty(
+        *data,
+        "check",
+        "-s",
+        "青山路",
+        OFF_TASK,
+        "--record",
+        "--from",
+        "市场监管局",
+        "--decision",
+        "退回",
+    )
+    assert off.exit_code == 1
+    month = dt.date.today().strftime("%Y-%m")
+    tally = duty(*data, "log", "tally", "-s", "青山路", month, "-o", "csv")
+    assert tally.exit_code == 0
+    assert "青山区民政局,清单内,1,0,0,0,1" in tally.stdout
+    assert "青山区市场监督管理局,清单外,0,1,0,0,1" in tally.stdout
+    assert tally.stdout.strip().splitlines()[-1] == "合计,,2,1,0,0,3"
+    sheet = tmp_path / "统计.xlsx"
+    assert duty(*data, "log", "tally", "-s", "青山路", "--output", str(sheet)).exit_code == 0
+    assert sheet.read_bytes().startswith(b"PK")
+    draft = tmp_path / "回复.docx"
+    replied = duty(*data, "reply", "-s", "青山路", "--entry", "3", "--output", str(draft))
+    assert replied.exit_code == 0, replied.output
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(draft)).paragraphs)
+    assert "青山区市场监督管理局：" in text and "清单之外无事项" in text and OFF_TASK in text
+
+
+def test_deleting_the_store_loses_no_decision(duty: Any, lists: Path, own_cache: None) -> None:
+    import os
+    import shutil
+
+    data = ("--data", str(lists))
+    added = duty(
+        *data, "log", "add", "-s", "青山路", OFF_TASK, "--from", "民政局", "--decision", "退回"
+    )
+    assert added.exit_code == 0, added.output
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"])
+    listed = duty(*data, "log", "-s", "青山路", "-o", "json")
+    assert listed.exit_code == 0 and OFF_TASK in listed.stdout
+
+
+def test_record_in_a_script_needs_a_decision_and_asks_on_a_terminal(
+    duty: Any, lists: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dutycli.cli import office_commands
+
+    data = ("--data", str(lists))
+    script = duty(*data, "check", "-s", "青山路", OFF_TASK, "--record", "--from", "民政局")
+    assert script.exit_code == 2 and "--decision" in script.stderr
+    assert not (lists / "决定记录-青山路街道.csv").exists()
+    monkeypatch.setattr(office_commands, "_interactive_input", lambda: True)
+    asked = duty(
+        *data, "check", "-s", "青山路", OFF_TASK, "--record", "--from", "民政局", input="3\n"
+    )
+    assert "申请准入" in asked.stderr, asked.output
+    (e,) = ledger.read(lists / "决定记录-青山路街道.csv").valid()
+    assert e.decision == "申请准入"
+
+
+def test_a_removed_decision_no_longer_settles_check(duty: Any, lists: Path) -> None:
+    data = ("--data", str(lists))
+    duty(
+        *data,
+        "log",
+        "add",
+        "-s",
+        "青山路",
+        "物业综合考评工作",
+        "--from",
+        "住建局",
+        "--decision",
+        "退回",
+        "--verdict",
+        "清单外",
+    )
+    assert "清单外" in duty(*data, "check", "-s", "青山路", "物业综合考评工作").stdout
+    removed = duty(*data, "log", "remove", "-s", "青山路", "1")
+    assert removed.exit_code == 0 and "已删除第 1 条" in removed.stdout
+    assert "清单内" in duty(*data, "check", "-s", "青山路", "物业综合考评工作").stdout
+
+
+def test_a_corrupt_log_is_located_and_check_still_answers(duty: Any, lists: Path) -> None:
+    data = ("--data", str(lists))
+    duty(*data, "log", "add", "-s", "青山路", OFF_TASK, "--from", "民政局", "--decision", "退回")
+    log = lists / "决定记录-青山路街道.csv"
+    log.write_bytes(log.read_bytes().replace("退回".encode(), "退了".encode()))
+    before = log.read_bytes()
+    listed = duty(*data, "log", "-s", "青山路")
+    assert listed.exit_code == 2 and f"{log}:2:11" in listed.stderr
+    checked = duty(*data, "check", "-s", "青山路", OFF_TASK)
+    assert checked.exit_code == 1 and "清单外" in checked.stdout and "有问题" in checked.stderr
+    added = duty(
+        *data, "log", "add", "-s", "青山路", "x任务", "--from", "民政局", "--decision", "退回"
+    )
+    assert added.exit_code == 2 and log.read_bytes() == before
+    validated = duty("validate", str(log))
+    assert validated.exit_code == 2 and ":2:11" in validated.stderr
+    assert duty("validate", str(lists)).exit_code == 2  # a directory's logs are checked too
+
+
+def test_validate_checks_the_reply_templates(duty: Any, tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    shipped = REPO / "data" / "reply_templates.yaml"
+    ok = duty("validate", str(shipped))
+    assert ok.exit_code == 0 and "有效" in ok.stdout
+    bad = tmp_path / "模板.yaml"
+    bad.write_text(
+        shipped.read_text(encoding="utf-8").replace("{任务}", "{任物}"), encoding="utf-8"
+    )
+    result = duty("validate", str(bad))
+    assert result.exit_code == 2 and "{任物}" in result.stderr

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dutycli import store
 from dutycli.lists.source import list_tree
-from dutycli.store import open_library
+from dutycli.store import Library, freshness, open_library
 
 from .conftest import DATA, EXAMPLES, Duty
 
@@ -35,7 +34,7 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(LIBRARY, target)
     # Directories are trusted as soon as they are listed, as a library that has
     # not changed for a while is: the stat comparison alone must catch each change.
-    monkeypatch.setattr(store, "RACY_NS", 0)
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
     return target
 
 
@@ -170,15 +169,15 @@ def test_a_directory_changed_just_before_it_was_listed_is_listed_again(
     library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Within one tick of the clock a second change leaves mtime and ctime as they were."""
-    monkeypatch.setattr(store, "RACY_NS", 2_000_000_000)
+    monkeypatch.setattr(freshness, "RACY_NS", 2_000_000_000)
     files, dirs = list_tree(library)
     changed = [max(d.mtime_ns, d.ctime_ns) for d in dirs]
-    settled = store.tree_record(files, dirs, max(changed) + store.RACY_NS)
+    settled = freshness.tree_record(files, dirs, max(changed) + freshness.RACY_NS)
     assert _stamps(settled) == [(d.mtime_ns, d.ctime_ns, d.inode) for d in dirs]
     listed_at = max(changed) + 1  # listed just after the last change
-    racy = _stamps(store.tree_record(files, dirs, listed_at))
+    racy = _stamps(freshness.tree_record(files, dirs, listed_at))
     for d, when, stamp in zip(dirs, changed, racy, strict=True):
-        if listed_at - when < store.RACY_NS:
+        if listed_at - when < freshness.RACY_NS:
             assert stamp == (-1, -1, -1)  # never matches: listed again by the next query
         else:
             assert stamp == (d.mtime_ns, d.ctime_ns, d.inode)
@@ -217,7 +216,7 @@ def test_a_list_rebuilt_with_its_names_unchanged_needs_no_pinyin_conversion(
 ) -> None:
     from dutycli.store import build
 
-    def pinyin_of(lib: store.Library) -> list[tuple[str, str]]:
+    def pinyin_of(lib: Library) -> list[tuple[str, str]]:
         return sorted(lib.conn.execute("SELECT name, syllables FROM items"))
 
     open_library(library)

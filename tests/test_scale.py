@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.query.search import search
-from dutycli.store import library as store_library
-from dutycli.store import open_library
+from dutycli.store import open_library, search_support
 from dutycli.store.library import Library
 
 from .conftest import DATA, EXAMPLES
@@ -81,7 +80,7 @@ def expected_pick(lib: Library, word: str, limit: int, fields: set[int] | None) 
 def test_a_large_selection_shows_the_items_the_index_picks(
     lib: Library, monkeypatch: pytest.MonkeyPatch, limit: int, fields: set[int] | None
 ) -> None:
-    monkeypatch.setattr(store_library, "LARGE", 0)
+    monkeypatch.setattr(search_support, "LARGE", 0)
     assert lib.large()
     shown = 0
     for word in WORDS:
@@ -104,7 +103,7 @@ def test_a_large_selection_shows_the_items_the_index_picks(
 def test_when_every_hit_fits_the_limit_the_order_is_the_formulas(
     lib: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_library, "LARGE", 0)
+    monkeypatch.setattr(search_support, "LARGE", 0)
     for word in WORDS:
         everything = search(lib, [word], None, None)
         assert everything, word
@@ -117,7 +116,7 @@ def test_a_large_selection_gets_no_query_layer(
     """Words are taken as typed: 电瓶车 is not read as 电动自行车 across a province."""
     small = search(lib, ["电瓶车"], None, 20)
     assert any(m.via == "synonym" for f in small for m in f.matched)
-    monkeypatch.setattr(store_library, "LARGE", 0)
+    monkeypatch.setattr(search_support, "LARGE", 0)
     lib.select()  # a new selection: its layer is looked up again
     large = search(lib, ["电瓶车"], None, 20)
     assert not any(m.via == "synonym" for f in large for m in f.matched)
@@ -128,7 +127,7 @@ def test_the_name_index_follows_a_rebuilt_list(
 ) -> None:
     target = tmp_path / "library"
     shutil.copytree(LIBRARY, target)
-    monkeypatch.setattr(store_library, "LARGE", 0)
+    monkeypatch.setattr(search_support, "LARGE", 0)
 
     def found(word: str) -> set[tuple[str, int]]:
         lib = open_library(target)

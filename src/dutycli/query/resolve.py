@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dutycli.errors import LookupFailed
+from dutycli.store.selection import one_of
 
 if TYPE_CHECKING:
     from dutycli.store.library import Compiled, Library
@@ -17,18 +18,6 @@ def _closest(query: str, choices: list[str], n: int = 3) -> list[str]:
 
     found = process.extract(query, choices, scorer=fuzz.WRatio, limit=n, score_cutoff=40)
     return [choice for choice, _, _ in found]
-
-
-def one_of(query: str, candidates: list[str], what: str) -> str | None:
-    """The one candidate a part names; several are a LookupFailed listing them; none is None."""
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        listing = "\n".join(f"  {name}" for name in candidates)
-        raise LookupFailed(
-            f"“{query}”可以指 {len(candidates)} 个{what}，请说得具体些：\n{listing}", candidates
-        )
-    return None
 
 
 def department(c: Compiled | Library, query: str) -> str:

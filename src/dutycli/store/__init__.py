@@ -7,17 +7,10 @@ cache directory, one a ``--data`` target::
     dutycli/store-<hash of the target's path>-L<layout>-v<version>-<python tag>.sqlite
     dutycli/….sqlite.stamp     inode, size, mtime_ns and ctime_ns of that database
 
-Freshness never reads the lists on a warm query: the store holds what
-``stat`` said of each file when it was built (size, mtime_ns, ctime_ns, inode)
-and of each directory of a library (mtime_ns, ctime_ns, inode: a file added,
-removed or renamed changes them). A warm query stats the directories and the
-files it answers from — every file for a query over the whole library, only
-the files of the selected street's lists for ``--street`` — and compares.
-Anything different, and the library is listed again: a file whose stat
+Freshness (``store/freshness.py``) never reads the lists on a warm query; when
+stat says something changed, the library is listed again, a file whose stat
 changed is hashed, and only a list whose content changed is rebuilt, inside
-one transaction. A directory changed within ``RACY_NS`` of being listed is
-recorded as changed, so that a file added in the same clock tick is still
-seen the next time.
+one transaction.
 
 The store is trusted only as the build left it: the stamp records the
 database file's own inode, size, mtime and ctime, and ctime cannot be set back
@@ -31,21 +24,17 @@ cannot be written, the lists are compiled into memory: slower, never wrong.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
 import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Sequence
-from functools import partial
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from dutycli import __version__
 from dutycli.errors import DataError
-from dutycli.lists.source import DirStamp, SourceFile, list_tree, resolve
+from dutycli.lists.source import SourceFile, list_tree, resolve
+from dutycli.store.freshness import is_fresh, record_tree, same_files, tree_record
 from dutycli.store.library import Compiled, Library, ListRef
 from dutycli.store.schema import LAYOUT, digest
 
@@ -56,10 +45,6 @@ APP = f"dutycli {__version__} {_TAG} layout {LAYOUT}"
 BUSY_MS = 120_000  # a writer building a province-sized library holds the lock that long
 # Page cache while building: the FTS and index b-trees of a province stop thrashing.
 BUILD_CACHE_KIB = 256 * 1024
-# A directory changed this recently when it was listed may change again within
-# the same tick of the file system's clock (coarse: up to a jiffy; seconds on
-# FAT): it is recorded as changed, and listed again by the next query.
-RACY_NS = 2_000_000_000
 
 
 def _private_temp_root() -> Path | None:
@@ -159,147 +144,6 @@ def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
 # 'dirs': the directories and their stamps alone.
 
 
-# (size, mtime_ns, ctime_ns, inode) of a stat result, in C: 5,000 files a query.
-_stat_of: Callable[[os.stat_result], tuple[int, int, int, int]] = attrgetter(
-    "st_size", "st_mtime_ns", "st_ctime_ns", "st_ino"
-)
-
-
-def tree_record(files: Sequence[SourceFile], dirs: Sequence[DirStamp], listed_at: int) -> bytes:
-    """What a warm query compares, from what ``list_tree`` found (``listed_at``: time_ns before)."""
-    if not dirs:
-        (src,) = files
-        return marshal.dumps(("file", src.key, (src.size, src.mtime_ns, src.ctime_ns, src.inode)))
-    sep = os.sep
-    per_dir: dict[str, tuple[list[str], list[tuple[int, int, int, int]]]] = {}
-    for d in dirs:
-        per_dir[d.absolute] = ([], [])
-    for src in files:
-        directory, _, name = src.key.rpartition(sep)
-        if directory not in per_dir:  # the root "/" (never a library in practice)
-            directory += sep
-        names, stats = per_dir[directory]
-        names.append(name)
-        stats.append((src.size, src.mtime_ns, src.ctime_ns, src.inode))
-    entries = []
-    for d in dirs:
-        settled = listed_at - max(d.mtime_ns, d.ctime_ns) >= RACY_NS
-        stamp = (d.mtime_ns, d.ctime_ns, d.inode) if settled else (-1, -1, -1)
-        names, stats = per_dir[d.absolute]
-        entries.append((d.absolute, stamp, tuple(names), stats))
-    return marshal.dumps(("dir", entries))
-
-
-def _dir_fresh(
-    path: str, stamp: tuple[int, int, int], names: Any = None, stats: Any = None
-) -> bool:
-    """The directory and the files named (None: none of them) as recorded."""
-    if not _AT_DIR:  # pragma: no cover - no dir_fd on this platform (Windows)
-        try:
-            st = os.stat(path)
-            found = [os.stat(os.path.join(path, n)) for n in names or ()]
-        except OSError:
-            return False
-        if (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stamp:
-            return False
-        return not names or bool(list(map(_stat_of, found)) == stats)
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        st = os.fstat(fd)
-        if (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stamp:
-            return False
-        if names:
-            return bool(list(map(_stat_of, map(partial(os.stat, dir_fd=fd), names))) == stats)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-_AT_DIR = os.stat in os.supports_dir_fd
-
-
-def _fresh(conn: sqlite3.Connection, street: str | None) -> bool:
-    """What stat says now of the lists a query reads, as the last build recorded it.
-
-    Every directory, so that an added, removed or renamed file anywhere is
-    seen; then every file, or for ``street`` only the files of its lists.
-    """
-    wanted = _street_files(conn, street) if street is not None else None
-    if wanted is not None:
-        # The directories' own record: a province's file names are not read.
-        row = conn.execute("SELECT value FROM records WHERE name = 'dirs'").fetchone()
-        if row is not None:
-            dirs = marshal.loads(row[0])
-            try:
-                return all(_dir_fresh(path, stamp, None, None) for path, stamp in dirs) and all(
-                    _stat_of(os.stat(key)) == tuple(rec) for key, *rec in wanted
-                )
-            except OSError:
-                return False
-    row = conn.execute("SELECT value FROM records WHERE name = 'tree'").fetchone()
-    if row is None:
-        return False
-    tree = marshal.loads(row[0])
-    if tree[0] == "file":
-        try:
-            return bool(_stat_of(os.stat(tree[1])) == tree[2])
-        except OSError:
-            return False
-    return all(_dir_fresh(*entry) for entry in tree[1])
-
-
-def _street_files(conn: sqlite3.Connection, street: str) -> list[tuple[Any, ...]] | None:
-    """(key, size, mtime_ns, ctime_ns, inode) of the files of the lists ``street`` names.
-
-    None where ``street`` names no one subdistrict: then every file is checked,
-    and the selection's own message comes from fresh lists.
-    """
-    name = "".join(street.split())
-    sql = (
-        "SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, f.ino FROM lists l"
-        " JOIN files f ON f.list = l.id WHERE l.subdistrict = ?"
-    )
-    rows = conn.execute(sql, (name,)).fetchall()
-    if rows or not name:
-        return rows or None
-    parts = [
-        s
-        for (s,) in conn.execute(
-            "SELECT DISTINCT subdistrict FROM lists WHERE instr(subdistrict, ?) > 0", (name,)
-        )
-    ]
-    return conn.execute(sql, (parts[0],)).fetchall() or None if len(parts) == 1 else None
-
-
-def _record_tree(conn: sqlite3.Connection, tree: bytes) -> None:
-    conn.execute("INSERT OR REPLACE INTO records VALUES ('tree', ?)", (tree,))
-    # The directories alone, for a query scoped to one street.
-    record = marshal.loads(tree)
-    conn.execute("DELETE FROM records WHERE name = 'dirs'")
-    if record[0] == "dir":
-        dirs = marshal.dumps([(path, stamp) for path, stamp, _, _ in record[1]])
-        conn.execute("INSERT INTO records VALUES ('dirs', ?)", (dirs,))
-
-
-def _same_files(conn: sqlite3.Connection, files: list[SourceFile]) -> bool:
-    """The same files with the same stat as the ``files`` table records: nothing to rebuild."""
-    try:
-        recorded = {
-            row[0]: row[1:]
-            for row in conn.execute("SELECT path, size, mtime_ns, ctime_ns, ino FROM files")
-        }
-    except sqlite3.Error:
-        return False
-    return len(recorded) == len(files) and all(
-        recorded.get(src.key) == (src.size, src.mtime_ns, src.ctime_ns, src.inode) for src in files
-    )
-
-
 def _refresh_tree(db: Path, tree: bytes) -> None:
     """Record the stats of a store whose lists did not change (best effort)."""
     conn = _open_trusted(db, "rw")
@@ -308,7 +152,7 @@ def _refresh_tree(db: Path, tree: bytes) -> None:
     conn.isolation_level = None
     try:
         conn.execute("BEGIN IMMEDIATE")
-        _record_tree(conn, tree)
+        record_tree(conn, tree)
         conn.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -330,7 +174,7 @@ def _update(db: Path, files: list[SourceFile], tree: bytes) -> sqlite3.Connectio
     try:
         conn.execute("BEGIN IMMEDIATE")  # one writer; others wait, then find nothing to do
         sync(conn, files)
-        _record_tree(conn, tree)
+        record_tree(conn, tree)
         conn.execute("COMMIT")
     except DataError:
         conn.execute("ROLLBACK")
@@ -368,7 +212,7 @@ def _build(db: Path | None, files: list[SourceFile], tree: bytes) -> sqlite3.Con
         conn.execute("BEGIN")
         create(conn, APP)
         sync(conn, files)
-        _record_tree(conn, tree)
+        record_tree(conn, tree)
         conn.execute("COMMIT")
         if tmp is not None and db is not None:
             conn.execute("PRAGMA journal_mode=DELETE")
@@ -397,7 +241,7 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
     conn = _open_trusted(db) if db is not None else None
     if conn is not None:
         try:
-            fresh = _fresh(conn, street)
+            fresh = is_fresh(conn, street)
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             fresh = False
         if fresh:
@@ -406,7 +250,7 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
     files, dirs = list_tree(target)
     tree = tree_record(files, dirs, listed_at)
     if conn is not None and db is not None:
-        if _same_files(conn, files):
+        if same_files(conn, files):
             # Only a directory was touched (or changed too recently to trust):
             # the store answers; the new stats are recorded where it can be written.
             _refresh_tree(db, tree)

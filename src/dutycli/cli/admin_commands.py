@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 from dutycli.cli.declare import Arg, Context, Opt, command
 from dutycli.cli.options import KindOption, StreetOption, compiled, state
 from dutycli.cli.streams import echo
-from dutycli.errors import EXIT_ERROR, EXIT_FOUND, DataError
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, DataError, Problem
 
 # The heading of these commands in ``duty --help``.
 HELP_GROUP = "管理命令"
@@ -35,27 +35,38 @@ def validate(
         Optional[Path],  # noqa: UP045
         Arg(
             metavar="[PATH]",
-            help="要检查的清单文件或常用说法对照表（thesaurus.yaml）；省略时检查当前使用的清单。",
+            help=(
+                "要检查的清单文件、常用说法对照表（thesaurus.yaml）、决定记录（.csv）"
+                "或回复模板；省略时检查当前使用的清单。"
+            ),
             show_default=False,
         ),
     ] = None,
 ) -> int:
-    """检查清单文件（或目录下的每份清单）：一次列出全部问题（文件、行、列和事项编号）。
+    """检查清单文件（或目录下的每份清单和决定记录）：一次列出全部问题（文件、行、列和事项编号）。
 
     有效退出 0，否则退出 2。
     """
+    from dutycli.cli.office_commands import logs_in, office_file
     from dutycli.lists.load import load
     from dutycli.lists.source import list_files, resolve
 
     target = path or resolve(state(ctx).data)
     if _is_thesaurus(target):
         return _validate_thesaurus(target)
-    problems = []
-    try:
-        # A directory: every list in it, each checked whole.
-        files = [f.path for f in list_files(target)] if Path(target).is_dir() else [str(target)]
-    except DataError as e:
-        files, problems = [], e.problems
+    problems: list[Problem] = []
+    office = office_file(Path(target))  # a decision log or reply templates
+    if office is not None:
+        problems, holds = office
+        files = []
+        if not problems:
+            echo(f"{target}：有效。{holds}。")
+    else:
+        try:
+            # A directory: every list in it, each checked whole.
+            files = [f.path for f in list_files(target)] if Path(target).is_dir() else [str(target)]
+        except DataError as e:
+            files, problems = [], e.problems
     for file in files:
         try:
             dl = load(file)
@@ -66,6 +77,11 @@ def validate(
             f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
             f"{len(dl.departments)} 个部门。"
         )
+    for log in logs_in(Path(target)):  # the office's decision logs beside the lists
+        found, holds = office_file(log) or ([], "")
+        problems += found
+        if not found:
+            echo(f"{log}：有效。{holds}。")
     if problems:
         for problem in problems:
             echo(str(problem), err=True)

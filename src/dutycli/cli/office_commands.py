@@ -7,7 +7,7 @@ drafts the answer to the department as a .docx. ``checked`` is how ``check``
 reads the log: the office's earlier decisions on the same tasks.
 
 No ``from __future__ import annotations``: the declarations are read as objects
-(see ``commands``).
+(see ``declare``).
 """
 
 import datetime as dt
@@ -15,28 +15,31 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
-from dutycli.cli.commands import (
+from dutycli.cli.declare import Arg, Context, Opt, command
+from dutycli.cli.options import (
     FormatOption,
     KindOption,
     OutputOption,
     StreetOption,
-    _capped_task,
-    _complete_department,
-    _emit,
-    _library,
-    _sources,
-    _state,
+    complete_department,
+    emit,
+    library,
+    sources,
+    state,
 )
-from dutycli.cli.declare import Arg, Context, Opt
 from dutycli.cli.streams import echo
 from dutycli.errors import EXIT_FOUND, EXIT_NOTHING, UsageError
 from dutycli.render import Format
 
 if TYPE_CHECKING:
+    from dutycli.errors import Problem
     from dutycli.lists.ledger import Entry
     from dutycli.query.check import Verdict
     from dutycli.query.results import CheckResult
     from dutycli.store import Library
+
+# The heading of these commands in ``duty --help``.
+HELP_GROUP = "决定记录与回复"
 
 FromOption = Annotated[
     Optional[str],  # noqa: UP045 - read at run time, on 3.10 too
@@ -44,7 +47,7 @@ FromOption = Annotated[
         "--from",
         metavar="部门",
         help="交办任务的部门：全称、简称或能唯一确定部门的一部分（与 by-dept 相同）。",
-        autocompletion=_complete_department,
+        autocompletion=complete_department,
         show_default=False,
     ),
 ]
@@ -89,7 +92,7 @@ def log_file(ctx: Context, lib: "Library") -> Path:
     from dutycli.lists.logfiles import log_directory, log_path
     from dutycli.lists.source import resolve, shipped
 
-    directory = log_directory(resolve(_state(ctx).data), shipped("items.yaml"))
+    directory = log_directory(resolve(state(ctx).data), shipped("items.yaml"))
     return log_path(directory, lib.one_subdistrict())
 
 
@@ -141,6 +144,18 @@ def _interactive_input() -> bool:
         return False
 
 
+def record_options(department: str | None, decision: str | None, can_ask: bool) -> None:
+    """What recording a decision needs: the department, and a decision (or a terminal to ask)."""
+    from dutycli.lists.ledger import DECISIONS
+
+    if department is None:
+        raise UsageError("记录决定须用 --from 给出交办任务的部门")
+    if decision is None and not (can_ask and _interactive_input()):
+        raise UsageError("记录决定须用 --decision 给出决定：承接、退回、申请准入或其他")
+    if decision is not None and decision not in DECISIONS:
+        raise UsageError(f"--decision 应为 {'、'.join(DECISIONS)} 之一，而不是“{decision}”")
+
+
 def record(
     ctx: Context,
     lib: "Library",
@@ -158,11 +173,8 @@ def record(
     from dutycli.query.decisions import entry_for, item_name
     from dutycli.query.resolve import department as resolve_department
 
-    ask = can_ask and _interactive_input()
-    if department is None:
-        raise UsageError("记录决定须用 --from 给出交办任务的部门")
-    if decision is None and not ask:
-        raise UsageError("记录决定须用 --decision 给出决定：承接、退回、申请准入或其他")
+    record_options(department, decision, can_ask)
+    assert department is not None
     dept = resolve_department(lib, department)
     day = _today(date)
     path = log_file(ctx, lib)
@@ -177,7 +189,7 @@ def record(
     return written
 
 
-def _recorded_line(e: "Entry", path: Path) -> str:
+def recorded_line(e: "Entry", path: Path) -> str:
     return f"已记入 {path}：第 {e.id} 条，{e.date} {e.department}，{e.verdict}，{e.decision}。"
 
 
@@ -189,6 +201,7 @@ TaskArgument = Annotated[
 ]
 
 
+@command("log add")
 def log_add(
     ctx: Context,
     task: TaskArgument,
@@ -206,20 +219,22 @@ def log_add(
 
     判定不对时用 --verdict（和 --item）改正：以后核对同样的任务就按这条记录判定。
     """
+    from dutycli.cli.query_commands import _capped_task
     from dutycli.query.check import check_tasks
     from dutycli.query.decisions import corrected
 
     text = _capped_task(" ".join(task).strip())
     if not text:
         raise UsageError("任务描述是空的：请写出部门交办的任务")
-    lib = _library(ctx, street, kind)
+    lib = library(ctx, street, kind)
     result = checked(ctx, lib, check_tasks(lib, [text]))
     v = corrected(lib, result.verdicts[0], verdict, item)
     (written,) = record(ctx, lib, [v], department, decision, by, note, date)
-    echo(_recorded_line(written, log_file(ctx, lib)))
+    echo(recorded_line(written, log_file(ctx, lib)))
     return EXIT_FOUND
 
 
+@command("log")
 def log_list(
     ctx: Context,
     department: FromOption = None,
@@ -241,12 +256,18 @@ def log_list(
     street: StreetOption = None,
     kind: KindOption = None,
 ) -> int:
-    """列出街道的决定记录：日期、部门、任务、判定、事项、决定、决定人、备注。"""
+    """决定记录：列出（可按部门、日期、判定、决定筛选），或 add 记下、tally 统计、remove 删除。
+
+    记录是街道自己的数据：每个街道一个 CSV 文件（决定记录-街道.csv），放在清单旁边，
+    Excel 可直接打开。
+    """
+    if getattr(ctx, "invoked_subcommand", None):
+        return EXIT_FOUND  # duty log add / tally / remove: the subcommand answers
     from dutycli.lists import ledger
     from dutycli.query.decisions import Filters, date_option, listing, select
     from dutycli.query.resolve import department as resolve_department
 
-    lib = _library(ctx, street, kind)
+    lib = library(ctx, street, kind)
     path = log_file(ctx, lib)
     entries = ledger.read(path).valid()
     filters = Filters(
@@ -259,9 +280,10 @@ def log_list(
     found = select(entries, filters, lib.department_names)
     title = f"{lib.one_subdistrict()}决定记录：{len(found)} 条（{path}）"
     empty = f"决定记录 {path} 里没有符合条件的记录。" if entries else f"还没有决定记录（{path}）。"
-    return _emit(listing(found, title), fmt, empty, output, [*_sources(lib), str(path)])
+    return emit(listing(found, title), fmt, empty, output, [*sources(lib), str(path)])
 
 
+@command("log tally")
 def log_tally(
     ctx: Context,
     period: Annotated[
@@ -282,7 +304,7 @@ def log_tally(
     from dutycli.query.decisions import period as parse_period
     from dutycli.query.decisions import tally
 
-    lib = _library(ctx, street, kind)
+    lib = library(ctx, street, kind)
     path = log_file(ctx, lib)
     entries = ledger.read(path).valid()
     today = dt.date.today()
@@ -303,10 +325,11 @@ def log_tally(
         echo(f"已写出 {output}：{counted.title()}。")
         return code
     if counted.rows:
-        _emit(counted.table(), fmt, "", output, [*_sources(lib), str(path)])
+        emit(counted.table(), fmt, "", output, [*sources(lib), str(path)])
     return code
 
 
+@command("log remove")
 def log_remove(
     ctx: Context,
     ids: Annotated[list[int], Arg(metavar="编号...", help="要删除的记录编号。")],
@@ -316,13 +339,14 @@ def log_remove(
     """从决定记录里删除记录（按编号）：以后核对同样的任务不再参考它。"""
     from dutycli.lists import ledger
 
-    lib = _library(ctx, street, kind)
+    lib = library(ctx, street, kind)
     path = log_file(ctx, lib)
     for e in ledger.remove(path, ids):
         echo(f"已删除第 {e.id} 条：{e.date} {e.department}“{e.task}”，{e.decision}。")
     return EXIT_FOUND
 
 
+@command()
 def reply(
     ctx: Context,
     task: Annotated[
@@ -366,7 +390,7 @@ def reply(
 
     templates = load_templates(template)  # its problems first, before any work
     day = _today(date)
-    lib = _library(ctx, street, kind)
+    lib = library(ctx, street, kind)
     if entry is not None:
         if task:
             raise UsageError("请只给任务描述或 --entry 之一")
@@ -376,6 +400,8 @@ def reply(
             raise UsageError(f"决定记录 {path} 里没有第 {entry} 条：用 duty log 查看编号")
         case = case_of_entry(lib, found[0], str(path), day)
     else:
+        from dutycli.cli.query_commands import _capped_task
+
         text = _capped_task(" ".join(task or []).strip())
         if not text:
             raise UsageError("请给出任务描述，或用 --entry 指定一条决定记录")
@@ -392,7 +418,7 @@ def reply(
 
 
 def _inputs(lib: "Library", template: Path | None) -> list[Path]:
-    return [Path(p) for p in _sources(lib) if p] + ([template] if template else [])
+    return [Path(p) for p in sources(lib) if p] + ([template] if template else [])
 
 
 def _free_name(path: Path) -> Path:
@@ -408,29 +434,21 @@ def _free_name(path: Path) -> Path:
 # -- duty validate ---------------------------------------------------------------
 
 
-def validate_office_file(path: Path) -> int | None:
-    """``duty validate`` of a decision log or of reply templates; None for any other file."""
-    from dutycli.errors import EXIT_ERROR
+def office_file(path: Path) -> "tuple[list[Problem], str] | None":
+    """``duty validate`` of a decision log or of reply templates: its problems and what it
+    holds; None for any other file."""
     from dutycli.lists.logfiles import is_log
 
     if path.is_file() and (is_log(path) or path.suffix.lower() == ".csv"):
         from dutycli.lists import ledger
 
         problems = ledger.validate(path)
-        what = f"{len(ledger.read(path).entries)} 条决定记录" if not problems else ""
-    else:
-        from dutycli.render.reply import check_templates, looks_like_templates
+        return problems, "" if problems else f"{len(ledger.read(path).entries)} 条决定记录"
+    from dutycli.render.reply import check_templates, looks_like_templates
 
-        if not path.is_file() or not looks_like_templates(path):
-            return None
-        problems, what = check_templates(path), "回复模板"
-    if problems:
-        for problem in problems:
-            echo(str(problem), err=True)
-        echo(f"共发现 {len(problems)} 个问题。", err=True)
-        return EXIT_ERROR
-    echo(f"{path}：有效。{what}。")
-    return EXIT_FOUND
+    if not path.is_file() or not looks_like_templates(path):
+        return None
+    return check_templates(path), "回复模板"
 
 
 def logs_in(directory: Path) -> "list[Path]":

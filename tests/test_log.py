@@ -422,13 +422,13 @@ def test_deleting_the_store_loses_no_decision(duty: Any, lists: Path, own_cache:
 def test_record_in_a_script_needs_a_decision_and_asks_on_a_terminal(
     duty: Any, lists: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dutycli.cli import office_commands
+    from dutycli.cli import office
 
     data = ("--data", str(lists))
     script = duty(*data, "check", "-s", "青山路", OFF_TASK, "--record", "--from", "民政局")
     assert script.exit_code == 2 and "--decision" in script.stderr
     assert not (lists / "决定记录-青山路街道.csv").exists()
-    monkeypatch.setattr(office_commands, "_interactive_input", lambda: True)
+    monkeypatch.setattr(office, "_interactive_input", lambda: True)
     asked = duty(
         *data, "check", "-s", "青山路", OFF_TASK, "--record", "--from", "民政局", input="3\n"
     )

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Optional
 
 from dutycli.cli.declare import Arg, Context, Opt, command
-from dutycli.cli.office_commands import ByOption, DecisionOption, FromOption, NoteOption
+from dutycli.cli.office import ByOption, DecisionOption, FromOption, NoteOption
 from dutycli.cli.options import (
     FormatOption,
     KindOption,
@@ -343,7 +343,7 @@ def check(
             raise UsageError(
                 "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
             )
-    from dutycli.cli import office_commands as office
+    from dutycli.cli import office
 
     lib = library(ctx, street, kind)
     result = office.checked(ctx, lib, check_tasks(lib, tasks))

@@ -303,6 +303,8 @@ def test_a_recorded_item_the_list_no_longer_has_is_shown_but_not_applied() -> No
 
 def test_similarity_ignores_numbers_and_tells_tasks_apart() -> None:
     assert decisions.similarity("6月30日前报送", "7月15日前报送") == 1.0
+    assert decisions.similarity("低保金追缴", "低保金追缴，12月20日前完成") >= decisions.NEAR
+    assert decisions.similarity("请街道统计辖区户外广告牌", "请街道统计辖区电梯") < decisions.NEAR
     assert decisions.similarity("低保金追缴", "发放营业执照") < decisions.NEAR
 
 

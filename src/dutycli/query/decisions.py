@@ -23,24 +23,28 @@ from typing import TYPE_CHECKING, Any
 from dutycli.errors import UsageError
 from dutycli.lists.ledger import DECISIONS, VERDICTS, Entry, parse_date
 from dutycli.lists.model import SHORT_KINDS, TAKEN_BACK, kind_of
-from dutycli.query.check import OFF_LIST, ON_LIST, TAKEN, Scored, Verdict, bigrams
+from dutycli.query.check import _STOP_WORDS, OFF_LIST, ON_LIST, TAKEN, Scored, Verdict, bigrams
 from dutycli.query.results import Table
 
 if TYPE_CHECKING:
     from dutycli.lists.model import Item
     from dutycli.store.library import Library, ListRef
 
-# Near-identical: the cosine of the two tasks' bigram sets (numbers left out, so that
-# the same notice with another deadline is the same task) reaches this.
+# Near-identical: the cosine of the two tasks' bigram sets reaches this. Dates and
+# numbers are left out, and the words of notices that name no duty (check's stop
+# words: 完成, 上报, 请各, …), so that the same notice with another deadline is the
+# same task.
 NEAR = 0.8
 # Verdicts an office settles: a recorded 相近 is shown, but decides nothing.
 SETTLED = (ON_LIST, TAKEN, OFF_LIST)
+_STOP = frozenset(_STOP_WORDS)
 
 _NUMBERS = re.compile(r"[0-9０-９]+")
+_DATES = re.compile(r"[0-9０-９]+\s*[年月日号时点分]?")
 
 
 def _grams(text: str) -> set[str]:
-    return set(bigrams(_NUMBERS.sub("", text)))
+    return {g for g in bigrams(_DATES.sub("，", text)) if g not in _STOP}
 
 
 def similarity(a: str, b: str) -> float:

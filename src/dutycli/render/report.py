@@ -105,9 +105,9 @@ def earlier_line(earlier: Any) -> str:
     e = earlier.entry
     who = f"，{e.by}" if e.by else ""
     note = f"；备注：{e.note}" if e.note else ""
-    said = f"“{e.task}”，" if earlier.similarity < 1.0 else ""
+    what = f"相近的任务“{e.task}”" if earlier.similarity < 1.0 else "这项任务"
     head = (
-        f"已有决定：{e.date} {e.department}交办的{said}"
+        f"已有决定：{e.date} {e.department}交办{what}，"
         f"决定{e.decision}（记录第 {e.id} 条{who}{note}）。"
     )
     if not earlier.applied:

@@ -70,6 +70,7 @@ def tally_xlsx(tally: Tally, today: dt.date) -> bytes:
                 cell.value = value
             cell.font, cell.border = body, border
             cell.alignment = left if column == 1 else center
+        ws.row_dimensions[row].height = 22
         row += 1
     for dept, first in start_of.items():
         last = first + sum(1 for r in tally.rows if r.department == dept) - 1
@@ -82,6 +83,7 @@ def tally_xlsx(tally: Tally, today: dt.date) -> bytes:
             cell.value = value
         cell.font, cell.border, cell.alignment = bold, border, center
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    ws.row_dimensions[row].height = ws.row_dimensions[3].height = 22
     made = _text(ws, row + 2, 1, f"制表日期：{chinese_date(today)}")
     made.font, made.alignment = body, Alignment(horizontal="right")
     ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=ncol)

@@ -114,8 +114,7 @@ def log_list(
 ) -> int:
     """决定记录：列出（可按部门、日期、判定、决定筛选），或 add 记下、tally 统计、remove 删除。
 
-    记录是街道自己的数据：每个街道一个 CSV 文件（决定记录-街道.csv），放在清单旁边，
-    Excel 可直接打开。
+    记录是街道自己的数据：每个街道一个 CSV 文件（决定记录-街道.csv），放在清单旁边。
     """
     if getattr(ctx, "invoked_subcommand", None):
         return EXIT_FOUND  # duty log add / tally / remove: the subcommand answers

@@ -150,3 +150,27 @@ def test_template_problems_are_located(tmp_path: Path) -> None:
     assert any("单独占一行" in p.message for p in check_templates(inline))
     with pytest.raises(DataError):
         load_templates(path)
+
+
+def test_a_reply_from_a_log_entry_cites_the_list_as_it_is_today() -> None:
+    from dutycli.lists.ledger import Entry
+    from dutycli.query.replies import case_of_entry
+
+    lib = _library()
+    item = load(STREET / "收回.yaml").by_id[1]
+    entry = Entry(
+        4, "2026-12-01", "青山区城市管理综合执法局", "占道经营", "已收回", "收回",
+        (1,), (item.name,), "", "", "退回", line=5,
+    )  # fmt: skip
+    case = case_of_entry(lib, entry, "决定记录.csv", DAY)
+    assert (case.case, case.item) == ("已收回", item)
+    text = "\n".join(p.text for p in compose(case, load_templates(), DAY))
+    assert f"已由{item.departments[0]}收回" in text
+    renamed = Entry(
+        4, "2026-12-01", "x", "占道经营", "已收回", "收回", (1,), ("旧名称",), "", "", "退回",
+        line=5,
+    )  # fmt: skip
+    with pytest.raises(DataError) as found:
+        case_of_entry(lib, renamed, "决定记录.csv", DAY)
+    (problem,) = found.value.problems
+    assert problem.line == 5 and "旧名称" in problem.message and "第 4 条" in problem.message

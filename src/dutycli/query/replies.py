@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dutycli.errors import DataError, Problem, UsageError
-from dutycli.lists.model import BASIC, SHORT_KINDS, TAKEN_BACK, Item, kind_of
+from dutycli.lists.model import BASIC, TAKEN_BACK, Item, kind_of
 from dutycli.query.check import OFF_LIST, ON_LIST, TAKEN, Verdict
 
 if TYPE_CHECKING:
@@ -121,10 +121,9 @@ def case_of_entry(lib: Library, entry: Entry, file: str, date: dt.date | None = 
                 [
                     Problem(
                         file,
-                        f"记录的第 {entry.item_ids[0]} 项“{entry.item_names[0]}”在现在的{kind}里"
-                        "找不到（清单改过编号或名称？）：请核对后重新记录",
+                        f"第 {entry.id} 条记录的第 {entry.item_ids[0]} 项“{entry.item_names[0]}”"
+                        f"在现在的{kind}里找不到（清单改过编号或名称？）：请核对后重新记录",
                         entry.line or None,
-                        item=entry.id,
                     )
                 ]
             )
@@ -137,7 +136,3 @@ def case_of_entry(lib: Library, entry: Entry, file: str, date: dt.date | None = 
 
         verdict = verdict._replace(matches=[Scored(item[0], 0.0, 0.0, source=item[1])])
     return case_of(lib, verdict, entry.department, date, item)
-
-
-def kind_label(ref_kind: str) -> str:
-    return SHORT_KINDS[kind_of(ref_kind)]

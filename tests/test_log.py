@@ -65,10 +65,10 @@ def test_round_trip_keeps_every_character(tmp_path: Path) -> None:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # what Excel opens as UTF-8
     assert raw.decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)
-    removed = ledger.remove(path, [2])
-    assert [e.id for e in removed] == [2]
-    assert [e.id for e in ledger.read(path).entries] == [1, 3]
-    assert ledger.read(path).entries == (written[0], written[2])
+    removed = ledger.remove(path, [2, 3])
+    assert [e.id for e in removed] == [2, 3]
+    assert ledger.read(path).entries == (written[0],)
+    assert ledger.add(path, entry("再记一条")).id == 4  # a removed number is not given again
 
 
 def test_missing_log_is_empty_and_remove_of_unknown_number_is_refused(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ log (``.决定记录-<街道>.csv.lock``, never replaced, so the lock stays on o
 inode). ``add`` appends one row (``O_APPEND``, one write, fsync) under the
 lock; ``remove`` writes the whole file to a temporary file and renames it over
 the log, under the same lock. Two clerks adding at once both land; a reader
-sees the old file or the new one.
+sees the old file or the new one. The lock file also keeps the highest number
+given, so that a removed entry's number is never given again.
 
 Reading is strict and located: a row that is not a decision is reported with
 its line and column, and the tools refuse to change a log with problems, so a
@@ -297,8 +298,12 @@ def _one_line(text: str) -> str:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on the log ``path`` (on its lock file), held for the block."""
+def locked(path: Path) -> Iterator[int]:
+    """An exclusive lock on the log ``path`` (on its lock file), held for the block.
+
+    Yields the lock file's descriptor: the file also holds the highest number
+    ever given (``_last_number``), so that a removed entry's number is not reused.
+    """
     lock = path.with_name(f".{path.name}.lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -307,9 +312,21 @@ def locked(path: Path) -> Iterator[None]:
         raise UsageError(f"无法写入决定记录 {path}：{e.strerror or e}") from None
     try:
         _lock(fd)
-        yield
+        yield fd
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _last_number(fd: int) -> int:
+    os.lseek(fd, 0, os.SEEK_SET)
+    text = os.read(fd, 32).decode("ascii", "replace").strip()
+    return int(text) if text.isdigit() else 0
+
+
+def _keep_number(fd: int, number: int) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.ftruncate(fd, 0)
+    _write_all(fd, f"{number}\n".encode("ascii"))
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
@@ -338,12 +355,14 @@ def add(path: Path, entry: Entry) -> Entry:
     A log with problems is not touched (DataError listing them); one saved by
     Excel as GB18030 is first written back as UTF-8, whole, atomically.
     """
-    with locked(path):
+    with locked(path) as lock:
         ledger = read(path)
         entries = ledger.valid()
-        written = replace(entry, id=max((e.id for e in entries), default=0) + 1, line=0)
+        last = max([_last_number(lock), *(e.id for e in entries)])
+        written = replace(entry, id=last + 1, line=0)
         if ledger.encoding != "UTF-8":
             _rewrite(path, [*entries, written])
+            _keep_number(lock, written.id)
             return written
         data = _csv_text([written.row()])
         try:
@@ -358,6 +377,7 @@ def add(path: Path, entry: Entry) -> Entry:
                 data = "\r\n" + data  # a hand edit left the last line open
             _write_all(fd, data.encode("utf-8"))
             os.fsync(fd)
+            _keep_number(lock, written.id)
         except OSError as e:
             raise UsageError(f"无法写入决定记录 {path}：{e.strerror or e}") from None
         finally:
@@ -379,7 +399,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def remove(path: Path, ids: Sequence[int]) -> list[Entry]:
     """Take the entries numbered ``ids`` out of the log (atomically); the entries taken out."""
-    with locked(path):
+    with locked(path) as lock:
         entries = read(path).valid()
         wanted = set(ids)
         missing = sorted(wanted - {e.id for e in entries})
@@ -387,6 +407,7 @@ def remove(path: Path, ids: Sequence[int]) -> list[Entry]:
             raise UsageError(
                 f"决定记录 {path} 里没有编号 {'、'.join(map(str, missing))}：用 duty log 查看编号"
             )
+        _keep_number(lock, max([_last_number(lock), *(e.id for e in entries)]))
         _rewrite(path, [e for e in entries if e.id not in wanted])
         return [e for e in entries if e.id in wanted]
 

@@ -48,8 +48,12 @@ def _grams(text: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two tasks are: 1.0 for the same words, whatever numbers they hold."""
-    mine, theirs = _grams(a), _grams(b)
+    """How alike two tasks are: 1.0 for the same words, whatever dates and numbers they hold."""
+    return _cosine(_grams(a), a, b)
+
+
+def _cosine(mine: set[str], a: str, b: str) -> float:
+    theirs = _grams(b)
     if not mine or not theirs:
         return 1.0 if _NUMBERS.sub("", a).strip() == _NUMBERS.sub("", b).strip() else 0.0
     return len(mine & theirs) / math.sqrt(len(mine) * len(theirs))
@@ -57,7 +61,8 @@ def similarity(a: str, b: str) -> float:
 
 def near(task: str, entries: Iterable[Entry]) -> list[tuple[Entry, float]]:
     """The entries whose task is near-identical to ``task``: the closest, then the latest, first."""
-    found = [(e, similarity(task, e.task)) for e in entries]
+    mine = _grams(task)
+    found = [(e, _cosine(mine, task, e.task)) for e in entries]
     found = [(e, s) for e, s in found if s >= NEAR]
     # closest first; among equally close ones the latest decision first
     found.sort(key=lambda pair: (round(pair[1], 6), pair[0].date, pair[0].id), reverse=True)

@@ -14,7 +14,7 @@ import pytest
 from dutycli.errors import DataError, UsageError
 from dutycli.lists import ledger, logfiles
 from dutycli.lists.ledger import COLUMNS, Entry
-from dutycli.query import decisions
+from dutycli.query import decisions, tally
 from dutycli.query.check import OFF_LIST, ON_LIST, check_tasks
 from dutycli.store import open_library
 
@@ -185,21 +185,21 @@ def test_the_log_lives_beside_the_lists_not_in_the_cache(tmp_path: Path) -> None
 
 def test_periods() -> None:
     today = dt.date(2026, 12, 7)
-    assert decisions.period(None, today).label == "2026年12月"
-    q = decisions.period("2026年第四季度", today)
+    assert tally.period(None, today).label == "2026年12月"
+    q = tally.period("2026年第四季度", today)
     assert (q.start, q.end) == (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
-    assert decisions.period("2026-Q2", today).start == dt.date(2026, 4, 1)
-    assert decisions.period("2026", today).end == dt.date(2027, 1, 1)
-    assert decisions.period("2026年3月", today).end == dt.date(2026, 4, 1)
+    assert tally.period("2026-Q2", today).start == dt.date(2026, 4, 1)
+    assert tally.period("2026", today).end == dt.date(2027, 1, 1)
+    assert tally.period("2026年3月", today).end == dt.date(2026, 4, 1)
     with pytest.raises(UsageError):
-        decisions.period("去年", today)
+        tally.period("去年", today)
 
 
 def test_tally_matches_the_hand_count() -> None:
     entries = ledger.read(FIXTURE).valid()
     names = {"区民政局": "青山区民政局", "民政局": "青山区民政局"}
-    december = decisions.tally(
-        entries, decisions.period("2026-12", dt.date(2026, 12, 7)), "青山路街道", names
+    december = tally.tally(
+        entries, tally.period("2026-12", dt.date(2026, 12, 7)), "青山路街道", names
     )
     rows = {(r.department, r.verdict): r.counts for r in december.rows}
     # Counted by hand from tests/data/log/决定记录-青山路街道.csv (December 2026 rows):
@@ -215,11 +215,11 @@ def test_tally_matches_the_hand_count() -> None:
     }
     assert [r.department for r in december.rows][:2] == ["青山区民政局", "青山区民政局"]
     assert december.totals() == (3, 4, 1, 1)
-    quarter = decisions.tally(
-        entries, decisions.period("2026-Q4", dt.date(2026, 12, 7)), "青山路街道", names
+    quarter = tally.tally(
+        entries, tally.period("2026-Q4", dt.date(2026, 12, 7)), "青山路街道", names
     )
     assert sum(quarter.totals()) == 11  # and two in October/November
-    year = decisions.tally(entries, decisions.period("2026", dt.date(2026, 12, 7)), "x", names)
+    year = tally.tally(entries, tally.period("2026", dt.date(2026, 12, 7)), "x", names)
     assert sum(year.totals()) == 12  # and one in March; the 2025 row is in no 2026 period
 
 
@@ -229,8 +229,8 @@ def test_tally_workbook_is_text_not_formulas(tmp_path: Path) -> None:
     from dutycli.render.tally_xlsx import tally_xlsx
 
     entries = [*ledger.read(FIXTURE).valid(), entry(department="=HYPERLINK(1)", id=99)]
-    period = decisions.period("2026-12", dt.date(2026, 12, 7))
-    data = tally_xlsx(decisions.tally(entries, period, "青山路街道", {}), dt.date(2026, 12, 7))
+    period = tally.period("2026-12", dt.date(2026, 12, 7))
+    data = tally_xlsx(tally.tally(entries, period, "青山路街道", {}), dt.date(2026, 12, 7))
     out = tmp_path / "t.xlsx"
     out.write_bytes(data)
     ws = load_workbook(out).active
@@ -390,11 +390,11 @@ def test_check_record_log_tally_reply_round(duty: Any, lists: Path, tmp_path: Pa
     )
     assert off.exit_code == 1
     month = dt.date.today().strftime("%Y-%m")
-    tally = duty(*data, "log", "tally", "-s", "青山路", month, "-o", "csv")
-    assert tally.exit_code == 0
-    assert "青山区民政局,清单内,1,0,0,0,1" in tally.stdout
-    assert "青山区市场监督管理局,清单外,0,1,0,0,1" in tally.stdout
-    assert tally.stdout.strip().splitlines()[-1] == "合计,,2,1,0,0,3"
+    counted = duty(*data, "log", "tally", "-s", "青山路", month, "-o", "csv")
+    assert counted.exit_code == 0
+    assert "青山区民政局,清单内,1,0,0,0,1" in counted.stdout
+    assert "青山区市场监督管理局,清单外,0,1,0,0,1" in counted.stdout
+    assert counted.stdout.strip().splitlines()[-1] == "合计,,2,1,0,0,3"
     sheet = tmp_path / "统计.xlsx"
     assert duty(*data, "log", "tally", "-s", "青山路", "--output", str(sheet)).exit_code == 0
     assert sheet.read_bytes().startswith(b"PK")

@@ -64,7 +64,7 @@ ItemOption = Annotated[
 
 
 def today(text: str | None) -> dt.date:
-    from dutycli.query.decisions import date_option
+    from dutycli.query.tally import date_option
 
     return date_option(text, "--date") or dt.date.today()
 

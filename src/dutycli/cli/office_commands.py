@@ -119,8 +119,8 @@ def log_list(
     if getattr(ctx, "invoked_subcommand", None):
         return EXIT_FOUND  # duty log add / tally / remove: the subcommand answers
     from dutycli.lists import ledger
-    from dutycli.query.decisions import Filters, date_option, listing, select
     from dutycli.query.resolve import department as resolve_department
+    from dutycli.query.tally import Filters, date_option, listing, select
 
     lib = library(ctx, street, kind)
     path = log_file(ctx, lib)
@@ -156,8 +156,8 @@ def log_tally(
 ) -> int:
     """按部门 × 判定 × 决定统计一个月、季度或年份的决定记录；-o xlsx 写出可直接报送的表格。"""
     from dutycli.lists import ledger
-    from dutycli.query.decisions import period as parse_period
-    from dutycli.query.decisions import tally
+    from dutycli.query.tally import period as parse_period
+    from dutycli.query.tally import tally
 
     lib = library(ctx, street, kind)
     path = log_file(ctx, lib)

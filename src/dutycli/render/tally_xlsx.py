@@ -18,7 +18,7 @@ import io
 from typing import Any
 
 from dutycli.lists.ledger import DECISIONS
-from dutycli.query.decisions import Tally
+from dutycli.query.tally import Tally
 from dutycli.render.reply import BODY_FONT, HEADING_FONT, TITLE_FONT, chinese_date
 
 GB2312 = 134

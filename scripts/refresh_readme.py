@@ -1,10 +1,10 @@
-"""Write the real output of every ``$ duty …`` example into README.md.
+"""Write the real output of every ``$ duty …`` example into README.md and docs/MANUAL.md.
 
 tests/test_readme.py runs each example again and compares; after a change that
 alters output on purpose, run this (from the checkout, with dutycli installed)
 and read the diff before committing it:
 
-    python scripts/refresh_readme.py && git diff README.md
+    python scripts/refresh_readme.py && git diff README.md docs/MANUAL.md
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typer.testing import CliRunner
 from dutycli.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
-README = REPO / "README.md"
-# The same terminal as tests/conftest.py, at the README's 80 columns.
+# The documents whose ```console examples are real output.
+DOCUMENTS = [REPO / "README.md", REPO / "docs" / "MANUAL.md"]
+# The same terminal as tests/conftest.py, at the documents' 80 columns.
 TERMINAL = {"NO_COLOR": "1", "COLUMNS": "80", "LINES": "50", "TERM": "dumb"}
 
 
@@ -50,10 +51,12 @@ def main() -> int:
     os.chdir(REPO)
     os.environ.pop("DUTY_DATA", None)
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp()
-    before = README.read_text(encoding="utf-8")
-    after = refresh(before)
-    README.write_text(after, encoding="utf-8")
-    print("README.md: " + ("updated" if after != before else "unchanged"), file=sys.stderr)
+    for document in DOCUMENTS:
+        before = document.read_text(encoding="utf-8")
+        after = refresh(before)
+        document.write_text(after, encoding="utf-8")
+        name = document.relative_to(REPO)
+        print(f"{name}: " + ("updated" if after != before else "unchanged"), file=sys.stderr)
     return 0
 
 

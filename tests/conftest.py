@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -87,3 +88,147 @@ def run_main(argv: list[str], before: str = "") -> tuple[int, str, str]:
         [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env
     )
     return proc.returncode, proc.stdout, proc.stderr
+
+
+# -- tests that drive real programs --------------------------------------------------
+#
+# Markers (registered in pyproject.toml): ``browser`` (Chromium, through
+# Playwright), ``office`` (LibreOffice Writer); both are also ``slow``, with
+# the tests marked slow where they are written. ``pytest -m "not slow"`` is
+# the quick loop while working.
+
+
+def in_ci() -> bool:
+    """Running in CI (``CI`` set, as CI services and .ci/run set it): nothing may skip."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def needs(found: object, what: str, install: str) -> None:
+    """Skip, saying why, when ``found`` is missing outside CI; fail in CI, which installs it."""
+    if found:
+        return
+    if in_ci():
+        pytest.fail(f"CI must run this test: {what} is missing ({install}; .ci/run installs it)")
+    pytest.skip(f"{what} is not installed here ({install})")
+
+
+def soffice_with_writer() -> str | None:
+    """LibreOffice's soffice, if its Writer is installed too (soffice alone cannot read .doc)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    program = Path(os.path.realpath(soffice)).parent
+    # Writer's library: libswlo.so (Linux), libswlo.dylib (macOS), swlo.dll (Windows).
+    writer = [p for p in program.glob("*swlo.*") if p.name.split(".")[0] in ("libswlo", "swlo")]
+    return soffice if writer else None
+
+
+@pytest.fixture
+def soffice_writer() -> str:
+    path = soffice_with_writer()
+    needs(path, "LibreOffice Writer", "apt-get install libreoffice-writer-nogui")
+    assert path is not None
+    return path
+
+
+# The tests of more than about a second each on this 2-core machine under load
+# (`pytest --durations=0`), marked ``slow`` here: one place shows what the quick
+# loop leaves out, without touching each file. A file with () is slow as a
+# whole; otherwise the test functions named (every parametrization of each).
+# tests/test_real_programs.py checks that every name here is a test.
+SLOW: dict[str, tuple[str, ...]] = {
+    "test_cache.py": (),
+    "test_freshness.py": (),
+    "test_hostile.py": (),
+    "test_quality.py": (),
+    "test_roundtrip.py": (),
+    "test_scale.py": (),
+    "test_check.py": (
+        "test_a_damaged_decided_tasks_part_changes_no_verdict",
+        "test_labelled_verdicts_without_decided_tasks",
+        "test_off_list_says_admission",
+        "test_the_index_recalls_what_comparing_every_decided_task_gives",
+        "test_the_shipped_lists_verdicts_on_the_labelled_cases",
+    ),
+    "test_diff.py": (
+        "test_added_and_removed",
+        "test_added_and_removed_steps",
+        "test_changed_department",
+        "test_renamed_item_keeps_its_id",
+        "test_renumbered_items_are_matched_by_name",
+        "test_reworded_step_marks_the_words",
+    ),
+    "test_formats.py": (
+        "test_closed_pipe_ends_quietly",
+        "test_export_yaml_is_the_data_file",
+        "test_piped_output_is_utf8_whatever_the_locale",
+        "test_yaml_loads_back_as_a_list",
+    ),
+    "test_library.py": (
+        "test_check_on_the_basic_list_is_the_subdistricts_own_duty",
+        "test_the_verdict_does_not_drift_with_other_streets_loaded",
+    ),
+    "test_load.py": ("test_data_option_and_environment",),
+    "test_published.py": (
+        "test_a_hostile_megabyte_is_refused_in_seconds",
+        "test_a_real_word_97_file_imports_through_libreoffice",
+        "test_basis_column_is_kept_and_makes_a_schema_2_list",
+        "test_each_published_layout_gives_back_the_list",
+        "test_table_option",
+        "test_the_committed_fixtures_are_what_the_generator_makes",
+    ),
+    "test_search.py": ("test_fuzzy_cut_off_keeps_noise_out",),
+    "test_startup.py": ("test_a_real_run_says_what_the_full_group_says",),
+    "test_store.py": (
+        "test_a_foreign_database_is_rebuilt",
+        "test_a_parallel_build_equals_a_serial_one",
+        "test_a_store_copied_from_another_list_never_answers",
+        "test_a_warm_query_reads_no_list_file",
+        "test_added_and_removed_files",
+        "test_concurrent_first_builds_of_a_library_agree",
+        "test_fifo_is_refused_without_blocking",
+        "test_no_home_uses_a_private_temp_directory_only",
+        "test_one_changed_file_rebuilds_only_its_list",
+        "test_search_ranked_in_sql_equals_search_ranked_in_python",
+        "test_the_lists_record_follows_every_change",
+        "test_unit_separator_in_a_name_comes_back_as_itself",
+    ),
+    "test_terminal.py": (
+        "test_cite_at_a_terminal_is_one_paragraph",
+        "test_default_pager_is_less_with_frx",
+        "test_long_table_goes_through_the_pager",
+        "test_no_notice_in_a_pipe_or_when_all_fit",
+        "test_no_pager_option_before_or_after_the_command",
+        "test_search_says_how_many_were_left_out_at_a_terminal",
+        "test_short_output_and_pipes_never_page",
+    ),
+    "test_text.py": (
+        "test_an_offices_own_table_is_used",
+        "test_explanation_does_not_cost_a_clear_winner",
+    ),
+    "test_views.py": ("test_no_line_starts_with_closing_punctuation",),
+    "test_xlsx.py": (
+        "test_a_pipe_gets_the_workbook",
+        "test_a_workbook_or_page_is_never_written_to_a_terminal",
+        "test_other_commands_never_import_the_office_outputs",
+        "test_output_never_overwrites_the_list_it_reads",
+        "test_round_trip_through_import_equals_the_list",
+        "test_xlsx_and_html_import_what_they_need",
+    ),
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` as SLOW says; Chromium and LibreOffice tests by their fixtures, also slow."""
+    for item in items:
+        file = item.path.name
+        name = getattr(item, "originalname", item.name)
+        if file in SLOW and (not SLOW[file] or name in SLOW[file]):
+            item.add_marker(pytest.mark.slow)
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures or "open_page" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "soffice_writer" in fixtures:
+            item.add_marker(pytest.mark.office)
+        if item.get_closest_marker("browser") or item.get_closest_marker("office"):
+            item.add_marker(pytest.mark.slow)

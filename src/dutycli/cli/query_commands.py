@@ -40,7 +40,7 @@ HELP_GROUP = "查询命令"
 # Long input is cut, so that any query answers in bounded time and memory:
 # a pasted paragraph is not a query.
 MAX_QUERY_WORDS, MAX_QUERY_CHARS, MAX_TASK_CHARS = 8, 64, 500
-MAX_STDIN_BYTES = 10 * 1024 * 1024 + 1  # one byte more than textin accepts, to notice
+MAX_STDIN_BYTES = 10 * 1024 * 1024 + 1  # one byte more than cli/stdin.py accepts, to notice
 MAX_TASKS, MAX_TASKS_CHARS = 1000, 20000  # one `check -`: a few seconds at most
 
 
@@ -316,7 +316,7 @@ def check(
     from dutycli.query.check import ON_LIST, check_tasks
 
     if task == ["-"]:
-        from dutycli.cli.textin import decode_input
+        from dutycli.cli.stdin import decode_input
 
         stdin = getattr(sys.stdin, "buffer", None)
         decoded = decode_input(stdin.read(MAX_STDIN_BYTES) if stdin else b"")

@@ -13,18 +13,15 @@ Opening it (which database, is it fresh) is ``store/__init__``'s work.
 
 from __future__ import annotations
 
-from dutycli.store.retrieval import Compiled, DepartmentRows, Retrieval
-from dutycli.store.rows import Line, ListRef, parse_kind
-from dutycli.store.search_support import LARGE, SearchSupport
+from dutycli.store.retrieval import Compiled, Retrieval
+from dutycli.store.rows import Line, ListRef
+from dutycli.store.search_support import SearchSupport
 
 __all__ = [
-    "LARGE",
     "Compiled",
-    "DepartmentRows",
     "Library",
     "Line",
     "ListRef",
-    "parse_kind",
 ]
 
 

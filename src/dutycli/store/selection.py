@@ -87,10 +87,6 @@ class Selection:
             self._all = self._query()
         return self._all
 
-    @property
-    def by_id(self) -> dict[int, ListRef]:
-        return {ref.id: ref for ref in self.lists}
-
     def ref(self, list_id: int) -> ListRef:
         """One list by its id (read on first use)."""
         ref = self._refs.get(list_id)

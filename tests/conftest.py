@@ -164,6 +164,10 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_piped_output_is_utf8_whatever_the_locale",
         "test_yaml_loads_back_as_a_list",
     ),
+    "test_log.py": (
+        "test_two_processes_adding_200_each_leave_400_valid_entries",
+        "test_deleting_the_store_loses_no_decision",
+    ),
     "test_library.py": (
         "test_check_on_the_basic_list_is_the_subdistricts_own_duty",
         "test_the_verdict_does_not_drift_with_other_streets_loaded",

@@ -46,6 +46,20 @@ class Case:
     peak_kib: int = 0
 
 
+def decision_log(work: Path, entries: int) -> Path:
+    """A directory holding a decision log of ``entries`` off-list tasks for the shipped list."""
+    directory = work / "decisions"
+    directory.mkdir(exist_ok=True)
+    head = "编号,日期,部门,任务,判定,清单,事项编号,事项名称,职责部门,职责原文,决定,决定人,备注"
+    rows = [
+        f"{n},2026-12-01,青山区民政局,请街道统计辖区内第{n}类场所的情况,清单外,,,,,,退回,张三,"
+        for n in range(1, entries + 1)
+    ]
+    text = "\ufeff" + "\r\n".join([head, *rows]) + "\r\n"
+    (directory / "决定记录-青山路街道.csv").write_text(text, encoding="utf-8")
+    return directory
+
+
 def duty_command() -> list[str]:
     script = Path(sys.executable).with_name("duty")
     if script.exists():
@@ -288,6 +302,13 @@ def main() -> int:
                 "duty check 对辖区小饭馆开展消防检查 (piped)",
                 [*duty, "check", "对辖区小饭馆开展消防检查"],
                 None,
+            ),
+            # The office's decision log (issue 19): check reads the subdistrict's log.
+            Case(
+                "duty check 对辖区小饭馆开展消防检查, decision log of 1,000 entries (piped)",
+                [*duty, "check", "对辖区小饭馆开展消防检查"],
+                None,
+                {"DUTY_LOG_DIR": str(decision_log(work, 1000))},
             ),
             Case(
                 f"duty export on {count:,} items (json)",

@@ -46,12 +46,17 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(shared_cache: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(
+    shared_cache: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     # Every test reads the repository's list unless it says otherwise, and
-    # keeps its cache away from the user's.
+    # keeps its cache away from the user's, and its decision logs (the
+    # shipped list's are in the user's data directory) to itself.
     monkeypatch.delenv("DUTY_DATA", raising=False)
     monkeypatch.delenv("DUTY_CACHE_DIR", raising=False)
+    monkeypatch.delenv("DUTY_LOG_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", shared_cache)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
 
 
 @pytest.fixture
@@ -161,6 +166,10 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_export_yaml_is_the_data_file",
         "test_piped_output_is_utf8_whatever_the_locale",
         "test_yaml_loads_back_as_a_list",
+    ),
+    "test_log.py": (
+        "test_two_processes_adding_200_each_leave_400_valid_entries",
+        "test_deleting_the_store_loses_no_decision",
     ),
     "test_library.py": (
         "test_check_on_the_basic_list_is_the_subdistricts_own_duty",

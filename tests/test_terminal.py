@@ -222,7 +222,13 @@ def test_version(duty: Duty) -> None:
 def test_help_groups_commands_queries_first_with_examples(duty: Duty) -> None:
     out = duty("--help").stdout
     headings = [line for line in out.splitlines() if line.endswith("：") and not line[0].isspace()]
-    assert headings[-4:] == ["查询命令：", "列出、比较与导出：", "管理命令：", "例子："]
+    assert headings[-5:] == [
+        "查询命令：",
+        "决定记录与回复：",
+        "列出、比较与导出：",
+        "管理命令：",
+        "例子：",
+    ]
     assert out.index("  search") < out.index("  list") < out.index("  validate")
     assert "duty search 低保" in out.split("例子：")[1]
 

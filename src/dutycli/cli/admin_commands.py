@@ -61,18 +61,19 @@ def validate(
         Arg(
             metavar="[PATH]",
             help=(
-                "要检查的清单文件、常用说法对照表（thesaurus.yaml）"
-                "或部门简称表（departments_abbrev.yaml）；省略时检查当前使用的清单。"
+                "要检查的清单文件、常用说法对照表（thesaurus.yaml）、部门简称表（departments_abbrev.yaml）、"
+                "决定记录（.csv）或回复模板；省略时检查当前使用的清单。"
             ),
             show_default=False,
         ),
     ] = None,
 ) -> int:
-    """检查清单文件（或目录下的每份清单）：一次列出全部问题（文件、行、列和事项编号）。
+    """检查清单文件（或目录下的每份清单和决定记录）：一次列出全部问题（文件、行、列和事项编号）。
 
     有效退出 0，否则退出 2。
     """
     from dutycli.cli.filekinds import refuse_published
+    from dutycli.cli.office_commands import logs_in, office_file
     from dutycli.lists.load import parse, read_text, warnings
     from dutycli.lists.source import list_files, resolve
 
@@ -83,12 +84,19 @@ def validate(
         return _validate_thesaurus(target)
     if _is_abbreviations(target):
         return _validate_abbreviations(target)
-    problems = []
-    try:
-        # A directory: every list in it, each checked whole.
-        files = [f.path for f in list_files(target)] if _is_dir(target) else [str(target)]
-    except DataError as e:
-        files, problems = [], e.problems
+    problems: list[Problem] = []
+    office = office_file(Path(target))  # a decision log or reply templates
+    if office is not None:
+        problems, holds = office
+        files = []
+        if not problems:
+            echo(f"{target}：有效。{holds}。")
+    else:
+        try:
+            # A directory: every list in it, each checked whole.
+            files = [f.path for f in list_files(target)] if _is_dir(target) else [str(target)]
+        except DataError as e:
+            files, problems = [], e.problems
     for file in files:
         try:
             text = read_text(file)
@@ -102,6 +110,11 @@ def validate(
             f"{file}：有效。{len(dl.items)} 项事项，{len(dl.categories)} 个类别，"
             f"{len(dl.departments)} 个部门。"
         )
+    for log in logs_in(Path(target)):  # the office's decision logs beside the lists
+        found, holds = office_file(log) or ([], "")
+        problems += found
+        if not found:
+            echo(f"{log}：有效。{holds}。")
     if problems:
         for line in shown(problems):
             echo(line, err=True)

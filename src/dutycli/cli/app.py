@@ -118,6 +118,10 @@ class DutyCommand(_ChineseHelp, TyperCommand):
     pass
 
 
+class DutySubGroup(_ChineseHelp, TyperGroup):
+    """A command with subcommands (``duty log``, ``duty log add``): errors are the group's."""
+
+
 _EXAMPLES = (
     ("duty search 低保", "搜索事项（也可用拼音：duty search cjr）"),
     ("duty by-dept 民政局", "某个部门参与的全部事项"),
@@ -309,8 +313,20 @@ def build(commands: Mapping[str, Callable[..., Any]], group: Callable[..., Any])
         rich_markup_mode=None,
     )
     built.callback()(typed(group))
+    subgroups: dict[str, typer.Typer] = {}
     for name, fn in commands.items():
-        built.command(name, cls=DutyCommand)(typed(fn))
+        head, _, sub = name.partition(" ")
+        if not sub and not any(other.startswith(f"{name} ") for other in commands):
+            built.command(name, cls=DutyCommand)(typed(fn))
+            continue
+        # "log add": a subcommand of "log"; "log" itself runs when no subcommand is named.
+        if head not in subgroups:
+            subgroups[head] = typer.Typer(cls=DutySubGroup, rich_markup_mode=None)
+            built.add_typer(subgroups[head], name=head)
+        if sub:
+            subgroups[head].command(sub, cls=DutyCommand)(typed(fn))
+        else:
+            subgroups[head].callback(invoke_without_command=True)(typed(fn))
     return built
 
 
@@ -338,7 +354,9 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     """
     name = _named_command(argv)
     if name in declare.COMMANDS:
-        return build({name: declare.COMMANDS[name]}, commands.group_options)
+        # The command and its subcommands ("log", "log add", …), if it has any.
+        chosen = {n: fn for n, fn in declare.COMMANDS.items() if n.partition(" ")[0] == name}
+        return build(chosen, commands.group_options)
     return build(declare.COMMANDS, commands.group_options)
 
 

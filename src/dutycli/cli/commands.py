@@ -7,9 +7,9 @@ heading in ``--help`` as ``HELP_GROUP``.
 
 from __future__ import annotations
 
-from dutycli.cli import admin_commands, list_commands, query_commands
+from dutycli.cli import admin_commands, list_commands, office_commands, query_commands
 from dutycli.cli.options import group_options
 
-MODULES = (query_commands, list_commands, admin_commands)
+MODULES = (query_commands, office_commands, list_commands, admin_commands)
 
 __all__ = ["MODULES", "group_options"]

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Optional
 
 from dutycli.cli.declare import Arg, Context, Opt, command
+from dutycli.cli.office import ByOption, DecisionOption, FromOption, NoteOption
 from dutycli.cli.options import (
     FormatOption,
     KindOption,
@@ -342,16 +343,25 @@ def check(
     output: OutputOption = None,
     street: StreetOption = None,
     kind: KindOption = None,
+    record: Annotated[
+        bool,
+        Opt("--record", help="把核对结果和决定记入街道的决定记录（在终端上会询问决定）。"),
+    ] = False,
+    department: FromOption = None,
+    decision: DecisionOption = None,
+    by: ByOption = "",
+    note: NoteOption = "",
 ) -> int:
     """判断任务是否在清单上：清单内（对应哪一项、怎样分工）、相近（列出候选）或清单外（须按准入程序办理）。
 
     载入多个街道的清单时须用 --street 选定一个街道；任务与该街道的基本、配合、收回清单一起核对：
     在基本清单上是街道自身的职责，在收回清单上是已由部门收回的事项。
+    街道以前对同样的任务作过决定（duty log），就显示那条决定并按它判定。
+    --record 把结果和决定记下（--from 部门，--decision 决定）。
     全部任务都在清单内时退出 0，否则退出 1。
     """
     from dutycli.errors import UsageError
     from dutycli.query.check import ON_LIST, check_tasks
-    from dutycli.query.results import CheckResult
 
     if task == ["-"]:
         from dutycli.cli.stdin import decode_input
@@ -383,9 +393,19 @@ def check(
                 "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
             )
     _refuse_empty_tasks(tasks, from_stdin=task == ["-"])
+    from dutycli.cli import office
+
     lib = library(ctx, street, kind)
-    result = CheckResult(check_tasks(lib, tasks))
+    result = office.checked(ctx, lib, check_tasks(lib, tasks))
+    if record:  # wrong options are said before the answer: nothing is half done
+        office.record_options(department, decision, can_ask=task != ["-"])
     emit(result, fmt, "", output, sources(lib))
+    if record:
+        sys.stdout.flush()
+        for e in office.record(
+            ctx, lib, result.verdicts, department, decision, by, note, can_ask=task != ["-"]
+        ):
+            echo(office.recorded_line(e, office.log_file(ctx, lib)), err=True)
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
 
 

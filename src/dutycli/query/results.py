@@ -89,6 +89,12 @@ class CheckResult(NamedTuple):
     """Verdicts of ``duty check``, one a task."""
 
     verdicts: list[Verdict]
+    # Per verdict, the office's earlier decisions on near-identical tasks
+    # (query.decisions.Earlier), where its decision log was read; () otherwise.
+    earlier: tuple[tuple[Any, ...], ...] = ()
+
+    def earlier_of(self, index: int) -> tuple[Any, ...]:
+        return self.earlier[index] if index < len(self.earlier) else ()
 
     @property
     def rows(self) -> list[Verdict]:
@@ -97,7 +103,7 @@ class CheckResult(NamedTuple):
     def records(self) -> list[dict[str, Any]]:
         from dutycli.lists.serialize import item_to_dict
 
-        out = []
+        out: list[dict[str, Any]] = []
         for v in self.verdicts:
             record: dict[str, Any] = {"task": v.task, "verdict": v.verdict}
             if v.kind is not None:
@@ -116,6 +122,8 @@ class CheckResult(NamedTuple):
                 for m in v.matches
             ]
             record["split"] = v.split._asdict() if v.split else None
+            if self.earlier:
+                record["decisions"] = [e.as_dict() for e in self.earlier_of(len(out))]
             out.append(record)
         return out
 
@@ -125,10 +133,11 @@ class CheckResult(NamedTuple):
 
     def table(self) -> Table:
         rows = []
-        for v in self.verdicts:
+        for n, v in enumerate(self.verdicts):
             best = v.matches[0] if v.matches else None
             rows.append(
                 {
+                    "decisions": "；".join(e.summary() for e in self.earlier_of(n)),
                     "task": v.task,
                     "verdict": v.verdict
                     + (f"（{SHORT_KINDS[v.kind]}）" if v.kind == BASIC else ""),
@@ -140,15 +149,16 @@ class CheckResult(NamedTuple):
                     "note": split_note(v.split) if v.split else "",
                 }
             )
-        # The note column (last) only when a task has a note: the five fields
+        # The note column only when a task has a note, the decisions column only
+        # where the office has decided one of these tasks before: the five fields
         # keep their places for scripts either way.
-        noted = any(v.split for v in self.verdicts)
-        return Table(
-            ("task", "verdict", "ids", "names", "score", "note")[: 6 if noted else 5],
-            ("任务", "判定", "事项编号", "事项名称", "得分", "注意")[: 6 if noted else 5],
-            rows,
-            None,
-        )
+        keys: tuple[str, ...] = ("task", "verdict", "ids", "names", "score")
+        headings: tuple[str, ...] = ("任务", "判定", "事项编号", "事项名称", "得分")
+        if any(v.split for v in self.verdicts):
+            keys, headings = (*keys, "note"), (*headings, "注意")
+        if any(self.earlier):
+            keys, headings = (*keys, "decisions"), (*headings, "已有决定")
+        return Table(keys, headings, rows, None)
 
 
 def split_note(split: Split) -> str:

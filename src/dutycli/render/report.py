@@ -7,6 +7,7 @@ in plain text, strike-through and bold in Markdown, styles in a terminal.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from dutycli.query.check import OFF_LIST, ON_LIST, Split, Verdict
 from dutycli.query.diff import StepChange
@@ -97,6 +98,23 @@ def verdict_text(v: Verdict) -> str:
             f"街道不再承担，应由{depts}办理。{how}"
         )
     return verdict_line(v.verdict, ids, names)
+
+
+def earlier_line(earlier: Any) -> str:
+    """An earlier decision of the office on this task (query.decisions.Earlier)."""
+    e = earlier.entry
+    who = f"，{e.by}" if e.by else ""
+    note = f"；备注：{e.note}" if e.note else ""
+    what = f"相近的任务“{e.task}”" if earlier.similarity < 1.0 else "这项任务"
+    head = (
+        f"已有决定：{e.date} {e.department}交办{what}，"
+        f"决定{e.decision}（记录第 {e.id} 条{who}{note}）。"
+    )
+    if not earlier.applied:
+        return head + f"当时判定为{e.verdict}，供参考。"
+    if earlier.tool:
+        return head + f"按这条记录判定为{e.verdict}；工具自己的判定是{earlier.tool}。"
+    return head + "判定与这条记录一致。"
 
 
 def split_line(split: Split) -> str:

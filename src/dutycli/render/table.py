@@ -246,6 +246,10 @@ def _check(result: CheckResult, console: Console) -> None:
             console.print()
         _say(console, FoldedText(f"任务：{v.task}"))
         _say(console, FoldedText(verdict_text(v), style="bold"))
+        for earlier in result.earlier_of(n):
+            from dutycli.render.report import earlier_line
+
+            _say(console, FoldedText(earlier_line(earlier)))
         if v.split:
             from dutycli.render.report import split_line
 

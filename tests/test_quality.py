@@ -21,7 +21,7 @@ from dutycli.query.evaluate import (
 )
 from dutycli.store import Library, open_library
 
-from .conftest import EXAMPLES
+from .conftest import LABELLED
 
 # Measured on the training files (see the module docstring); a change that lowers
 # any of them is a regression. Acceptance targets of issue 8, for comparison:
@@ -58,7 +58,7 @@ def library() -> Library:
 
 
 def test_check_on_the_training_set(library: Library) -> None:
-    cases = check_cases(EXAMPLES / "check" / "train.tsv")
+    cases = check_cases(LABELLED / "check" / "fit-train.tsv")
     assert len(cases) >= 200 and {case.label for case in cases} == {"清单内", "相近", "清单外"}
     score = score_check(cases, judge_all(library, cases))
     mistakes = [(case.task, v.verdict) for case, v in score.mistakes]
@@ -66,7 +66,7 @@ def test_check_on_the_training_set(library: Library) -> None:
 
 
 def test_search_on_the_training_set(library: Library) -> None:
-    cases = search_cases(EXAMPLES / "search" / "train.tsv")
+    cases = search_cases(LABELLED / "search" / "fit-train.tsv")
     assert len(cases) >= 100
     score = score_search(cases, top_five(library))
     assert holds(score.figures(), SEARCH_TRAIN) == [], score.mistakes
@@ -93,14 +93,14 @@ SEARCH_HELDOUT = {
 
 
 def test_check_on_the_held_out_set(library: Library) -> None:
-    cases = check_cases(EXAMPLES / "check" / "heldout3.tsv")
+    cases = check_cases(LABELLED / "check" / "heldout-heldout3.tsv")
     assert len(cases) >= 240
     score = score_check(cases, judge_all(library, cases))
     assert holds(score.figures(), CHECK_HELDOUT) == []
 
 
 def test_search_on_the_held_out_set(library: Library) -> None:
-    cases = search_cases(EXAMPLES / "search" / "heldout.tsv")
+    cases = search_cases(LABELLED / "search" / "heldout-heldout.tsv")
     assert len(cases) >= 100
     score = score_search(cases, top_five(library))
     assert holds(score.figures(), SEARCH_HELDOUT) == []
@@ -111,7 +111,7 @@ def test_the_shipped_verdict_model_is_the_one_the_training_files_give() -> None:
     hand edit, a changed training file or a changed feature without refitting fails here."""
     import importlib.util
 
-    repo = EXAMPLES.parent.parent
+    repo = LABELLED.parent.parent
     spec = importlib.util.spec_from_file_location("fit_check", repo / "scripts" / "fit_check.py")
     assert spec is not None and spec.loader is not None
     fit_check = importlib.util.module_from_spec(spec)

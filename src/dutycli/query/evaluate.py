@@ -26,7 +26,10 @@ def _rows(path: Path) -> list[list[str]]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            out.append(line.split("\t"))
+            row = line.split("\t")
+            if row[0] in ("class", "query"):  # a heading row
+                continue
+            out.append(row)
     return out
 
 

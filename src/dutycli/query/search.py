@@ -128,9 +128,27 @@ def query_words(query: list[str]) -> list[str]:
     return words
 
 
+class Answer(NamedTuple):
+    """What ``search`` found; ``unmatched``: when no item matches every concept, the items
+    that match the most of them are ``found`` and these are the words that matched nothing
+    (or that the items found do not hold)."""
+
+    found: list[Found]
+    unmatched: list[str]
+    partial: bool = False
+
+
 def search(
     lib: Library, query: list[str], fields: set[int] | None = None, limit: int | None = None
 ) -> list[Found]:
+    """The items matching every concept of the query, best first; when none does, those
+    matching the most of them (``answer`` says which words matched nothing)."""
+    return answer(lib, query, fields, limit).found
+
+
+def answer(
+    lib: Library, query: list[str], fields: set[int] | None = None, limit: int | None = None
+) -> Answer:
     from dutycli.text.concepts import SPLIT, WHOLE
 
     concepts = understand_query(lib, query)
@@ -171,13 +189,66 @@ def search(
         if split != concepts:
             have = {i for _, i, _ in ranked}
             ranked += [r for r in _rank(lib, split, _exact, fields) if r[1] not in have]
+    unmatched: list[str] = []
+    partial = False
+    if len(concepts) > 1 and len(ranked) < RELATED and (not ranked or reading is concepts):
+        # Few items hold every word: the items holding the most of them follow (or, when
+        # none holds all, stand alone, with the words that matched nothing named).
+        more, unmatched = _rank_partial(lib, concepts, fields)
+        partial = not ranked and bool(more)
+        have = {i for _, i, _ in ranked}
+        ranked += [r for r in more if r[1] not in have][: RELATED - len(ranked)]
+        if not partial:
+            unmatched = []
     if limit is not None:
         ranked = ranked[:limit]
     decoded = lib.decode([i for _, i, _ in ranked])
-    return [
+    found = [
         Found(item, round(score, 1), _matches(item, hits), ref)
         for (score, _, hits), (item, ref) in zip(ranked, decoded, strict=True)
     ]
+    return Answer(found, unmatched, partial)
+
+
+# A query of several words that few items hold in full is followed by the items holding
+# most of its words, up to this many in all (what a first screen shows).
+RELATED = 5
+# A partial answer ranks by how many of the query's concepts an item holds, then by score.
+_PER_CONCEPT = 1000.0
+
+
+def _rank_partial(
+    lib: Library, concepts: list[Concept], fields: set[int] | None
+) -> tuple[list[tuple[float, int, list[Hit]]], list[str]]:
+    """Items matching some of the concepts, the most first, and the words no item matched.
+
+    A concept that few items hold says more than one most of them hold (by inverse
+    item frequency), so that 残疾人 … 轮椅 ranks the item on 辅具 above any 残疾人 item."""
+    import math
+
+    per_concept: list[dict[int, list[Hit]]] = []
+    for concept in concepts:
+        found: dict[int, list[Hit]] = {}
+        for stage in (_exact, _homophone):
+            found = _by_item(_concept_hits(lib, concept, stage, fields))
+            if found:
+                break
+        per_concept.append(found)
+    unmatched = [c.word for c, found in zip(concepts, per_concept, strict=True) if not found]
+    if len(unmatched) == len(concepts):
+        return [], unmatched
+    total = max(len(set().union(*per_concept)), 1)
+    weight = [math.log1p(total / len(found)) if found else 0.0 for found in per_concept]
+    scores: dict[int, float] = {}
+    for found, w in zip(per_concept, weight, strict=True):
+        for i in found:
+            scores[i] = scores.get(i, 0.0) + w
+    out = []
+    for i, held in scores.items():
+        hits = [found[i] for found in per_concept if i in found]
+        out.append((_PER_CONCEPT * held + _score(hits), i, [h for hs in hits for h in hs]))
+    out.sort(key=lambda x: (-x[0], x[1]))
+    return out, unmatched
 
 
 def _rank(
@@ -247,6 +318,8 @@ def _concept_hits(
     """Hits of any of a concept's terms: the user's words through ``stage``, the rest exactly."""
     hits: list[Hit] = []
     for term in concept.terms:
+        if term.via == "pinyin" and hits:
+            continue  # the pinyin of names and departments found it: the words spelled are moot
         if term.via == "department":
             hits += _department(lib, concept.word, term.text, term.weight, fields)
             continue

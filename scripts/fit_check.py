@@ -1,11 +1,21 @@
-"""Fit the verdict model of ``duty check`` (src/dutycli/query/check_model.py) on the training files.
+"""Fit the verdict model of ``duty check`` (src/dutycli/query/check_model.py) on the fit files.
 
-    python scripts/fit_check.py            # rewrite src/dutycli/query/check_model.py
-    python scripts/fit_check.py --print    # print the fitted module instead
+    python scripts/fit_check.py                    # rewrite check_model.py and data/check_examples.tsv
+    python scripts/fit_check.py --print            # print the fitted module instead
+    python scripts/fit_check.py --leave-items-out  # fit without a group of items, score their tasks
 
-Training files only (``TRAINING`` below, under tests/data/check). The held-out
-file tests/data/check/heldout3.tsv is never read here: it is scored once per
-change with ``python -m dutycli.query.evaluate check``.
+Fit files only (``TRAINING`` below, under data/labelled/check; data/labelled/MANIFEST.tsv
+names each file's role); the decided-only files (``PRECEDENTS_ONLY``) go into the decided
+tasks, not the fit. The held-out files (heldout-*.tsv) are never read here: they are scored
+once per change with ``python -m dutycli.query.evaluate check``.
+
+Tasks the rules decide (the department's step pushed down, check_step) are not fitted on:
+the rule answers them whatever the model says.
+
+Leaving items out (``--leave-items-out``) measures how the model holds on items it never
+saw: the items are cut into five groups (by id); for each group the model and the decided
+tasks are fitted without every task labelled with an item of the group (and without a fifth
+of the off-list tasks), and those tasks are scored.
 
 Two L2-regularised logistic regressions over ``check.features`` (standardised):
 ``off`` (the task is 清单外) and ``top`` (the best-ranked item is the task's
@@ -42,6 +52,7 @@ from dutycli.query.check import (  # noqa: E402
     lead,
     subdistrict_matcher,
 )
+from dutycli.query.check_verdict import RULE_STEP  # noqa: E402
 from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
 from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
 from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
@@ -50,17 +61,19 @@ from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  #
 # off-list) are not fitted on: fitting on train3c lowered the cross-validated off-list figure of the
 # other files from 85 % to 71 %. They serve as decided tasks only.
 TRAINING = (
-    "train.tsv",
-    "train2.tsv",
-    "train3d.tsv",
-    "train4f.tsv",
-    "train5h.tsv",
-    "cases.tsv",
-    "holdout.tsv",
-    "heldout1.tsv",
+    "fit-train.tsv",
+    "fit-train2.tsv",
+    "fit-train3d.tsv",
+    "fit-train4f.tsv",
+    "fit-train5h.tsv",
+    "fit-cases.tsv",
+    "fit-holdout.tsv",
+    "fit-heldout1.tsv",
+    "fit-voices.tsv",
 )
 # Decided tasks only (data/check_examples.tsv), never fitted on.
-PRECEDENTS_ONLY = ("train3c.tsv", "train4e.tsv", "train5g.tsv")
+PRECEDENTS_ONLY = ("decided-train3c.tsv", "decided-train4e.tsv", "decided-train5g.tsv")
+LABELLED = ROOT / "data" / "labelled" / "check"
 PENALTY = 3.0  # L2 on standardised weights (sklearn's C = 1/3)
 FOLDS = 5
 MAX_ON_OFF = 0.03
@@ -75,6 +88,7 @@ class Case(NamedTuple):
     values: list[float]
     recall: Recall | None  # the closest decided tasks of other writers' files
     family: bool  # the best items differ only in a qualifier: the family rule decides
+    ruled: bool  # the department's-step rule decides (check_step): not fitted on
     off: bool  # labelled 清单外
     top: bool  # labelled 清单内 and the best-ranked item is its item
 
@@ -110,7 +124,7 @@ def examples_text(found: Precedents) -> str:
     lines = [
         f"# list\t{found.subdistrict}\t{found.kind}",
         "# 判例：已有定论的任务（class、事项名称、任务），"
-        "由 scripts/fit_check.py 从 tests/data/check 的训练集写出，不要手改；"
+        "由 scripts/fit_check.py 从 data/labelled/check 的 fit 与 decided 文件写出，不要手改；"
         "check 用它们找最接近的已定任务",
     ]
     for p in found.rows:
@@ -140,9 +154,11 @@ def cases(m: Matcher, of: tuple[str, str], folder: Path) -> tuple[list[Case], Pr
             else [0.0] * (len(FEATURES) + len(RECALL_FEATURES))
         )
         top = case.label == ON_LIST and bool(ranked) and first[0].item.id in case.items
-        args = (case.task, ranked, qualified, evidence)
+        step = m.step(case.task, ranked, qualified)
+        args = (case.task, ranked, qualified, evidence, 5, None, None, step)
         family = qualified is not None
-        out.append(Case(case, args, values, recall, family, case.label == OFF_LIST, top))
+        off = case.label == OFF_LIST
+        out.append(Case(case, args, values, recall, family, step is not None, off, top))
     return out, found
 
 
@@ -202,6 +218,7 @@ def standardiser(rows: Sequence[list[float]]) -> tuple[tuple[float, ...], tuple[
 def fit(
     train: Sequence[Case], thresholds: tuple[float, float, float, float] = (0.5, 0.5, 0.5, 0.5)
 ) -> VerdictModel:
+    train = [c for c in train if not c.ruled]
     mean, scale = standardiser([c.values for c in train])
     probe = VerdictModel(mean, scale, Logistic((), 0.0), Logistic((), 0.0), *thresholds)
     xs = [probe.standard(c.values) for c in train]
@@ -237,6 +254,11 @@ def figures(cases: Sequence[Case], verdicts: Sequence[Verdict]) -> Figures:
     return Figures(exact / on, useful / on, on_off / on, wrong, off_off / off)
 
 
+def judge(c: Case, model: VerdictModel) -> Verdict:
+    task, ranked, qualified, evidence, candidates, _, _, step = c.args
+    return decide(task, ranked, qualified, evidence, candidates, model, c.recall, step)
+
+
 def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Figures]:
     """The thresholds (off_at, top_at, sure_at, named_at) by cross-validation, and their figures."""
     folds = [fit([c for i, c in enumerate(all_cases) if i % FOLDS != k]) for k in range(FOLDS)]
@@ -248,8 +270,8 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
         probs.append((m.off.probability(x), m.top.probability(x), c.family))
         yes = m._replace(off_at=2.0, top_at=-1.0, sure_at=2.0, named_at=2.0)
         no = m._replace(off_at=2.0, top_at=2.0, sure_at=-1.0, named_at=-1.0)
-        allowed.append(decide(*c.args, model=yes, recall=c.recall))
-        withheld.append(decide(*c.args, model=no, recall=c.recall))
+        allowed.append(judge(c, yes))
+        withheld.append(judge(c, no))
     off = Verdict("", OFF_LIST, [])
     levels = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
     results: list[tuple[Figures, tuple[float, float, float, float]]] = []
@@ -259,13 +281,15 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
             for sure_at in (*(v for v in levels if v < off_at), off_at):
                 for named_at in (*(v for v in levels if v < off_at), off_at):
                     verdicts = [
-                        off
+                        ruled
+                        if ruled.why is not None and ruled.why.rule == RULE_STEP
+                        else off
                         if p_off > off_at
                         else yes
                         if (p_off <= named_at if family else p_top > top_at and p_off <= sure_at)
                         else no
-                        for (p_off, p_top, family), yes, no in zip(
-                            probs, allowed, withheld, strict=True
+                        for (p_off, p_top, family), yes, no, ruled in zip(
+                            probs, allowed, withheld, allowed, strict=True
                         )
                     ]
                     f = figures(all_cases, verdicts)
@@ -291,7 +315,7 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
     ]
     again = figures(
         all_cases,
-        [decide(*c.args, model=m, recall=c.recall) for c, m in zip(all_cases, chosen, strict=True)],
+        [judge(c, m) for c, m in zip(all_cases, chosen, strict=True)],
     )
     assert again == f, (again, f)
     return thresholds, f
@@ -331,7 +355,7 @@ def module_text(fitted: list[tuple[str, str, VerdictModel, Figures, int]]) -> st
     return out
 
 
-def fitted(folder: Path = ROOT / "tests" / "data" / "check") -> tuple[str, str]:
+def fitted(folder: Path = LABELLED) -> tuple[str, str]:
     """The text of check_model.py and of data/check_examples.tsv."""
     with_recall, found = cases(*matcher(), folder)
     models = []

@@ -75,10 +75,6 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("own-cache")))
 
 
-# Python statements for run_main: the fast way in switched off (Typer answers everything).
-WITHOUT_QUICK = "import dutycli.cli.quick as q; q.run = lambda args: None; "
-
-
 def run_main(argv: list[str], before: str = "") -> tuple[int, str, str]:
     """``duty`` as installed (``cli.main``) after the statements ``before``: exit, out, err."""
     env = {**os.environ, **TERMINAL}

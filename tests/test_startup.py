@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from dutycli.cli.app import app, only_the_command
+from dutycli.cli import declare
+from dutycli.cli.app import app_for
 
-from .conftest import DATA, WITHOUT_QUICK, run_main
+from .conftest import DATA, run_main
 
 
-def names_kept(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> list[str]:
-    monkeypatch.setattr(app, "registered_commands", list(app.registered_commands))
-    only_the_command(argv)
-    return [info.name or info.callback.__name__ for info in app.registered_commands]
+def names_built(argv: list[str]) -> list[str]:
+    return [info.name or info.callback.__name__ for info in app_for(argv).registered_commands]
 
 
 @pytest.mark.parametrize(
@@ -24,10 +23,8 @@ def names_kept(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> list[str]:
         (["import", "a.docx"], ["import"]),
     ],
 )
-def test_a_named_command_is_built_alone(
-    monkeypatch: pytest.MonkeyPatch, argv: list[str], kept: list[str]
-) -> None:
-    assert names_kept(monkeypatch, argv) == kept
+def test_a_named_command_is_built_alone(argv: list[str], kept: list[str]) -> None:
+    assert names_built(argv) == kept
 
 
 @pytest.mark.parametrize(
@@ -43,15 +40,14 @@ def test_a_named_command_is_built_alone(
         ["--", "search"],
     ],
 )
-def test_anything_else_keeps_every_command(
-    monkeypatch: pytest.MonkeyPatch, argv: list[str]
-) -> None:
-    assert len(names_kept(monkeypatch, argv)) == len(app.registered_commands) > 10
+def test_anything_else_gets_every_command(argv: list[str]) -> None:
+    assert names_built(argv) == list(declare.COMMANDS)
+    assert len(declare.COMMANDS) > 10
 
 
-def test_shell_completion_keeps_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shell_completion_gets_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_DUTY_COMPLETE", "complete_bash")
-    assert len(names_kept(monkeypatch, ["search", "x"])) > 10
+    assert names_built(["search", "x"]) == list(declare.COMMANDS)
 
 
 @pytest.mark.parametrize(
@@ -68,8 +64,8 @@ def test_shell_completion_keeps_every_command(monkeypatch: pytest.MonkeyPatch) -
     ],
 )
 def test_a_real_run_says_what_the_full_group_says(argv: list[str]) -> None:
-    """Typer as ``main`` runs it (pruned) against the same run with every command."""
-    every = "import dutycli.cli.app as a; a.only_the_command = lambda argv: None; "
-    pruned = run_main(argv, WITHOUT_QUICK)
-    assert pruned == run_main(argv, WITHOUT_QUICK + every)
-    assert pruned[1] or pruned[2]
+    """Typer as ``main`` runs it (one command built) against the same run with every command."""
+    every = "import dutycli.cli.app as a; a._named_command = lambda argv: None; "
+    built_alone = run_main(argv)
+    assert built_alone == run_main(argv, every)
+    assert built_alone[1] or built_alone[2]

@@ -246,14 +246,6 @@ def test_usage_messages_are_chinese(duty: Duty, args: tuple[str, ...], wanted: s
     assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", re.sub(r"duty [a-z-]+", "", error)), error
 
 
-def test_path_messages_are_chinese() -> None:
-    from dutycli.cli.app import translate_usage
-
-    message = translate_usage("Invalid value for 'OLD': Path 'x.yaml' is not readable.")
-    assert message == "OLD：没有权限读取“x.yaml”"
-    assert translate_usage("Invalid value for 'NEW': Path 'y' does not exist.") == "NEW：找不到“y”"
-
-
 def test_data_after_the_command_is_accepted(duty: Duty) -> None:
     minimal = str(EXAMPLES / "good" / "minimal.yaml")
     before = duty("--data", minimal, "list")

@@ -12,8 +12,8 @@ from dutycli.errors import EXIT_CLOSED_PIPE, EXIT_ERROR, DutyError
 def answer(call: Callable[[], object], passthrough: tuple[type[BaseException], ...] = ()) -> object:
     """What ``call`` returns, or the exit status of the error it raised, said in one line.
 
-    The one place where errors are caught, for both ways in (``quick`` and the
-    Typer application). ``passthrough``: the CLI library's own exits and errors.
+    The one place where errors of a command are caught (the Typer application
+    calls every command through it). ``passthrough``: Typer's own exits and errors.
     """
     passing: tuple[type[BaseException], ...] = (OutputFailed, *passthrough)
     try:

@@ -1,9 +1,13 @@
-"""The Typer application, built from the commands of ``cli``: help screens and usage errors.
+"""The Typer application, built from the declared commands: every run of ``duty`` goes through it.
 
-Every run that ``quick`` does not answer comes here: help, usage errors,
-completion. Errors of a command are caught by ``errors.answer`` (in
-``DutyGroup.invoke``), usage errors are translated to Chinese in
-``DutyGroup.main``.
+Errors of a command are caught by ``answer`` (in ``DutyGroup.invoke``);
+Click's usage errors are said in Chinese through the one table of
+``cli.usage`` (in ``DutyGroup.main``).
+
+Only Typer's public names are used: ``typer.Context`` (and the help formatter
+it names), ``typer.echo``, ``typer.Exit`` / ``Abort`` / ``TyperException``
+(the base of Click's errors in the Click Typer carries), ``typer.core`` and
+``typer.completion``; nothing of ``typer._click``.
 
 Help is formatted here rather than by Typer's Rich panels: those import Rich
 and markdown-it (~55 ms, most of ``duty --help``), and wrap Chinese only at
@@ -15,80 +19,27 @@ from __future__ import annotations
 
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 import typer
-from typer import Abort, Exit
-from typer._click import Context, HelpFormatter, echo
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer import Abort, Exit, TyperException, echo
 from typer.core import TyperCommand, TyperGroup
 
-from dutycli.cli import commands as cli
-from dutycli.cli import declare
+from dutycli.cli import commands, declare
 from dutycli.cli.answer import answer
+from dutycli.cli.usage import translate
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED
 from dutycli.render.cells import cell_width, wrap
 
-_OPT = r"'([^']+)'(?: / '[^']+')*"  # '--limit' / '-n': the first spelling names it
-_CLICK_MESSAGES: list[tuple[str, str]] = [
-    (
-        r"No such option: (\S+?)\s*(?:\(Possible options: (.*)\)|Did you mean (.*)\?)?$",
-        "没有这个选项：{0}",
-    ),
-    (r"No such command '(.+?)'\.?(?: Did you mean (.*)\?)?$", "没有这个命令：{0}"),
-    (r"Missing argument '(.+?)'\.?$", "缺少参数 {0}"),
-    (r"Missing command\.?$", "缺少命令（如 search、show、list）"),
-    (r"Missing option '(.+?)'\.?.*$", "缺少选项 {0}"),
-    (r"Option '(.+?)' requires an argument\.?$", "选项 {0} 需要一个值"),
-    (r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", "多余的参数：{0}"),
-    (rf"Invalid value for {_OPT}: '(.*?)' is not one of (.*)\.$", "{0} 的值“{1}”无效，可选：{2}"),
-    (
-        rf"Invalid value for {_OPT}: '(.*?)' is not a valid int(?:eger)?(?: range)?\.?$",
-        "{0} 应为整数，而不是“{1}”",
-    ),
-    (
-        rf"Invalid value for {_OPT}: (.*?) is not in the range (.*)\.$",
-        "{0} 的值 {1} 超出范围：应{2}",
-    ),
-    (rf"Invalid value for {_OPT}: \w+ '(.*)' does not exist\.$", "{0}：找不到“{1}”"),
-    (rf"Invalid value for {_OPT}: \w+ '(.*)' is a directory\.$", "{0}：“{1}”是目录，应为文件"),
-    (rf"Invalid value for {_OPT}: \w+ '(.*)' is a file\.$", "{0}：“{1}”是文件，应为目录"),
-    (rf"Invalid value for {_OPT}: \w+ '(.*)' is not readable\.$", "{0}：没有权限读取“{1}”"),
-    (rf"Invalid value for {_OPT}: \w+ '(.*)' is not writable\.$", "{0}：没有权限写入“{1}”"),
-    (rf"Invalid value for {_OPT}: (.*)$", "{0} 的值无效：{1}"),
-]
-
-
-def _chinese_range(text: str) -> str:
-    """Click's ranges (x>=0, 1<=x<=5) in words."""
-    return (
-        text.replace("x>=", "不小于 ")
-        .replace("x<=", "不大于 ")
-        .replace("<=x<=", " 到 ")
-        .replace("x>", "大于 ")
-        .replace("x<", "小于 ")
-    )
-
-
-def translate_usage(message: str) -> str:
-    for pattern, template in _CLICK_MESSAGES:
-        m = re.match(pattern, message.strip(), re.DOTALL)
-        if m:
-            groups = [g or "" for g in m.groups()]
-            if "超出范围" in template:
-                groups[2] = _chinese_range(groups[2])
-            if "可选" in template:
-                groups[2] = "、".join(c.strip(" '") for c in groups[2].split(","))
-            text = template.format(*groups)
-            suggestion = next((g for g in m.groups()[1:] if g and "Did you mean" not in g), None)
-            if suggestion and "{1}" not in template:
-                text += f"（是不是 {suggestion}？）"
-            return text
-    return message
-
+if TYPE_CHECKING:
+    # Only the type checker reads these names: Typer exports no public name for
+    # the types of the Context and help formatter it passes to a Group's methods.
+    from typer._click import Context, HelpFormatter
+else:
+    Context = typer.Context
+    HelpFormatter = typer.Context.formatter_class  # the formatter Typer's context uses
 
 _HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 _HELP_EXTRAS = (("[default: ", "[默认："), ("[required]", "[必填]"), ("[env var: ", "[环境变量："))
@@ -167,12 +118,6 @@ class DutyCommand(_ChineseHelp, TyperCommand):
     pass
 
 
-# --help lists the commands people query with first, administration last.
-_COMMAND_GROUPS = (
-    ("查询命令", ("search", "by-dept", "by-category", "show", "check", "cite", "guarantees")),
-    ("列出、比较与导出", ("lists", "list", "depts", "categories", "export", "html", "diff")),
-    ("管理命令", ("info", "validate", "import")),
-)
 _EXAMPLES = (
     ("duty search 低保", "搜索事项（也可用拼音：duty search cjr）"),
     ("duty by-dept 民政局", "某个部门参与的全部事项"),
@@ -190,30 +135,31 @@ _GLOBAL_FLAGS = ("--no-pager",)
 
 class DutyGroup(_ChineseHelp, TyperGroup):
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
-        commands = {}
+        """The commands under their modules' headings, in the order of ``commands.MODULES``."""
+        shown = {}
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
-                commands[name] = cmd
-        placed: set[str] = set()
-        wide = max(map(_width, commands), default=0)  # one column for every group
-        for title, names in (*_COMMAND_GROUPS, ("其他命令", tuple(commands))):
-            rows = [
-                (name.ljust(wide), commands[name].get_short_help_str(limit=1000))
-                for name in names
-                if name in commands and name not in placed
-            ]
-            placed.update(name.strip() for name, _ in rows)
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
+                shown[name] = cmd
+        groups: dict[str, list[tuple[str, str]]] = {}
+        wide = max(map(_width, shown), default=0)  # one column for every group
+        order = {module.__name__: n for n, module in enumerate(commands.MODULES)}
+        declared = sorted(declare.COMMANDS.items(), key=lambda c: order.get(c[1].__module__, 99))
+        for name, fn in declared:
+            if name in shown:
+                title = getattr(sys.modules[fn.__module__], "HELP_GROUP", "其他命令")
+                row = (name.ljust(wide), shown[name].get_short_help_str(limit=1000))
+                groups.setdefault(title, []).append(row)
+        for title, rows in groups.items():
+            with formatter.section(title):
+                formatter.write_dl(rows)
 
     def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
         with formatter.section("例子"):
             formatter.write_dl(list(_EXAMPLES), col_max=34)
 
     def invoke(self, ctx: Context) -> Any:
-        return answer(lambda: super(DutyGroup, self).invoke(ctx), (Exit, Abort, ClickException))
+        return answer(lambda: super(DutyGroup, self).invoke(ctx), (Exit, Abort, TyperException))
 
     def _data_first(self, args: list[str]) -> list[str]:
         """``duty list --data x.yaml`` means ``duty --data x.yaml list``."""
@@ -251,48 +197,52 @@ class DutyGroup(_ChineseHelp, TyperGroup):
         **extra: Any,
     ) -> Any:
         args = self._data_first(list(sys.argv[1:] if args is None else args))
+        alone = not args  # `duty` alone: its help, and exit 2 like any other usage error
         for param in self.params:
             if param.name == "install_completion":
                 param.callback = _install_completion
         try:
             rv = super().main(
-                args=args,
+                args=args or ["--help"],
                 prog_name=prog_name,
                 complete_var=complete_var,
                 standalone_mode=False,
                 **extra,
             )
-            code = rv if isinstance(rv, int) else EXIT_FOUND
-        except NoArgsIsHelpError as e:
-            echo(e.ctx.get_help() if e.ctx else "")
-            code = EXIT_ERROR
-        except UsageError as e:
-            usage = e.ctx.get_usage() if e.ctx else ""
-            usage = usage.replace("Usage:", "用法：", 1)
-            name = e.ctx.command_path if e.ctx else "duty"
-            if e.ctx is None or e.ctx.parent is None:
-                # Typer reports some errors of a command's options on the group:
-                # point at the command's own help all the same.
-                command = next((a for a in args if a in self.commands), None)
-                if command:
-                    name, usage = f"{name} {command}", ""
-            echo(f"{usage}\n错误：{translate_usage(e.format_message())}", err=True)
-            echo(f"运行 {name} --help 查看帮助。", err=True)
-            code = EXIT_ERROR
-        except ClickException as e:
-            echo(f"错误：{translate_usage(e.format_message())}", err=True)
-            code = e.exit_code
+            code = EXIT_ERROR if alone else rv if isinstance(rv, int) else EXIT_FOUND
+        except TyperException as e:  # Click's errors: a usage error carries its context
+            if not hasattr(e, "ctx"):
+                echo(f"错误：{translate(e.format_message())}", err=True)
+                code = e.exit_code
+            else:
+                self._usage_error(e, e.ctx, args)
+                code = EXIT_ERROR
         except Abort:
             code = EXIT_INTERRUPTED
         if standalone_mode:
             sys.exit(code)
         return code
 
+    def _usage_error(self, e: TyperException, ctx: Context | None, args: list[str]) -> None:
+        usage = ctx.get_usage() if ctx else ""
+        usage = usage.replace("Usage:", "用法：", 1)
+        name = ctx.command_path if ctx else "duty"
+        if ctx is None or ctx.parent is None:
+            # Typer reports some errors of a command's options on the group:
+            # point at the command's own help all the same.
+            command = next((a for a in args if a in self.commands), None)
+            if command:
+                name, usage = f"{name} {command}", ""
+        echo(f"{usage}\n错误：{translate(e.format_message())}", err=True)
+        echo(f"运行 {name} --help 查看帮助。", err=True)
+
 
 def _install_completion(ctx: Context, param: Any, value: Any) -> Any:
     """Typer's --install-completion, saying what it did in Chinese."""
     if not value or ctx.resilient_parsing:
         return value
+    # Typer's public --install-completion says what it did in English; its
+    # installer (not public) is called here to say it in Chinese.
     from typer._completion_shared import install
 
     shell, path = install(shell=value) if isinstance(value, str) else install()
@@ -353,7 +303,6 @@ def build(commands: Mapping[str, Callable[..., Any]], group: Callable[..., Any])
             "查询街道配合履职事项清单：哪些事项涉及某个部门，某项任务是否在清单上，部门和街道各做什么。\n\n"
             "退出码：0 找到结果，1 没有结果，2 用法或数据错误（与 grep 相同）。"
         ),
-        no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         pretty_exceptions_enable=False,
         add_completion=True,
@@ -365,24 +314,36 @@ def build(commands: Mapping[str, Callable[..., Any]], group: Callable[..., Any])
     return built
 
 
-app = build(declare.COMMANDS, cli.group_options)
+def __getattr__(name: str) -> Any:
+    """``app``: the application with every command (tests and scripts import it), built once."""
+    if name == "app":
+        built = globals()["app"] = build(declare.COMMANDS, commands.group_options)
+        return built
+    raise AttributeError(name)
 
 
 # Options of the group itself, before the command name; --data takes a value.
 _GROUP_VALUE_OPTIONS = ("--data",)
 
 
-def only_the_command(argv: Sequence[str]) -> None:
-    """Register only the command ``argv`` names, so that Typer builds that one alone.
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """The application for ``argv``: with only the command it names plainly, or with every one.
 
     Typer turns every registered function into a Click command on every run
-    (their parameters, types and help: ~4 ms for 17 commands). When the
-    arguments name one command plainly, the others cannot be reached, so they
-    are left out. Anything else — no command, a name that is none of ours, the
-    group's help or version, shell completion — keeps them all.
+    (their parameters, types and help). When the arguments name one command
+    plainly, the others cannot be reached, so they are left out. Anything else
+    — no command, a name that is none of ours, the group's help or version,
+    shell completion — gets them all.
     """
+    name = _named_command(argv)
+    if name in declare.COMMANDS:
+        return build({name: declare.COMMANDS[name]}, commands.group_options)
+    return build(declare.COMMANDS, commands.group_options)
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
     if any(key.endswith("_COMPLETE") for key in os.environ):
-        return
+        return None
     args = list(argv)
     i = 0
     while i < len(args):
@@ -391,17 +352,8 @@ def only_the_command(argv: Sequence[str]) -> None:
             i += 2
         elif arg.startswith("-"):
             if arg == "--" or not arg.startswith(("--data=", "--no-pager")):
-                return  # help, version, completion, or a typo: the full group answers
+                return None  # help, version, completion, or a typo: the full group answers
             i += 1
         else:
-            break
-    else:
-        return
-    name = args[i]
-
-    def name_of(info: Any) -> str:
-        return str(info.name or info.callback.__name__.lower().replace("_", "-"))
-
-    chosen = [info for info in app.registered_commands if name_of(info) == name]
-    if len(chosen) == 1:
-        app.registered_commands = chosen
+            return arg
+    return None

@@ -1,16 +1,10 @@
-"""The commands and their parameters, declared without Typer.
+"""How a command and its parameters are declared: ``@command()``, ``Opt(...)``, ``Arg(...)``.
 
-``cli`` declares each command's parameters as ``Annotated[type, Opt(...)]``
-or ``Annotated[type, Arg(...)]``, and registers the command with
-``@command()``. Two readers take these declarations:
-
-- ``app`` hands them to Typer, as ``typer.Option`` / ``typer.Argument`` with
-  the same arguments (help, ``--help`` and every message that is not a plain
-  query);
-- ``quick`` parses plain query arguments straight from them, so that a query
-  does not import Typer and Click (~40 ms, more than the query itself).
-
-Nothing here imports Typer: this module loads on every start.
+A module of commands (listed in ``cli.commands``) declares each parameter as
+``Annotated[type, Opt(...)]`` or ``Annotated[type, Arg(...)]`` with the
+arguments ``typer.Option`` / ``typer.Argument`` take, and registers the
+command with ``@command()``. ``app`` builds them into Typer, only the command
+a run names: declaring costs nothing until then.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The entry point: ``duty`` as installed.
 
 Arguments are checked for bytes that are not UTF-8, the standard streams made
-to fail plainly, and then the arguments go to ``quick`` (a plain query, without
-Typer) or, for anything else, to the Typer application in ``app``.
+to fail plainly, and then the arguments go to the Typer application in ``app``.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import contextlib
 import os
 import sys
 
-from dutycli.cli import quick, streams
+from dutycli.cli import streams
 from dutycli.errors import EXIT_ERROR
 
 
@@ -70,14 +69,11 @@ def main() -> None:
     if bad:
         sys.stderr.write(bad + "\n")
         _exit_now(EXIT_ERROR)
+    code: object = 0
     try:
-        code: object = quick.run(sys.argv[1:])
-        if code is None:  # not a plain query: Typer answers
-            from dutycli.cli.app import app, only_the_command
+        from dutycli.cli.app import app_for
 
-            only_the_command(sys.argv[1:])
-            app()
-            code = 0
+        app_for(sys.argv[1:])()
     except SystemExit as e:
         code = e.code
     except streams.OutputFailed:

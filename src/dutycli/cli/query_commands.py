@@ -76,7 +76,11 @@ def search(
         list[str],
         Arg(
             metavar="QUERY...",
-            help="要找的词；多个词须全部匹配。支持拼音（canji、cjr）、同音字和小的错别字。",
+            help=(
+                "要找的词或一句问话；匹配全部词的事项排在前面，没有时列出匹配最多词的事项。"
+                "“找谁”“咋办”“有啥”等问话用词不算。支持拼音（canji、canjizheng、cjr）、"
+                "同音字和小的错别字。"
+            ),
             show_default=False,
         ),
     ],
@@ -102,14 +106,16 @@ def search(
 ) -> int:
     """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
     from dutycli.query.results import ItemRow
-    from dutycli.query.search import parse_fields
-    from dutycli.query.search import search as run_search
+    from dutycli.query.search import answer, parse_fields
 
     query = _capped_query(query)
     lib = library(ctx, street, kind)
     # At a terminal, say when results were left out; a pipe gets exactly --limit.
     counting = bool(limit) and interactive()
-    found = run_search(lib, query, parse_fields(fields or []), None if counting else limit or None)
+    got = answer(lib, query, parse_fields(fields or []), None if counting else limit or None)
+    found = got.found
+    if got.partial:
+        echo(_partial_text(" ".join(query), got.unmatched), err=True)
     if counting and len(found) > limit:
         echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
         found = found[:limit]
@@ -132,6 +138,13 @@ def search(
         output,
         sources(lib),
     )
+
+
+def _partial_text(query: str, unmatched: list[str]) -> str:
+    text = f"没有一项同时匹配“{query}”的全部词，下面是匹配词最多的事项"
+    if unmatched:
+        text += f"；没有匹配任何事项的词：{'、'.join(unmatched)}"
+    return text + "。"
 
 
 def _no_match_text(query: str, why: "NoMatch") -> str:
@@ -290,6 +303,16 @@ def check(
             show_default=False,
         ),
     ],
+    explain: Annotated[
+        bool,
+        Opt(
+            "--explain",
+            help=(
+                "说明判定的依据：哪条规则、模型的概率和各项特征、对上了哪一栏的哪一条职责"
+                "（-o json 总带这些字段）。"
+            ),
+        ),
+    ] = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     street: StreetOption = None,
@@ -334,7 +357,7 @@ def check(
                 "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
             )
     lib = library(ctx, street, kind)
-    result = CheckResult(check_tasks(lib, tasks))
+    result = CheckResult(check_tasks(lib, tasks), explain)
     emit(result, fmt, "", output, sources(lib))
     return EXIT_FOUND if all(v.verdict == ON_LIST for v in result.verdicts) else EXIT_NOTHING
 

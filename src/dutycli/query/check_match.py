@@ -181,6 +181,19 @@ class Matcher:
         self.text = "\n".join(t for item in self.items for t in _fields(item).values())
         self.siblings = _siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
+        self.department_grams = {g for d in departments for g in bigrams(d.name) if g not in stop}
+        # What a task may hold word for word: each item's name and each of its street steps.
+        self.wholes = [
+            [
+                w
+                for w in (
+                    _plain(item.name),
+                    *(_plain(st) for s in item.street_duties for st in s.steps),
+                )
+                if len(w) >= 2
+            ]
+            for item in self.items
+        ]
         self.item_texts = [
             "\n".join(_fields(item).values()) + "\n" + "、".join(item.departments)
             for item in self.items
@@ -304,6 +317,7 @@ class Matcher:
         explained = self.explained(task)
         raw = set(bigrams(task))
         plain_task = _plain(task)
+        dept = self.department_grams
         out = []
         for index, (item, doc) in enumerate(zip(self.items, self.docs, strict=True)):
             score = 0.0
@@ -320,8 +334,8 @@ class Matcher:
                 hit = 1.0 if any(t in doc[f] for f in doc) else other_words
                 mass = self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0)
                 covered += mass * hit
-                if t in doc["name"] or t in doc["street"]:
-                    duty += mass
+                if t in doc["name"] or t in doc["street"] or (t in dept and t in doc["upper"]):
+                    duty += mass  # naming the item's department is no word off its duty
                 else:
                     duty += mass * other_words
                 if hit or t in self.idf:
@@ -365,7 +379,10 @@ class Matcher:
         recall = self.recall(task, ranked, qualified)
         evidence = self.evidence(task)
         step = self.step(task, ranked, qualified)
-        verdict = decide(task, ranked, qualified, evidence, candidates, recall=recall, step=step)
+        holds = self.holding(task, ranked)
+        verdict = decide(
+            task, ranked, qualified, evidence, candidates, recall=recall, step=step, holds=holds
+        )
         if verdict.verdict != OFF_LIST:
             item = verdict.matches[0].item
             split = split_step(item, self.pieces(task), self.idf)
@@ -379,6 +396,21 @@ class Matcher:
             if split is not None and self._mostly(evidence, split):
                 verdict = verdict._replace(split=split)
         return verdict
+
+    def holding(self, task: str, ranked: list[Scored]) -> list[Scored]:
+        """The items whose name or one of whose street steps the task holds word for word,
+        in the list's order (whatever else the task says)."""
+        plain_task = _plain(task)
+        held = {
+            id(item)
+            for item, wholes in zip(self.items, self.wholes, strict=True)
+            if any(w in plain_task for w in wholes)
+        }
+        if not held:
+            return []
+        return sorted(
+            (s for s in ranked if id(s.item) in held), key=lambda s: self.index[id(s.item)]
+        )
 
     @staticmethod
     def step(task: str, ranked: list[Scored], qualified: Qualified | None) -> Split | None:

@@ -43,6 +43,18 @@ RULE_FAMILY_NAMED = "family-named"  # a qualifier family, the member the task na
 RULE_FAMILY = "family"  # a qualifier family, no member named
 RULE_TOP = "model-top"  # the model: the best item is the task's
 RULE_NEAR = "model-near"  # the model: one of the candidates
+RULE_HOLDS = "holds-step"  # the task holds an item's name or street step word for word
+RULE_WORDS = {
+    RULE_HOLDS: "任务原样写出了事项名称或一条街道配合职责",
+    RULE_NOTHING: "清单上没有一项与任务有共同的词",
+    RULE_STEP: "任务要街道做的是上级部门的那一步",
+    RULE_NAMED: "任务写出了一项的完整名称",
+    RULE_OFF: "模型判断任务不在任何一项上",
+    RULE_FAMILY_NAMED: "几项只差一个限定词（场所、对象），任务写出了其中一项的",
+    RULE_FAMILY: "几项只差一个限定词（场所、对象），任务没有写明是哪一项",
+    RULE_TOP: "模型判断排第一的事项就是任务的事项",
+    RULE_NEAR: "模型不能确定是哪一项，列出候选",
+}
 
 
 class Scored(NamedTuple):
@@ -135,10 +147,42 @@ def decide(
     model: VerdictModel | None = None,
     recall: Recall | None = None,
     step: Split | None = None,
+    holds: list[Scored] | None = None,
 ) -> Verdict:
     """The verdict policy: the rules the issue states, then the fitted model (check_model).
 
-    ``step``: the department's step the task asks for, on the lead item (check_step)."""
+    ``step``: the department's step the task asks for, on the lead item (check_step).
+    ``holds``: the items whose name or one of whose street steps the task holds word for
+    word (``Matcher.holding``): the verdict is never 清单外 then, and its first item is
+    one of them."""
+    verdict = _decide(task, ranked, qualified, evidence, candidates, model, recall, step)
+    return hold(verdict, holds, candidates)
+
+
+def hold(verdict: Verdict, holds: list[Scored] | None, candidates: int = 5) -> Verdict:
+    """``verdict``, unless the task holds an item's name or street step word for word
+    (``holds``) and the verdict is 清单外 with no note or names another item first."""
+    task = verdict.task
+    if not holds or verdict.split is not None:
+        return verdict
+    if verdict.verdict != OFF_LIST and any(verdict.matches[0] is s for s in holds):
+        return verdict
+    why = (verdict.why or Explanation(RULE_HOLDS))._replace(rule=RULE_HOLDS)
+    if len(holds) == 1:
+        return Verdict(task, ON_LIST, holds, why=why)
+    return Verdict(task, SIMILAR, holds[:candidates], why=why)
+
+
+def _decide(
+    task: str,
+    ranked: list[Scored],
+    qualified: Qualified | None,
+    evidence: Evidence,
+    candidates: int,
+    model: VerdictModel | None,
+    recall: Recall | None,
+    step: Split | None,
+) -> Verdict:
     if not ranked or ranked[0].score <= 0:
         return Verdict(task, OFF_LIST, [], why=Explanation(RULE_NOTHING))
     if step is not None:

@@ -210,11 +210,12 @@ def main(argv: list[str]) -> int:
             print(f"{key}\t{value}")
         if "--voices" in argv:
             for voice, part in by_voice(cases, judge).items():
-                got = part.figures()
+                shown = part.figures()
+                n = part.on_list + part.similar + part.off_list
                 print(
                     voice,
-                    f"n={len(cases) if voice == 'all' else part.on_list + part.similar + part.off_list}",
-                    *(f"{k}={v}" for k, v in got.items()),
+                    f"n={n}",
+                    *(f"{k}={v}" for k, v in shown.items()),
                     sep="\t",
                 )
         if verbose:

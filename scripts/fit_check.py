@@ -185,7 +185,7 @@ def measured(
 
 
 def plain(all_cases: list[Case]) -> list[Case]:
-    """The cases as a list without decided tasks sees them."""
+    """The cases as items without decided tasks see them."""
     return [c._replace(values=c.values[: len(FEATURES)], recall=None) for c in all_cases]
 
 
@@ -419,17 +419,23 @@ def leave_items_out(folder: Path = LABELLED) -> tuple[Figures, int]:
     def group(position: int, case: CheckCase) -> int:
         return min(case.items) % GROUPS if case.items else position % GROUPS
 
+    from dutycli.query.check_model import PLAIN
+
     scored: list[Case] = []
     verdicts: list[Verdict] = []
     thresholds = (MODEL.off_at, MODEL.top_at, MODEL.sure_at, MODEL.named_at)
+    plain_thresholds = (PLAIN.off_at, PLAIN.top_at, PLAIN.sure_at, PLAIN.named_at)
+    width = len(FEATURES) + len(RECALL_FEATURES)
     for g in range(GROUPS):
         kept = [r for n, r in enumerate(rows) if group(n, r[1]) != g]
         held = [r for n, r in enumerate(rows) if group(n, r[1]) == g and r[0] in TRAINING]
         train, _ = measured(m, of, kept, [r for r in kept if r[0] in TRAINING], True)
-        model = fit(train, thresholds)
+        # Tasks led by an item with no decided tasks are judged by the plain model.
+        with_recall = fit([c for c in train if len(c.values) == width], thresholds)
+        without = fit(plain(train), plain_thresholds)
         tested, _ = measured(m, of, kept, held, False)
         scored += tested
-        verdicts += [judge(c, model) for c in tested]
+        verdicts += [judge(c, without if c.recall is None else with_recall) for c in tested]
     return figures(scored, verdicts), len(scored)
 
 

@@ -75,12 +75,19 @@ def test_off_list_says_admission(duty: Duty) -> None:
     assert result.exit_code == 1
     assert "清单外" in result.stdout and "准入程序" in result.stdout
     body = json.loads(duty("check", "组织辖区企业完成招商引资年度任务指标", "-o", "json").stdout)
+    explain = body.pop("explain")
     assert body == {
         "task": "组织辖区企业完成招商引资年度任务指标",
         "verdict": OFF_LIST,
         "matches": [],
         "split": None,
     }
+    # Why: the model said so, with its probability above its threshold.
+    from dutycli.query.check_model import MODEL, PLAIN
+
+    assert explain["rule"] == "model-off"
+    threshold = (MODEL if explain["model"] == "MODEL" else PLAIN).off_at
+    assert explain["p_off"] > threshold
 
 
 def test_similar_lists_candidates(duty: Duty) -> None:

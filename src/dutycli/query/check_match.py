@@ -398,18 +398,20 @@ class Matcher:
         return verdict
 
     def holding(self, task: str, ranked: list[Scored]) -> list[Scored]:
-        """The items whose name or one of whose street steps the task holds word for word,
-        in the list's order (whatever else the task says)."""
+        """The items whose name or one of whose street steps the task holds word for word:
+        the one holding the longest such text first, then in the list's order (so that
+        whatever else the task says does not reorder them)."""
         plain_task = _plain(task)
-        held = {
-            id(item)
-            for item, wholes in zip(self.items, self.wholes, strict=True)
-            if any(w in plain_task for w in wholes)
-        }
+        held: dict[int, int] = {}
+        for item, wholes in zip(self.items, self.wholes, strict=True):
+            longest = max((len(w) for w in wholes if w in plain_task), default=0)
+            if longest:
+                held[id(item)] = longest
         if not held:
             return []
         return sorted(
-            (s for s in ranked if id(s.item) in held), key=lambda s: self.index[id(s.item)]
+            (s for s in ranked if id(s.item) in held),
+            key=lambda s: (-held[id(s.item)], self.index[id(s.item)]),
         )
 
     @staticmethod

@@ -165,7 +165,10 @@ def hold(verdict: Verdict, holds: list[Scored] | None, candidates: int = 5) -> V
     task = verdict.task
     if not holds or verdict.split is not None:
         return verdict
-    if verdict.verdict != OFF_LIST and any(verdict.matches[0] is s for s in holds):
+    first = verdict.matches[0] if verdict.matches and verdict.verdict != OFF_LIST else None
+    if len(holds) == 1 and first is holds[0]:
+        return verdict
+    if len(holds) > 1 and first is holds[0] and verdict.verdict == ON_LIST:
         return verdict
     why = (verdict.why or Explanation(RULE_HOLDS))._replace(rule=RULE_HOLDS)
     if len(holds) == 1:

@@ -2,6 +2,7 @@
 
     python -m dutycli.query.evaluate check data/labelled/check/fit-train.tsv [-v] [--voices]
     python -m dutycli.query.evaluate search data/labelled/search/fit-train.tsv [-v]
+    ... [--data DIR --street NAME]   # against one subdistrict of a library
 
 Check files: ``class<TAB>items<TAB>task[<TAB>style]`` (class 清单内 with one
 item id, 相近 with the ids of the family, 清单外 with ``-``). Search files:
@@ -201,7 +202,12 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     kind, path, verbose = argv[0], Path(argv[1]), "-v" in argv
-    lib = open_library(None)
+    # --data DIR --street NAME: the same list under another name, beside other lists.
+    data = argv[argv.index("--data") + 1] if "--data" in argv else None
+    street = argv[argv.index("--street") + 1] if "--street" in argv else None
+    lib = open_library(data, street)
+    if street is not None:
+        lib.select(street, None)
     if kind == "check":
         cases = check_cases(path)
         judge = judge_all(lib, cases)

@@ -191,7 +191,11 @@ def answer(
             ranked += [r for r in _rank(lib, split, _exact, fields) if r[1] not in have]
     unmatched: list[str] = []
     partial = False
-    if len(concepts) > 1 and len(ranked) < RELATED and (not ranked or reading is concepts):
+    if (
+        1 < len(concepts) <= PARTIAL_MAX_CONCEPTS
+        and len(ranked) < RELATED
+        and (not ranked or reading is concepts)
+    ):
         # Few items hold every word: the items holding the most of them follow (or, when
         # none holds all, stand alone, with the words that matched nothing named).
         more, unmatched = _rank_partial(lib, concepts, fields)
@@ -213,6 +217,8 @@ def answer(
 # A query of several words that few items hold in full is followed by the items holding
 # most of its words, up to this many in all (what a first screen shows).
 RELATED = 5
+# A pasted paragraph is no question: its words are not each looked up for a partial answer.
+PARTIAL_MAX_CONCEPTS = 12
 # A partial answer ranks by how many of the query's concepts an item holds, then by score.
 _PER_CONCEPT = 1000.0
 

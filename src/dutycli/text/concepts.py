@@ -140,7 +140,10 @@ def understand(
                 terms = [Term(word, EXACT, 1.0)]
                 for found in spelled:
                     terms += [
-                        t._replace(via=PINYIN if t.via == EXACT else t.via, weight=PINYIN_WEIGHT)
+                        t._replace(
+                            via=t.via if t.via == DEPARTMENT else PINYIN,
+                            weight=PINYIN_WEIGHT * t.weight,
+                        )
                         for t in _alternatives(found, EXACT, thesaurus, departments)
                     ]
                 concepts.append(Concept(word, tuple(dict.fromkeys(terms))))

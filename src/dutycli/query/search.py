@@ -182,6 +182,7 @@ def answer(
                 break
     finally:
         lib.only_items = None
+    split = concepts
     if ranked and reading is concepts:
         # A word the list holds as written (残疾人就业) ranks its items first,
         # then come the items holding all of its words (残疾人 … 就业).
@@ -191,14 +192,16 @@ def answer(
             ranked += [r for r in _rank(lib, split, _exact, fields) if r[1] not in have]
     unmatched: list[str] = []
     partial = False
+    # Few items hold every word: the items holding the most of them follow (or, when none
+    # holds all, stand alone, with the words that matched nothing named). One word the
+    # list holds whole (气象灾害预警) is followed by the items holding most of its words.
+    words = concepts if len(concepts) > 1 or not ranked else split
     if (
-        1 < len(concepts) <= PARTIAL_MAX_CONCEPTS
+        1 < len(words) <= PARTIAL_MAX_CONCEPTS
         and len(ranked) < RELATED
         and (not ranked or reading is concepts)
     ):
-        # Few items hold every word: the items holding the most of them follow (or, when
-        # none holds all, stand alone, with the words that matched nothing named).
-        more, unmatched = _rank_partial(lib, concepts, fields)
+        more, unmatched = _rank_partial(lib, words, fields)
         partial = not ranked and bool(more)
         have = {i for _, i, _ in ranked}
         ranked += [r for r in more if r[1] not in have][: RELATED - len(ranked)]

@@ -52,6 +52,7 @@ from dutycli.query.check import (  # noqa: E402
     lead,
     subdistrict_matcher,
 )
+from dutycli.query.check_match import unframe  # noqa: E402
 from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
 from dutycli.query.check_verdict import RULE_NAMED, RULE_NOTHING, RULE_STEP, hold  # noqa: E402
 from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
@@ -152,7 +153,8 @@ def measured(
     files = [name for name, _ in decided]
     m.precedents = found.compile(m.grams, m.weight)
     out = []
-    for name, case in rows:
+    for name, full in rows:
+        case = full._replace(task=unframe(full.task))  # as Matcher.check reads it
         ranked = m.rank(case.task)
         qualified = m.qualifiers(ranked, m.weighted(case.task)) if ranked else None
         evidence = m.evidence(case.task)
@@ -180,7 +182,7 @@ def measured(
         )
         family = qualified is not None
         off = case.label == OFF_LIST
-        out.append(Case(case, args, values, recall, family, step is not None, off, top))
+        out.append(Case(full, args, values, recall, family, step is not None, off, top))
     return out, found
 
 

@@ -373,6 +373,10 @@ class Matcher:
     def check(self, task: str, candidates: int = 5) -> Verdict:
         if not task.strip():
             raise UsageError("请给出任务描述，例如：duty check 督促物业公司做好考评打分工作")
+        verdict = self._check(unframe(task), candidates)
+        return verdict._replace(task=task)
+
+    def _check(self, task: str, candidates: int) -> Verdict:
         ranked = self.rank(task)
         terms = self.weighted(task)
         qualified = self.qualifiers(ranked, terms) if ranked else None
@@ -442,8 +446,8 @@ class Matcher:
         return self.precedents.recall(self.grams(task), self.weight, name, skip)
 
     def grams(self, text: str) -> set[str]:
-        """The informative bigrams of a text (stop words left out)."""
-        return {g for g in bigrams(text) if g not in self.stop}
+        """The informative bigrams of a text (its framing and stop words left out)."""
+        return {g for g in bigrams(unframe(text)) if g not in self.stop}
 
     def weight(self, gram: str) -> float:
         return self.idf.get(gram, self.unknown_idf)
@@ -481,6 +485,20 @@ def _build_readings() -> dict[str, str]:
 
 def _plain(text: str) -> str:
     return "".join(_SEGMENT.findall(text))
+
+
+# The wrappers the hotline and meeting minutes put around any task: they say how the
+# task came, not what it is, and must not move a verdict (市民反映…，请属地街道核实处置).
+_FRAME_HEAD = re.compile(r"^\s*(?:市民(?:来电)?(?:反映|投诉|来电)|会议议定|会议决定)[：:，,\s]*")
+_FRAME_TAIL = re.compile(
+    r"[，,；;\s]*请(?:属地)?街道(?:核实处置|协调处置|核实处理|核实后处置|核实并处置|处置|处理)[。.！!]?\s*$"
+)
+
+
+def unframe(task: str) -> str:
+    """The task without the hotline's or the minutes' wrapper (all of it if that is all)."""
+    core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", task))
+    return core if core.strip() else task
 
 
 def _siblings(items: list[Item]) -> dict[int, list[int]]:

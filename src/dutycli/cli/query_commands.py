@@ -29,7 +29,7 @@ from dutycli.cli.streams import echo
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING
 
 if TYPE_CHECKING:
-    from dutycli.query.search import NoMatch
+    from dutycli.query.search import Found, NoMatch
     from dutycli.store import Library
 
 # The heading of these commands in ``duty --help``.
@@ -106,16 +106,18 @@ def search(
 ) -> int:
     """在事项名称、各部门职责、履职保障和街道配合职责中搜索，按相关程度排序。"""
     from dutycli.query.results import ItemRow
-    from dutycli.query.search import answer, parse_fields
+    from dutycli.query.search import parse_fields
+    from dutycli.query.search import search as run_search
 
     query = _capped_query(query)
     lib = library(ctx, street, kind)
     # At a terminal, say when results were left out; a pipe gets exactly --limit.
     counting = bool(limit) and interactive()
-    got = answer(lib, query, parse_fields(fields or []), None if counting else limit or None)
-    found = got.found
-    if got.partial:
-        echo(_partial_text(" ".join(query), got.unmatched), err=True)
+    found: list[Found] = run_search(
+        lib, query, parse_fields(fields or []), None if counting else limit or None
+    )
+    if getattr(found, "partial", False):
+        echo(_partial_text(" ".join(query), getattr(found, "unmatched", [])), err=True)
     if counting and len(found) > limit:
         echo(f"显示 {limit} / {len(found)} 项，用 --limit 0 查看全部。", err=True)
         found = found[:limit]

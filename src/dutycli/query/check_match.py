@@ -181,6 +181,8 @@ class Matcher:
         self.text = "\n".join(t for item in self.items for t in _fields(item).values())
         self.siblings = _siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
+        self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]
+        self.plain_names = [_plain(item.name) for item in self.items]
         self.department_grams = {g for d in departments for g in bigrams(d.name) if g not in stop}
         # What a task may hold word for word: each item's name and each of its street steps.
         self.wholes = [
@@ -341,9 +343,9 @@ class Matcher:
                 if hit or t in self.idf:
                     known += mass
             name = doc["name"]
-            name_total = sum(self.idf[g] for g in name) or 1.0
+            name_total = self.name_totals[index]
             said = sum(self.idf[g] for g in name if g in terms or g in raw)
-            if _plain(item.name) in plain_task:
+            if self.plain_names[index] in plain_task:
                 said = name_total  # the task names the item word for word
             out.append(
                 Scored(

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -138,7 +139,7 @@ class Index(NamedTuple):
         return _plain(item) in self._plain_names()
 
     def _plain_names(self) -> dict[str, int]:
-        return {_plain(n): i for i, n in enumerate(self.names)}
+        return _plain_index(self.names)
 
     def _holding(self, gram: str, starts: array[int]) -> array[int]:
         at = self.lexicon.find(gram)
@@ -202,6 +203,12 @@ APPLY_SHARE = 0.6
 
 def _plain(name: str) -> str:
     return "".join(ch for ch in name if ch.isalnum())
+
+
+@lru_cache(maxsize=8)
+def _plain_index(names: tuple[str, ...]) -> dict[str, int]:
+    """Each name, spaces and punctuation aside -> its position."""
+    return {_plain(n): i for i, n in enumerate(names)}
 
 
 def decided_items(text: str) -> set[str]:

@@ -179,6 +179,7 @@ def measured(
             None,
             step,
             m.holding(case.task, ranked),
+            m.covering(case.task, ranked),
         )
         family = qualified is not None
         off = case.label == OFF_LIST
@@ -279,8 +280,10 @@ def figures(cases: Sequence[Case], verdicts: Sequence[Verdict]) -> Figures:
 
 
 def judge(c: Case, model: VerdictModel) -> Verdict:
-    task, ranked, qualified, evidence, candidates, _, _, step, holds = c.args
-    return decide(task, ranked, qualified, evidence, candidates, model, c.recall, step, holds)
+    task, ranked, qualified, evidence, candidates, _, _, step, holds, covers = c.args
+    return decide(
+        task, ranked, qualified, evidence, candidates, model, c.recall, step, holds, covers
+    )
 
 
 def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Figures]:

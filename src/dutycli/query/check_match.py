@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from dutycli.text.concepts import Concept
     from dutycli.text.layer import TextLayer
 
+SHORT = 10  # a short task, as people type one (2–8 characters, a few more with 开展…工作)
 FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
 # An off-list task is flagged as a department's step when at least two of its words,
 # this share of what it says, are that step's: on the off-list training tasks the
@@ -183,6 +184,10 @@ class Matcher:
         self.index = {id(item): i for i, item in enumerate(self.items)}
         self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]
         self.plain_names = [_plain(item.name) for item in self.items]
+        self.duty_texts = [
+            item.name + "\n" + "\n".join(st for sec in item.street_duties for st in sec.steps)
+            for item in self.items
+        ]
         self.department_grams = {g for d in departments for g in bigrams(d.name) if g not in stop}
         # What a task may hold word for word: each item's name and each of its street steps.
         self.wholes = [
@@ -386,8 +391,17 @@ class Matcher:
         evidence = self.evidence(task)
         step = self.step(task, ranked, qualified)
         holds = self.holding(task, ranked)
+        covers = self.covering(task, ranked)
         verdict = decide(
-            task, ranked, qualified, evidence, candidates, recall=recall, step=step, holds=holds
+            task,
+            ranked,
+            qualified,
+            evidence,
+            candidates,
+            recall=recall,
+            step=step,
+            holds=holds,
+            covers=covers,
         )
         if verdict.verdict != OFF_LIST:
             item = verdict.matches[0].item
@@ -419,6 +433,26 @@ class Matcher:
             (s for s in ranked if id(s.item) in held),
             key=lambda s: (-held[id(s.item)], self.index[id(s.item)]),
         )
+
+    def covering(self, task: str, ranked: list[Scored]) -> list[Scored]:
+        """For a short task (SHORT characters or fewer, as 开展征兵工作): the ranked items whose
+        name or street duties hold every one of its words (stop words aside), as written or
+        as what they mean (the thesaurus)."""
+        if len(_plain(task)) > SHORT or not ranked or ranked[0].score <= 0:
+            return []
+        words = [
+            [t.text for t in c.terms]
+            for c in self.concepts(task)
+            if len(c.word) >= 2 and not all(g in self.stop for g in bigrams(c.word))
+        ]
+        if not words:
+            return []
+        texts = self.duty_texts
+        return [
+            s
+            for s in ranked
+            if all(any(t in texts[self.index[id(s.item)]] for t in terms) for terms in words)
+        ]
 
     @staticmethod
     def step(task: str, ranked: list[Scored], qualified: Qualified | None) -> Split | None:

@@ -44,7 +44,9 @@ RULE_FAMILY = "family"  # a qualifier family, no member named
 RULE_TOP = "model-top"  # the model: the best item is the task's
 RULE_NEAR = "model-near"  # the model: one of the candidates
 RULE_HOLDS = "holds-step"  # the task holds an item's name or street step word for word
+RULE_COVERED = "short-covered"  # a short task all of whose words an item's duties hold
 RULE_WORDS = {
+    RULE_COVERED: "短任务的每个词都在某项的名称或街道配合职责里",
     RULE_HOLDS: "任务原样写出了事项名称或一条街道配合职责",
     RULE_NOTHING: "清单上没有一项与任务有共同的词",
     RULE_STEP: "任务要街道做的是上级部门的那一步",
@@ -148,15 +150,26 @@ def decide(
     recall: Recall | None = None,
     step: Split | None = None,
     holds: list[Scored] | None = None,
+    covers: list[Scored] | None = None,
 ) -> Verdict:
     """The verdict policy: the rules the issue states, then the fitted model (check_model).
 
     ``step``: the department's step the task asks for, on the lead item (check_step).
     ``holds``: the items whose name or one of whose street steps the task holds word for
     word (``Matcher.holding``): the verdict is never 清单外 then, and its first item is
-    one of them."""
+    one of them. ``covers``: for a short task, the items whose name and street duties hold
+    every word it says (``Matcher.covering``): the verdict is never a bare 清单外 then."""
     verdict = _decide(task, ranked, qualified, evidence, candidates, model, recall, step)
-    return hold(verdict, holds, candidates)
+    return near(hold(verdict, holds, candidates), covers, candidates)
+
+
+def near(verdict: Verdict, covers: list[Scored] | None, candidates: int = 5) -> Verdict:
+    """``verdict``, unless it is a bare 清单外 of a short task that items' names and street
+    duties hold word for word (开展征兵工作): then 相近, with those items."""
+    if not covers or verdict.verdict != OFF_LIST or verdict.split is not None:
+        return verdict
+    why = (verdict.why or Explanation(RULE_COVERED))._replace(rule=RULE_COVERED)
+    return Verdict(verdict.task, SIMILAR, covers[:candidates], why=why)
 
 
 def hold(verdict: Verdict, holds: list[Scored] | None, candidates: int = 5) -> Verdict:

@@ -165,11 +165,14 @@ class CheckResult(NamedTuple):
                     "ids": ",".join(str(m.item.id) for m in v.matches),
                     "names": " | ".join(m.item.name for m in v.matches),
                     "score": f"{best.score:.1f}" if best else "",
+                    # check --explain: the reasons in one cell (plain, tsv, csv, markdown).
+                    **({"explain": "；".join(self.explain_lines(v))} if self.explain else {}),
                 }
             )
+        explain = ("explain",) if self.explain else ()
         return Table(
-            ("task", "verdict", "ids", "names", "score"),
-            ("任务", "判定", "事项编号", "事项名称", "得分"),
+            ("task", "verdict", "ids", "names", "score", *explain),
+            ("任务", "判定", "事项编号", "事项名称", "得分", *(("依据",) if self.explain else ())),
             rows,
             None,
         )

@@ -54,7 +54,7 @@ from dutycli.query.check import (  # noqa: E402
 )
 from dutycli.query.check_match import unframe  # noqa: E402
 from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
-from dutycli.query.check_verdict import RULE_NAMED, RULE_NOTHING, RULE_STEP, hold  # noqa: E402
+from dutycli.query.check_verdict import hold, near  # noqa: E402
 from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
 from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
 
@@ -291,7 +291,7 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
     folds = [fit([c for i, c in enumerate(all_cases) if i % FOLDS != k]) for k in range(FOLDS)]
     own = [folds[i % FOLDS] for i in range(len(all_cases))]
     # Each case's verdict once it is not 清单外: 清单内 if allowed, else 相近 (decide's order).
-    probs, allowed, withheld = [], [], []
+    probs, allowed, withheld, firm = [], [], [], []
     for c, m in zip(all_cases, own, strict=True):
         x = m.standard(c.values)
         probs.append((m.off.probability(x), m.top.probability(x), c.family))
@@ -299,9 +299,11 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
         no = m._replace(off_at=2.0, top_at=2.0, sure_at=-1.0, named_at=-1.0)
         allowed.append(judge(c, yes))
         withheld.append(judge(c, no))
+        # A rule decides before the model (check_verdict.decide) when even a model that
+        # answers 清单外 to everything gives the same verdict: it is final.
+        forced = judge(c, m._replace(off_at=-1.0))
+        firm.append(forced == allowed[-1] == withheld[-1])
     off = Verdict("", OFF_LIST, [])
-    # Rules that decide before the model (check_verdict.decide): their verdict is final.
-    FIRM = (RULE_NOTHING, RULE_STEP, RULE_NAMED)
     levels = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
     results: list[tuple[Figures, tuple[float, float, float, float]]] = []
     for off_step in range(4, 39):  # 0.10 .. 0.95
@@ -311,19 +313,24 @@ def choose(all_cases: list[Case]) -> tuple[tuple[float, float, float, float], Fi
                 for named_at in (*(v for v in levels if v < off_at), off_at):
                     verdicts = [
                         yes
-                        if yes.why is not None and yes.why.rule in FIRM
-                        else hold(
-                            off
-                            if p_off > off_at
-                            else yes
-                            if (
-                                p_off <= named_at if family else p_top > top_at and p_off <= sure_at
-                            )
-                            else no,
+                        if final
+                        else near(
+                            hold(
+                                off
+                                if p_off > off_at
+                                else yes
+                                if (
+                                    p_off <= named_at
+                                    if family
+                                    else p_top > top_at and p_off <= sure_at
+                                )
+                                else no,
+                                c.args[-2],
+                            ),
                             c.args[-1],
                         )
-                        for (p_off, p_top, family), yes, no, c in zip(
-                            probs, allowed, withheld, all_cases, strict=True
+                        for (p_off, p_top, family), yes, no, final, c in zip(
+                            probs, allowed, withheld, firm, all_cases, strict=True
                         )
                     ]
                     f = figures(all_cases, verdicts)

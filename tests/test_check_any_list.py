@@ -196,3 +196,41 @@ def test_the_same_list_under_another_name_beside_it_gives_the_same_verdicts(
         for b in json.loads(alone.stdout)
     ] == original
     assert {v for v, _ in original} == {ON_LIST, SIMILAR, OFF_LIST}
+
+
+@pytest.mark.parametrize(
+    ("task", "item"),
+    [
+        # The short tasks: every word is in the item's name or street duties.
+        ("开展征兵工作", 56),
+        ("社区矫正对象日常管理", 33),
+        ("协助区人武部做好今年征兵宣传", 56),
+        ("征兵宣传", 56),
+    ],
+)
+def test_a_short_task_on_an_items_words_is_never_a_bare_off_list(
+    duty: Duty, task: str, item: int
+) -> None:
+    body = json.loads(duty("check", task, "-o", "json").stdout)
+    assert body["verdict"] in (ON_LIST, SIMILAR)
+    assert body["matches"][0]["id"] == item
+
+
+def test_explain_names_the_rule_the_model_and_the_matched_step(duty: Duty) -> None:
+    body = json.loads(duty("check", "征兵宣传", "-o", "json").stdout)
+    explain = body["explain"]
+    assert explain["rule"] in ("model-top", "named-in-full", "holds-step")
+    from dutycli.query.check_model import FEATURES, RECALL_FEATURES
+
+    if explain["rule"].startswith("model"):
+        assert set(explain["features"]) == set(FEATURES + RECALL_FEATURES)
+        assert 0 <= explain["p_off"] <= 1 and 0 <= explain["p_top"] <= 1
+    step = explain["street_step"]
+    item = next(i for i in LIST.items if i.id == 56)
+    assert step["item"] == 56
+    assert step["text"] == item.street_duties[step["section"] - 1].steps[step["step"] - 1]
+    assert "征兵" in step["text"] and "宣传" in step["text"]
+    plain = duty("check", "--explain", "征兵宣传").stdout
+    assert "依据：" in plain and f"第{step['section']}部分第{step['step']}条" in plain
+    # Without --explain, plain output keeps its columns.
+    assert "依据" not in duty("check", "征兵宣传").stdout

@@ -194,7 +194,12 @@ def authority_words(task: str, street: str = "") -> list[str]:
 
 
 def department_step(item: Item, task: str) -> Split | None:
-    """The department's step of ``item`` the task asks the subdistrict for, if any."""
+    """The department's step of ``item`` the task asks the subdistrict for, if any.
+
+    Only a 配合 item has the two columns: a 基本 item is the subdistrict's own duty, and a
+    收回 item (``method``) is a duty a department took back, which check names as such."""
+    if item.method or not item.street_duties or not item.upper_duties:
+        return None
     words = authority_words(task, _street_text(item))
     if not words:
         return None

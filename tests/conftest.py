@@ -16,6 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "items.yaml"
 SOURCE = REPO / "data" / "source" / "qingshanlu.txt"
 EXAMPLES = Path(__file__).resolve().parent / "data"
+# Labelled tasks and queries, by role (data/labelled/MANIFEST.tsv).
+LABELLED = REPO / "data" / "labelled"
 
 # Fixed width, no colour: views are compared character for character.
 # DUTY_DEBUG lets an unexpected exception through, so that a bug fails its test

@@ -275,7 +275,11 @@ def test_page_ranks_like_duty_search(open_page: Opener, page_file: Path, duty: D
     ]:
         found = duty("search", *query.split(), "-n", "0", "-o", "json").stdout
         cli = [r["id"] for r in json.loads(found or "[]")]
-        assert page.evaluate("q => dutySearch(q)", query) == cli, query
+        got = page.evaluate("q => dutySearch(q)", query)
+        # The page lists the items matching every word, in the CLI's order; the CLI follows
+        # fewer than five of them with the items matching most of the words (issue 18).
+        assert got == cli[: len(got)], query
+        assert len(got) >= 5 or len(query.split()) > 1 or got == cli, query
 
 
 def test_synonyms_find_what_the_list_calls_it(open_page: Opener, page_file: Path) -> None:

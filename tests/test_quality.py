@@ -1,10 +1,11 @@
 """Quality on the labelled sets, held at the level measured when the policy was fitted.
 
-The check files under tests/data/check were written from the published list only,
-by people who did not write the code (as notices and staff word tasks). The verdict
-model is fitted on the training files named in scripts/fit_check.py; heldout3.tsv
-(and tests/data/search/heldout.tsv) is scored once per change, never fitted on.
-Re-measure with ``python -m dutycli.query.evaluate check|search FILE -v``.
+The labelled files under data/labelled (data/labelled/MANIFEST.tsv names each file's
+author, voices and role) were written from the published list only, by people who did
+not write the code. The verdict model is fitted on the fit files named in
+scripts/fit_check.py; the held-out files are scored once per change, never fitted on.
+Re-measure with ``python -m dutycli.query.evaluate check|search FILE -v [--voices]``.
+Each level below is what was measured; a change that lowers any of them is a regression.
 """
 
 from __future__ import annotations
@@ -21,29 +22,12 @@ from dutycli.query.evaluate import (
 )
 from dutycli.store import Library, open_library
 
-from .conftest import EXAMPLES
+from .conftest import LABELLED
 
-# Measured on the training files (see the module docstring); a change that lowers
-# any of them is a regression. Acceptance targets of issue 8, for comparison:
-# on-list useful >= 90 %, on-list answered 清单外 <= 3 %, wrong-item 清单内 = 0,
-# off-list 清单外 >= 95 %; search recall@5 >= 90 %, best@1 >= 85 %.
-# The training tasks are also decided tasks (data/check_examples.tsv): check recalls
-# them, so these are in-sample figures; scripts/fit_check.py reports cross-validated ones.
-CHECK_TRAIN = {
-    "on_list_useful_pct": (">=", 97.8),
-    "on_list_off_pct": ("<=", 0.0),
-    "wrong_item_on_list": ("<=", 1),
-    "similar_useful_pct": (">=", 80.0),
-    "off_list_off_pct": (">=", 100.0),
-}
-SEARCH_TRAIN = {
-    "recall_at_5_pct": (">=", 96.5),
-    "best_at_1_pct": (">=", 99.3),
-    "empty": ("<=", 0),
-}
+Levels = dict[str, tuple[str, float]]
 
 
-def holds(figures: dict[str, float], levels: dict[str, tuple[str, float]]) -> list[str]:
+def holds(figures: dict[str, float], levels: Levels) -> list[str]:
     out = []
     for key, (op, level) in levels.items():
         value = figures[key]
@@ -52,58 +36,101 @@ def holds(figures: dict[str, float], levels: dict[str, tuple[str, float]]) -> li
     return out
 
 
+def check_levels(useful: float, exact: float, bare: float, wrong: int, off: float) -> Levels:
+    return {
+        "on_list_useful_pct": (">=", useful),
+        "on_list_exact_pct": (">=", exact),
+        "on_list_bare_off_pct": ("<=", bare),
+        "wrong_item_on_list": ("<=", wrong),
+        "off_list_off_pct": (">=", off),
+    }
+
+
+def search_levels(recall5: float, best1: float, empty: int) -> Levels:
+    return {
+        "recall_at_5_pct": (">=", recall5),
+        "best_at_1_pct": (">=", best1),
+        "empty": ("<=", empty),
+    }
+
+
+# Fit files: the tasks are also decided tasks (data/check_examples.tsv), so these are
+# in-sample figures; scripts/fit_check.py reports cross-validated and leave-items-out ones.
+# Held-out files: heldout-heldout3 and search/heldout-heldout were scored many times over
+# the project's rounds (worn, see the manifest); heldout-voices are issue 18's acceptance
+# sets, scored as the README says.
+# (on-list useful %, 清单内 with the item %, bare 清单外 %, wrong items, off-list 清单外 %)
+CHECK_FIT_TRAIN = (97.8, 86.1, 0.0, 1, 100.0)
+CHECK_FIT_VOICES = (97.0, 85.4, 1.0, 3, 100.0)
+CHECK_HELDOUT3 = (96.5, 59.4, 0.6, 0, 96.7)
+# Issue 18's held-out set, scored twice (README): below the issue's targets but for
+# off-list 清单外 (95.5 %); these levels keep it from getting worse.
+CHECK_HELDOUT_VOICES = (93.8, 46.6, 3.4, 2, 95.5)
+# (every expected item in the top 5 %, best first %, empty answers)
+SEARCH_FIT_TRAIN = (96.5, 99.3, 0)
+SEARCH_FIT_VOICES = (86.7, 89.3, 5)
+SEARCH_HELDOUT = (96.2, 97.1, 0)
+SEARCH_HELDOUT_VOICES = (91.0, 88.9, 2)
+CHECK = {
+    "fit-train.tsv": check_levels(*CHECK_FIT_TRAIN),
+    "fit-voices.tsv": check_levels(*CHECK_FIT_VOICES),
+    "heldout-heldout3.tsv": check_levels(*CHECK_HELDOUT3),
+    "heldout-voices.tsv": check_levels(*CHECK_HELDOUT_VOICES),
+}
+SEARCH = {
+    "fit-train.tsv": search_levels(*SEARCH_FIT_TRAIN),
+    "fit-voices.tsv": search_levels(*SEARCH_FIT_VOICES),
+    "heldout-heldout.tsv": search_levels(*SEARCH_HELDOUT),
+    "heldout-voices.tsv": search_levels(*SEARCH_HELDOUT_VOICES),
+}
+
+
 @pytest.fixture(scope="module")
 def library() -> Library:
     return open_library(None)
 
 
-def test_check_on_the_training_set(library: Library) -> None:
-    cases = check_cases(EXAMPLES / "check" / "train.tsv")
+@pytest.mark.parametrize("name", sorted(CHECK))
+def test_check_on_a_labelled_set(library: Library, name: str) -> None:
+    cases = check_cases(LABELLED / "check" / name)
     assert len(cases) >= 200 and {case.label for case in cases} == {"清单内", "相近", "清单外"}
     score = score_check(cases, judge_all(library, cases))
     mistakes = [(case.task, v.verdict) for case, v in score.mistakes]
-    assert holds(score.figures(), CHECK_TRAIN) == [], mistakes
+    assert holds(score.figures(), CHECK[name]) == [], mistakes
 
 
-def test_search_on_the_training_set(library: Library) -> None:
-    cases = search_cases(EXAMPLES / "search" / "train.tsv")
+@pytest.mark.parametrize("name", sorted(SEARCH))
+def test_search_on_a_labelled_set(library: Library, name: str) -> None:
+    cases = search_cases(LABELLED / "search" / name)
     assert len(cases) >= 100
     score = score_search(cases, top_five(library))
-    assert holds(score.figures(), SEARCH_TRAIN) == [], score.mistakes
+    assert holds(score.figures(), SEARCH[name]) == [], score.mistakes
 
 
-# Held-out: tests/data/check/heldout3.tsv (249 tasks by two writers, reviewed by a
-# third, from the published list only) and tests/data/search/heldout.tsv were written
-# before the matching they measure and are never fitted on; they are scored once per
-# change of the matching (README, 「说法不同也能找到」). These levels are what was
-# measured; a change that lowers any of them is a regression. Issue 8's targets
-# (check: useful >= 90 %, on-list 清单外 <= 3 %, wrong items 0, off-list >= 95 %) are
-# met at these levels (the README says how often the set was scored).
-CHECK_HELDOUT = {
-    "on_list_useful_pct": (">=", 96.5),
-    "on_list_off_pct": ("<=", 1.8),
-    "wrong_item_on_list": ("<=", 0),
-    "off_list_off_pct": (">=", 95.0),
-}
-SEARCH_HELDOUT = {
-    "recall_at_5_pct": (">=", 95.2),
-    "best_at_1_pct": (">=", 97.1),
-    "empty": ("<=", 0),
-}
-
-
-def test_check_on_the_held_out_set(library: Library) -> None:
-    cases = check_cases(EXAMPLES / "check" / "heldout3.tsv")
-    assert len(cases) >= 240
-    score = score_check(cases, judge_all(library, cases))
-    assert holds(score.figures(), CHECK_HELDOUT) == []
-
-
-def test_search_on_the_held_out_set(library: Library) -> None:
-    cases = search_cases(EXAMPLES / "search" / "heldout.tsv")
-    assert len(cases) >= 100
-    score = score_search(cases, top_five(library))
-    assert holds(score.figures(), SEARCH_HELDOUT) == []
+def test_every_labelled_file_is_in_the_manifest_with_its_role() -> None:
+    rows = [
+        line.split("\t")
+        for line in (LABELLED / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith(("#", "file\t"))
+    ]
+    listed = {r[0]: r for r in rows}
+    files = {
+        str(p.relative_to(LABELLED)) for p in LABELLED.rglob("*.tsv") if p.name != "MANIFEST.tsv"
+    }
+    assert set(listed) == files
+    for name, row in listed.items():
+        role = row[3].split("（")[0]
+        assert role in ("fit", "decided-only", "held-out"), name
+        # Files are named by role.
+        assert name.split("/")[1].startswith(
+            {"fit": "fit-", "decided-only": "decided-", "held-out": "heldout-"}[role]
+        )
+        rows_in_file = len(
+            check_cases(LABELLED / name)
+            if name.startswith("check/")
+            else search_cases(LABELLED / name)
+        )
+        assert rows_in_file == int(row[4]), name
 
 
 def test_the_shipped_verdict_model_is_the_one_the_training_files_give() -> None:
@@ -111,13 +138,13 @@ def test_the_shipped_verdict_model_is_the_one_the_training_files_give() -> None:
     hand edit, a changed training file or a changed feature without refitting fails here."""
     import importlib.util
 
-    repo = EXAMPLES.parent.parent
+    repo = LABELLED.parent.parent
     spec = importlib.util.spec_from_file_location("fit_check", repo / "scripts" / "fit_check.py")
     assert spec is not None and spec.loader is not None
     fit_check = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fit_check)
     used = fit_check.TRAINING + fit_check.PRECEDENTS_ONLY
-    assert not any("heldout3" in name for name in used)
+    assert not any(name.startswith("heldout-") for name in used)
     module, examples = fit_check.fitted()
     assert module == (repo / "src" / "dutycli" / "query" / "check_model.py").read_text("utf-8")
     assert examples == (repo / "data" / "check_examples.tsv").read_text("utf-8")

@@ -78,7 +78,9 @@ def log_file(ctx: Context, lib: "Library") -> Path:
     return log_path(directory, lib.one_subdistrict())
 
 
-def checked(ctx: Context, lib: "Library", verdicts: "list[Verdict]") -> "CheckResult":
+def checked(
+    ctx: Context, lib: "Library", verdicts: "list[Verdict]", explain: bool = False
+) -> "CheckResult":
     """``check``'s verdicts, settled by the office's earlier decisions on the same tasks.
 
     A log with problems is reported and left out (the check itself still answers).
@@ -88,7 +90,7 @@ def checked(ctx: Context, lib: "Library", verdicts: "list[Verdict]") -> "CheckRe
 
     path = log_file(ctx, lib)
     if not path.is_file():
-        return CheckResult(verdicts)
+        return CheckResult(verdicts, explain=explain)
     from dutycli.errors import DataError
     from dutycli.lists import ledger
     from dutycli.query.decisions import teach
@@ -99,11 +101,11 @@ def checked(ctx: Context, lib: "Library", verdicts: "list[Verdict]") -> "CheckRe
         echo(f"duty: 决定记录 {path} 有问题，本次核对没有参考它：", err=True)
         for problem in e.problems:
             echo(f"  {problem}", err=True)
-        return CheckResult(verdicts)
+        return CheckResult(verdicts, explain=explain)
     if not entries:
-        return CheckResult(verdicts)
+        return CheckResult(verdicts, explain=explain)
     settled, earlier = teach(lib, verdicts, entries)
-    return CheckResult(settled, tuple(earlier))
+    return CheckResult(settled, tuple(earlier), explain)
 
 
 def _ask_decision() -> str:

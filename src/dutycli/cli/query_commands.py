@@ -33,7 +33,7 @@ from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING
 
 if TYPE_CHECKING:
     from dutycli.query.results import ItemRow
-    from dutycli.query.search import NoMatch
+    from dutycli.query.search import Found, NoMatch
     from dutycli.store import Library
 
 # The heading of these commands in ``duty --help``.
@@ -80,7 +80,11 @@ def search(
         list[str],
         Arg(
             metavar="QUERY...",
-            help="要找的词；多个词须全部匹配。支持拼音（canji、cjr）、同音字和小的错别字。",
+            help=(
+                "要找的词或一句问话；匹配全部词的事项排在前面，没有时列出匹配最多词的事项。"
+                "“找谁”“咋办”“有啥”等问话用词不算。支持拼音（canji、canjizheng、cjr）、"
+                "同音字和小的错别字。"
+            ),
             show_default=False,
         ),
     ],
@@ -119,7 +123,9 @@ def search(
             if named
             else EXIT_NOTHING
         )
-    found = run_search(lib, query, parse_fields(fields or []))
+    found: list[Found] = run_search(lib, query, parse_fields(fields or []))
+    if getattr(found, "partial", False):
+        echo(_partial_text(" ".join(query), getattr(found, "unmatched", [])), err=True)
     if limit and len(found) > limit:
         say_cut(limit, len(found))
         found = found[:limit]
@@ -169,6 +175,13 @@ def _first(named: "list[ItemRow]", rows: "list[ItemRow]") -> "list[ItemRow]":
 
     seen = {key(row) for row in named}
     return named + [row for row in rows if key(row) not in seen]
+
+
+def _partial_text(query: str, unmatched: list[str]) -> str:
+    text = f"没有一项同时匹配“{query}”的全部词，下面是匹配词最多的事项"
+    if unmatched:
+        text += f"；没有匹配任何事项的词：{'、'.join(unmatched)}"
+    return text + "。"
 
 
 def _no_match_text(query: str, why: "NoMatch") -> str:
@@ -339,6 +352,16 @@ def check(
             show_default=False,
         ),
     ],
+    explain: Annotated[
+        bool,
+        Opt(
+            "--explain",
+            help=(
+                "说明判定的依据：哪条规则、模型的概率和各项特征、对上了哪一栏的哪一条职责"
+                "（-o json 总带这些字段）。"
+            ),
+        ),
+    ] = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     street: StreetOption = None,
@@ -396,7 +419,7 @@ def check(
     from dutycli.cli import office
 
     lib = library(ctx, street, kind)
-    result = office.checked(ctx, lib, check_tasks(lib, tasks))
+    result = office.checked(ctx, lib, check_tasks(lib, tasks), explain)
     if record:  # wrong options are said before the answer: nothing is half done
         office.record_options(department, decision, can_ask=task != ["-"])
     emit(result, fmt, "", output, sources(lib))

@@ -1,7 +1,8 @@
 """Score search and check on a labelled file, by class.
 
-    python -m dutycli.query.evaluate check tests/data/check/train.tsv [-v]
-    python -m dutycli.query.evaluate search tests/data/search/train.tsv [-v]
+    python -m dutycli.query.evaluate check data/labelled/check/fit-train.tsv [-v] [--voices]
+    python -m dutycli.query.evaluate search data/labelled/search/fit-train.tsv [-v]
+    ... [--data DIR --street NAME]   # against one subdistrict of a library
 
 Check files: ``class<TAB>items<TAB>task[<TAB>style]`` (class 清单内 with one
 item id, 相近 with the ids of the family, 清单外 with ``-``). Search files:
@@ -26,7 +27,10 @@ def _rows(path: Path) -> list[list[str]]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            out.append(line.split("\t"))
+            row = line.split("\t")
+            if row[0] in ("class", "query"):  # a heading row
+                continue
+            out.append(row)
     return out
 
 
@@ -58,12 +62,17 @@ class CheckScore(NamedTuple):
     off_off: int  # off-list tasks answered 清单外
     mistakes: list[tuple[CheckCase, Verdict]]
 
+    on_exact: int = 0  # 清单内 with the right item
+    on_bare: int = 0  # on-list tasks answered 清单外 with no note (no department's step named)
+
     def figures(self) -> dict[str, float]:
         def pct(a: int, b: int) -> float:
             return round(100.0 * a / b, 1) if b else 100.0
 
         return {
             "on_list_useful_pct": pct(self.on_useful, self.on_list),
+            "on_list_exact_pct": pct(self.on_exact, self.on_list),
+            "on_list_bare_off_pct": pct(self.on_bare, self.on_list),
             "on_list_off_pct": pct(self.on_off, self.on_list),
             "wrong_item_on_list": float(self.wrong_item),
             "similar_useful_pct": pct(self.similar_useful, self.similar),
@@ -72,7 +81,7 @@ class CheckScore(NamedTuple):
 
 
 def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> CheckScore:
-    on = useful = on_off = wrong = sim = sim_useful = off = off_off = 0
+    on = useful = on_off = wrong = sim = sim_useful = off = off_off = exact = bare = 0
     mistakes: list[tuple[CheckCase, Verdict]] = []
     for case in cases:
         v = judge(case.task)
@@ -85,6 +94,8 @@ def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> Chec
             good = v.verdict in (ON_LIST, SIMILAR) and first in case.items
             useful += good
             on_off += v.verdict == OFF_LIST
+            bare += v.verdict == OFF_LIST and v.split is None
+            exact += v.verdict == ON_LIST and first in case.items
         elif case.label == SIMILAR:
             sim += 1
             good = v.verdict == SIMILAR and first in case.items
@@ -95,7 +106,22 @@ def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> Chec
             off_off += good
         if not good:
             mistakes.append((case, v))
-    return CheckScore(on, useful, on_off, wrong, sim, sim_useful, off, off_off, mistakes)
+    return CheckScore(
+        on, useful, on_off, wrong, sim, sim_useful, off, off_off, mistakes, exact, bare
+    )
+
+
+def by_voice(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> dict[str, CheckScore]:
+    """The scores per voice (the fourth column; deptstep:<voice> counts with its voice and
+    as ``deptstep``), and over all cases as ``all``."""
+    groups: dict[str, list[CheckCase]] = {"all": list(cases)}
+    for case in cases:
+        voice = case.style or "-"
+        if voice.startswith("deptstep:"):
+            groups.setdefault("deptstep", []).append(case)
+            voice = voice.split(":", 1)[1]
+        groups.setdefault(voice, []).append(case)
+    return {name: score_check(group, judge) for name, group in groups.items()}
 
 
 class SearchCase(NamedTuple):
@@ -176,12 +202,28 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     kind, path, verbose = argv[0], Path(argv[1]), "-v" in argv
-    lib = open_library(None)
+    # --data DIR --street NAME: the same list under another name, beside other lists.
+    data = argv[argv.index("--data") + 1] if "--data" in argv else None
+    street = argv[argv.index("--street") + 1] if "--street" in argv else None
+    lib = open_library(data, street)
+    if street is not None:
+        lib.select(street, None)
     if kind == "check":
         cases = check_cases(path)
-        score = score_check(cases, judge_all(lib, cases))
+        judge = judge_all(lib, cases)
+        score = score_check(cases, judge)
         for key, value in score.figures().items():
             print(f"{key}\t{value}")
+        if "--voices" in argv:
+            for voice, part in by_voice(cases, judge).items():
+                shown = part.figures()
+                n = part.on_list + part.similar + part.off_list
+                print(
+                    voice,
+                    f"n={n}",
+                    *(f"{k}={v}" for k, v in shown.items()),
+                    sep="\t",
+                )
         if verbose:
             for case, v in score.mistakes:
                 got = [(m.item.id, round(m.score), round(m.coverage, 2)) for m in v.matches[:3]]

@@ -1,16 +1,27 @@
-"""Decided tasks (判例): tasks of one list whose verdict people have settled.
+"""Decided tasks (判例): tasks whose verdict people have settled, attached to items' content.
 
 ``data/check_examples.tsv`` holds the labelled tasks the verdict model was
-fitted on (scripts/fit_check.py writes it from tests/data/check): for a new
-task, how close the closest decided off-list task is, and how close the closest
-decided task on the best-ranked item is, are quantities ``check`` weighs (a
-department pushes down the same kinds of tasks again and again). They belong to
-one list: the file's first line names its subdistrict and kind, and they are
-used only when that list is checked.
+fitted on (scripts/fit_check.py writes it from the fit and decided-only files
+under data/labelled/check): for a new task, how close the closest decided
+off-list task is, and how close the closest decided task on the best-ranked
+item is, are quantities ``check`` weighs (a department pushes down the same
+kinds of tasks again and again).
+
+They attach to items by content, not to one list's identity: each decided task
+names its items by name, and they apply wherever the items checked hold most of
+those items (``for_items``: the same template published by another subdistrict,
+the list copied under another name, the list beside other lists), and to a task
+only when its best-ranked item is one of them (``Index.knows``). The file's first
+line records the list they were written for, for people; it decides nothing.
 
 File format (UTF-8, tab-separated): ``# list<TAB>subdistrict<TAB>kind`` first,
 then ``class<TAB>item names joined by " | " (or -)<TAB>task`` per line (lines
 starting with ``#`` are comments).
+
+API for other parts (the decision log weighs recorded decisions through it):
+``Precedents.parse(text)`` → rows; ``Precedents(...).compile(grams, idf)`` →
+``Index``; ``Index.recall(task_grams, idf, item_name)`` → ``Recall(off, on)``;
+``for_items(names)`` → the shipped file's bytes when they apply to those items.
 
 Compiled (``Precedents.compile``) with the list's bigram weights into an
 inverted index of byte arrays, which the store keeps beside the query-understanding
@@ -22,6 +33,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -122,6 +134,13 @@ class Index(NamedTuple):
             bytes(held),
         )
 
+    def knows(self, item: str) -> bool:
+        """Whether an item of this name (spaces and punctuation aside) has decided tasks."""
+        return _plain(item) in self._plain_names()
+
+    def _plain_names(self) -> dict[str, int]:
+        return _plain_index(self.names)
+
     def _holding(self, gram: str, starts: array[int]) -> array[int]:
         at = self.lexicon.find(gram)
         while at > 0 and at % 2:  # a match across two bigrams: look further
@@ -154,7 +173,7 @@ class Index(NamedTuple):
                 shared[position] = shared.get(position, 0.0) + weight
         weights = array("d", self.weights)
         family_of = array("H", self.family_of)
-        name = self.names.index(item) if item in self.names else -1
+        name = self._plain_names().get(_plain(item), -1)
         on_item = [name in family for family in self.families]
         off = on = 0.0
         for position, common in shared.items():
@@ -178,22 +197,43 @@ def default_path() -> Path | None:
     return shipped("check_examples.tsv")
 
 
-def for_lists(lists: Iterable[tuple[str, str]]) -> tuple[bytes, str] | None:
-    """The shipped file's content, if ``lists`` ((subdistrict, kind) of the lists a task
-    is checked against) are its list alone, with that list's name; None otherwise (or if
-    it is missing or unreadable). A task decided off the 配合 list may be on the same
-    subdistrict's 基本 list: with other lists loaded, the decided tasks do not apply."""
-    from dutycli.lists.model import kind_of
+# Decided tasks apply to a set of items holding at least this share of the items they decide.
+APPLY_SHARE = 0.6
 
-    wanted = {(street, kind_of(kind)) for street, kind in lists}
-    path = default_path()
-    if path is None or len(wanted) != 1:
+
+def _plain(name: str) -> str:
+    return "".join(ch for ch in name if ch.isalnum())
+
+
+@lru_cache(maxsize=8)
+def _plain_index(names: tuple[str, ...]) -> dict[str, int]:
+    """Each name, spaces and punctuation aside -> its position."""
+    return {_plain(n): i for i, n in enumerate(names)}
+
+
+def decided_items(text: str) -> set[str]:
+    """The names (spaces and punctuation aside) of the items a decided-tasks file decides."""
+    out: set[str] = set()
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and not line.startswith("#") and parts[1] != "-":
+            out.update(_plain(n) for n in parts[1].split(SEPARATOR))
+    return out
+
+
+def for_items(names: Iterable[str], path: Path | None = None) -> bytes | None:
+    """The shipped file's content if the items checked (``names``) hold at least
+    APPLY_SHARE of the items it decides, whatever their list or subdistrict is called;
+    None otherwise (or if it is missing or unreadable)."""
+    path = default_path() if path is None else path
+    if path is None:
         return None
     try:
         raw = path.read_bytes()
-        head = raw[: raw.find(b"\n")].decode("utf-8").split("\t")
+        decided = decided_items(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
-    if len(head) != 3 or head[0] != "# list" or (head[1], kind_of(head[2])) not in wanted:
+    have = {_plain(n) for n in names}
+    if not decided or len(decided & have) < APPLY_SHARE * len(decided):
         return None
-    return raw, f"{head[1]} {head[2]}"
+    return raw

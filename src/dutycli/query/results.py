@@ -86,7 +86,7 @@ class Table(NamedTuple):
 
 
 class CheckResult(NamedTuple):
-    """Verdicts of ``duty check``, one a task."""
+    """Verdicts of ``duty check``, one a task; ``explain``: say why (``check --explain``)."""
 
     verdicts: list[Verdict]
     # Per verdict, the office's earlier decisions on near-identical tasks
@@ -95,6 +95,8 @@ class CheckResult(NamedTuple):
 
     def earlier_of(self, index: int) -> tuple[Any, ...]:
         return self.earlier[index] if index < len(self.earlier) else ()
+
+    explain: bool = False
 
     @property
     def rows(self) -> list[Verdict]:
@@ -124,12 +126,45 @@ class CheckResult(NamedTuple):
             record["split"] = v.split._asdict() if v.split else None
             if self.earlier:
                 record["decisions"] = [e.as_dict() for e in self.earlier_of(len(out))]
+            # Why (check --explain shows the same): the rule, the model's probabilities,
+            # the features by name, the street step matched.
+            record["explain"] = v.why.as_dict() if v.why else None
             out.append(record)
         return out
 
     def json_value(self) -> Any:
         records = self.records()
         return records[0] if len(records) == 1 else records
+
+    @staticmethod
+    def explain_lines(v: Verdict) -> list[str]:
+        """Why a verdict is what it is, in words (``check --explain``)."""
+        from dutycli.query.check_verdict import RULE_WORDS
+
+        why = v.why
+        if why is None:
+            return []
+        lines = [f"依据：{RULE_WORDS.get(why.rule, why.rule)}（{why.rule}）"]
+        if why.off is not None and why.top is not None:
+            lines.append(
+                f"模型（{why.model}）：不在清单上的概率 {why.off:.3f}，"
+                f"排第一的事项正是该任务事项的概率 {why.top:.3f}"
+            )
+            lines.append(
+                "特征：" + "；".join(f"{name} = {value:.3f}" for name, value in why.features)
+            )
+        if why.street is not None:
+            st = why.street
+            lines.append(
+                f"对上的职责：第{st.item}项 街道配合职责 第{st.section}部分第{st.step}条"
+                f"“{st.text}”（共有的字：{st.words}）"
+            )
+        if v.split is not None:
+            lines.append(
+                f"对上的职责：第{v.split.item}项 上级部门职责（{v.split.department}）"
+                f"“{v.split.step}”（任务里的“{v.split.words}”）"
+            )
+        return lines
 
     def table(self) -> Table:
         rows = []
@@ -147,6 +182,8 @@ class CheckResult(NamedTuple):
                     "score": f"{best.score:.1f}" if best else "",
                     # A pipe or a file keeps the note the table shows (issue 20).
                     "note": split_note(v.split) if v.split else "",
+                    # check --explain: the reasons in one cell (plain, tsv, csv, markdown).
+                    **({"explain": "；".join(self.explain_lines(v))} if self.explain else {}),
                 }
             )
         # The note column only when a task has a note, the decisions column only
@@ -158,6 +195,8 @@ class CheckResult(NamedTuple):
             keys, headings = (*keys, "note"), (*headings, "注意")
         if any(self.earlier):
             keys, headings = (*keys, "decisions"), (*headings, "已有决定")
+        if self.explain:
+            keys, headings = (*keys, "explain"), (*headings, "依据")
         return Table(keys, headings, rows, None)
 
 

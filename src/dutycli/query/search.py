@@ -25,56 +25,27 @@ limit is ranked in SQL first (``Library.exact_candidates``).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from dutycli.errors import UsageError
 from dutycli.lists.model import Item
-from dutycli.store.library import Library, Line, ListRef
-from dutycli.store.schema import FIELD_KEYS, FIELD_LABELS, NAME, match_all, match_any
+from dutycli.query.search_stages import (
+    _FIELD_KEYS,
+    _FIELD_LABELS,
+    _FIELD_WEIGHT,
+    DEPARTMENTS,
+    Hit,
+    Stage,
+    _exact,
+    _fuzzy,
+    _homophone,
+)
+from dutycli.store.library import Library, ListRef
+from dutycli.store.schema import FIELD_KEYS, NAME
 
 if TYPE_CHECKING:
     from dutycli.text.concepts import Concept
-
-DEPARTMENTS = len(FIELD_KEYS)  # a pseudo-field: the 对应上级部门 column, matched by pinyin
-_FIELD_KEYS = (*FIELD_KEYS, "departments")
-_FIELD_LABELS = (*FIELD_LABELS, "对应上级部门")
-
-# How much one hit is worth, by where it is and how it was found.
-_FIELD_WEIGHT = {NAME: 100.0, DEPARTMENTS: 60.0, **{f: 10.0 for f in range(1, len(FIELD_KEYS))}}
-_VIA_WEIGHT = {"exact": 1.0, "pinyin": 0.9, "homophone": 0.8}
-FUZZY_CUTOFF = 70.0  # measured: real typos score 75-86 here, unrelated words at most 60
-FUZZY_MIN_LENGTH = 3  # a two-character word with one wrong character is noise at 50
-# A slip of the input method or a typo is looked for in a word of up to this many
-# characters: a pasted sentence is no typo, and its homophone OR-query alone took
-# 0.7 s and 60 MB (issue 10 bounds any query to 1 s and 60 MB).
-TYPO_MAX_LENGTH = 16
-
-
-def _is_han(ch: str) -> bool:
-    # A plain comparison: compiling the equivalent regex costs ~2 ms per run.
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-_PINYIN_WORD = re.compile(r"[a-z]+")
-
-
-# Search records are NamedTuples, not dataclasses: they are made by the
-# thousand, and each dataclass costs ~0.6 ms to define at every start-up.
-class Hit(NamedTuple):
-    word: str
-    item: int  # the item's rowid in the store
-    line: int  # rowid of the line; for a department hit, -1
-    start: int  # span of the hit within that line's text (characters)
-    end: int
-    via: str  # exact | pinyin | homophone | fuzzy | segment | synonym | department
-    field: int
-    weight: float
-    department: str | None = None  # the department a DEPARTMENTS hit names
-    text: str = ""  # the line's text
-    group: int = -1
-    step: int = -1
 
 
 class Match(NamedTuple):
@@ -128,9 +99,22 @@ def query_words(query: list[str]) -> list[str]:
     return words
 
 
+class Results(list[Found]):
+    """What ``search`` found, best first. ``partial``: no item matches every concept, and
+    these are the items matching the most of them; ``unmatched``: then, the words that
+    matched nothing."""
+
+    def __init__(self, found: list[Found], unmatched: list[str], partial: bool) -> None:
+        super().__init__(found)
+        self.unmatched = unmatched
+        self.partial = partial
+
+
 def search(
     lib: Library, query: list[str], fields: set[int] | None = None, limit: int | None = None
-) -> list[Found]:
+) -> Results:
+    """The items matching every concept of the query, best first, followed (when fewer than
+    RELATED) by those matching the most of them; when none matches every concept, those."""
     from dutycli.text.concepts import SPLIT, WHOLE
 
     concepts = understand_query(lib, query)
@@ -164,6 +148,7 @@ def search(
                 break
     finally:
         lib.only_items = None
+    split = concepts
     if ranked and reading is concepts:
         # A word the list holds as written (残疾人就业) ranks its items first,
         # then come the items holding all of its words (残疾人 … 就业).
@@ -171,13 +156,71 @@ def search(
         if split != concepts:
             have = {i for _, i, _ in ranked}
             ranked += [r for r in _rank(lib, split, _exact, fields) if r[1] not in have]
+    unmatched: list[str] = []
+    partial = False
+    # Few items hold every word: the items holding the most of them follow (or, when none
+    # holds all, stand alone, with the words that matched nothing named). One word the
+    # list holds whole (气象灾害预警) is followed by the items holding most of its words.
+    words = concepts if len(concepts) > 1 or not ranked else split
+    if (
+        1 < len(words) <= PARTIAL_MAX_CONCEPTS
+        and len(ranked) < RELATED
+        and (not ranked or reading is concepts)
+    ):
+        more, unmatched = _rank_partial(lib, words, fields)
+        partial = not ranked and bool(more)
+        have = {i for _, i, _ in ranked}
+        ranked += [r for r in more if r[1] not in have][: RELATED - len(ranked)]
+        if not partial:
+            unmatched = []
     if limit is not None:
         ranked = ranked[:limit]
     decoded = lib.decode([i for _, i, _ in ranked])
-    return [
+    found = [
         Found(item, round(score, 1), _matches(item, hits), ref)
         for (score, _, hits), (item, ref) in zip(ranked, decoded, strict=True)
     ]
+    return Results(found, unmatched, partial)
+
+
+# A query of several words that few items hold in full is followed by the items holding
+# most of its words, up to this many in all (what a first screen shows).
+RELATED = 5
+# A pasted paragraph is no question: its words are not each looked up for a partial answer.
+PARTIAL_MAX_CONCEPTS = 12
+# A partial answer ranks by how many of the query's concepts an item holds, then by score.
+_PER_CONCEPT = 1000.0
+
+
+def _rank_partial(
+    lib: Library, concepts: list[Concept], fields: set[int] | None
+) -> tuple[list[tuple[float, int, list[Hit]]], list[str]]:
+    """Items matching some of the concepts, the most first, and the words no item matched.
+
+    A concept that few items hold says more than one most of them hold (by inverse
+    item frequency), so that 残疾人 … 轮椅 ranks the item on 辅具 above any 残疾人 item."""
+    import math
+
+    per_concept: list[dict[int, list[Hit]]] = []
+    for concept in concepts:
+        # As written (and what the word stands for): a homophone of one word of several
+        # is noise (发射 is not 发社).
+        per_concept.append(_by_item(_concept_hits(lib, concept, _exact, fields)))
+    unmatched = [c.word for c, found in zip(concepts, per_concept, strict=True) if not found]
+    if len(unmatched) == len(concepts):
+        return [], unmatched
+    total = max(len(set().union(*per_concept)), 1)
+    weight = [math.log1p(total / len(found)) if found else 0.0 for found in per_concept]
+    scores: dict[int, float] = {}
+    for found, w in zip(per_concept, weight, strict=True):
+        for i in found:
+            scores[i] = scores.get(i, 0.0) + w
+    out = []
+    for i, held in scores.items():
+        hits = [found[i] for found in per_concept if i in found]
+        out.append((_PER_CONCEPT * held + _score(hits), i, [h for hs in hits for h in hs]))
+    out.sort(key=lambda x: (-x[0], x[1]))
+    return out, unmatched
 
 
 def _rank(
@@ -247,6 +290,8 @@ def _concept_hits(
     """Hits of any of a concept's terms: the user's words through ``stage``, the rest exactly."""
     hits: list[Hit] = []
     for term in concept.terms:
+        if term.via == "pinyin" and hits:
+            continue  # the pinyin of names and departments found it: the words spelled are moot
         if term.via == "department":
             hits += _department(lib, concept.word, term.text, term.weight, fields)
             continue
@@ -291,177 +336,6 @@ def explain(
             counts[i] = counts.get(i, 0.0) + 1000.0 + max(h.weight for h in hits)
     best = sorted(counts, key=lambda i: (-counts[i], i))[:limit]
     return NoMatch(tried(concepts), [item for item, _ in lib.decode(best)])
-
-
-# -- stages -------------------------------------------------------------------
-# Hits carry character offsets within their line.
-
-Stage = Callable[["Library", str, "set[int] | None"], "list[Hit]"]
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _find_all(text: str, needle: str) -> Iterator[int]:
-    pos = text.find(needle)
-    while pos != -1:
-        yield pos
-        pos = text.find(needle, pos + 1)
-
-
-def _hit(word: str, line: Line, start: int, end: int, via: str, weight: float) -> Hit:
-    return Hit(
-        word,
-        line.item,
-        line.rowid,
-        start,
-        end,
-        via,
-        line.field,
-        weight,
-        None,
-        line.text,
-        line.group,
-        line.step,
-    )
-
-
-def _exact(lib: Library, word: str, fields: set[int] | None, pinyin: bool = True) -> list[Hit]:
-    fold = any(ch.isascii() and ch.isalpha() for ch in word)
-    needle = word.translate(_ASCII_LOWER) if fold else word
-    match = match_all(word)
-    lines = lib.lines(match, fields, "" if match else word)
-    hits = []
-    for line in lines:
-        text = line.text.translate(_ASCII_LOWER) if fold else line.text
-        for pos in _find_all(text, needle):
-            hits.append(_hit(word, line, pos, pos + len(word), "exact", _FIELD_WEIGHT[line.field]))
-    q = word.lower()
-    if pinyin and _PINYIN_WORD.fullmatch(q) and len(q) >= 2:
-        hits += _pinyin(lib, word, q, fields)
-    return hits
-
-
-def _pinyin_spans(syllables: list[str], q: str) -> Iterator[tuple[int, int]]:
-    """Character spans of ``syllables`` that spell ``q`` in full pinyin or by initials."""
-    n = len(syllables)
-    for i in range(n):
-        # Full pinyin: whole syllables, the last one may be cut short (canj).
-        rest, j = q, i
-        while rest and j < n and syllables[j][:1].isalpha():
-            syl = syllables[j]
-            if rest.startswith(syl):
-                rest, j = rest[len(syl) :], j + 1
-            elif syl.startswith(rest):
-                rest, j = "", j + 1
-            else:
-                break
-        if not rest:
-            yield i, j
-            continue
-        # Initials: one letter a character.
-        if i + len(q) <= n and all(syllables[i + k][:1] == q[k] for k in range(len(q))):
-            yield i, i + len(q)
-
-
-def _pinyin(lib: Library, word: str, q: str, fields: set[int] | None) -> list[Hit]:
-    hits: list[Hit] = []
-    weight = _FIELD_WEIGHT[NAME] * _VIA_WEIGHT["pinyin"]
-    if fields is None or NAME in fields:
-        spans = {
-            item: found
-            for item, syllables in lib.name_syllables(q)
-            if (found := list(_pinyin_spans(syllables, q)))
-        }
-        names = lib.name_lines(spans)
-        for item, found in spans.items():
-            line = names[item]
-            hits += (_hit(word, line, s, e, "pinyin", weight) for s, e in found)
-    if fields is None:
-        # A department hit counts for every item of that department; its span
-        # is in characters of the department's name.
-        dept_spans: dict[str, tuple[int, int]] = {}
-        for spelling, syllables in lib.department_syllables():
-            for s, e in _pinyin_spans(syllables, q):
-                dept_spans[spelling] = (s, e)
-                break
-        matched: dict[tuple[int, str], tuple[int, int]] = {}
-        for spelling, list_id, canonical in lib.spelling_owners(list(dept_spans)):
-            if spelling == canonical:
-                matched[list_id, canonical] = dept_spans[spelling]
-            else:
-                matched.setdefault((list_id, canonical), (0, 0))
-        dept_weight = _FIELD_WEIGHT[DEPARTMENTS] * _VIA_WEIGHT["pinyin"]
-        spans_by_dept = {key[1]: span for key, span in matched.items()}
-        for item, name in lib.items_of(matched):
-            s, e = spans_by_dept[name]
-            hits.append(Hit(word, item, -1, s, e, "pinyin", DEPARTMENTS, dept_weight, name, name))
-    return hits
-
-
-def _homophone(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
-    hits = _exact(lib, word, fields)
-    if len(word) > TYPO_MAX_LENGTH or not any(_is_han(ch) for ch in word):
-        return hits
-    alike = [lib.alike(ch) if _is_han(ch) else ch for ch in word]
-    # Every match with at least one character as typed holds a bigram of one
-    # typed character and a character alike to its neighbour: ask the index for those.
-    grams: set[str] = set()
-    for i in range(len(word) - 1):
-        grams.update(word[i] + b for b in alike[i + 1])
-        grams.update(a + word[i + 1] for a in alike[i])
-    match = match_any(grams) if len(word) > 1 else match_all(word)
-    if match is None:
-        return hits
-    pattern = re.compile("".join("[" + re.escape(chars) + "]" for chars in alike))
-    # A slip of the input method changes a character or two, not the word:
-    # at least half the characters must be the ones typed (火箭 is not 或检).
-    need = (len(word) + 1) // 2
-    weight = _VIA_WEIGHT["homophone"]
-    for line in lib.lines(match, fields):
-        for m in pattern.finditer(line.text):
-            found = m.group(0)
-            same = sum(a == b for a, b in zip(found, word, strict=True))
-            if found != word and same >= need:
-                hits.append(
-                    _hit(
-                        word,
-                        line,
-                        m.start(),
-                        m.end(),
-                        "homophone",
-                        _FIELD_WEIGHT[line.field] * weight,
-                    )
-                )
-    return hits
-
-
-def _fuzzy(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
-    hits = _homophone(lib, word, fields)
-    if not FUZZY_MIN_LENGTH <= len(word) <= TYPO_MAX_LENGTH:
-        return hits
-    from rapidfuzz import fuzz, process  # only when nothing matched exactly
-
-    query = word.casefold()
-    # Candidates through the index: lines sharing a bigram with the word.
-    match = match_any({query[i : i + 2] for i in range(len(query) - 1)})
-    if match is None:
-        return hits
-    lines = lib.lines(match, fields)
-    found = process.extract(
-        query,
-        [line.text for line in lines],
-        scorer=fuzz.partial_ratio,
-        processor=str.casefold,
-        score_cutoff=FUZZY_CUTOFF,
-        limit=None,
-    )
-    for text, score, n in found:
-        line = lines[n]
-        span = fuzz.partial_ratio_alignment(query, text.casefold())
-        s, e = (span.dest_start, span.dest_end) if span else (0, len(text))
-        weight = _FIELD_WEIGHT[line.field] * 0.6 * score / 100
-        hits.append(_hit(word, line, s, e, "fuzzy", weight))
-    return hits
 
 
 # -- ranking ------------------------------------------------------------------

@@ -254,6 +254,9 @@ def _check(result: CheckResult, console: Console) -> None:
             from dutycli.render.report import split_line
 
             _say(console, FoldedText(split_line(v.split)))
+        if result.explain:
+            for line in result.explain_lines(v):
+                _say(console, FoldedText(line))
         best = v.matches[0].item if v.verdict in (ON_LIST, TAKEN) else None
         if best is not None and (best.upper_duties or best.street_duties):
             if console.width < MIN_TABLE_WIDTH:

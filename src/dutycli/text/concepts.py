@@ -18,9 +18,11 @@ from dutycli.text.thesaurus import Thesaurus
 
 EXACT, SEGMENT, SYNONYM, DEPARTMENT = "exact", "segment", "synonym", "department"
 HOMOPHONE = "homophone"
+PINYIN = "pinyin"  # a known word the user typed in full pinyin
 AUTO, WHOLE, SPLIT = "auto", "whole", "split"  # how understand treats an unspaced word
 DEPARTMENT_WEIGHT = 0.9
 HOMOPHONE_WEIGHT = 0.85
+PINYIN_WEIGHT = 0.9  # a word typed in full pinyin (canjizheng → 残疾证)
 _MAX_READINGS = 64  # combinations of heteronym readings tried for one piece
 
 # Words of notices and of the list alike that say nothing about which duty is meant.
@@ -33,6 +35,34 @@ _STOP = """
     近期 相关工作
 """
 STOP_WORDS = frozenset(_STOP.split())
+# How a clerk asks (燃气泄漏找谁, 残疾人有啥补贴, 噪音扰民咋办): words of the question, not of
+# what it is about. They leave a query's concepts, so that they never make an answer empty.
+_QUESTION = """
+    有啥 有没有 有么 有吗 有什么 啥 咋 咋办 咋整 怎么办 怎么弄 怎样 怎么样 找谁 找哪 找哪个
+    谁管 归谁管 归谁 谁负责 谁来管 谁去 谁去查 谁处理 哪个部门 什么部门 在哪 在哪里 在哪儿
+    去哪 去哪儿 哪里 哪儿 吗 呢 吧 啊 呀 么 能不能 可不可以 可以 能否 是否 为啥 为什么
+    那个 这个 一下子 还能 能领 有钱
+"""
+QUESTION_WORDS = frozenset(_QUESTION.split())
+# Longest first: 归谁管 before 谁管, 怎么办 before 怎么.
+_QUESTION_ORDER = sorted(QUESTION_WORDS | {"怎么", "如何", "哪些", "什么"}, key=len, reverse=True)
+
+
+def strip_question(word: str) -> tuple[str, list[str]]:
+    """``word`` without the question words it ends with or holds (找谁, 咋办, 有啥), and those
+    words. A word that is nothing but a question word is kept as it is."""
+    dropped: list[str] = []
+    rest = word
+    changed = True
+    while changed:
+        changed = False
+        for q in _QUESTION_ORDER:
+            if len(q) >= 2 and q in rest and rest != q:
+                rest = rest.replace(q, " ")
+                dropped.append(q)
+                changed = True
+    rest = " ".join(rest.split())
+    return (rest or word), dropped
 
 
 class Term(NamedTuple):
@@ -48,7 +78,7 @@ class Concept(NamedTuple):
     @property
     def understood(self) -> bool:
         """Whether anything but the literal text stands for it (a synonym, a department)."""
-        return any(t.via in (SYNONYM, DEPARTMENT, HOMOPHONE) for t in self.terms)
+        return any(t.via in (SYNONYM, DEPARTMENT, HOMOPHONE, PINYIN) for t in self.terms)
 
 
 def _alternatives(
@@ -99,7 +129,25 @@ def understand(
     def known(word: str) -> bool:
         return present(word) or bool(thesaurus.expand(word)) or word in departments
 
-    for word in query.split():
+    words = []
+    for typed in query.split():
+        stripped, _ = strip_question(typed) if not typed.isascii() else (typed, [])
+        words += stripped.split()
+    for word in words:
+        if word.isascii() and word.isalpha() and not present(word) and sounds is not None:
+            spelled = _spelled(word.lower(), sounds)
+            if spelled:
+                terms = [Term(word, EXACT, 1.0)]
+                for found in spelled:
+                    terms += [
+                        t._replace(
+                            via=t.via if t.via == DEPARTMENT else PINYIN,
+                            weight=PINYIN_WEIGHT * t.weight,
+                        )
+                        for t in _alternatives(found, EXACT, thesaurus, departments)
+                    ]
+                concepts.append(Concept(word, tuple(dict.fromkeys(terms))))
+                continue
         if split == WHOLE or (known(word) and not (split == SPLIT and len(word) > 2)):
             concepts.append(
                 Concept(word, tuple(_alternatives(word, EXACT, thesaurus, departments)))
@@ -108,7 +156,7 @@ def understand(
         pieces = [p for p in segment(word, vocab) if not p.isdigit()]
         if sounds and readings:
             pieces = [q for p in pieces for q in _split_by_sound(p, known, sounds, readings)]
-        kept = [p for p in pieces if p not in STOP_WORDS]
+        kept = [p for p in pieces if p not in STOP_WORDS and p not in QUESTION_WORDS]
         # A lone character is noise (卫星锅: 锅; 计生办: 办) unless it is all there is,
         # or it is a word the thesaurus or the departments know.
         kept = (
@@ -126,6 +174,45 @@ def understand(
                         terms.append(t._replace(weight=t.weight * HOMOPHONE_WEIGHT))
             concepts.append(Concept(piece, tuple(terms)))
     return concepts
+
+
+def _spelled(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
+    """The known words whose toneless pinyin, syllable by syllable, is ``word`` (canjizheng →
+    残疾证): every way of cutting it into the syllables the sound index uses."""
+    if len(word) < 4 or len(word) > 40:
+        return []
+    index = sounds()
+    syllables = _syllables(index)
+    longest = max((len(s) for s in syllables), default=0)
+    # cuts[i]: the ways of spelling word[:i] as syllables (a few at most).
+    cuts: list[list[list[str]]] = [[[]]]
+    cuts += [[] for _ in word]
+    for i in range(len(word)):
+        if not cuts[i]:
+            continue
+        for j in range(i + 1, min(len(word), i + longest) + 1):
+            if word[i:j] in syllables:
+                cuts[j] += [[*c, word[i:j]] for c in cuts[i]][:8]
+    out: list[str] = []
+    for cut in cuts[len(word)]:
+        if len(cut) < 2:
+            continue
+        for found in index.get("-".join(cut), ()):
+            if found not in out:
+                out.append(found)
+    return out
+
+
+_SYLLABLES: dict[int, frozenset[str]] = {}
+
+
+def _syllables(index: dict[str, list[str]]) -> frozenset[str]:
+    known = _SYLLABLES.get(id(index))
+    if known is None:
+        known = frozenset(s for key in index for s in key.split("-"))
+        _SYLLABLES.clear()
+        _SYLLABLES[id(index)] = known
+    return known
 
 
 def _all_han(text: str) -> bool:

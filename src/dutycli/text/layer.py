@@ -46,7 +46,7 @@ from dutycli.text.thesaurus import (
     read_table,
 )
 
-LAYER_VERSION = 5  # bump when the layer's shape or its build changes
+LAYER_VERSION = 6  # bump when the layer's shape or its build changes
 ENV_VAR = "DUTY_THESAURUS"  # an office's own table, used instead of the shipped one
 _MAX_KEYS = 8  # sound keys kept for one word (heteronyms multiply them)
 

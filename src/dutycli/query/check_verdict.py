@@ -1,0 +1,251 @@
+"""The verdict of ``duty check``: the rules, then the fitted model, with the reasons.
+
+A pure function (``decide``) of the ranked items (``check_match.Matcher.rank``), of
+what the task says (``Evidence``), of the qualifier family (``Qualified``), of the
+closest decided tasks (``precedents.Recall``) and of whose step the task asks for
+(``check_step.department_step``). In order:
+
+1. nothing on the list shares a word with the task: 清单外;
+2. the task asks the subdistrict for a department's step (``check_step``): 清单外,
+   with the note naming the department and its duty;
+3. the task says an item's name in full: that item, 清单内;
+4. two logistic regressions over ``features`` (``check_model``): ``off`` above its
+   threshold, 清单外; the family member whose qualifier the task names, 清单内; ``top``
+   sure enough, 清单内; else 相近 with the candidates.
+
+Every verdict carries ``Explanation``: the rule that decided, the model used, its
+probabilities, the features by name and the street step the task matched
+(``check --explain`` and ``-o json`` show them).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dutycli.lists.model import Item
+from dutycli.query.check_step import Split, StreetStep
+
+if TYPE_CHECKING:
+    from dutycli.query.check_model import VerdictModel
+    from dutycli.query.precedents import Recall
+
+ON_LIST, SIMILAR, OFF_LIST = "清单内", "相近", "清单外"
+# A task on the subdistrict's 收回 list: a department took that duty back.
+TAKEN = "已收回"
+
+# The rules of ``decide``, by name (Explanation.rule).
+RULE_NOTHING = "nothing-shared"  # no item shares a word with the task
+RULE_STEP = "department-step"  # the task asks for a department's step
+RULE_NAMED = "named-in-full"  # the task says an item's name in full
+RULE_OFF = "model-off"  # the model: on none of the items
+RULE_FAMILY_NAMED = "family-named"  # a qualifier family, the member the task names
+RULE_FAMILY = "family"  # a qualifier family, no member named
+RULE_TOP = "model-top"  # the model: the best item is the task's
+RULE_NEAR = "model-near"  # the model: one of the candidates
+RULE_HOLDS = "holds-step"  # the task holds an item's name or street step word for word
+RULE_COVERED = "short-covered"  # a short task all of whose words an item's duties hold
+RULE_WORDS = {
+    RULE_COVERED: "短任务的每个词都在某项的名称或街道配合职责里",
+    RULE_HOLDS: "任务原样写出了事项名称或一条街道配合职责",
+    RULE_NOTHING: "清单上没有一项与任务有共同的词",
+    RULE_STEP: "任务要街道做的是上级部门的那一步",
+    RULE_NAMED: "任务写出了一项的完整名称",
+    RULE_OFF: "模型判断任务不在任何一项上",
+    RULE_FAMILY_NAMED: "几项只差一个限定词（场所、对象），任务写出了其中一项的",
+    RULE_FAMILY: "几项只差一个限定词（场所、对象），任务没有写明是哪一项",
+    RULE_TOP: "模型判断排第一的事项就是任务的事项",
+    RULE_NEAR: "模型不能确定是哪一项，列出候选",
+}
+
+
+class Scored(NamedTuple):
+    item: Item
+    score: float
+    coverage: float  # share of the task's informative bigrams (by IDF) the item holds
+    name_coverage: float = 0.0  # share of the item's name (by IDF) the task says
+    known: float = 0.0  # coverage of the part of the task whose bigrams the list uses
+    duty: float = 0.0  # the same, by the item's name and the subdistrict's duties only
+    source: Any = None  # the store's ListRef of the item's list, where known
+
+
+class Evidence(NamedTuple):
+    """What the task says, whatever item it is compared with."""
+
+    mass: float  # IDF of the task's own informative bigrams (fillers weighed down)
+    unknown: float  # of which bigrams the list never uses, in words nothing explains
+
+
+class Qualified(NamedTuple):
+    members: list[Scored]  # the items that differ only in a qualifier, the named one first
+    winner: Scored | None  # the one whose qualifier the task names, if exactly one
+
+
+class Explanation(NamedTuple):
+    """Why a verdict is what it is (``check --explain``)."""
+
+    rule: str  # RULE_*
+    model: str = ""  # MODEL (the items have decided tasks) or PLAIN
+    off: float | None = None  # the model's probability that the task is on no item
+    top: float | None = None  # ... that the best-ranked item is the task's item
+    features: tuple[tuple[str, float], ...] = ()  # by name (check_model.FEATURES)
+    street: StreetStep | None = None  # the step of the subdistrict's column matched
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "model": self.model or None,
+            "p_off": None if self.off is None else round(self.off, 3),
+            "p_top": None if self.top is None else round(self.top, 3),
+            "features": {name: round(value, 3) for name, value in self.features},
+            "street_step": self.street._asdict() if self.street else None,
+        }
+
+
+class Verdict(NamedTuple):
+    task: str
+    verdict: str
+    matches: list[Scored]  # best first: the item for 清单内/已收回, the candidates otherwise
+    split: Split | None = None
+    kind: str | None = None  # the kind of the matched item's list (清单内 and 已收回)
+    why: Explanation | None = None
+
+
+def features(
+    ranked: list[Scored],
+    evidence: Evidence,
+    qualified: Qualified | None,
+    recall: Recall | None = None,
+) -> list[float]:
+    """The measured quantities the verdict model reads (``check_model.FEATURES``, then
+    ``RECALL_FEATURES`` where the list has decided tasks), of ``lead(ranked, qualified)``."""
+    best = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    s1 = math.log1p(best.score)
+    s2 = math.log1p(second.score) if second else 0.0
+    mass = evidence.mass or 1.0
+    return [
+        s1,
+        s1 - s2,
+        best.coverage,
+        best.name_coverage,
+        best.known,
+        evidence.unknown / mass,
+        math.log1p(evidence.mass),
+        1.0 if qualified is not None else 0.0,
+        second.coverage if second else 0.0,
+        best.duty,
+        (1.0 - best.duty) if qualified is not None else 0.0,
+        *(() if recall is None else (recall.off, recall.on, recall.off - recall.on)),
+    ]
+
+
+def decide(
+    task: str,
+    ranked: list[Scored],
+    qualified: Qualified | None,
+    evidence: Evidence,
+    candidates: int = 5,
+    model: VerdictModel | None = None,
+    recall: Recall | None = None,
+    step: Split | None = None,
+    holds: list[Scored] | None = None,
+    covers: list[Scored] | None = None,
+) -> Verdict:
+    """The verdict policy: the rules the issue states, then the fitted model (check_model).
+
+    ``step``: the department's step the task asks for, on the lead item (check_step).
+    ``holds``: the items whose name or one of whose street steps the task holds word for
+    word (``Matcher.holding``): the verdict is never 清单外 then, and its first item is
+    one of them. ``covers``: for a short task, the items whose name and street duties hold
+    every word it says (``Matcher.covering``): the verdict is never a bare 清单外 then."""
+    verdict = _decide(task, ranked, qualified, evidence, candidates, model, recall, step)
+    return near(hold(verdict, holds, candidates), covers, candidates)
+
+
+def near(verdict: Verdict, covers: list[Scored] | None, candidates: int = 5) -> Verdict:
+    """``verdict``, unless it is a bare 清单外 of a short task that items' names and street
+    duties hold word for word (开展征兵工作): then 相近, with those items."""
+    if not covers or verdict.verdict != OFF_LIST or verdict.split is not None:
+        return verdict
+    why = (verdict.why or Explanation(RULE_COVERED))._replace(rule=RULE_COVERED)
+    return Verdict(verdict.task, SIMILAR, covers[:candidates], why=why)
+
+
+def hold(verdict: Verdict, holds: list[Scored] | None, candidates: int = 5) -> Verdict:
+    """``verdict``, unless the task holds an item's name or street step word for word
+    (``holds``) and the verdict is 清单外 with no note or names another item first."""
+    task = verdict.task
+    if not holds or verdict.split is not None:
+        return verdict
+    first = verdict.matches[0] if verdict.matches and verdict.verdict != OFF_LIST else None
+    if len(holds) == 1 and first is holds[0]:
+        return verdict
+    if len(holds) > 1 and first is holds[0] and verdict.verdict == ON_LIST:
+        return verdict
+    why = (verdict.why or Explanation(RULE_HOLDS))._replace(rule=RULE_HOLDS)
+    if len(holds) == 1:
+        return Verdict(task, ON_LIST, holds, why=why)
+    return Verdict(task, SIMILAR, holds[:candidates], why=why)
+
+
+def _decide(
+    task: str,
+    ranked: list[Scored],
+    qualified: Qualified | None,
+    evidence: Evidence,
+    candidates: int,
+    model: VerdictModel | None,
+    recall: Recall | None,
+    step: Split | None,
+) -> Verdict:
+    if not ranked or ranked[0].score <= 0:
+        return Verdict(task, OFF_LIST, [], why=Explanation(RULE_NOTHING))
+    if step is not None:
+        return Verdict(task, OFF_LIST, [], split=step, why=Explanation(RULE_STEP))
+    # The task says an item's name in full (all of its words): that item, if only one.
+    named_in_full = [s for s in ranked[:candidates] if s.name_coverage >= 1.0]
+    if named_in_full:
+        longest = max(len(s.item.name) for s in named_in_full)
+        full = [s for s in named_in_full if len(s.item.name) == longest]
+        if len(full) == 1:
+            return Verdict(task, ON_LIST, full, why=Explanation(RULE_NAMED))
+    from dutycli.query.check_model import FEATURES, MODEL, PLAIN, RECALL_FEATURES
+
+    if model is None:
+        model = PLAIN if recall is None else MODEL
+    ranked = lead(ranked, qualified)
+    values = features(ranked, evidence, qualified, recall)
+    x = model.standard(values)
+    off = model.off.probability(x)
+    top = model.top.probability(x)
+    names = FEATURES + (RECALL_FEATURES if recall is not None else ())
+
+    def why(rule: str) -> Explanation:
+        return Explanation(
+            rule,
+            "PLAIN" if recall is None else "MODEL",
+            off,
+            top,
+            tuple(zip(names, values, strict=True)),
+        )
+
+    if off > model.off_at:
+        return Verdict(task, OFF_LIST, [], why=why(RULE_OFF))
+    best = ranked[0]
+    if qualified is not None:
+        # Items that differ only in a qualifier: the one the task names, else all of them.
+        if qualified.winner is not None and off <= model.named_at:
+            return Verdict(task, ON_LIST, [qualified.winner], why=why(RULE_FAMILY_NAMED))
+        return Verdict(task, SIMILAR, qualified.members, why=why(RULE_FAMILY))
+    if top > model.top_at and off <= model.sure_at:
+        return Verdict(task, ON_LIST, [best], why=why(RULE_TOP))
+    near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
+    return Verdict(task, SIMILAR, near, why=why(RULE_NEAR))
+
+
+def lead(ranked: list[Scored], qualified: Qualified | None) -> list[Scored]:
+    """The ranking with the item whose qualifier the task names first."""
+    if qualified is None or qualified.winner is None or ranked[0] is qualified.winner:
+        return ranked
+    return [qualified.winner, *(s for s in ranked if s is not qualified.winner)]

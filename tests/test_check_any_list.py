@@ -1,0 +1,236 @@
+"""Verdicts that hold for any list and any wording: properties generated from the list.
+
+- Framing never moves a verdict off the list: every item's name and every one of its
+  street steps, wrapped in the framings notices, minutes and the hotline use, keeps
+  清单内 or 相近 with the same first item as the bare text.
+- A task that holds an item's name or one of its street steps is never a bare 清单外.
+- The same list under another subdistrict's name, beside other lists, gives the same
+  verdicts (what the project's hook runs: ``duty --data DIR check - -o json --street``).
+- A task asking the subdistrict for the department's step is 清单外, with the note
+  naming the department and its duty.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dutycli.lists.load import load
+from dutycli.query.check import OFF_LIST, ON_LIST, SIMILAR, Verdict, check_tasks
+from dutycli.store import open_library
+
+from .conftest import DATA, LABELLED, Duty
+
+LIST = load(DATA)
+
+# What notices, minutes, letters and the hotline wrap around a task.
+FRAMINGS = (
+    "开展{}工作",
+    "请各街道做好{}相关工作",
+    "协助区里{}",
+    "2026年3月15日前在幸福路社区{}",
+    "请各街道于6月30日前{}，并于7月5日前报送",
+    "市民反映：{}，请属地街道核实处置",
+    "会议议定：{}，由社区办牵头",
+)
+
+
+def _bare() -> list[tuple[int, str]]:
+    """Every item's name and every one of its street steps, with the item's id."""
+    out = []
+    for item in LIST.items:
+        out.append((item.id, item.name))
+        for section in item.street_duties:
+            out += [(item.id, step) for step in section.steps]
+    return out
+
+
+BARE = _bare()
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[str, Verdict]:
+    """One check over every bare text and every framing of it (one matcher)."""
+    tasks = [text for _, text in BARE]
+    for n, (_, text) in enumerate(BARE):
+        # Every text gets three framings, in turn, so that each framing meets every kind of text.
+        tasks += [FRAMINGS[(n + k) % len(FRAMINGS)].format(text) for k in range(3)]
+    tasks = list(dict.fromkeys(tasks))
+    return dict(zip(tasks, check_tasks(open_library(None), tasks), strict=True))
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _first(v: Verdict) -> int | None:
+    return v.matches[0].item.id if v.matches else None
+
+
+def test_the_properties_cover_every_item_and_every_step() -> None:
+    assert {i for i, _ in BARE} == {item.id for item in LIST.items}
+    steps = sum(len(s.steps) for item in LIST.items for s in item.street_duties)
+    assert len(BARE) == len(LIST.items) + steps
+
+
+def test_a_task_holding_a_name_or_street_step_is_never_a_bare_off_list(
+    verdicts: dict[str, Verdict],
+) -> None:
+    bare = [task for task, v in verdicts.items() if v.verdict == OFF_LIST and v.split is None]
+    assert bare == []
+
+
+def test_a_name_or_street_step_is_on_the_list_with_its_item(
+    verdicts: dict[str, Verdict],
+) -> None:
+    """The bare text leads to its own item (or one that holds the very same step)."""
+    wrong = []
+    for item_id, text in BARE:
+        v = verdicts[text]
+        holders = {i for i, t in BARE if _plain(t) in _plain(text)}
+        if v.verdict not in (ON_LIST, SIMILAR) or _first(v) not in holders:
+            wrong.append((item_id, text, v.verdict, _first(v)))
+    assert wrong == []
+
+
+def test_framing_never_moves_a_verdict_off_the_list(verdicts: dict[str, Verdict]) -> None:
+    moved = []
+    for n, (_, text) in enumerate(BARE):
+        base = verdicts[text]
+        for k in range(3):
+            framed = FRAMINGS[(n + k) % len(FRAMINGS)].format(text)
+            v = verdicts[framed]
+            if v.verdict not in (ON_LIST, SIMILAR) or _first(v) != _first(base):
+                moved.append((text, framed, base.verdict, _first(base), v.verdict, _first(v)))
+    assert moved == []
+
+
+# -- whose step -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "item", "words"),
+    [
+        ("会议议定：今年金秋助学助学金由街道直接发放到受助学生手中。", 3, "直接发放"),
+        ("请各街道于7月20日前自行组织社区工作者招聘笔试，统一命题、阅卷并公布成绩。", 2, "笔试"),
+        ("燃气企业处罚", 36, "处罚"),
+        ("市民反映某小旅馆消防隐患多次举报仍未整改，请属地街道依法将其查封。", 47, "查封"),
+    ],
+)
+def test_the_departments_step_pushed_down_is_off_the_list(
+    duty: Duty, task: str, item: int, words: str
+) -> None:
+    result = duty("check", task, "-o", "json")
+    body = json.loads(result.stdout)
+    assert result.exit_code == 1 and body["verdict"] == OFF_LIST
+    split = body["split"]
+    assert split["item"] == item and words in split["words"]
+    # The note names the department and its duty as the list words it.
+    listed = next(i for i in LIST.items if i.id == item)
+    assert any(split["department"] == "、".join(b.departments) for b in listed.upper_duties)
+    assert any(split["step"] in b.steps for b in listed.upper_duties)
+    assert body["explain"]["rule"] == "department-step"
+    table = duty("check", task, "-o", "table", env={"COLUMNS": "100"}).stdout
+    assert f"在第{item}项是{split['department']}的职责" in table
+
+
+@pytest.mark.parametrize(
+    ("task", "item"),
+    [
+        # The subdistrict's own step, worded with a department's word: still on the list.
+        ("临时救助金额在低保5倍以下的，由街道审批、公示并发放", 7),
+        ("二孩三孩育儿补贴申请材料初审公示后报区卫健委复审", 26),
+        ("协助区人武部做好今年征兵宣传", 56),
+    ],
+)
+def test_the_subdistricts_own_step_stays_on_the_list(duty: Duty, task: str, item: int) -> None:
+    body = json.loads(duty("check", task, "-o", "json").stdout)
+    assert body["verdict"] in (ON_LIST, SIMILAR) and body["matches"][0]["id"] == item
+    assert body["explain"]["rule"] != "department-step"
+
+
+# -- any name, beside other lists --------------------------------------------------------
+
+
+def _answers(duty: Duty, data: Path, street: str, tasks: list[str]) -> list[tuple[str, object]]:
+    result = duty(
+        "--data",
+        str(data),
+        "check",
+        "-",
+        "-o",
+        "json",
+        "--street",
+        street,
+        input="\n".join(tasks) + "\n",
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    return [
+        (b["verdict"], b["matches"][0]["id"] if b["matches"] else None)
+        for b in json.loads(result.stdout)
+    ]
+
+
+def test_the_same_list_under_another_name_beside_it_gives_the_same_verdicts(
+    duty: Duty, tmp_path: Path
+) -> None:
+    text = DATA.read_text(encoding="utf-8")
+    assert "青山路街道" in text
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text.replace("青山路街道", "样例路街道"), encoding="utf-8")
+    rows = [
+        r.split("\t")
+        for r in (LABELLED / "check" / "fit-voices.tsv").read_text(encoding="utf-8").splitlines()
+        if r and not r.startswith(("#", "class\t"))
+    ]
+    tasks = [r[2] for r in rows[::3]]
+    original = _answers(duty, tmp_path, "青山路街道", tasks)
+    renamed = _answers(duty, tmp_path, "样例路街道", tasks)
+    assert renamed == original
+    # And as the list alone, as shipped.
+    alone = duty("check", "-", "-o", "json", input="\n".join(tasks) + "\n")
+    assert [
+        (b["verdict"], b["matches"][0]["id"] if b["matches"] else None)
+        for b in json.loads(alone.stdout)
+    ] == original
+    assert {v for v, _ in original} == {ON_LIST, SIMILAR, OFF_LIST}
+
+
+@pytest.mark.parametrize(
+    ("task", "item"),
+    [
+        # The issue's short tasks: every word is in the item's name or street duties.
+        ("开展征兵工作", 56),
+        ("社区矫正对象日常管理", 33),
+        ("协助区人武部做好今年征兵宣传", 56),
+        ("征兵宣传", 56),
+    ],
+)
+def test_a_short_task_on_an_items_words_is_never_a_bare_off_list(
+    duty: Duty, task: str, item: int
+) -> None:
+    body = json.loads(duty("check", task, "-o", "json").stdout)
+    assert body["verdict"] in (ON_LIST, SIMILAR)
+    assert body["matches"][0]["id"] == item
+
+
+def test_explain_names_the_rule_the_model_and_the_matched_step(duty: Duty) -> None:
+    body = json.loads(duty("check", "征兵宣传", "-o", "json").stdout)
+    explain = body["explain"]
+    assert explain["rule"] in ("model-top", "named-in-full", "holds-step")
+    from dutycli.query.check_model import FEATURES, RECALL_FEATURES
+
+    if explain["rule"].startswith("model"):
+        assert set(explain["features"]) == set(FEATURES + RECALL_FEATURES)
+        assert 0 <= explain["p_off"] <= 1 and 0 <= explain["p_top"] <= 1
+    step = explain["street_step"]
+    item = next(i for i in LIST.items if i.id == 56)
+    assert step["item"] == 56
+    assert step["text"] == item.street_duties[step["section"] - 1].steps[step["step"] - 1]
+    assert "征兵" in step["text"] and "宣传" in step["text"]
+    plain = duty("check", "--explain", "征兵宣传").stdout
+    assert "依据：" in plain and f"第{step['section']}部分第{step['step']}条" in plain
+    # Without --explain, plain output keeps its columns.
+    assert "依据" not in duty("check", "征兵宣传").stdout

@@ -72,7 +72,7 @@ def test_a_departments_own_step_is_quoted_in_the_lists_words() -> None:
 
 
 def test_taken_back_names_the_item_and_the_department() -> None:
-    case, _, text = _draft("查处占道经营和流动摊贩", "青山区城市管理综合执法局")
+    case, _, text = _draft("查处占道经营和流动摊贩违法行为", "青山区城市管理综合执法局")
     assert case == "已收回"
     item = load(STREET / "收回.yaml").by_id[1]
     assert f"第1项“{item.name}”" in text

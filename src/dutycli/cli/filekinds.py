@@ -88,8 +88,10 @@ _PUBLISHED |= {".xls": "Excel", ".et": "WPS 表格", ".html": "网页", ".htm": 
 def refuse_published(path: Path, command: str) -> None:
     """A published Word/Excel/web file given where a list file is read: point to ``duty import``."""
     kind = _PUBLISHED.get(path.suffix.lower())
-    if kind is None and path.is_file():
-        try:
+    if kind is None:
+        try:  # a regular file only (a FIFO would block); a name too long is said by the reader
+            if not path.is_file():
+                return
             with path.open("rb") as f:
                 head = f.read(8)
         except OSError:

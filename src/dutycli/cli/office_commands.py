@@ -11,6 +11,7 @@ No ``from __future__ import annotations``: the declarations are read as objects
 """
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -289,19 +290,29 @@ def _free_name(path: Path) -> Path:
 # -- duty validate ---------------------------------------------------------------
 
 
+def _is(test: "Callable[[], bool]") -> bool:
+    """A path test that answers False instead of raising (a name too long, a loop)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def office_file(path: Path) -> "tuple[list[Problem], str] | None":
     """``duty validate`` of a decision log or of reply templates: its problems and what it
     holds; None for any other file."""
     from dutycli.lists.logfiles import is_log
 
-    if path.is_file() and (is_log(path) or path.suffix.lower() == ".csv"):
+    if not _is(path.is_file):
+        return None
+    if is_log(path) or path.suffix.lower() == ".csv":
         from dutycli.lists import ledger
 
         problems = ledger.validate(path)
         return problems, "" if problems else f"{len(ledger.read(path).entries)} 条决定记录"
     from dutycli.render.reply import check_templates, looks_like_templates
 
-    if not path.is_file() or not looks_like_templates(path):
+    if not looks_like_templates(path):
         return None
     return check_templates(path), "回复模板"
 
@@ -310,4 +321,4 @@ def logs_in(directory: Path) -> "list[Path]":
     """The decision logs in a directory of lists, which ``duty validate DIR`` checks too."""
     from dutycli.lists.logfiles import PREFIX, SUFFIX
 
-    return sorted(directory.glob(f"{PREFIX}*{SUFFIX}")) if directory.is_dir() else []
+    return sorted(directory.glob(f"{PREFIX}*{SUFFIX}")) if _is(directory.is_dir) else []

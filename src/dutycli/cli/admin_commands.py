@@ -72,7 +72,7 @@ def validate(
 
     有效退出 0，否则退出 2。
     """
-    from dutycli.cli.filekinds import refuse_published
+    from dutycli.cli.filekinds import path_is, refuse_published
     from dutycli.cli.office_commands import logs_in, office_file
     from dutycli.lists.load import parse, read_text, warnings
     from dutycli.lists.source import list_files, resolve
@@ -94,7 +94,11 @@ def validate(
     else:
         try:
             # A directory: every list in it, each checked whole.
-            files = [f.path for f in list_files(target)] if _is_dir(target) else [str(target)]
+            files = (
+                [f.path for f in list_files(target)]
+                if path_is(Path(target).is_dir)
+                else [str(target)]
+            )
         except DataError as e:
             files, problems = [], e.problems
     for file in files:
@@ -121,15 +125,6 @@ def validate(
         echo(f"共发现 {len(problems)} 个问题。", err=True)
         return EXIT_ERROR
     return EXIT_FOUND
-
-
-def _is_dir(path: Path) -> bool:
-    """Is ``path`` a directory? A path too long or under an unsearchable directory is not:
-    reading it then says why (``Path.is_dir`` raises for those)."""
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 def _is_thesaurus(path: Path) -> bool:

@@ -7,6 +7,7 @@ written: the message names what to use instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from dutycli.errors import UsageError
@@ -85,13 +86,22 @@ _PUBLISHED = {".docx": "Word", ".doc": "Word", ".wps": "WPS 文字", ".xlsx": "E
 _PUBLISHED |= {".xls": "Excel", ".et": "WPS 表格", ".html": "网页", ".htm": "网页", ".pdf": "PDF"}
 
 
+def path_is(test: Callable[[], bool]) -> bool:
+    """``Path.is_file``/``is_dir`` that answers False instead of raising: a path too long
+    or under an unsearchable directory is neither, and reading it then says why."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def refuse_published(path: Path, command: str) -> None:
     """A published Word/Excel/web file given where a list file is read: point to ``duty import``."""
     kind = _PUBLISHED.get(path.suffix.lower())
     if kind is None:
-        try:  # a regular file only (a FIFO would block); a name too long is said by the reader
-            if not path.is_file():
-                return
+        if not path_is(path.is_file):  # a regular file only: a FIFO would block
+            return
+        try:
             with path.open("rb") as f:
                 head = f.read(8)
         except OSError:

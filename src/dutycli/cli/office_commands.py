@@ -11,7 +11,6 @@ No ``from __future__ import annotations``: the declarations are read as objects
 """
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -290,20 +289,13 @@ def _free_name(path: Path) -> Path:
 # -- duty validate ---------------------------------------------------------------
 
 
-def _is(test: "Callable[[], bool]") -> bool:
-    """A path test that answers False instead of raising (a name too long, a loop)."""
-    try:
-        return test()
-    except OSError:
-        return False
-
-
 def office_file(path: Path) -> "tuple[list[Problem], str] | None":
     """``duty validate`` of a decision log or of reply templates: its problems and what it
     holds; None for any other file."""
+    from dutycli.cli.filekinds import path_is
     from dutycli.lists.logfiles import is_log
 
-    if not _is(path.is_file):
+    if not path_is(path.is_file):
         return None
     if is_log(path) or path.suffix.lower() == ".csv":
         from dutycli.lists import ledger
@@ -319,6 +311,7 @@ def office_file(path: Path) -> "tuple[list[Problem], str] | None":
 
 def logs_in(directory: Path) -> "list[Path]":
     """The decision logs in a directory of lists, which ``duty validate DIR`` checks too."""
+    from dutycli.cli.filekinds import path_is
     from dutycli.lists.logfiles import PREFIX, SUFFIX
 
-    return sorted(directory.glob(f"{PREFIX}*{SUFFIX}")) if _is(directory.is_dir) else []
+    return sorted(directory.glob(f"{PREFIX}*{SUFFIX}")) if path_is(directory.is_dir) else []

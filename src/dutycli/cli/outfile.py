@@ -11,8 +11,6 @@ already emptied.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -43,20 +41,9 @@ def write_atomic(
     """Write ``data`` to ``target`` in one step; a failure leaves the old file as it was."""
     path = Path(target)
     check_target(path, inputs, overwrite)
-    directory = path.parent if str(path.parent) else Path(".")
-    tmp = directory / f".{path.name}.{os.getpid()}.tmp"
+    from dutycli.lists.source import replace_file
+
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace_file(path, data)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise UsageError(f"无法写入 {path}：{e.strerror or e}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise

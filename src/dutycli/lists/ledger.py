@@ -413,15 +413,10 @@ def remove(path: Path, ids: Sequence[int]) -> list[Entry]:
 
 
 def _rewrite(path: Path, entries: Sequence[Entry]) -> None:
+    from dutycli.lists.source import replace_file
+
     data = (BOM + _csv_text([COLUMNS, *(e.row() for e in entries)])).encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        replace_file(path, data)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise UsageError(f"无法写入决定记录 {path}：{e.strerror or e}") from None

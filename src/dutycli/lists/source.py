@@ -12,6 +12,7 @@ query is the one way in.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -268,3 +269,22 @@ def read_bytes(path: str | FsPath) -> bytes:
         raise DataError([Problem(file, f"无法读取：{e.strerror}")]) from None
     finally:
         os.close(fd)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step: a temporary file in the same directory,
+    flushed to disk, renamed over ``path``. A failure (OSError, or an interrupt)
+    removes the temporary file and leaves the old ``path`` as it was."""
+    directory = path.parent if str(path.parent) else Path(".")
+    tmp = directory / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

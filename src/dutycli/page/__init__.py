@@ -1,12 +1,14 @@
 """``duty html``: one self-contained web page holding the selected lists.
 
 The page needs no network and no Python: its script, style and data are inline.
-Everything a search needs is computed here, once: the searchable texts of each
-item in the order ``duty search`` scans them, the toneless pinyin of item and
-department names (pypinyin runs here, never in the browser) and the synonyms.
-The browser script repeats ``duty search``'s exact and pinyin stages and its
-scoring, so that the page ranks like the command; where those find nothing it
-tries the synonyms, as a person would.
+The page searches as ``duty search`` does, with the same procedure over the same
+tables: ``search.js`` follows ``query/search.py``, ``query/search_stages.py`` and
+``text/`` function by function, and ``engine_tables`` ships what they read — each
+item's lines as the store holds them, the toneless pinyin of item and department
+names (pypinyin runs here, never in the browser), the segmentation vocabulary, the
+thesaurus, department spellings, characters by reading and every weight and limit,
+taken from the Python modules, never copied by hand. Ties rank by list (in path
+order) and item id, as in ``duty search``.
 
 Nothing from the data can run as script: the data travels as JSON in a
 ``<script type="application/json">`` element with every ``<``, ``>`` and ``&``
@@ -23,10 +25,13 @@ import json
 import re
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dutycli.lists.model import DutyList, Item
+from dutycli.lists.model import Department, DutyList, Item
 from dutycli.lists.views import Line, field_lines, guarantee_lines, step_lines, street_lines
+
+if TYPE_CHECKING:
+    from dutycli.text.layer import TextLayer
 
 # How the tests, the benchmark and the screenshot script start Debian's Chromium:
 # headless, as root, with no background traffic on a machine with no network.
@@ -71,24 +76,16 @@ def _lines(lines: list[Line]) -> list[list[Any]]:
 
 
 def _search_lines(item: Item) -> list[list[Any]]:
-    """[field, text] in the order of index.build_text_index: name, upper, guarantees, street."""
-    out: list[list[Any]] = [[0, item.name]]
-    for block in item.upper_duties:
-        if block.heading:
-            out.append([1, block.heading])
-        out += [[1, step] for step in block.steps]
-    out += [[2, text] for text in item.guarantees]
-    for section in item.street_duties:
-        if section.heading:
-            out.append([3, section.heading])
-        out += [[3, step] for step in section.steps]
-    out += [[5, line.text] for line in field_lines(item)]
-    return out
+    """[field, text] of each line the store searches (store.build.item_lines), in its order."""
+    from dutycli.store.build import item_lines
+
+    return [[field, text] for field, _, _, text in item_lines(item)]
 
 
-def _item(item: Item, list_index: int, syllables: list[str]) -> dict[str, Any]:
+def _item(item: Item, list_index: int, syllables: list[str], order: int) -> dict[str, Any]:
     return {
         "l": list_index,
+        "o": order,
         "id": item.id,
         "name": item.name,
         "category": item.category,
@@ -124,23 +121,105 @@ def synonyms(lists: Sequence[DutyList]) -> dict[str, list[str]]:
     return out
 
 
+class Engine(NamedTuple):
+    """What search reads besides the lists: from the store when the caller has one."""
+
+    layer: TextLayer | None = None  # the query-understanding layer of these lists
+    readings: dict[str, str] | None = None  # toneless syllable -> characters read so
+    paths: Sequence[str] | None = None  # each list's path: ties rank by (path, item id)
+
+
+def engine_tables(
+    lists: Sequence[DutyList], spellings: dict[str, list[str]], engine: Engine
+) -> dict[str, Any]:
+    """The tables and weights ``search.js`` reads, taken from the Python modules it follows."""
+    from dutycli.query import search as search_module
+    from dutycli.query import search_stages as stages
+    from dutycli.text import concepts, layer as text_layer
+
+    layer = engine.layer
+    if layer is None:
+        items = [item for dl in lists for item in dl.items]
+        depts: dict[str, Department] = {}
+        for dl in lists:
+            for d in dl.departments:
+                depts.setdefault(d.name, d)
+        layer = text_layer.build_layer(items, tuple(depts.values()))
+    readings = engine.readings
+    if readings is None:
+        from dutycli.store.build import reading_tables
+
+        readings = {s: "".join(chars) for s, chars in reading_tables()[0].items()}
+    costs, longest, unknown = layer.vocab.to_data()
+    return {
+        "weights": {
+            "field": [stages._FIELD_WEIGHT[f] for f in range(stages.DEPARTMENTS + 1)],
+            "via": stages._VIA_WEIGHT,
+            "department": concepts.DEPARTMENT_WEIGHT,
+            "homophone_word": concepts.HOMOPHONE_WEIGHT,
+            "pinyin_word": concepts.PINYIN_WEIGHT,
+        },
+        "limits": {
+            "fuzzy_cutoff": stages.FUZZY_CUTOFF,
+            "fuzzy_min": stages.FUZZY_MIN_LENGTH,
+            "typo_max": stages.TYPO_MAX_LENGTH,
+            "related": search_module.RELATED,
+            "partial_max": search_module.PARTIAL_MAX_CONCEPTS,
+            "per_concept": search_module._PER_CONCEPT,
+            "max_readings": concepts._MAX_READINGS,
+            "max_keys": text_layer._MAX_KEYS,
+        },
+        "departments_field": stages.DEPARTMENTS,
+        "columns": list(stages._FIELD_LABELS),
+        "stop": sorted(concepts.STOP_WORDS),
+        "question": sorted(concepts.QUESTION_WORDS),
+        "question_order": concepts._QUESTION_ORDER,
+        "vocab": {
+            "words": list(costs),
+            "costs": list(costs.values()),
+            "longest": longest,
+            "unknown": unknown,
+        },
+        "thesaurus": layer.thesaurus.to_data(),
+        "departments": [[k, v] for k, v in layer.departments.items()],
+        "readings": readings,
+        "department_pinyin": [[k, v] for k, v in spellings.items()],
+        "department_names": [
+            [spelling, n, name]
+            for n, dl in enumerate(lists)
+            for spelling, name in dl.department_names.items()
+        ],
+    }
+
+
 def page_data(
-    lists: Sequence[DutyList], pinyin: Sequence[PinyinIndex | None] = ()
+    lists: Sequence[DutyList],
+    pinyin: Sequence[PinyinIndex | None] = (),
+    engine: Engine = Engine(),
 ) -> dict[str, Any]:
     """The page's data; ``pinyin`` may hold each list's index from the compiled cache."""
     items: list[dict[str, Any]] = []
-    spellings: dict[str, list[Any]] = {}
+    spellings: dict[str, list[str]] = {}
     departments: dict[str, list[str]] = {}
+    paths = list(engine.paths) if engine.paths is not None else [""] * len(lists)
+    order = {
+        key: n
+        for n, key in enumerate(
+            sorted((paths[n], item.id, pos, n) for n, dl in enumerate(lists) for pos, item in enumerate(dl.items))
+        )
+    }
     for n, dl in enumerate(lists):
         index = pinyin[n] if n < len(pinyin) else None
         if index is None:
             index = build_pinyin_index(dl)
-        names = dl.department_names
         for spelling, syllables in index.departments.items():
-            spellings.setdefault(spelling, [spelling, names[spelling], syllables])
+            spellings.setdefault(spelling, syllables)
         for d in dl.departments:
             departments.setdefault(d.name, list(d.aliases))
-        items += [_item(item, n, index.names[i]) for i, item in enumerate(dl.items)]
+        items += [
+            _item(item, n, index.names[i], order[paths[n], item.id, i, n])
+            for i, item in enumerate(dl.items)
+        ]
     return {
         "lists": [
             {
@@ -153,8 +232,7 @@ def page_data(
             for dl in lists
         ],
         "departments": [{"name": k, "aliases": v} for k, v in departments.items()],
-        "spellings": list(spellings.values()),
-        "synonyms": synonyms(lists),
+        "search": engine_tables(lists, spellings, engine),
         "items": items,
     }
 
@@ -177,9 +255,13 @@ def page_title(lists: Sequence[DutyList]) -> str:
     return f"履职事项清单（{len(lists)} 份）"
 
 
-def build_page(lists: Sequence[DutyList], pinyin: Sequence[PinyinIndex | None] = ()) -> str:
-    """The page as one HTML string (``pinyin``: as for page_data)."""
-    script = _asset("app.js")
+def build_page(
+    lists: Sequence[DutyList],
+    pinyin: Sequence[PinyinIndex | None] = (),
+    engine: Engine = Engine(),
+) -> str:
+    """The page as one HTML string (``pinyin``, ``engine``: as for page_data)."""
+    script = _asset("search.js") + "\n" + _asset("app.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     csp = (
         "default-src 'none'; "
@@ -193,6 +275,6 @@ def build_page(lists: Sequence[DutyList], pinyin: Sequence[PinyinIndex | None] =
         "CSP": html.escape(csp),
         "STYLE": _asset("style.css"),
         "SCRIPT": script,
-        "DATA": script_json(page_data(lists, pinyin)),
+        "DATA": script_json(page_data(lists, pinyin, engine)),
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("template.html"))

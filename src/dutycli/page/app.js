@@ -4,169 +4,24 @@
 (function () {
   var DATA = JSON.parse(document.getElementById("data").textContent);
   var ITEMS = DATA.items, LISTS = DATA.lists, MANY = LISTS.length > 1;
-  var NAME = 0, DEPTS = 4;
-  var FIELD_WEIGHT = [100, 10, 10, 10, 60, 10];
-  var VIA_WEIGHT = { exact: 1, pinyin: 0.9, synonym: 0.8 };
-  // Field 5: 实施依据, 工作方式 and the columns an import kept as published.
-  var COLUMNS = ["事项名称", "上级部门职责", "履职保障", "街道配合职责", "对应上级部门", "其他字段"];
   var KIND_SHORT = { "基本履职事项": "基本", "配合履职事项": "配合", "上级部门收回事项": "收回" };
   var $ = function (id) { return document.getElementById(id); };
 
-  // -- the search index, as duty search builds it ------------------------------
-  // One line a text: [item, field, text, lowered, byte offsets of each char].
-  var LINES = [], NAME_LINE = [];
-  function lowerAscii(s) { return s.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); }); }
-  function utf8len(s) {
-    var n = 0;
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      if (c < 0x80) n += 1;
-      else if (c < 0x800) n += 2;
-      else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; }
-      else n += 3;
-    }
-    return n;
-  }
+  // -- search: duty search's procedure over the tables from Python (search.js) -----
   ITEMS.forEach(function (item, i) {
     item.index = i;
     item.anchor = MANY ? (item.l + 1) + "-" + item.id : String(item.id);
-    item.text.forEach(function (t) {
-      if (t[0] === NAME) NAME_LINE[i] = LINES.length;
-      LINES.push({ item: i, field: t[0], text: t[1], lower: lowerAscii(t[1]) });
-    });
   });
-  var ALIAS = {};
-  DATA.spellings.forEach(function (s) { ALIAS[s[0]] = s[1]; });
+  var ENGINE = DutySearch.Engine(DATA.search, ITEMS), LINES = ENGINE.lines;
+  var NAME = 0, DEPTS = DATA.search.departments_field, COLUMNS = DATA.search.columns;
+  var unmatched = [];
 
-  function hit(word, item, line, start, end, via, field, dept) {
-    return { word: word, item: item, line: line, start: start, end: end, via: via,
-             field: field, weight: FIELD_WEIGHT[field] * VIA_WEIGHT[via], dept: dept || null };
-  }
-
-  // Every occurrence, overlapping ones too (bytes.find from pos + 1).
-  function exactHits(word, via, out) {
-    var ascii = /[A-Za-z]/.test(word);
-    var needle = ascii ? lowerAscii(word) : word;
-    LINES.forEach(function (line, n) {
-      var hay = ascii ? line.lower : line.text;
-      var pos = hay.indexOf(needle);
-      while (pos !== -1) {
-        out.push(hit(word, line.item, n, pos, pos + needle.length, via, line.field));
-        pos = hay.indexOf(needle, pos + 1);
-      }
-    });
-  }
-
-  // Character spans of syllables that spell q in full pinyin or by initials.
-  function pinyinSpans(syl, q) {
-    var spans = [], n = syl.length;
-    for (var i = 0; i < n; i++) {
-      var rest = q, j = i;
-      while (rest && j < n && /^\p{L}/u.test(syl[j])) {
-        var s = syl[j];
-        if (rest.indexOf(s) === 0) { rest = rest.slice(s.length); j++; }
-        else if (s.indexOf(rest) === 0) { rest = ""; j++; }
-        else break;
-      }
-      if (!rest) { spans.push([i, j]); continue; }
-      if (i + q.length <= n) {
-        var ok = true;
-        for (var k = 0; k < q.length; k++) if (syl[i + k].charAt(0) !== q.charAt(k)) { ok = false; break; }
-        if (ok) spans.push([i, i + q.length]);
-      }
-    }
-    return spans;
-  }
-
-  function pinyinHits(word, out) {
-    var q = word.toLowerCase();
-    if (!/^[a-z]+$/.test(q) || q.length < 2) return;
-    ITEMS.forEach(function (item, i) {
-      pinyinSpans(item.py, q).forEach(function (sp) {
-        out.push(hit(word, i, NAME_LINE[i], sp[0], sp[1], "pinyin", NAME));
-      });
-    });
-    var matched = {};
-    DATA.spellings.forEach(function (s) {
-      var spans = pinyinSpans(s[2], q);
-      if (!spans.length) return;
-      if (s[0] === s[1]) matched[s[1]] = spans[0];
-      else if (!(s[1] in matched)) matched[s[1]] = [0, 0];
-    });
-    ITEMS.forEach(function (item, i) {
-      item.departments.forEach(function (d) {
-        if (d in matched) out.push(hit(word, i, -1, matched[d][0], matched[d][1], "pinyin", DEPTS, d));
-      });
-    });
-  }
-
-  function synonymHits(word, out) {
-    (DATA.synonyms[word] || []).forEach(function (w) {
-      var found = [];
-      exactHits(w, "synonym", found);
-      found.forEach(function (h) { h.word = word; out.push(h); });
-    });
-    var dept = ALIAS[word];
-    if (dept) {
-      ITEMS.forEach(function (item, i) {
-        if (item.departments.indexOf(dept) >= 0) out.push(hit(word, i, -1, 0, 0, "synonym", DEPTS, dept));
-      });
-    }
-  }
-
-  var STAGES = [
-    function (w) { var out = []; exactHits(w, "exact", out); pinyinHits(w, out); return out; },
-    function (w) { var out = []; exactHits(w, "exact", out); pinyinHits(w, out); synonymHits(w, out); return out; }
-  ];
-
-  function byItem(hits) {
-    var out = {};
-    hits.forEach(function (h) { (out[h.item] = out[h.item] || []).push(h); });
-    return out;
-  }
-
-  // The score of duty search (search._score), in UTF-8 bytes as there.
-  function score(perWord) {
-    var total = 0, lineSets = [];
-    perWord.forEach(function (hits) {
-      var best = hits[0];
-      hits.forEach(function (h) { if (h.weight > best.weight) best = h; });
-      total += best.weight + Math.min(hits.length - 1, 9);
-      if (best.field === NAME && best.line >= 0) {
-        var text = LINES[best.line].text;
-        var span = utf8len(text.slice(best.start, best.end));
-        total += 20.0 * span / Math.max(utf8len(text), 1);
-      }
-      var set = {};
-      hits.forEach(function (h) { if (h.line >= 0) set[h.line] = true; });
-      lineSets.push(set);
-    });
-    if (perWord.length > 1) {
-      var common = Object.keys(lineSets[0]).some(function (l) {
-        return lineSets.every(function (s) { return s[l]; });
-      });
-      if (common) total += 15.0;
-    }
-    return total;
-  }
-
-  // Ranked [{item, score, hits}] for a query; [] when nothing matches.
+  // Ranked [{item, score, hits}] for a query; [] when nothing matches; null for no query.
   function search(query) {
-    var words = query.split(/\s+/).filter(Boolean);
-    if (!words.length) return null;
-    for (var s = 0; s < STAGES.length; s++) {
-      var perWord = words.map(function (w) { return byItem(STAGES[s](w)); });
-      var common = Object.keys(perWord[0]).filter(function (i) {
-        return perWord.every(function (d) { return d[i]; });
-      });
-      if (common.length) {
-        return common.map(function (i) {
-          var hits = perWord.map(function (d) { return d[i]; });
-          return { item: ITEMS[+i], score: score(hits), hits: [].concat.apply([], hits) };
-        }).sort(function (a, b) { return b.score - a.score || a.item.index - b.item.index; });
-      }
-    }
-    return [];
+    var found = ENGINE.search(query);
+    if (!found) return null;
+    unmatched = found.partial ? found.unmatched : [];
+    return found.results.map(function (r) { return { item: ITEMS[r.item], score: r.score, hits: r.hits }; });
   }
   window.dutySearch = function (q) { return (search(q) || []).map(function (r) { return r.item.id; }); };
 

@@ -24,7 +24,7 @@ _FIELD_LABELS = (*FIELD_LABELS, "对应上级部门")
 
 # How much one hit is worth, by where it is and how it was found.
 _FIELD_WEIGHT = {NAME: 100.0, DEPARTMENTS: 60.0, **{f: 10.0 for f in range(1, len(FIELD_KEYS))}}
-_VIA_WEIGHT = {"exact": 1.0, "pinyin": 0.9, "homophone": 0.8}
+_VIA_WEIGHT = {"exact": 1.0, "pinyin": 0.9, "homophone": 0.8, "fuzzy": 0.6}
 FUZZY_CUTOFF = 70.0  # measured: real typos score 75-86 here, unrelated words at most 60
 FUZZY_MIN_LENGTH = 3  # a two-character word with one wrong character is noise at 50
 # A slip of the input method or a typo is looked for in a word of up to this many
@@ -224,6 +224,6 @@ def _fuzzy(lib: Library, word: str, fields: set[int] | None) -> list[Hit]:
         line = lines[n]
         span = fuzz.partial_ratio_alignment(query, text.casefold())
         s, e = (span.dest_start, span.dest_end) if span else (0, len(text))
-        weight = _FIELD_WEIGHT[line.field] * 0.6 * score / 100
+        weight = _FIELD_WEIGHT[line.field] * _VIA_WEIGHT["fuzzy"] * score / 100
         hits.append(_hit(word, line, s, e, "fuzzy", weight))
     return hits

@@ -200,3 +200,35 @@ def test_search_table_highlights_the_column(duty: Duty) -> None:
     assert result.exit_code == 0
     assert "〔事项名称〕" in result.stdout and "〔街道配合职责·第3条〕" in result.stdout
     assert re.search(r"│ 6\s+│", result.stdout)
+
+
+def test_equal_scores_keep_one_order_whatever_was_rebuilt(duty: Duty, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ties rank by (list path, item id), not by the store's rowids (issue 22, item 10):
+    two lists with the same items, the first rebuilt after the second, give the same order;
+    a cached answer with -n equals a fresh one."""
+    text = DATA.read_text(encoding="utf-8")
+    library = tmp_path / "lists"
+    library.mkdir()
+    first, second = library / "a.yaml", library / "b.yaml"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text.replace("青山路街道", "绿水路街道"), encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def answer(*argv: str) -> list[tuple[str, int, float]]:
+        result = duty("--data", str(library), "search", *argv, "-o", "json", env=env)
+        assert result.exit_code == 0, result.stderr
+        rows = json.loads(result.stdout)
+        return [(r["list"]["subdistrict"], r["id"], r["score"]) for r in rows]
+
+    before = answer("低保", "-n", "0")
+    # Every item is there twice with the same score: the first list's copy comes first.
+    assert len(before) % 2 == 0 and before[0][2] == before[1][2]
+    assert [s for s, _, _ in before[:2]] == ["青山路街道", "绿水路街道"]
+    pairs = list(zip(before[::2], before[1::2], strict=True))
+    assert all(a[1:] == b[1:] for a, b in pairs)
+    # Rebuild the first list only (its rowids now come after the second's).
+    first.write_text(text.replace("根据清单工作整体部署", "根据清单工作的整体部署"), encoding="utf-8")
+    after = answer("低保", "-n", "0")
+    assert after == before
+    assert answer("低保", "-n", "3") == before[:3]
+    assert answer("残疾人", "-n", "5") == answer("残疾人", "-n", "0")[:5]

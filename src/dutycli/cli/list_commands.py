@@ -192,15 +192,22 @@ def html(
     """
     from dutycli.cli.outfile import write_atomic
     from dutycli.errors import UsageError
-    from dutycli.page import PinyinIndex, build_page
+    from dutycli.page import Engine, PinyinIndex, build_page
+    from dutycli.query.layers import selection_layer
     from dutycli.store import Compiled
 
     lib = library(ctx, street, kind)
     chosen = [Compiled(lib, ref) for ref in lib.selected]
-    # Pinyin from the store, where the build computed it: no pypinyin import here.
+    # Pinyin, readings and the query layer from the store and its cache, as search reads them.
+    source = selection_layer(lib)
     page = build_page(
         [c.dutylist() for c in chosen],
         [PinyinIndex(c.name_pinyin(), c.department_pinyin()) for c in chosen],
+        Engine(
+            source.layer() if source is not None else None,
+            lib.readings(),
+            [ref.path for ref in lib.selected],
+        ),
     )
     if output is not None:
         from dutycli.cli.filekinds import page_output

@@ -182,7 +182,7 @@ def engine_tables(
         },
         "thesaurus": layer.thesaurus.to_data(),
         "departments": [[k, v] for k, v in layer.departments.items()],
-        "readings": readings,
+        "readings": dict(sorted(readings.items())),
         "department_pinyin": [[k, v] for k, v in spellings.items()],
         "department_names": [
             [spelling, n, name]

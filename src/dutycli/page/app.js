@@ -24,6 +24,9 @@
     return found.results.map(function (r) { return { item: ITEMS[r.item], score: r.score, hits: r.hits }; });
   }
   window.dutySearch = function (q) { return (search(q) || []).map(function (r) { return r.item.id; }); };
+  window.dutySearch.items = function (q) {
+    return (search(q) || []).map(function (r) { return { list: LISTS[r.item.l].subdistrict, id: r.item.id }; });
+  };
 
   // -- DOM helpers -----------------------------------------------------------
   function el(tag, cls, text) {

@@ -219,8 +219,7 @@ def _rank_partial(
     for i, held in scores.items():
         hits = [found[i] for found in per_concept if i in found]
         out.append((_PER_CONCEPT * held + _score(hits), i, [h for hs in hits for h in hs]))
-    out.sort(key=lambda x: (-x[0], x[1]))
-    return out, unmatched
+    return _in_order(lib, out), unmatched
 
 
 def _rank(
@@ -237,13 +236,27 @@ def _rank(
         if not common:
             return []
         per_word.append(found)
-    return sorted(
-        (
-            (_score([d[i] for d in per_word]), i, [h for d in per_word for h in d[i]])
-            for i in common
-        ),
-        key=lambda x: (-x[0], x[1]),
+    return _in_order(
+        lib,
+        [(_score([d[i] for d in per_word]), i, [h for d in per_word for h in d[i]]) for i in common],
     )
+
+
+def _in_order(
+    lib: Library, ranked: list[tuple[float, int, list[Hit]]]
+) -> list[tuple[float, int, list[Hit]]]:
+    """Best first; equal scores by list path and item id (whatever lists were rebuilt, and
+    so the rowids: a cached answer and a fresh one agree). The page does the same."""
+    ranked.sort(key=lambda x: (-x[0], x[1]))
+    tied = [
+        r[1]
+        for n, r in enumerate(ranked)
+        if (n and ranked[n - 1][0] == r[0]) or (n + 1 < len(ranked) and ranked[n + 1][0] == r[0])
+    ]
+    if tied:
+        keys = lib.order_keys(tied)
+        ranked.sort(key=lambda x: (-x[0], keys.get(x[1], ("", 0, 0))))
+    return ranked
 
 
 def _present(lib: Library, word: str) -> bool:
@@ -334,7 +347,8 @@ def explain(
         per_item = _by_item(_concept_hits(lib, concept, _homophone, fields))
         for i, hits in per_item.items():
             counts[i] = counts.get(i, 0.0) + 1000.0 + max(h.weight for h in hits)
-    best = sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+    keys = lib.order_keys(counts)
+    best = sorted(counts, key=lambda i: (-counts[i], keys.get(i, ('', 0, 0))))[:limit]
     return NoMatch(tried(concepts), [item for item, _ in lib.decode(best)])
 
 

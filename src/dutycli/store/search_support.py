@@ -61,11 +61,27 @@ class SearchSupport(Selection):
             if len(out) < limit:
                 out.append(item)
                 last = score
-            elif score >= last - 1e-6 and score != last:
-                out.append(item)  # within rounding of the last: let search.py decide
+            elif score >= last - 1e-6:
+                # Tied with the last or within rounding of it: search.py decides,
+                # breaking ties by list path and item id, never by rowid.
+                out.append(item)
             elif score < last - 1e-6:
                 break
         return out or None
+
+    def order_keys(self, rowids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
+        """(list path, item id, position) of these items: the order of equal scores.
+
+        Not the rowid, which depends on which lists were rebuilt last."""
+        out: dict[int, tuple[str, int, int]] = {}
+        for marks, chunk in in_chunks(list(rowids)):
+            sql = (
+                "SELECT i.rowid, l.path, i.id, i.pos FROM items i JOIN lists l ON l.id = i.list"
+                f" WHERE i.rowid IN ({marks})"
+            )
+            for rowid, path, item_id, pos in self.conn.execute(sql, chunk):
+                out[rowid] = (path, item_id, pos)
+        return out
 
     def index_candidates(self, word: str, fields: set[int] | None, limit: int) -> list[int] | None:
         """The first ``limit`` items holding ``word``, in the order the index gives them.

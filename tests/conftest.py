@@ -186,7 +186,15 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_table_option",
         "test_the_committed_fixtures_are_what_the_generator_makes",
     ),
-    "test_search.py": ("test_fuzzy_cut_off_keeps_noise_out",),
+    "test_page.py": (
+        "test_page_agrees_with_duty_search_on_every_labelled_query",
+        "test_page_breaks_ties_as_duty_search_does",
+        "test_page_ranks_like_duty_search",
+    ),
+    "test_search.py": (
+        "test_equal_scores_keep_one_order_whatever_was_rebuilt",
+        "test_fuzzy_cut_off_keeps_noise_out",
+    ),
     "test_startup.py": ("test_a_real_run_says_what_the_full_group_says",),
     "test_store.py": (
         "test_a_foreign_database_is_rebuilt",

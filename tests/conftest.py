@@ -190,6 +190,7 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_page_agrees_with_duty_search_on_every_labelled_query",
         "test_page_breaks_ties_as_duty_search_does",
         "test_page_ranks_like_duty_search",
+        "test_printing_an_open_item_prints_that_item",
     ),
     "test_search.py": (
         "test_equal_scores_keep_one_order_whatever_was_rebuilt",

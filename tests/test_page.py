@@ -480,3 +480,103 @@ def test_a_library_page_holds_every_selected_list(duty: Duty, tmp_path: Path) ->
     assert one.exit_code == 0, one.stderr
     only = data_of(target.read_text(encoding="utf-8"))
     assert {x["subdistrict"] for x in only["lists"]} == {"富强路街道"}
+
+
+def printed_columns(pdf: Path) -> tuple[list[str], int]:
+    """The printed table's five columns, each cell's text in reading order, from the PDF's
+    word boxes (pdftotext -bbox), and the number of pages."""
+    import subprocess
+
+    box = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = [
+        (float(m[2]), float(m[1]), float(m[3]), html.unescape(m[4]))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>',
+            box,
+        )
+    ]
+    pages = box.count("<page ")
+    heads = ["序号", "事项名称", "对应上级部门", "上级部门职责", "街道配合职责"]
+    center = {w: (x0 + x1) / 2 for _, x0, x1, w in words if w in heads}
+    assert set(center) == set(heads), "the printed table has its five headings"
+    width = (center["街道配合职责"] - center["上级部门职责"]) / 0.34  # the columns' shares
+    left = center["序号"] - 0.025 * width
+    edges = [left]
+    for share in (0.05, 0.15, 0.12, 0.34, 0.34):
+        edges.append(edges[-1] + share * width)
+    columns = ["" for _ in heads]
+    for y, x0, x1, w in sorted(words, key=lambda w: (w[0], w[1])):
+        middle = (x0 + x1) / 2
+        for n in range(5):
+            if edges[n] <= middle < edges[n + 1]:
+                columns[n] += w
+    return columns, pages
+
+
+def test_printing_an_open_item_prints_that_item(tmp_path: Path, page_file: Path) -> None:
+    """Issue 20: page.html#17 printed (Chromium --print-to-pdf) holds item 17's full text,
+    column by column, and no other item."""
+    import subprocess
+
+    from .conftest import needs
+
+    chromium = chromium_path()
+    needs(chromium, "Chromium", "apt-get install chromium")
+    needs(shutil.which("pdftotext"), "pdftotext", "apt-get install poppler-utils")
+    assert chromium is not None
+    pdf = tmp_path / "17.pdf"
+    subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_ARGS,
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page_file.as_uri() + "#17",
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    columns, pages = printed_columns(pdf)
+    flat = [re.sub(r"\s", "", c) for c in columns]
+    item = LIST.by_id[17]
+    # Heading, the category's row (one cell across), then the item's row.
+    assert flat[0].startswith("序号") and flat[0].endswith("17")
+    assert flat[1].startswith("事项名称" + re.sub(r"\s", "", item.name))
+    assert flat[2] == "对应上级部门" + "、".join(item.departments)
+    for block in item.upper_duties:
+        for text in (block.heading or "", *block.steps):
+            assert re.sub(r"\s", "", text) in flat[3], text
+    for text in item.guarantees:
+        assert re.sub(r"\s", "", text) in flat[3], text
+    for section in item.street_duties:
+        for text in (section.heading or "", *section.steps):
+            assert re.sub(r"\s", "", text) in flat[4], text
+    everything = "".join(flat)
+    for other in (LIST.by_id[16], LIST.by_id[18]):
+        assert re.sub(r"\s", "", other.name) not in everything
+    assert pages == 1
+
+
+def test_the_print_button_says_what_will_print(open_page: Opener, page_file: Path) -> None:
+    page = open_page(page_file)
+    n = len(LIST.items)
+    assert page.inner_text("#print-button") == f"打印全部{n}项"
+    page.fill("#q", "低保")
+    wait_until(page, "document.querySelector('#status').textContent.startsWith('找到')")
+    count = len(shown_ids(page))
+    wait_until(page, f"document.querySelector('#print-button').textContent === '打印这{count}项'")
+    page.evaluate("location.hash = '#17'")
+    page.wait_for_selector("#detail:not([hidden])")
+    assert page.inner_text("#print-button") == "打印第17项"
+    page.emulate_media(media="print")
+    rows = page.eval_on_selector_all(
+        "#print tbody tr", "els => els.map(e => [...e.cells].map(c => c.innerText))"
+    )
+    assert [r[0] for r in rows if len(r) > 1] == ["17"]
+    page.emulate_media(media="screen")
+    page.evaluate("location.hash = ''")
+    wait_until(page, f"document.querySelector('#print-button').textContent === '打印这{count}项'")
+    wait_until(page, f"document.querySelectorAll('#print tbody tr:not(.cat)').length === {count}")

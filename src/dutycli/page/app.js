@@ -14,12 +14,13 @@
   });
   var ENGINE = DutySearch.Engine(DATA.search, ITEMS), LINES = ENGINE.lines;
   var NAME = 0, DEPTS = DATA.search.departments_field, COLUMNS = DATA.search.columns;
-  var unmatched = [];
+  var unmatched = [], partial = false;
 
   // Ranked [{item, score, hits}] for a query; [] when nothing matches; null for no query.
   function search(query) {
     var found = ENGINE.search(query);
     if (!found) return null;
+    partial = found.partial;
     unmatched = found.partial ? found.unmatched : [];
     return found.results.map(function (r) { return { item: ITEMS[r.item], score: r.score, hits: r.hits }; });
   }
@@ -156,6 +157,10 @@
       });
       $("status").textContent = "共 " + shown.length + " 项" + (fDept.value ? "（" + fDept.value + "）" : "") + "。";
     }
+    if (found && shown.length && partial) {  // the words as duty search says it
+      $("status").textContent = "没有一项同时匹配“" + query + "”的全部词，下面是匹配词最多的事项" +
+        (unmatched.length ? "；没有匹配任何事项的词：" + unmatched.join("、") : "") + "。";
+    }
     results.appendChild(frag);
     schedulePrint();
   }
@@ -186,12 +191,15 @@
     if (!item.street.length) box.appendChild(el("p", "meta", "（无）"));
     return box;
   }
+  var opened = null;  // the item the address opens (#17), which is then what prints
   function showDetail() {
     var detail = $("detail"), anchor = location.hash.slice(1), item = null;
     try { anchor = decodeURIComponent(anchor); } catch (e) { /* a malformed link: no item */ }
     ITEMS.forEach(function (i) { if (i.anchor === anchor) item = i; });
     detail.textContent = "";
     detail.hidden = !item;
+    opened = item;
+    if (item) printTable(); else schedulePrint();
     if (!item) return;
     var back = el("a", "back", "返回列表");
     back.href = "#";
@@ -218,11 +226,20 @@
   function cellLines(td, lines) {
     lines.forEach(function (l) { td.appendChild(el("p", null, (l[0] ? "\u3000" : "") + l[1])); });
   }
+  // What printing gives: the open item alone, else every item shown; the button says which.
+  function printed() { return opened ? [opened] : shown.map(function (r) { return r.item; }); }
+  function printLabel() {
+    if (opened) return "打印第" + opened.id + "项";
+    return shown.length === ITEMS.length ? "打印全部" + shown.length + "项" : "打印这" + shown.length + "项";
+  }
   function printTable() {
-    var box = $("print");
+    var box = $("print"), button = $("print-button");
     box.textContent = "";
+    button.textContent = printLabel();
+    button.title = opened ? "只打印打开的这一项（第" + opened.id + "项：" + opened.name + "）"
+                          : "按清单表格的样式打印列表中的事项";
     var byList = {};
-    shown.forEach(function (r) { (byList[r.item.l] = byList[r.item.l] || []).push(r.item); });
+    printed().forEach(function (item) { (byList[item.l] = byList[item.l] || []).push(item); });
     Object.keys(byList).forEach(function (l) {
       var list = LISTS[l];
       box.appendChild(el("h1", null, list.title + (fDept.value ? "（" + fDept.value + "）" : "")));
@@ -252,6 +269,7 @@
         });
         if (item.guarantees.length === 1) up.appendChild(el("p", null, "履职保障：" + item.guarantees[0][1]));
         else if (item.guarantees.length) { up.appendChild(el("p", null, "履职保障：")); cellLines(up, item.guarantees); }
+        if (opened && item.more && item.more.length) cellLines(up, item.more);
         r.appendChild(up);
         var st = el("td");
         cellLines(st, item.street);
@@ -271,6 +289,7 @@
     printTimer = setTimeout(printTable, 150);
   }
   window.addEventListener("beforeprint", function () { clearTimeout(printTimer); printTable(); });
+  $("print-button").addEventListener("click", function () { clearTimeout(printTimer); printTable(); window.print(); });
 
   q.addEventListener("input", update);
   $("controls").addEventListener("submit", function (e) { e.preventDefault(); update(); });

@@ -167,6 +167,7 @@ def engine_tables(
             "partial_max": search_module.PARTIAL_MAX_CONCEPTS,
             "per_concept": search_module._PER_CONCEPT,
             "max_readings": concepts._MAX_READINGS,
+            "initials_max": concepts.INITIALS_MAX,
             "max_keys": text_layer._MAX_KEYS,
         },
         "departments_field": stages.DEPARTMENTS,

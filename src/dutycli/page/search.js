@@ -261,8 +261,20 @@ var DutySearch = (function () {
       return concepts;
     }
 
+    var INITIALS = null;
+    function initials() {
+      if (INITIALS !== null) return INITIALS;
+      INITIALS = new Map();
+      sounds().forEach(function (words, key) {
+        var k = key.split("-").map(function (s) { return s.slice(0, 1); }).join("");
+        if (!INITIALS.has(k)) INITIALS.set(k, []);
+        var found = INITIALS.get(k);
+        words.forEach(function (w) { if (found.indexOf(w) < 0) found.push(w); });
+      });
+      return INITIALS;
+    }
     function spelledAs(word) {
-      if (word.length < 4 || word.length > 40) return [];
+      if (word.length < 3 || word.length > 40) return [];
       var index = sounds(), cuts = [[[]]], i, j;
       for (i = 0; i < word.length; i++) cuts.push([]);
       for (i = 0; i < word.length; i++) {
@@ -280,6 +292,7 @@ var DutySearch = (function () {
         if (cut.length < 2) return;
         (index.get(cut.join("-")) || []).forEach(function (found) { if (out.indexOf(found) < 0) out.push(found); });
       });
+      if (!out.length && word.length <= L.initials_max) out = (initials().get(word) || []).slice();
       return out;
     }
 

@@ -178,8 +178,9 @@ def understand(
 
 def _spelled(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
     """The known words whose toneless pinyin, syllable by syllable, is ``word`` (canjizheng →
-    残疾证): every way of cutting it into the syllables the sound index uses."""
-    if len(word) < 4 or len(word) > 40:
+    残疾证): every way of cutting it into the syllables the sound index uses; failing that,
+    the known words whose syllables begin with its letters (jmyb → 居民医保)."""
+    if len(word) < 3 or len(word) > 40:
         return []
     index = sounds()
     syllables = _syllables(index)
@@ -200,7 +201,27 @@ def _spelled(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]
         for found in index.get("-".join(cut), ()):
             if found not in out:
                 out.append(found)
+    if not out and len(word) <= INITIALS_MAX:
+        # By initials, one letter a syllable (jmyb → 居民医保, fxcd → 飞线充电).
+        out = list(_initials(index).get(word, ()))
     return out
+
+
+INITIALS_MAX = 8  # a longer run of letters is no abbreviation
+_INITIALS: dict[int, dict[str, list[str]]] = {}
+
+
+def _initials(index: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Initials ("jmyb") -> the known words read so, from the sound index, in its order."""
+    known = _INITIALS.get(id(index))
+    if known is None:
+        known = {}
+        for key, words in index.items():
+            found = known.setdefault("".join(s[:1] for s in key.split("-")), [])
+            found += (w for w in words if w not in found)
+        _INITIALS.clear()
+        _INITIALS[id(index)] = known
+    return known
 
 
 _SYLLABLES: dict[int, frozenset[str]] = {}

@@ -372,9 +372,7 @@ def test_page_breaks_ties_as_duty_search_does(
     for query in ["低保", "残疾人", "cjr"]:
         result = duty("--data", str(library), "search", query, "-n", "0", "-o", "json")
         cli = [(r["list"]["subdistrict"], r["id"]) for r in json.loads(result.stdout)]
-        shown = page.evaluate(
-            "q => dutySearch.items(q).map(i => [i.list, i.id])", query
-        )
+        shown = page.evaluate("q => dutySearch.items(q).map(i => [i.list, i.id])", query)
         assert [tuple(x) for x in shown] == cli, query
         assert cli[0][0] == "青山路街道"  # a.yaml before b.yaml
 
@@ -507,7 +505,7 @@ def printed_columns(pdf: Path) -> tuple[list[str], int]:
     for share in (0.05, 0.15, 0.12, 0.34, 0.34):
         edges.append(edges[-1] + share * width)
     columns = ["" for _ in heads]
-    for y, x0, x1, w in sorted(words, key=lambda w: (w[0], w[1])):
+    for _, x0, x1, w in sorted(words, key=lambda w: (w[0], w[1])):
         middle = (x0 + x1) / 2
         for n in range(5):
             if edges[n] <= middle < edges[n + 1]:

@@ -227,7 +227,9 @@ def test_equal_scores_keep_one_order_whatever_was_rebuilt(duty: Duty, tmp_path) 
     pairs = list(zip(before[::2], before[1::2], strict=True))
     assert all(a[1:] == b[1:] for a, b in pairs)
     # Rebuild the first list only (its rowids now come after the second's).
-    first.write_text(text.replace("根据清单工作整体部署", "根据清单工作的整体部署"), encoding="utf-8")
+    first.write_text(
+        text.replace("根据清单工作整体部署", "根据清单工作的整体部署"), encoding="utf-8"
+    )
     after = answer("低保", "-n", "0")
     assert after == before
     assert answer("低保", "-n", "3") == before[:3]

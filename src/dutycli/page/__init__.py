@@ -135,7 +135,8 @@ def engine_tables(
     """The tables and weights ``search.js`` reads, taken from the Python modules it follows."""
     from dutycli.query import search as search_module
     from dutycli.query import search_stages as stages
-    from dutycli.text import concepts, layer as text_layer
+    from dutycli.text import concepts
+    from dutycli.text import layer as text_layer
 
     layer = engine.layer
     if layer is None:
@@ -196,9 +197,11 @@ def engine_tables(
 def page_data(
     lists: Sequence[DutyList],
     pinyin: Sequence[PinyinIndex | None] = (),
-    engine: Engine = Engine(),
+    engine: Engine | None = None,
 ) -> dict[str, Any]:
-    """The page's data; ``pinyin`` may hold each list's index from the compiled cache."""
+    """The page's data; ``pinyin`` may hold each list's index from the compiled cache,
+    ``engine`` what the store has of the search's tables (the rest is computed here)."""
+    engine = engine or Engine()
     items: list[dict[str, Any]] = []
     spellings: dict[str, list[str]] = {}
     departments: dict[str, list[str]] = {}
@@ -206,7 +209,11 @@ def page_data(
     order = {
         key: n
         for n, key in enumerate(
-            sorted((paths[n], item.id, pos, n) for n, dl in enumerate(lists) for pos, item in enumerate(dl.items))
+            sorted(
+                (paths[n], item.id, pos, n)
+                for n, dl in enumerate(lists)
+                for pos, item in enumerate(dl.items)
+            )
         )
     }
     for n, dl in enumerate(lists):
@@ -259,7 +266,7 @@ def page_title(lists: Sequence[DutyList]) -> str:
 def build_page(
     lists: Sequence[DutyList],
     pinyin: Sequence[PinyinIndex | None] = (),
-    engine: Engine = Engine(),
+    engine: Engine | None = None,
 ) -> str:
     """The page as one HTML string (``pinyin``, ``engine``: as for page_data)."""
     script = _asset("search.js") + "\n" + _asset("app.js")

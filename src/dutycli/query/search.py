@@ -238,7 +238,10 @@ def _rank(
         per_word.append(found)
     return _in_order(
         lib,
-        [(_score([d[i] for d in per_word]), i, [h for d in per_word for h in d[i]]) for i in common],
+        [
+            (_score([d[i] for d in per_word]), i, [h for d in per_word for h in d[i]])
+            for i in common
+        ],
     )
 
 
@@ -348,7 +351,7 @@ def explain(
         for i, hits in per_item.items():
             counts[i] = counts.get(i, 0.0) + 1000.0 + max(h.weight for h in hits)
     keys = lib.order_keys(counts)
-    best = sorted(counts, key=lambda i: (-counts[i], keys.get(i, ('', 0, 0))))[:limit]
+    best = sorted(counts, key=lambda i: (-counts[i], keys.get(i, ("", 0, 0))))[:limit]
     return NoMatch(tried(concepts), [item for item, _ in lib.decode(best)])
 
 

@@ -33,8 +33,8 @@ EVIL_STEP = "<img src=x onerror=\"window.__pwned='img'\">审核<b>材料</b>&amp
 CHROMIUM_ARGS = HEADLESS_CHROMIUM_ARGS
 
 
-def data_of(page: str) -> Any:
-    m = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)
+def data_of(page: str, element: str = "data") -> Any:
+    m = re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', page, re.S)
     assert m
     return json.loads(m.group(1))
 
@@ -102,7 +102,7 @@ def test_the_search_tables_are_pythons_own() -> None:
     from dutycli.text import concepts
     from dutycli.text.layer import build_layer
 
-    tables = data_of(build_page([LIST]))["search"]
+    tables = data_of(build_page([LIST]), "search-data")
     weights = search_stages._FIELD_WEIGHT
     assert tables["weights"]["field"] == [weights[f] for f in range(search_stages.DEPARTMENTS + 1)]
     assert tables["weights"]["via"] == search_stages._VIA_WEIGHT
@@ -113,15 +113,24 @@ def test_the_search_tables_are_pythons_own() -> None:
     costs, longest, unknown = layer.vocab.to_data()
     assert dict(zip(tables["vocab"]["words"], tables["vocab"]["costs"], strict=True)) == costs
     assert (tables["vocab"]["longest"], tables["vocab"]["unknown"]) == (longest, unknown)
-    assert tables["thesaurus"] == layer.thesaurus.to_data()
+    shipped = {
+        line.split("\t")[0]: line.split("\t")[1:]
+        for line in tables["thesaurus"].split("\n")
+        if line
+    }
+    assert len(shipped) == len(layer.thesaurus.words()) > 100
+    for word in layer.thesaurus.words():
+        pairs = shipped[word]
+        expected = [(t, w) for t, w, _ in layer.thesaurus.expand(word)]
+        assert list(zip(pairs[::2], map(float, pairs[1::2]), strict=True)) == expected
     assert dict(tables["departments"]) == layer.departments
 
 
 def test_data_cannot_close_the_script_or_add_markup() -> None:
     page = build_page([evil_list()])
     assert EVIL_NAME not in page and "<img src=x" not in page
-    # The only script elements are the data and the page's own script.
-    assert len(re.findall(r"<script\b", page)) == 2
+    # The only script elements: the data, the page's own script, the search's tables.
+    assert len(re.findall(r"<script\b", page)) == 3
     assert data_of(page)["items"][0]["name"] == EVIL_NAME  # and the text survives whole
     title = build_page([replace(LIST, info=replace(LIST.info, title="<b>清单</b>"))])
     assert "<title>&lt;b&gt;清单&lt;/b&gt;</title>" in title

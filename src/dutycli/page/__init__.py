@@ -64,7 +64,7 @@ def build_pinyin_index(dl: DutyList) -> PinyinIndex:
     )
 
 
-_PLACEHOLDER = re.compile(r"\{\{(TITLE|CSP|STYLE|SCRIPT|DATA|HEADING)\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(TITLE|CSP|STYLE|SCRIPT|DATA|SEARCH|HEADING)\}\}")
 
 
 def _asset(name: str) -> str:
@@ -182,9 +182,26 @@ def engine_tables(
             "longest": longest,
             "unknown": unknown,
         },
-        "thesaurus": layer.thesaurus.to_data(),
+        # The thesaurus' text with tabs for its separators (no word holds whitespace), and
+        # without the sources search does not read: "\nword\tterm\tweight\tterm\tweight…".
+        "thesaurus": "\n".join(
+            "\t".join(
+                [line.split("\t", 1)[0]]
+                + [
+                    f
+                    for target in line.split("\t", 1)[1].split("\x1e")
+                    for f in target.split("\x1f")[:2]
+                ]
+            )
+            if line
+            else ""
+            for line in layer.thesaurus.to_data().split("\n")
+        ),
         "departments": [[k, v] for k, v in layer.departments.items()],
-        "readings": dict(sorted(readings.items())),
+        # Characters beyond the BMP left out: the page's script reads text by UTF-16 units.
+        "readings": {
+            k: "".join(c for c in v if c <= "\uffff") for k, v in sorted(readings.items())
+        },
         "department_pinyin": [[k, v] for k, v in spellings.items()],
         "department_names": [
             [spelling, n, name]
@@ -277,12 +294,16 @@ def build_page(
         "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
     )
     title = page_title(lists)
+    data = page_data(lists, pinyin, engine)
+    # The search's tables after the script, so that the list shows before they are parsed.
+    tables = data.pop("search")
     parts = {
         "TITLE": html.escape(title),
         "HEADING": html.escape(title),
         "CSP": html.escape(csp),
         "STYLE": _asset("style.css"),
         "SCRIPT": script,
-        "DATA": script_json(page_data(lists, pinyin, engine)),
+        "DATA": script_json(data),
+        "SEARCH": script_json(tables),
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _asset("template.html"))

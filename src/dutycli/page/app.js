@@ -12,12 +12,26 @@
     item.index = i;
     item.anchor = MANY ? (item.l + 1) + "-" + item.id : String(item.id);
   });
-  var ENGINE = DutySearch.Engine(DATA.search, ITEMS), LINES = ENGINE.lines;
-  var NAME = 0, DEPTS = DATA.search.departments_field, COLUMNS = DATA.search.columns;
+  // The tables follow this script in the page: read on the first search, once parsed.
+  var ENGINE = null, LINES = [], NAME = 0, DEPTS = -1, COLUMNS = [];
   var unmatched = [], partial = false;
+  function engine() {
+    var box = ENGINE ? null : document.getElementById("search-data");
+    if (box) {
+      var tables = JSON.parse(box.textContent);
+      ENGINE = DutySearch.Engine(tables, ITEMS);
+      LINES = ENGINE.lines; DEPTS = tables.departments_field; COLUMNS = tables.columns;
+    }
+    return ENGINE;
+  }
 
   // Ranked [{item, score, hits}] for a query; [] when nothing matches; null for no query.
   function search(query) {
+    if (!query.trim()) return null;
+    if (!engine()) {  // typed before the page finished loading: answered when it has
+      document.addEventListener("DOMContentLoaded", function () { update(); });
+      return null;
+    }
     var found = ENGINE.search(query);
     if (!found) return null;
     partial = found.partial;

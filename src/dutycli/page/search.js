@@ -59,10 +59,8 @@ var DutySearch = (function () {
         var at = THESAURUS.indexOf("\n" + word + "\t");
         if (at >= 0) {
           var start = at + word.length + 2;
-          THESAURUS.slice(start, THESAURUS.indexOf("\n", start)).split("\x1e").forEach(function (r) {
-            var p = r.split("\x1f");
-            found.push([p[0], parseFloat(p[1]), p[2]]);
-          });
+          var p = THESAURUS.slice(start, THESAURUS.indexOf("\n", start)).split("\t");
+          for (var i = 0; i + 1 < p.length; i += 2) found.push([p[i], parseFloat(p[i + 1])]);
         }
       }
       expanded.set(word, found);

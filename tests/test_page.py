@@ -587,3 +587,19 @@ def test_the_print_button_says_what_will_print(open_page: Opener, page_file: Pat
     page.evaluate("location.hash = ''")
     wait_until(page, f"document.querySelector('#print-button').textContent === '打印这{count}项'")
     wait_until(page, f"document.querySelectorAll('#print tbody tr:not(.cat)').length === {count}")
+
+
+def test_a_partial_answer_says_so_as_duty_search_does(
+    open_page: Opener, page_file: Path, duty: Duty
+) -> None:
+    """No item holds every word: the items holding most, with duty search's note naming the
+    words that matched nothing (issue 18)."""
+    page = open_page(page_file)
+    result = duty("search", "残疾人", "火箭", "-n", "0", "-o", "json")
+    assert result.exit_code == 0
+    note = result.stderr.splitlines()[0]
+    assert "火箭" in note
+    page.fill("#q", "残疾人 火箭")
+    wait_until(page, "document.querySelector('#status').textContent.startsWith('没有一项')")
+    assert page.inner_text("#status") == note
+    assert shown_ids(page) == [r["id"] for r in json.loads(result.stdout)]

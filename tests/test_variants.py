@@ -339,5 +339,5 @@ def test_basis_and_extras_are_on_the_web_page(
     (item,) = data["items"]
     shown = [line[1] for line in item["more"]]
     assert "实施依据：《殡葬管理条例》第二十条" in shown and "权力类型：行政处罚" in shown
-    # Searchable on the page too (field 5: 其他字段).
-    assert [5, "权力类型：行政处罚"] in item["text"]
+    # Searchable on the page too, as duty search's store holds them (basis 4, extras 6).
+    assert [4, "《殡葬管理条例》第二十条"] in item["text"] and [6, "行政处罚"] in item["text"]

@@ -187,6 +187,7 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_the_committed_fixtures_are_what_the_generator_makes",
     ),
     "test_page.py": (
+        "test_a_library_page_agrees_with_duty_search",
         "test_page_agrees_with_duty_search_on_every_labelled_query",
         "test_page_breaks_ties_as_duty_search_does",
         "test_page_ranks_like_duty_search",

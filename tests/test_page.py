@@ -334,6 +334,35 @@ def test_page_agrees_with_duty_search_on_every_labelled_query(
     assert page.errors == []
 
 
+def test_a_library_page_agrees_with_duty_search(
+    open_page: Opener, duty: Duty, tmp_path: Path
+) -> None:
+    """The same on lists the search was not tuned on: a library of three lists of other
+    subdistricts and kinds (基本, 收回), each result by list and id."""
+    from dutycli.errors import DutyError
+    from dutycli.query.search import search
+    from dutycli.store import open_library
+
+    library = DATA.parent.parent / "tests" / "data" / "lists" / "library"
+    target = tmp_path / "library.html"
+    assert duty("--data", str(library), "html", "--output", str(target)).exit_code == 0
+    queries = labelled_queries()[::2]
+    lib = open_library(library)
+    expected = []
+    for query in queries:
+        try:
+            found = search(lib, query.split(), None, 5)
+        except DutyError:
+            found = []
+        expected.append([[f.source.subdistrict, f.item.id] for f in found if f.source])
+    page = open_page(target)
+    got = page.evaluate(
+        "qs => qs.map(q => dutySearch.items(q).slice(0, 5).map(i => [i.list, i.id]))", queries
+    )
+    agree = sum(g == e for g, e in zip(got, expected, strict=True))
+    assert agree >= 0.98 * len(queries), f"{agree} of {len(queries)} agree"
+
+
 def test_page_ranks_like_duty_search(open_page: Opener, page_file: Path, duty: Duty) -> None:
     page = open_page(page_file)
     for query in [

@@ -129,15 +129,73 @@ def _hand_stamp(db: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("table", ["lines", "items", "fts"])
-def test_a_hand_edited_stamp_does_not_make_a_damaged_store_trusted(cache: Path, table: str) -> None:
+# Tables every query reads, tables only some read (departments, pinyin,
+# homophones), a full-text index's own storage, and an index.
+@pytest.mark.parametrize(
+    "drop",
+    [
+        "TABLE lines",
+        "TABLE items",
+        "TABLE fts",
+        "TABLE dept_names",
+        "TABLE name_fts",
+        "TABLE readings",
+        "TABLE fts_data",
+        "INDEX items_id",
+    ],
+)
+def test_a_hand_edited_stamp_does_not_make_a_damaged_store_trusted(cache: Path, drop: str) -> None:
     db = _store(cache)
     conn = sqlite3.connect(db)
-    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"DROP {drop}")
     conn.commit()
     conn.close()
     _hand_stamp(db)
     _answers(cache)
+    for args in (["by-dept", "民政"], ["search", "dibao"], ["show", "6"]):
+        run = run_bounded(args, cache=cache)
+        assert_sound(run, {0})
+        assert "低保业务的新增" in run.stdout, (args, run.stdout[:300])
+
+
+def test_a_store_built_for_other_lists_is_not_trusted(cache: Path, tmp_path: Path) -> None:
+    """Another target's store put in place of this one's, with a stamp that matches it."""
+    other = tmp_path / "other.yaml"
+    source = Path(__file__).parent.parent / "data" / "items.yaml"
+    other.write_text(
+        source.read_text(encoding="utf-8").replace("低保业务的新增", "别的清单的新增"), "utf-8"
+    )
+    first = run_bounded(["--data", str(other), *QUERY], cache=cache)
+    assert_sound(first, {0})
+    mine = _store_of_default(cache)
+    theirs = next(p for p in (cache / "dutycli").glob("store-*.sqlite") if p != mine)
+    os.replace(theirs, mine)
+    _hand_stamp(mine)
+    _answers(cache)
+    # And the other list's own store is built again, not taken from the default's.
+    run = run_bounded(["--data", str(other), *QUERY], cache=cache)
+    assert_sound(run, {0})
+    assert "别的清单的新增" in run.stdout and "低保业务的新增" not in run.stdout
+
+
+def test_a_store_of_an_older_copy_of_the_lists_is_not_trusted(cache: Path, tmp_path: Path) -> None:
+    """The store of a list as it was, put back with a stamp that matches: the list changed since."""
+    data = tmp_path / "list.yaml"
+    source = Path(__file__).parent.parent / "data" / "items.yaml"
+    data.write_text(source.read_text(encoding="utf-8"), "utf-8")
+    assert_sound(run_bounded(["--data", str(data), *QUERY], cache=cache), {0})
+    db = next(
+        p for p in (cache / "dutycli").glob("store-*.sqlite") if p != _store_of_default(cache)
+    )
+    saved = db.read_bytes()
+    text = data.read_text(encoding="utf-8").replace("低保业务的新增", "低保业务之新增")
+    data.write_text(text, "utf-8")
+    assert_sound(run_bounded(["--data", str(data), *QUERY], cache=cache), {0})
+    db.write_bytes(saved)  # the old store back, from a backup
+    _hand_stamp(db)
+    run = run_bounded(["--data", str(data), *QUERY], cache=cache)
+    assert_sound(run, {0})
+    assert "低保业务之新增" in run.stdout and "低保业务的新增" not in run.stdout
 
 
 def test_temporary_stores_of_a_killed_build_are_removed(cache: Path) -> None:

@@ -8,6 +8,7 @@ Each run is a real process under kernel limits (tests/bounded.py).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from .bounded import assert_sound, run_bounded
@@ -45,35 +46,56 @@ def test_a_symlink_loop_is_named_with_how_to_leave_it_out(tmp_path: Path) -> Non
 
 
 def test_1100_nested_directories(tmp_path: Path) -> None:
-    lib = _library(tmp_path)
-    fd = os.open(lib, os.O_RDONLY)
-    for _ in range(1100):  # os.makedirs itself recurses too deep for this
-        os.mkdir("d", dir_fd=fd)
-        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
-        os.close(fd)
-        fd = inner
-    with os.fdopen(os.open("深.yaml", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "wb") as f:
-        f.write(MINIMAL.replace("测试街道".encode(), "深处街道".encode()))
-    os.close(fd)
+    # Outside pytest's tmp_path, and removed here whatever happens: pytest's own
+    # clean-up (shutil.rmtree) recurses too deep for it and would fail every later run.
+    top = Path(tempfile.mkdtemp(prefix="dutycli-deep-"))
     try:
+        lib = _library(top)
+        fd = os.open(lib, os.O_RDONLY)
+        try:
+            for _ in range(1100):  # os.makedirs itself recurses too deep for this
+                os.mkdir("d", dir_fd=fd)
+                inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+            with os.fdopen(os.open("深.yaml", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "wb") as f:
+                f.write(MINIMAL.replace("测试街道".encode(), "深处街道".encode()))
+        finally:
+            os.close(fd)
         run = run_bounded(["--data", str(lib), "lists"], cache=tmp_path / "cache")
         assert_sound(run, {0})
         assert "深处街道" in run.stdout and "测试街道" in run.stdout, run.stdout
     finally:
-        _remove_deep(lib, 1100)
+        remove_tree(top)
+    assert not top.exists()
 
 
-def _remove_deep(top: Path, depth: int) -> None:
-    """Remove the nested d/d/… (pytest's own clean-up recurses too deep for it)."""
-    fds = [os.open(top, os.O_RDONLY)]
-    for _ in range(depth):
-        fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
-    for name in os.listdir(fds[-1]):
-        os.unlink(name, dir_fd=fds[-1])
-    for level in range(depth, 0, -1):
-        os.close(fds[level])
-        os.rmdir("d", dir_fd=fds[level - 1])
-    os.close(fds[0])
+def remove_tree(top: Path) -> None:
+    """Remove a directory tree of any depth, without recursion (shutil.rmtree recurses)."""
+    stack = [str(top)]
+    while stack:
+        below = None
+        with os.scandir(stack[-1]) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    below = entry.path
+                    break
+                os.unlink(entry.path)
+        if below is not None:
+            stack.append(below)
+        else:
+            os.rmdir(stack.pop())
+
+
+def test_remove_tree_removes_every_kind_of_entry(tmp_path: Path) -> None:
+    top = tmp_path / "t"
+    (top / "a" / "b").mkdir(parents=True)
+    (top / "a" / "f").write_text("x")
+    (top / "a" / "b" / "g").write_text("y")
+    (top / "link").symlink_to(tmp_path)  # a link to a directory is removed, not followed
+    (tmp_path / "kept").write_text("z")
+    remove_tree(top)
+    assert not top.exists() and (tmp_path / "kept").exists()
 
 
 def test_validate_of_a_path_too_long(tmp_path: Path) -> None:

@@ -168,6 +168,10 @@ def _take(
         problems.append(_refuse(entry.path, est.st_mode).problems[0])
     elif est.st_size > LIST_MAX_BYTES:
         problems.append(_too_big(entry.path, est.st_size).problems[0])
+    elif not os.access(entry.path, os.R_OK):
+        # Found now, named with the library's other problems and how to leave it
+        # out, rather than failing the build that would read it.
+        problems.append(Problem(entry.path, "无法读取：没有读取这个文件的权限"))
     else:
         found.append(SourceFile.of(entry.path, est, prefix + name))
 

@@ -280,6 +280,25 @@ def _update(
     return conn
 
 
+def _settle_journal(db: Path) -> None:
+    """Roll back the journal an update killed mid-way left beside ``db`` (best effort).
+
+    Left there, it would be "hot" for the database renamed into place next: a
+    read-only open refuses such a store, so every query would build it again
+    (and a writable one would roll foreign pages into it). Opening the old
+    database for writing and reading it lets SQLite roll the journal back and
+    delete it; a journal a live writer holds is not hot and is left alone.
+    """
+    if not os.path.exists(f"{db}-journal"):
+        return
+    with contextlib.suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(_uri(db, "rw"), uri=True, timeout=BUSY_MS / 1000)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+
+
 def _build(
     db: Path | None, target: Path, files: list[SourceFile], tree: bytes
 ) -> sqlite3.Connection:
@@ -311,6 +330,7 @@ def _build(
         conn.execute("COMMIT")
         if tmp is not None and db is not None:
             conn.execute("PRAGMA journal_mode=DELETE")
+            _settle_journal(db)
             os.replace(tmp, db)
             _write_stamp(db)
     except BaseException as e:

@@ -85,6 +85,12 @@ def test_an_update_under_a_read_lock_answers(cache: Path, tmp_path: Path) -> Non
     assert "正被另一个进程锁定" in run.stderr
 
 
+def _other_store(cache: Path) -> Path:
+    """The store of the one other target the test queried besides the shipped list."""
+    default = _store_of_default(cache)
+    return next(p for p in (cache / "dutycli").glob("store-*.sqlite") if p != default)
+
+
 def _store_of_default(cache: Path) -> Path:
     from dutycli.lists.source import resolve
     from dutycli.store import store_path
@@ -241,3 +247,20 @@ def test_an_update_killed_mid_way_is_rolled_back_once(cache: Path) -> None:
     _answers(cache)
     again = os.stat(db)
     assert (again.st_ino, again.st_mtime_ns) == (built.st_ino, built.st_mtime_ns), "rebuilt again"
+
+
+def test_temporary_stores_are_removed_when_the_store_is_there(cache: Path, tmp_path: Path) -> None:
+    """A killed first build while another finished: its file goes at the next change."""
+    data = tmp_path / "list.yaml"
+    data.write_text(
+        (Path(__file__).parent.parent / "data" / "items.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    assert_sound(run_bounded(["--data", str(data), *QUERY], cache=cache), {0})
+    db = _other_store(cache)
+    stale = db.with_name(f".{db.name}.4194999.7f00.tmp")
+    stale.write_bytes(b"SQLite format 3\0" + b"\0" * 4096)
+    os.utime(data)  # touched: the query looks at the library again, the store stays
+    run = run_bounded(["--data", str(data), *QUERY], cache=cache)
+    assert_sound(run, {0})
+    assert not stale.exists() and db.exists()

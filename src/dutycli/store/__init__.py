@@ -211,7 +211,11 @@ def _locked(target: Path, files: list[SourceFile], tree: bytes) -> sqlite3.Conne
 
 def _remove_stale_builds(db: Path) -> None:
     """Temporary stores of builds whose process is gone (killed during a first build)."""
-    for tmp in db.parent.glob(f".{db.name}.*.tmp"):
+    try:
+        found = list(db.parent.glob(f".{db.name}.*.tmp"))
+    except OSError:
+        return
+    for tmp in found:
         pid = tmp.name[len(db.name) + 2 :].split(".", 1)[0]
         if not pid.isdecimal() or int(pid) == os.getpid():
             continue
@@ -368,6 +372,8 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
             fresh = False
         if fresh:
             return Library(conn, str(target))
+    if db is not None:
+        _remove_stale_builds(db)  # not only before a build: a store may be there already
     listed_at = time.time_ns()
     files, dirs = list_tree(target)
     tree = tree_record(files, dirs, listed_at)

@@ -127,6 +127,32 @@ def _reworded_whole(run: Run) -> bool:
     return old == step["old"] and new == step["new"] and 0 < marked < len(old) // 4
 
 
+def _many_reworded_steps(steps: list[str], change: Callable[[str], str]) -> list[str | bytes]:
+    """Two versions of a list whose one block holds ``steps``, each changed by ``change``."""
+    marker = "    - 受理低保申请并入户调查。"
+    old = MINIMAL.replace(marker, "\n".join(f"    - {s}" for s in steps), 1)
+    new = MINIMAL.replace(marker, "\n".join(f"    - {change(s)}" for s in steps), 1)
+    n = len(steps)
+    return [
+        "diff",
+        _write(f"many-{n}-old.yaml", old),
+        _write(f"many-{n}-new.yaml", new),
+        "-o",
+        "json",
+    ]
+
+
+def _every_step_spelled(run: Run) -> bool:
+    """Every changed step is reworded, and its fragments spell the old step and the new."""
+    [change] = json.loads(run.stdout)["changed"]
+    return all(
+        step["kind"] == "reworded"
+        and "".join(t for op, t in step["diff"] if op in "=-") == step["old"]
+        and "".join(t for op, t in step["diff"] if op in "=+") == step["new"]
+        for step in change["steps"]
+    )
+
+
 def _with_id(value: str) -> str:
     return MINIMAL.replace("- id: 1\n", f"- id: {value}\n", 1)
 
@@ -219,6 +245,33 @@ CASES: dict[str, Case] = {
     # 80 s before (SequenceMatcher over 20,000 characters by 20,000): now by sentence.
     "diff-reworded-20000-character-step": Case(
         _reworded_step, 1, check=_reworded_whole, cpu=5, slow=True
+    ),
+    # 300 reworded steps of 300 characters (a 300 KB list): 36 s when every removed
+    # step was compared in full with every new one.
+    "diff-300-reworded-steps": Case(
+        lambda: _many_reworded_steps(
+            [_HAN[(i * 17) % 19000 :][:300] for i in range(300)],
+            lambda s: s.replace(s[5], "改", 1),
+        ),
+        1,
+        check=_every_step_spelled,
+        cpu=5,
+    ),
+    # Steps of one character repeated: SequenceMatcher's worst case (minutes before).
+    "diff-steps-of-one-character-repeated": Case(
+        lambda: _many_reworded_steps(
+            [ch * 1999 for ch in "啊哦呃咦呜吁嗯哈嘿呵嘻哟"],
+            lambda s: s[:1000] + "改" + s[1001:],
+        ),
+        1,
+        check=_every_step_spelled,
+        cpu=5,
+    ),
+    "diff-a-step-of-20000-full-stops": Case(
+        lambda: _many_reworded_steps(["。" * 20_000], lambda s: s[:10_000] + "改" + s[10_001:]),
+        1,
+        check=_every_step_spelled,
+        cpu=5,
     ),
     # A diff over a step longer than any list may hold: refused with the bound, not compared.
     "diff-step-over-the-bound": Case(

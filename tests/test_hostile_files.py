@@ -245,6 +245,20 @@ CASES: dict[str, Case] = {
         ),
         "id.txt:4: 序号“9999999999…”有 5000 位",
     ),
+    # -- a cell longer than any list's text: refused at its place, with the numbers --
+    "text-a-step-of-30000-characters": Case(
+        lambda d: _write(
+            d / "long.txt",
+            "# 测试街道配合履职事项清单\n\n"
+            + "\t".join(HEADER)
+            + "\n1\t"
+            + "\t".join(ITEM[:3])
+            + "\t"
+            + "受理申请并入户调查。" * 3000
+            + "\n",
+        ),
+        "long.txt:4: 第 1 项：这段文字有 30,000 个字，超过了一段文字最多 20,000 个字的上限",
+    ),
     # -- problems are capped: the first 50 and a count -------------------------
     "text-3000-bad-rows": Case(
         lambda d: _write(

@@ -95,11 +95,17 @@ def _list_of(megabytes: float) -> Path:
                 out.write(piece)
 
 
+def _one_step_text(characters: int, start: int = 0) -> str:
+    """``characters`` characters of real list text, in sentences."""
+    return "".join(
+        _HAN[(start + i * 13) % 19000 :][:40] + "。" for i in range(characters // 41 + 1)
+    )[:characters]
+
+
 def _one_step_of(characters: int) -> Path:
     """The minimal list with one step of ``characters`` characters of real list text."""
-    text = "".join(_HAN[(i * 13) % 19000 :][:40] + "。" for i in range(characters // 41 + 1))
     step = "- 受理低保申请并入户调查。"
-    list_text = MINIMAL.replace(step, "- " + text[:characters], 1)
+    list_text = MINIMAL.replace(step, "- " + _one_step_text(characters), 1)
     return Path(_write(f"step-{characters}.yaml", list_text))
 
 
@@ -325,6 +331,29 @@ CASES: dict[str, Case] = {
         )
         for command in ("validate", "search")
     },
+    # 64 steps of 20,000 characters in one item (3.7 MB): `show -o table` took 11 s of
+    # CPU to lay it out; now the item is refused by its length, with its line.
+    "show-an-item-of-64-long-steps": Case(
+        lambda: [
+            "--data",
+            _write(
+                "heavy.yaml",
+                MINIMAL.replace(
+                    "    - 受理低保申请并入户调查。",
+                    "\n".join("    - " + _one_step_text(20_000, i * 101) for i in range(64)),
+                    1,
+                ),
+            ),
+            "show",
+            "1",
+            "-o",
+            "table",
+        ],
+        2,
+        err="这一项的文字共有 1,280,",
+        check=lambda r: "heavy.yaml:11:" in r.stderr and "最多 100,000 个字" in r.stderr,
+        cpu=5,
+    ),
     # The longest step allowed is read and searched.
     "search-step-at-the-bound": Case(
         lambda: ["--data", str(_one_step_of(20_000)), "search", "入户调查"], 0, out="低保业务"

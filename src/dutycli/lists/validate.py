@@ -37,6 +37,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # (``diff``) and indexing it grow with its length; past this bound a text is
 # almost surely a whole document pasted into one cell. docs/MANUAL.md says so.
 MAX_TEXT_CHARS = 20_000
+# All the texts of one item together (the longest published item holds about
+# 1,100 characters): one item is what ``show`` lays out as a table at once.
+MAX_ITEM_CHARS = 100_000
 
 
 def length_problem(text: str) -> str | None:
@@ -244,7 +247,14 @@ def _check_blocks(dl: DutyList, item: Item, at: Report) -> None:
 
 
 def _check_texts(item: Item, index: int, at: Report) -> None:
-    """Every text: not empty, no HTML, no step number left at a step's start."""
+    """Every text: not empty, not too long, no HTML, no step number left at a step's start."""
+    total = sum(len(text) for _, text in item_texts(item, index))
+    if total > MAX_ITEM_CHARS:
+        at(
+            (),
+            f"这一项的文字共有 {total:,} 个字，超过了一项最多 {MAX_ITEM_CHARS:,} 个字的上限"
+            "（公布的清单里一项不到 2,000 字）",
+        )
     for path, text in item_texts(item, index):
         rel = path[2:]
         if not text.strip():

@@ -11,8 +11,10 @@ to the baseline median, the target ratio from issue 4 and the peak memory
     python benchmarks/bench.py --scale 5000  # also a province-sized library (issue 9)
     python benchmarks/bench.py --only 低保    # only the cases whose name holds 低保
 
-The scale cases use a list generated here: the real list repeated a hundred
-times with new ids (6,700 items). ``--scale N`` adds a library of N generated
+The scale cases use a list generated here: the real list repeated thirty
+times with new ids (2,010 items, 3.2 MB: a list file may hold at most 4 MB,
+lists.source.LIST_MAX_BYTES; it was a hundred times, 6,700 items and 11 MB,
+before that bound). ``--scale N`` adds a library of N generated
 list files of 67 items each (the real list, each for another subdistrict, in
 folders of 100) plus the real list: its first build (time and peak memory),
 the first query after one file changed, and warm queries against it.
@@ -110,7 +112,7 @@ print(len(items))
 """
 
 
-def scaled_list(path: Path, times: int = 100) -> int:
+def scaled_list(path: Path, times: int = 30) -> int:
     """The real list repeated ``times`` times with new ids.
 
     Made in a child process: a parent that held it in memory would pass its

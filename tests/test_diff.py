@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from dutycli.lists.load import load
 from dutycli.lists.model import DutyList, replace
 from dutycli.lists.serialize import dump_yaml
+from dutycli.query.diff import StepChange, Work, diff_lists
 
 from .conftest import DATA, Duty
 
@@ -123,3 +125,52 @@ def test_bad_file_exits_2(duty: Duty, tmp_path: Path) -> None:
     bad.write_text("schema: [", encoding="utf-8")
     result = duty("diff", str(DATA), str(bad))
     assert result.exit_code == 2 and "YAML 语法错误" in result.stderr
+
+
+def _reworded_everywhere(dl: DutyList, change: Callable[[str], str]) -> DutyList:
+    items = []
+    for item in dl.items:
+        upper = tuple(
+            replace(b, steps=tuple(change(s) for s in b.steps)) for b in item.upper_duties
+        )
+        street = tuple(
+            replace(sec, steps=tuple(change(s) for s in sec.steps)) for sec in item.street_duties
+        )
+        items.append(replace(item, upper_duties=upper, street_duties=street))
+    return replace(dl, items=tuple(items))
+
+
+def _spells_both(step: StepChange) -> bool:
+    old = "".join(f.text for f in step.fragments if f.op in "=-")
+    new = "".join(f.text for f in step.fragments if f.op in "=+")
+    return old == step.old and new == step.new
+
+
+def test_every_reworded_step_of_a_real_list_is_marked_by_character() -> None:
+    """The budget that bounds hostile diffs is far above a real revision: the shipped
+    list with every step reworded gets every step paired and marked character by character."""
+    new = _reworded_everywhere(LIST, lambda s: s[:3] + "改" + s[4:] if len(s) > 5 else s)
+    steps = [s for c in diff_lists(LIST, new).changed for s in c.steps]
+    assert len(steps) > 500 and all(s.kind == "reworded" for s in steps)
+    for step in steps:
+        assert _spells_both(step)
+        marked = [f.text for f in step.fragments if f.op != "="]
+        assert marked in (["改"], [step.old[3], "改"]), step.fragments
+
+
+def test_past_the_budget_the_fragments_still_spell_both_versions() -> None:
+    """Steps of one character repeated (SequenceMatcher's worst case): the budget runs out,
+    later steps are marked whole, and every step still reads exactly as published."""
+    item = LIST.items[0]
+    old_steps = tuple(ch * 1500 for ch in "啊哦呃咦呜吁嗯哈嘿呵嘻哟")
+    new_steps = tuple(s[:700] + "改" + s[701:] for s in old_steps)
+    block = item.upper_duties[0]
+    old = replace(LIST, items=(replace(item, upper_duties=(replace(block, steps=old_steps),)),))
+    new = replace(LIST, items=(replace(item, upper_duties=(replace(block, steps=new_steps),)),))
+    [change] = diff_lists(old, new).changed
+    assert [s.kind for s in change.steps] == ["reworded"] * 12
+    assert all(_spells_both(s) for s in change.steps)
+    assert any(len(s.fragments) == 2 for s in change.steps)  # marked whole: the budget ran out
+    work = Work()
+    assert not work.spend("啊" * 2000, "啊" * 2000) and work.left["mark"] == 0
+    assert Work().spend("受理低保申请并入户调查。" * 10, "受理低保申请并入户调查。" * 10)

@@ -72,22 +72,45 @@ def _big_lists() -> list[str | bytes]:
     return ["diff", *paths, "-o", "json"]
 
 
-def _fifty_megabytes() -> list[str | bytes]:
-    """A valid list of 50 MB: the real items again and again, each with its own id and name."""
+def _list_of(megabytes: float) -> Path:
+    """A valid list of about ``megabytes`` MB (never over): the real items again and again,
+    each with its own id and name."""
+    path = Path(tempfile.gettempdir()) / f"dutycli-hostile-{os.getpid()}-{megabytes}mb.yaml"
+    if path.exists():
+        return path
     text = DATA.read_text(encoding="utf-8")
     head, _, items = text.partition("\nitems:\n")
     blocks = [b for b in re.split(r"(?m)^(?=- id: )", items) if b.startswith("- id: ")]
-    path = Path(tempfile.gettempdir()) / f"dutycli-hostile-{os.getpid()}-50mb.yaml"
-    size, n = 0, 0
+    size, n = len((head + "\nitems:\n").encode()), 0
     with open(path, "w", encoding="utf-8") as out:
         out.write(head + "\nitems:\n")
-        while size < 50 * 1024 * 1024:
+        while True:
             for block in blocks:
+                piece = re.sub(r"^- id: \d+", f"- id: {n + 1}", block, count=1)
+                piece = piece.replace("\n  name: ", f"\n  name: 第{n + 1}号", 1)
+                if size + len(piece.encode()) > megabytes * 1024 * 1024:
+                    return path
                 n += 1
-                piece = re.sub(r"^- id: \d+", f"- id: {n}", block, count=1)
-                piece = piece.replace("\n  name: ", f"\n  name: 第{n}号", 1)
-                size += out.write(piece) * 2
-    return ["validate", str(path)]
+                size += len(piece.encode())
+                out.write(piece)
+
+
+def _one_step_text(characters: int, start: int = 0) -> str:
+    """``characters`` characters of real list text, in sentences."""
+    return "".join(
+        _HAN[(start + i * 13) % 19000 :][:40] + "。" for i in range(characters // 41 + 1)
+    )[:characters]
+
+
+def _one_step_of(characters: int) -> Path:
+    """The minimal list with one step of ``characters`` characters of real list text."""
+    step = "- 受理低保申请并入户调查。"
+    list_text = MINIMAL.replace(step, "- " + _one_step_text(characters), 1)
+    return Path(_write(f"step-{characters}.yaml", list_text))
+
+
+_TOO_BIG = "一份清单文件最多 4 MB"
+_TOO_LONG = "超过了一段文字最多 20,000 个字的上限"
 
 
 def _reworded_step() -> list[str | bytes]:
@@ -108,6 +131,32 @@ def _reworded_whole(run: Run) -> bool:
     new = "".join(text for op, text in step["diff"] if op in "=+")
     marked = sum(len(text) for op, text in step["diff"] if op != "=")
     return old == step["old"] and new == step["new"] and 0 < marked < len(old) // 4
+
+
+def _many_reworded_steps(steps: list[str], change: Callable[[str], str]) -> list[str | bytes]:
+    """Two versions of a list whose one block holds ``steps``, each changed by ``change``."""
+    marker = "    - 受理低保申请并入户调查。"
+    old = MINIMAL.replace(marker, "\n".join(f"    - {s}" for s in steps), 1)
+    new = MINIMAL.replace(marker, "\n".join(f"    - {change(s)}" for s in steps), 1)
+    n = len(steps)
+    return [
+        "diff",
+        _write(f"many-{n}-old.yaml", old),
+        _write(f"many-{n}-new.yaml", new),
+        "-o",
+        "json",
+    ]
+
+
+def _every_step_spelled(run: Run) -> bool:
+    """Every changed step is reworded, and its fragments spell the old step and the new."""
+    [change] = json.loads(run.stdout)["changed"]
+    return all(
+        step["kind"] == "reworded"
+        and "".join(t for op, t in step["diff"] if op in "=-") == step["old"]
+        and "".join(t for op, t in step["diff"] if op in "=+") == step["new"]
+        for step in change["steps"]
+    )
 
 
 def _with_id(value: str) -> str:
@@ -203,8 +252,112 @@ CASES: dict[str, Case] = {
     "diff-reworded-20000-character-step": Case(
         _reworded_step, 1, check=_reworded_whole, cpu=5, slow=True
     ),
-    # The old loader took 23 s and 878 MB here.
-    "validate-50-megabytes": Case(_fifty_megabytes, 0, out="有效", cpu=40, slow=True),
+    # 300 reworded steps of 300 characters (a 300 KB list): 36 s when every removed
+    # step was compared in full with every new one.
+    "diff-300-reworded-steps": Case(
+        lambda: _many_reworded_steps(
+            [_HAN[(i * 17) % 19000 :][:300] for i in range(300)],
+            lambda s: s.replace(s[5], "改", 1),
+        ),
+        1,
+        check=_every_step_spelled,
+        cpu=5,
+    ),
+    # Steps of one character repeated: SequenceMatcher's worst case (minutes before).
+    "diff-steps-of-one-character-repeated": Case(
+        lambda: _many_reworded_steps(
+            [ch * 1999 for ch in "啊哦呃咦呜吁嗯哈嘿呵嘻哟"],
+            lambda s: s[:1000] + "改" + s[1001:],
+        ),
+        1,
+        check=_every_step_spelled,
+        cpu=5,
+    ),
+    "diff-a-step-of-20000-full-stops": Case(
+        lambda: _many_reworded_steps(["。" * 20_000], lambda s: s[:10_000] + "改" + s[10_001:]),
+        1,
+        check=_every_step_spelled,
+        cpu=5,
+    ),
+    # A diff over a step longer than any list may hold: refused with the bound, not compared.
+    "diff-step-over-the-bound": Case(
+        lambda: ["diff", str(_one_step_of(20_001)), str(_one_step_of(20_000))],
+        2,
+        err=_TOO_LONG,
+        check=lambda r: "20,001 个字" in r.stderr and "step-20001.yaml:25:" in r.stderr,
+        cpu=5,
+    ),
+    # -- lists past the bounds: refused by size, with the numbers, before any work --
+    # 51 s and 669 MB on the first search before (the old loader took 23 s and
+    # 878 MB to validate it); now refused by its size before a byte is read.
+    "validate-50-megabytes": Case(
+        lambda: ["validate", str(_list_of(50))], 2, err=_TOO_BIG, cpu=5, slow=True
+    ),
+    "search-50-megabytes": Case(
+        lambda: ["--data", str(_list_of(50)), "search", "低保"],
+        2,
+        err=_TOO_BIG,
+        check=lambda r: "文件太大（50 MB）" in r.stderr,
+        cpu=5,
+        slow=True,
+    ),
+    # The largest list allowed: its first search is compiled and answered within the bounds.
+    "search-list-at-the-bound": Case(
+        lambda: ["--data", str(_list_of(4)), "search", "低保"],
+        0,
+        out="低保业务的新增",
+        cpu=15,
+        slow=True,
+    ),
+    # One 10 MB step: 13.5 s before; the file is refused by its size.
+    "search-10-megabyte-step": Case(
+        lambda: ["--data", str(_one_step_of(3_500_000)), "search", "低保"],
+        2,
+        err=_TOO_BIG,
+        cpu=5,
+    ),
+    # One step of 1,000,000 characters in a file under the size bound: refused by its length.
+    **{
+        f"{command}-one-step-of-a-million-characters": Case(
+            lambda command=command: (
+                ["validate", str(_one_step_of(1_000_000))]
+                if command == "validate"
+                else ["--data", str(_one_step_of(1_000_000)), "search", "低保"]
+            ),
+            2,
+            err=_TOO_LONG,
+            check=lambda r: "1,000,000 个字" in r.stderr and "step-1000000.yaml:25:" in r.stderr,
+            cpu=5,
+        )
+        for command in ("validate", "search")
+    },
+    # 64 steps of 20,000 characters in one item (3.7 MB): `show -o table` took 11 s of
+    # CPU to lay it out; now the item is refused by its length, with its line.
+    "show-an-item-of-64-long-steps": Case(
+        lambda: [
+            "--data",
+            _write(
+                "heavy.yaml",
+                MINIMAL.replace(
+                    "    - 受理低保申请并入户调查。",
+                    "\n".join("    - " + _one_step_text(20_000, i * 101) for i in range(64)),
+                    1,
+                ),
+            ),
+            "show",
+            "1",
+            "-o",
+            "table",
+        ],
+        2,
+        err="这一项的文字共有 1,280,",
+        check=lambda r: "heavy.yaml:11:" in r.stderr and "最多 100,000 个字" in r.stderr,
+        cpu=5,
+    ),
+    # The longest step allowed is read and searched.
+    "search-step-at-the-bound": Case(
+        lambda: ["--data", str(_one_step_of(20_000)), "search", "入户调查"], 0, out="低保业务"
+    ),
     # -- streams ----------------------------------------------------------------
     "stdout-closed": Case(["search", "低保"], 2, stdout="closed", err="无法写入标准输出"),
     "stdout-full": Case(["search", "低保"], 2, stdout="full", err="无法写入标准输出：磁盘已满"),

@@ -11,7 +11,10 @@ internal errors on damaged values.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -242,6 +245,20 @@ CASES: dict[str, Case] = {
         ),
         "id.txt:4: 序号“9999999999…”有 5000 位",
     ),
+    # -- a cell longer than any list's text: refused at its place, with the numbers --
+    "text-a-step-of-30000-characters": Case(
+        lambda d: _write(
+            d / "long.txt",
+            "# 测试街道配合履职事项清单\n\n"
+            + "\t".join(HEADER)
+            + "\n1\t"
+            + "\t".join(ITEM[:3])
+            + "\t"
+            + "受理申请并入户调查。" * 3000
+            + "\n",
+        ),
+        "long.txt:4: 第 1 项：这段文字有 30,000 个字，超过了一段文字最多 20,000 个字的上限",
+    ),
     # -- problems are capped: the first 50 and a count -------------------------
     "text-3000-bad-rows": Case(
         lambda d: _write(
@@ -290,3 +307,71 @@ def test_the_published_workbook_still_reads_after_clipping() -> None:
     rows = {r.place.row: r for r in sheet.rows}
     assert rows[10].cells[2].origin == (8, 2) and rows[9].cells[2].origin == (8, 2)
     assert {c.origin for c in rows[7].cells} == {(6, 0)}
+
+
+# -- a .doc that keeps LibreOffice busy: stopped, with why -----------------------
+# LibreOffice itself is replaced by a small program on PATH that behaves as a
+# hostile file makes it behave (the real conversion is tested in test_published,
+# marked office); the bounds under test are duty's.
+
+
+def _fake_soffice(tmp_path: Path, body: str) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    soffice = bin_dir / "soffice"
+    soffice.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    soffice.chmod(0o755)
+    return bin_dir
+
+
+def test_a_conversion_past_its_time_is_stopped_with_its_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dutycli.errors import DataError
+    from dutycli.lists.importers import doc
+
+    pid_file = tmp_path / "grandchild.pid"
+    # Like soffice: a launcher that starts the real worker and waits for it.
+    bin_dir = _fake_soffice(tmp_path, f"sleep 600 &\necho $! > {pid_file}\nwait\n")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(doc, "BASE_SECONDS", 1)
+    monkeypatch.setattr(doc, "SECONDS_PER_MB", 0)
+    source = tmp_path / "hostile.doc"
+    source.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 4096)
+    with pytest.raises(DataError) as caught:
+        doc.convert_doc(source)
+    message = str(caught.value.problems[0])
+    assert "用 LibreOffice 转换用了 1 秒还没完成，已停止" in message, message
+    assert "另存为" in message
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):  # the kill is sent; the kernel reaps it at once (init adopts it)
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        with contextlib.suppress(FileNotFoundError):
+            if Path(f"/proc/{grandchild}/stat").read_text().split()[2] == "Z":
+                break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the worker LibreOffice started is still running")
+
+
+def test_a_conversion_gets_cpu_seconds_scaled_to_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dutycli.lists.importers import doc
+
+    limit_file = tmp_path / "limit"
+    # Records the CPU limit it runs under, then converts (a real .docx as the result).
+    docx = PUBLISHED / "qingshanlu.docx"
+    bin_dir = _fake_soffice(
+        tmp_path,
+        f'ulimit -t > {limit_file}\nfor last; do :; done\ncp {docx} "${{last%.*}}.docx"\n',
+    )
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    source = tmp_path / "list.doc"
+    source.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * (3 * 1024 * 1024))  # 3 MB and a bit
+    assert doc.convert_doc(source) == docx.read_bytes()
+    assert int(limit_file.read_text()) == doc.seconds_for(source.stat().st_size) == 30 + 4 * 10
+    assert doc.seconds_for(500 * 1024 * 1024) == doc.MAX_SECONDS < 180

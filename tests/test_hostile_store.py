@@ -85,6 +85,12 @@ def test_an_update_under_a_read_lock_answers(cache: Path, tmp_path: Path) -> Non
     assert "正被另一个进程锁定" in run.stderr
 
 
+def _other_store(cache: Path) -> Path:
+    """The store of the one other target the test queried besides the shipped list."""
+    default = _store_of_default(cache)
+    return next(p for p in (cache / "dutycli").glob("store-*.sqlite") if p != default)
+
+
 def _store_of_default(cache: Path) -> Path:
     from dutycli.lists.source import resolve
     from dutycli.store import store_path
@@ -129,15 +135,73 @@ def _hand_stamp(db: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("table", ["lines", "items", "fts"])
-def test_a_hand_edited_stamp_does_not_make_a_damaged_store_trusted(cache: Path, table: str) -> None:
+# Tables every query reads, tables only some read (departments, pinyin,
+# homophones), a full-text index's own storage, and an index.
+@pytest.mark.parametrize(
+    "drop",
+    [
+        "TABLE lines",
+        "TABLE items",
+        "TABLE fts",
+        "TABLE dept_names",
+        "TABLE name_fts",
+        "TABLE readings",
+        "TABLE fts_data",
+        "INDEX items_id",
+    ],
+)
+def test_a_hand_edited_stamp_does_not_make_a_damaged_store_trusted(cache: Path, drop: str) -> None:
     db = _store(cache)
     conn = sqlite3.connect(db)
-    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"DROP {drop}")
     conn.commit()
     conn.close()
     _hand_stamp(db)
     _answers(cache)
+    for args in (["by-dept", "民政"], ["search", "dibao"], ["show", "6"]):
+        run = run_bounded(args, cache=cache)
+        assert_sound(run, {0})
+        assert "低保业务的新增" in run.stdout, (args, run.stdout[:300])
+
+
+def test_a_store_built_for_other_lists_is_not_trusted(cache: Path, tmp_path: Path) -> None:
+    """Another target's store put in place of this one's, with a stamp that matches it."""
+    other = tmp_path / "other.yaml"
+    source = Path(__file__).parent.parent / "data" / "items.yaml"
+    other.write_text(
+        source.read_text(encoding="utf-8").replace("低保业务的新增", "别的清单的新增"), "utf-8"
+    )
+    first = run_bounded(["--data", str(other), *QUERY], cache=cache)
+    assert_sound(first, {0})
+    mine = _store_of_default(cache)
+    theirs = next(p for p in (cache / "dutycli").glob("store-*.sqlite") if p != mine)
+    os.replace(theirs, mine)
+    _hand_stamp(mine)
+    _answers(cache)
+    # And the other list's own store is built again, not taken from the default's.
+    run = run_bounded(["--data", str(other), *QUERY], cache=cache)
+    assert_sound(run, {0})
+    assert "别的清单的新增" in run.stdout and "低保业务的新增" not in run.stdout
+
+
+def test_a_store_of_an_older_copy_of_the_lists_is_not_trusted(cache: Path, tmp_path: Path) -> None:
+    """The store of a list as it was, put back with a stamp that matches: the list changed since."""
+    data = tmp_path / "list.yaml"
+    source = Path(__file__).parent.parent / "data" / "items.yaml"
+    data.write_text(source.read_text(encoding="utf-8"), "utf-8")
+    assert_sound(run_bounded(["--data", str(data), *QUERY], cache=cache), {0})
+    db = next(
+        p for p in (cache / "dutycli").glob("store-*.sqlite") if p != _store_of_default(cache)
+    )
+    saved = db.read_bytes()
+    text = data.read_text(encoding="utf-8").replace("低保业务的新增", "低保业务之新增")
+    data.write_text(text, "utf-8")
+    assert_sound(run_bounded(["--data", str(data), *QUERY], cache=cache), {0})
+    db.write_bytes(saved)  # the old store back, from a backup
+    _hand_stamp(db)
+    run = run_bounded(["--data", str(data), *QUERY], cache=cache)
+    assert_sound(run, {0})
+    assert "低保业务之新增" in run.stdout and "低保业务的新增" not in run.stdout
 
 
 def test_temporary_stores_of_a_killed_build_are_removed(cache: Path) -> None:
@@ -150,3 +214,53 @@ def test_temporary_stores_of_a_killed_build_are_removed(cache: Path) -> None:
     db.unlink()  # the next run builds again
     _answers(cache)
     assert not stale.exists() and alive.exists()
+
+
+_WRITER = """
+import os, sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA cache_size=1")  # pages spill: the journal and the database are written
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE items SET name = name || '改'")
+print(os.path.exists(sys.argv[1] + "-journal"), flush=True)
+time.sleep(600)
+"""
+
+
+def test_an_update_killed_mid_way_is_rolled_back_once(cache: Path) -> None:
+    """kill -9 during an update leaves a hot journal: one rebuild, then the store is trusted
+    again (a journal left beside the new store made every later query rebuild it)."""
+    import subprocess
+    import sys
+
+    db = _store(cache)
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(db)], stdout=subprocess.PIPE)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == b"True"
+    finally:
+        writer.kill()  # SIGKILL: no rollback, no clean-up
+        writer.wait()
+    assert Path(f"{db}-journal").exists()
+    _answers(cache)
+    assert not Path(f"{db}-journal").exists()
+    built = os.stat(db)
+    _answers(cache)
+    again = os.stat(db)
+    assert (again.st_ino, again.st_mtime_ns) == (built.st_ino, built.st_mtime_ns), "rebuilt again"
+
+
+def test_temporary_stores_are_removed_when_the_store_is_there(cache: Path, tmp_path: Path) -> None:
+    """A killed first build while another finished: its file goes at the next change."""
+    data = tmp_path / "list.yaml"
+    data.write_text(
+        (Path(__file__).parent.parent / "data" / "items.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    assert_sound(run_bounded(["--data", str(data), *QUERY], cache=cache), {0})
+    db = _other_store(cache)
+    stale = db.with_name(f".{db.name}.4194999.7f00.tmp")
+    stale.write_bytes(b"SQLite format 3\0" + b"\0" * 4096)
+    os.utime(data)  # touched: the query looks at the library again, the store stays
+    run = run_bounded(["--data", str(data), *QUERY], cache=cache)
+    assert_sound(run, {0})
+    assert not stale.exists() and db.exists()

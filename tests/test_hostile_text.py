@@ -100,3 +100,28 @@ def test_visible_keeps_colours_and_line_breaks() -> None:
 
     assert visible("\x1b[1m低保\x1b[0m\n\t") == "\x1b[1m低保\x1b[0m\n\t"
     assert visible("a\x1b]0;t\x07b\x1b[2Jc\x85") == "a\\x1b]0;t\\x07b\\x1b[2Jc\\x85"
+
+
+def test_a_long_step_is_cut_into_rows_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """-o xlsx cuts a step longer than a row into rows: wrapping the whole rest of the step
+    again after every cut made a 20,000-character step quadratic (a list of such steps
+    took 7.8 s of CPU). The characters wrapped are counted, not timed."""
+    from dutycli.render import xlsx_rows
+
+    step = "".join(f"第{n}句受理低保申请并入户调查，核实家庭收入和财产状况。" for n in range(700))
+    assert len(step) > 20_000
+    reference = xlsx_rows.chunks(step, 30.5)
+    wrapped = 0
+    line_pieces = xlsx_rows.line_pieces
+
+    def counting(line: str, width: float) -> list[str]:
+        nonlocal wrapped
+        wrapped += len(line)
+        return line_pieces(line, width)
+
+    monkeypatch.setattr(xlsx_rows, "line_pieces", counting)
+    pieces = xlsx_rows.chunks(step, 30.5)
+    assert pieces == reference and len(pieces) > 20
+    assert "".join(text for text, _ in pieces) == step
+    assert all(lines <= xlsx_rows.MAX_LINES for _, lines in pieces)
+    assert wrapped <= 5 * len(step), wrapped  # (about 3 times each; 33 before)

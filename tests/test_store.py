@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dutycli.errors import DataError
-from dutycli.lists.source import MAX_BYTES
+from dutycli.lists.source import LIST_MAX_BYTES
 from dutycli.store import cache_root, open_library, store_path
 
 from .conftest import DATA, EXAMPLES, Duty
@@ -221,10 +221,11 @@ def test_a_socket_is_refused(tmp_path: Path, duty: Duty) -> None:
 def test_a_huge_file_is_refused(tmp_path: Path, duty: Duty) -> None:
     huge = tmp_path / "huge.yaml"
     with open(huge, "wb") as f:
-        f.truncate(MAX_BYTES + 1)  # sparse: no disk used
+        f.truncate(LIST_MAX_BYTES + 1)  # sparse: no disk used
     for argv in (["--data", str(huge), "list"], ["validate", str(huge)]):
         result = duty(*argv)
-        assert result.exit_code == 2 and "文件太大" in result.stderr and "64 MB" in result.stderr
+        assert result.exit_code == 2 and "文件太大" in result.stderr
+        assert "最多 4 MB" in result.stderr
 
 
 def test_an_empty_directory_is_a_data_error(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from dutycli.lists.model import (
     kind_of,
     replace,
 )
-from dutycli.lists.source import read_bytes
+from dutycli.lists.source import LIST_MAX_BYTES, read_bytes
 from dutycli.lists.validate import FieldPath, check_list
 from dutycli.lists.yamlnodes import (
     INT,
@@ -52,7 +52,7 @@ REQUIRED_KEYS_TAKEN_BACK = ("departments", "method")
 
 def read_text(path: str | FsPath) -> str:
     """The file's text; a missing, unreadable or non-UTF-8 file is a DataError."""
-    return decode(read_bytes(path), str(path))
+    return decode(read_bytes(path, LIST_MAX_BYTES), str(path))
 
 
 def decode(raw: bytes, file: str) -> str:

@@ -32,6 +32,26 @@ LEFTOVER_NUMBER = re.compile(
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# The longest text (a name, a step, a guarantee, a basis) a list may hold:
+# published steps are under 2,000 characters. Comparing two versions of a text
+# (``diff``) and indexing it grow with its length; past this bound a text is
+# almost surely a whole document pasted into one cell. docs/MANUAL.md says so.
+MAX_TEXT_CHARS = 20_000
+# All the texts of one item together (the longest published item holds about
+# 1,100 characters): one item is what ``show`` lays out as a table at once.
+MAX_ITEM_CHARS = 100_000
+
+
+def length_problem(text: str) -> str | None:
+    """The message for a text over ``MAX_TEXT_CHARS``, if it is one."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return None
+    return (
+        f"这段文字有 {len(text):,} 个字，超过了一段文字最多 {MAX_TEXT_CHARS:,} 个字的上限"
+        "（公布的清单里一个步骤不到 2,000 字）：多半是整篇文件粘进了一个单元格，请分成步骤"
+    )
+
+
 def control_problem(text: str) -> str | None:
     """The message for the first control character in ``text``, if there is one."""
     m = CONTROL.search(text)
@@ -227,7 +247,14 @@ def _check_blocks(dl: DutyList, item: Item, at: Report) -> None:
 
 
 def _check_texts(item: Item, index: int, at: Report) -> None:
-    """Every text: not empty, no HTML, no step number left at a step's start."""
+    """Every text: not empty, not too long, no HTML, no step number left at a step's start."""
+    total = sum(len(text) for _, text in item_texts(item, index))
+    if total > MAX_ITEM_CHARS:
+        at(
+            (),
+            f"这一项的文字共有 {total:,} 个字，超过了一项最多 {MAX_ITEM_CHARS:,} 个字的上限"
+            "（公布的清单里一项不到 2,000 字）",
+        )
     for path, text in item_texts(item, index):
         rel = path[2:]
         if not text.strip():
@@ -235,6 +262,10 @@ def _check_texts(item: Item, index: int, at: Report) -> None:
         control = control_problem(text)
         if control is not None:
             at(rel, control)
+        too_long = length_problem(text)
+        if too_long is not None:
+            at(rel, too_long)
+            continue  # the rules below would scan it whole for nothing
         tag = HTML_TAG.search(text)
         if tag:
             at(rel, f"含有 HTML 标记：{tag.group(0)}")

@@ -52,6 +52,20 @@ def height_of(lines: int, line_height: float = LINE_HEIGHT) -> float:
     return min(max(lines, 1) * line_height + ROW_PADDING, MAX_ROW_HEIGHT)
 
 
+def _leading_pieces(line: str, width: float, max_lines: int) -> list[str]:
+    """``line_pieces`` as far as ``chunks`` needs them: all of a line of at most
+    ``max_lines + 2`` wrapped lines' worth of characters, else those of that prefix.
+
+    Breaking is greedy from the left and looks only back, so the prefix's pieces
+    before its last are the line's own; and a longer line gives the prefix more
+    than ``max_lines`` pieces (a piece holds at most ``cells_per_line``
+    characters), so ``chunks`` cuts it as before. Wrapping the whole rest of a
+    line again after every cut made a 20,000-character step quadratic.
+    """
+    window = (max_lines + 2) * cells_per_line(width)
+    return line_pieces(line if len(line) <= window else line[:window], width)
+
+
 def chunks(text: str, width: float, max_lines: int = MAX_LINES) -> list[tuple[str, int]]:
     """``text`` cut into pieces of at most ``max_lines`` wrapped lines, with each piece's lines.
 
@@ -65,7 +79,7 @@ def chunks(text: str, width: float, max_lines: int = MAX_LINES) -> list[tuple[st
     current: list[str] = []
     count = 0
     for line in text.split("\n"):
-        pieces = line_pieces(line, width)
+        pieces = _leading_pieces(line, width, max_lines)
         if count + len(pieces) <= max_lines:
             current.append(line)
             count += len(pieces)
@@ -79,8 +93,8 @@ def chunks(text: str, width: float, max_lines: int = MAX_LINES) -> list[tuple[st
             end = max(head.rfind(mark) for mark in SENTENCE_ENDS) + 1
             head = head[:end] if end > 0 else head
             out.append((head, lines_needed(head, width)))
-            pieces = line_pieces(line[len(head) :], width)
             line = line[len(head) :]
+            pieces = _leading_pieces(line, width, max_lines)
         current, count = ["".join(pieces)], len(pieces)
     if current:
         out.append(("\n".join(current), count))

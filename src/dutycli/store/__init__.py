@@ -12,13 +12,24 @@ stat says something changed, the library is listed again, a file whose stat
 changed is hashed, and only a list whose content changed is rebuilt, inside
 one transaction.
 
-The store is trusted only as the build left it: the stamp records the
-database file's own inode, size, mtime and ctime, and ctime cannot be set back
-by anyone. A database that was copied in from elsewhere, edited, truncated or
-damaged no longer matches its stamp and is rebuilt before it answers. A first
-build goes to a temporary file that is renamed into place, so concurrent first
-runs each answer from a whole database of their own. Where the cache directory
-cannot be written, the lists are compiled into memory: slower, never wrong.
+The store is trusted only for what it holds itself. Its ``meta`` table names
+the program and layout that built it, the ``--data`` target it was built for
+(the absolute path), and a digest of its own schema (every table, index and
+full-text shadow table as ``sqlite_master`` lists them); a store whose
+target, schema or program differs is rebuilt. Freshness compares the lists on
+disk with what the store records of them (stat, then the content digest of
+every file whose stat changed: ``store/freshness``, ``build.sync``), never
+with a side file. So a store built for other lists, or for an older copy of
+these, or with a table or index dropped, is rebuilt whatever the stamp says.
+
+The stamp beside it is a cheap guard on top: it records the database file's
+own inode, size, mtime and ctime (ctime cannot be set back by anyone), so that
+a database edited in place by another program (rows changed, not the schema)
+is rebuilt too. A first build goes to a temporary file that is renamed into
+place, so concurrent first runs each answer from a whole database of their
+own; the temporary file of a build whose process is gone (killed) is removed
+by the next build. Where the cache directory cannot be written, the lists are
+compiled into memory: slower, never wrong.
 """
 
 from __future__ import annotations
@@ -46,12 +57,10 @@ APP = f"dutycli {__version__} {_TAG} layout {LAYOUT}"
 # backup, a stuck process, another duty updating a province): past it, the
 # lists are compiled in memory and the answer says so (``_locked``).
 BUSY_MS = 1_000
-# Tables a trusted store must hold (a store with one dropped is rebuilt).
-TABLES = ("meta", "records", "files", "lists", "list_data", "items", "lines", "fts")
-_COUNT_TABLES = (
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-    f"({','.join('?' * len(TABLES))})"
-)
+# The schema as the store holds it: a digest of this is recorded in ``meta`` by
+# the build, and compared by every open (a dropped table, index or FTS5 shadow
+# table changes it).
+_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
 # Page cache while building: the FTS and index b-trees of a province stop thrashing.
 BUILD_CACHE_KIB = 256 * 1024
 
@@ -96,7 +105,7 @@ def cache_root() -> Path | None:
 
 
 def store_path(target: str | Path, root: Path) -> Path:
-    key = digest(os.path.abspath(str(target)).encode("utf-8", "surrogateescape"))[:20]
+    key = digest(_target_key(target).encode("utf-8", "surrogateescape"))[:20]
     return root / f"store-{key}-L{LAYOUT}-v{__version__}-{_TAG}.sqlite"
 
 
@@ -121,11 +130,32 @@ def _uri(db: Path, mode: str) -> str:
     return f"file:{path}?mode={mode}"
 
 
-def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
-    """The store at ``db`` if it is exactly as our last build left it, else None.
+def _target_key(target: str | Path) -> str:
+    """The ``--data`` target as the store records it (and ``store_path`` hashes it)."""
+    return os.path.abspath(str(target))
 
-    (A read-only connection needs no lock to be opened: the stamp, compared
-    with the file's own stat first, is what says the store is ours and whole.)
+
+def schema_digest(conn: sqlite3.Connection) -> str:
+    """A digest of every object the store's schema holds, as ``sqlite_master`` lists them."""
+    return digest(repr(conn.execute(_SCHEMA).fetchall()).encode("utf-8", "surrogateescape"))
+
+
+def _record_identity(conn: sqlite3.Connection, target: str | Path) -> None:
+    """What the store is for, inside it: the target, and its schema as built."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        [("target", _target_key(target)), ("schema", schema_digest(conn))],
+    )
+
+
+def _open_trusted(db: Path, target: str | Path, mode: str = "ro") -> sqlite3.Connection | None:
+    """The store at ``db`` if it is ours, built for ``target``, whole and unedited; else None.
+
+    What the store holds decides: the program and layout that built it, the
+    target it was built for and the digest of its schema, all in ``meta``.
+    The stamp (the database file's own stat when the build finished) is
+    compared first, as a cheap guard against edits in place by other programs.
+    (A read-only connection needs no lock to be opened.)
     """
     try:
         # Like a list file: a regular file only (a FIFO would block, /dev/zero
@@ -138,10 +168,16 @@ def _open_trusted(db: Path, mode: str = "ro") -> sqlite3.Connection | None:
         return None
     try:
         meta = dict(
-            conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'layout')").fetchall()
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('app', 'layout', 'target', 'schema')"
+            ).fetchall()
         )
-        (tables,) = conn.execute(_COUNT_TABLES, TABLES).fetchone()
-        if meta.get("app") == APP and meta.get("layout") == LAYOUT and tables == len(TABLES):
+        if (
+            meta.get("app") == APP
+            and meta.get("layout") == LAYOUT
+            and meta.get("target") == _target_key(target)
+            and meta.get("schema") == schema_digest(conn)
+        ):
             return conn
     except sqlite3.OperationalError as e:
         conn.close()
@@ -162,7 +198,7 @@ def _is_locked(e: sqlite3.Error) -> bool:
     return "locked" in str(e) or "busy" in str(e)
 
 
-def _locked(files: list[SourceFile], tree: bytes) -> sqlite3.Connection:
+def _locked(target: Path, files: list[SourceFile], tree: bytes) -> sqlite3.Connection:
     """The lists compiled in memory, with a line saying why (the store is locked)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.write(
@@ -170,12 +206,16 @@ def _locked(files: list[SourceFile], tree: bytes) -> sqlite3.Connection:
             "这次在内存里编译清单来回答（较慢，结果相同）\n"
         )
         sys.stderr.flush()
-    return _build(None, files, tree)
+    return _build(None, target, files, tree)
 
 
 def _remove_stale_builds(db: Path) -> None:
     """Temporary stores of builds whose process is gone (killed during a first build)."""
-    for tmp in db.parent.glob(f".{db.name}.*.tmp"):
+    try:
+        found = list(db.parent.glob(f".{db.name}.*.tmp"))
+    except OSError:
+        return
+    for tmp in found:
         pid = tmp.name[len(db.name) + 2 :].split(".", 1)[0]
         if not pid.isdecimal() or int(pid) == os.getpid():
             continue
@@ -195,9 +235,9 @@ def _remove_stale_builds(db: Path) -> None:
 # 'dirs': the directories and their stamps alone.
 
 
-def _refresh_tree(db: Path, tree: bytes) -> None:
+def _refresh_tree(db: Path, target: Path, tree: bytes) -> None:
     """Record the stats of a store whose lists did not change (best effort)."""
-    conn = _open_trusted(db, "rw")
+    conn = _open_trusted(db, target, "rw")
     if conn is None:
         return
     conn.isolation_level = None
@@ -214,11 +254,13 @@ def _refresh_tree(db: Path, tree: bytes) -> None:
     _write_stamp(db)
 
 
-def _update(db: Path, files: list[SourceFile], tree: bytes) -> sqlite3.Connection | None:
+def _update(
+    db: Path, target: Path, files: list[SourceFile], tree: bytes
+) -> sqlite3.Connection | None:
     """Rebuild the changed lists in place, in one transaction; None if the store is unusable."""
     from dutycli.store.build import sync
 
-    conn = _open_trusted(db, "rw")
+    conn = _open_trusted(db, target, "rw")
     if conn is None:
         return None
     conn.isolation_level = None
@@ -242,7 +284,28 @@ def _update(db: Path, files: list[SourceFile], tree: bytes) -> sqlite3.Connectio
     return conn
 
 
-def _build(db: Path | None, files: list[SourceFile], tree: bytes) -> sqlite3.Connection:
+def _settle_journal(db: Path) -> None:
+    """Roll back the journal an update killed mid-way left beside ``db`` (best effort).
+
+    Left there, it would be "hot" for the database renamed into place next: a
+    read-only open refuses such a store, so every query would build it again
+    (and a writable one would roll foreign pages into it). Opening the old
+    database for writing and reading it lets SQLite roll the journal back and
+    delete it; a journal a live writer holds is not hot and is left alone.
+    """
+    if not os.path.exists(f"{db}-journal"):
+        return
+    with contextlib.suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(_uri(db, "rw"), uri=True, timeout=BUSY_MS / 1000)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+
+
+def _build(
+    db: Path | None, target: Path, files: list[SourceFile], tree: bytes
+) -> sqlite3.Connection:
     """A whole new store: in a temporary file renamed into place, or in memory."""
     from dutycli.store.build import create, sync
 
@@ -265,11 +328,13 @@ def _build(db: Path | None, files: list[SourceFile], tree: bytes) -> sqlite3.Con
         conn.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
         conn.execute("BEGIN")
         create(conn, APP)
+        _record_identity(conn, target)
         sync(conn, files)
         record_tree(conn, tree)
         conn.execute("COMMIT")
         if tmp is not None and db is not None:
             conn.execute("PRAGMA journal_mode=DELETE")
+            _settle_journal(db)
             os.replace(tmp, db)
             _write_stamp(db)
     except BaseException as e:
@@ -278,7 +343,8 @@ def _build(db: Path | None, files: list[SourceFile], tree: bytes) -> sqlite3.Con
             with contextlib.suppress(OSError):
                 tmp.unlink()
         if isinstance(e, (OSError, sqlite3.OperationalError)) and tmp is not None:
-            return _build(None, files, tree)  # the disk filled up or went away: build in memory
+            # The disk filled up or went away: build in memory.
+            return _build(None, target, files, tree)
         raise
     return conn
 
@@ -294,7 +360,7 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
     db = store_path(target, root) if root is not None else None
     locked = False
     try:
-        conn = _open_trusted(db) if db is not None else None
+        conn = _open_trusted(db, target) if db is not None else None
     except _Locked:
         conn, locked = None, True
     if conn is not None:
@@ -306,24 +372,26 @@ def open_library(data: str | Path | None, street: str | None = None) -> Library:
             fresh = False
         if fresh:
             return Library(conn, str(target))
+    if db is not None:
+        _remove_stale_builds(db)  # not only before a build: a store may be there already
     listed_at = time.time_ns()
     files, dirs = list_tree(target)
     tree = tree_record(files, dirs, listed_at)
     if locked:
         if conn is not None:
             conn.close()
-        return Library(_locked(files, tree), str(target))
+        return Library(_locked(target, files, tree), str(target))
     if conn is not None and db is not None:
         if same_files(conn, files):
             # Only a directory was touched (or changed too recently to trust):
             # the store answers; the new stats are recorded where it can be written.
-            _refresh_tree(db, tree)
+            _refresh_tree(db, target, tree)
             return Library(conn, str(target))
         conn.close()
         try:
-            conn = _update(db, files, tree)
+            conn = _update(db, target, files, tree)
         except _Locked:
-            return Library(_locked(files, tree), str(target))
+            return Library(_locked(target, files, tree), str(target))
     if conn is None:
-        conn = _build(db, files, tree)
+        conn = _build(db, target, files, tree)
     return Library(conn, str(target))

@@ -9,22 +9,17 @@ command pays for them.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from dutycli.errors import DataError, Problem, UsageError
 from dutycli.lists.importers import headers
 from dutycli.lists.importers.convert import Converter, kind_named, not_a_list
 from dutycli.lists.importers.detect import DOC, DOCX, HTML, TSV, XLS, XLSX, detect
+from dutycli.lists.importers.doc import convert_doc
 from dutycli.lists.importers.table import MAX_COLUMNS, MAX_SLOTS, Grid, TableTooLarge
 from dutycli.lists.model import Department, DutyList
 
 __all__ = ["import_file", "import_table", "kind_named"]
-
-SOFFICE_TIMEOUT = 180
 
 
 def import_table(
@@ -132,56 +127,3 @@ def pick(
     elif len(grids) == 1 and grids[0].ragged and all(len(r.cells) <= 1 for r in grids[0].rows):
         why = "这是普通文字，没有以制表符分隔的表格"
     raise not_a_list(file, grids, why + "，或用 --table N 指定第几个表格")
-
-
-def convert_doc(path: Path) -> bytes:
-    """A .doc/.wps file as .docx bytes, converted by LibreOffice when it is installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise DataError(
-            [
-                Problem(
-                    str(path),
-                    "这是旧版 Word/WPS 文件（.doc/.wps），需要先转换为 .docx："
-                    "在 Word 或 WPS 里打开，"
-                    "“另存为”Word 文档（*.docx）；或安装 LibreOffice 后运行 "
-                    f"soffice --headless --convert-to docx {path}，再导入生成的 .docx 文件",
-                )
-            ]
-        )
-    with tempfile.TemporaryDirectory(prefix="duty-import-") as tmp:
-        source = Path(tmp) / ("source" + (path.suffix.lower() or ".doc"))
-        shutil.copyfile(path, source)
-        profile = Path(tmp, "profile").as_uri()
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            tmp,
-            str(source),
-        ]
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=SOFFICE_TIMEOUT,
-                env={**os.environ, "HOME": tmp},
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise DataError([Problem(str(path), f"用 LibreOffice 转换失败：{e}")]) from None
-        target = Path(tmp) / "source.docx"
-        if done.returncode != 0 or not target.is_file():
-            detail = done.stderr.decode("utf-8", "replace").strip()[:200]
-            raise DataError(
-                [
-                    Problem(
-                        str(path),
-                        f"用 LibreOffice 转换为 .docx 失败{('：' + detail) if detail else ''}",
-                    )
-                ]
-            )
-        return target.read_bytes()

@@ -147,7 +147,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
                 shown[name] = cmd
         groups: dict[str, list[tuple[str, str]]] = {}
         wide = max(map(_width, shown), default=0)  # one column for every group
-        order = {module.__name__: n for n, module in enumerate(commands.MODULES)}
+        order = {module: n for n, module in enumerate(commands.MODULES)}
         declared = sorted(declare.COMMANDS.items(), key=lambda c: order.get(c[1].__module__, 99))
         for name, fn in declared:
             if name in shown:
@@ -333,7 +333,7 @@ def build(commands: Mapping[str, Callable[..., Any]], group: Callable[..., Any])
 def __getattr__(name: str) -> Any:
     """``app``: the application with every command (tests and scripts import it), built once."""
     if name == "app":
-        built = globals()["app"] = build(declare.COMMANDS, commands.group_options)
+        built = globals()["app"] = build(commands.declared(), commands.group_options)
         return built
     raise AttributeError(name)
 
@@ -352,12 +352,8 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     — no command, a name that is none of ours, the group's help or version,
     shell completion — gets them all.
     """
-    name = _named_command(argv)
-    if name in declare.COMMANDS:
-        # The command and its subcommands ("log", "log add", …), if it has any.
-        chosen = {n: fn for n, fn in declare.COMMANDS.items() if n.partition(" ")[0] == name}
-        return build(chosen, commands.group_options)
-    return build(declare.COMMANDS, commands.group_options)
+    # The command and its subcommands ("log", "log add", …), if it has any; or every command.
+    return build(commands.declared(_named_command(argv)), commands.group_options)
 
 
 def _named_command(argv: Sequence[str]) -> str | None:

@@ -10,6 +10,13 @@ to the baseline median, the target ratio from issue 4 and the peak memory
     python benchmarks/bench.py --runs 41     # steadier figures
     python benchmarks/bench.py --scale 5000  # also a province-sized library (issue 9)
     python benchmarks/bench.py --only 低保    # only the cases whose name holds 低保
+    python benchmarks/bench.py --before /tmp/old  # each duty case also from an older tree
+
+``--before DIR`` times every duty case a second time from the source tree DIR
+(an older checkout with its src/ and data/, e.g. ``git archive REV src data``
+unpacked there), interleaved with this tree's runs and its own cache; both
+trees then start through the same one-line launcher (``LAUNCH``) instead of the
+installed script, so that only the code differs.
 
 The scale cases use a list generated here: the real list repeated a hundred
 times with new ids (6,700 items). ``--scale N`` adds a library of N generated
@@ -58,6 +65,10 @@ def decision_log(work: Path, entries: int) -> Path:
     text = "\ufeff" + "\r\n".join([head, *rows]) + "\r\n"
     (directory / "决定记录-青山路街道.csv").write_text(text, encoding="utf-8")
     return directory
+
+
+# How --before starts each tree: what the installed ``duty`` script does.
+LAUNCH = "import sys; sys.argv[0] = 'duty'; from dutycli.cli.main import main; main()"
 
 
 def duty_command() -> list[str]:
@@ -225,6 +236,26 @@ def library_cases(
     return cases, notes
 
 
+def with_before(cases: list[Case], duty: list[str], before: Path, work: Path) -> list[Case]:
+    """Each duty case twice, from this tree and from ``before``, both through ``LAUNCH``."""
+    if not (before / "src" / "dutycli").is_dir():
+        raise SystemExit(f"{before}: no src/dutycli here")
+    launch = [sys.executable, "-c", LAUNCH]
+    out: list[Case] = []
+    for case in cases:
+        if case.argv[: len(duty)] != duty:
+            out.append(case)
+            continue
+        rest = case.argv[len(duty) :]
+        for label, tree in (("", REPO), ("before: ", before)):
+            env = {**case.env, "PYTHONPATH": str(tree / "src")}
+            if tree != REPO:  # its own store: the two versions' stores may differ
+                env["DUTY_CACHE_DIR"] = str(work / "cache-before")
+            target = case.target if tree == REPO else None  # the exit status is this tree's
+            out.append(Case(label + case.name, [*launch, *rest], target, env, case.before))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="rounds (at least 15)")
@@ -240,6 +271,12 @@ def main() -> int:
         metavar="TEXT",
         default="",
         help="only the cases whose name contains TEXT (and the baseline)",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        type=Path,
+        help="also run each duty case from the source tree DIR (src/ and data/), interleaved",
     )
     args = parser.parse_args()
     runs = max(15, args.runs)
@@ -352,6 +389,8 @@ def main() -> int:
             more, notes = library_cases(work, args.scale, env, duty)
             cases += more
         cases = [c for c in cases if c is baseline or args.only in c.name]
+        if args.before:
+            cases = with_before(cases, duty, args.before.resolve(), work)
         # Warm up: build every cache and the bytecode once, outside the figures.
         for case in cases:
             run(case.argv, {**env, **case.env})

@@ -98,6 +98,7 @@ def test_a_named_command_imports_only_its_own_module() -> None:
     )
     code, out, err = run_main(["--data", str(DATA), "search", "低保"], probe)
     assert code == 0, err
+    assert "低保" in out
     imported = set(err.split())
     assert "dutycli.cli.query_commands" in imported
     assert not imported & (set(commands.MODULES) - {"dutycli.cli.query_commands"})

@@ -205,6 +205,11 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_piped_output_is_utf8_whatever_the_locale",
         "test_yaml_loads_back_as_a_list",
     ),
+    "test_variants.py": (
+        # Every published variant exported to a workbook and imported again (~0.4 s each).
+        "test_import_export_import_round_trip",
+    ),
+    "test_hostile_text.py": ("test_a_terminal_shows_control_characters_of_a_task",),
     "test_log.py": (
         "test_two_processes_adding_200_each_leave_400_valid_entries",
         "test_deleting_the_store_loses_no_decision",

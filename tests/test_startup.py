@@ -89,7 +89,7 @@ def test_the_table_of_modules_says_where_each_command_is_declared() -> None:
 
 
 def test_a_named_command_imports_only_its_own_module() -> None:
-    """``duty search`` does not import the modules of the other commands (nor what they import)."""
+    """``duty search`` imports neither the modules of the other commands nor what they import."""
     from dutycli.cli import commands
 
     probe = (
@@ -102,3 +102,10 @@ def test_a_named_command_imports_only_its_own_module() -> None:
     imported = set(err.split())
     assert "dutycli.cli.query_commands" in imported
     assert not imported & (set(commands.MODULES) - {"dutycli.cli.query_commands"})
+    # Nor what only help, a usage error or a query naming an item by number needs.
+    assert not imported & {
+        "dutycli.cli.usage",
+        "dutycli.render.cells",
+        "unicodedata",
+        "dutycli.query.resolve",
+    }

@@ -142,6 +142,8 @@ def search(
 
 def _named_items(lib: "Library", query: list[str]) -> "tuple[list[ItemRow], list[str]]":
     """The items a query names by number (第17项, 17项), and the words left to search for."""
+    if not any(ch.isdigit() for word in query for ch in word):
+        return [], query  # no number (ASCII or full-width) in any word: no import of resolve
     from dutycli.query.resolve import item_ref
 
     refs = [item_ref(word) for word in query]

@@ -10,6 +10,13 @@ to the baseline median, the target ratio from issue 4 and the peak memory
     python benchmarks/bench.py --runs 41     # steadier figures
     python benchmarks/bench.py --scale 5000  # also a province-sized library (issue 9)
     python benchmarks/bench.py --only 低保    # only the cases whose name holds 低保
+    python benchmarks/bench.py --before /tmp/old  # each duty case also from an older tree
+
+``--before DIR`` (repeatable) times every duty case again from the source tree DIR
+(an older checkout with its src/ and data/, e.g. ``git archive REV src data``
+unpacked there), interleaved with this tree's runs and its own cache; both
+trees then start through the same one-line launcher (``LAUNCH``) instead of the
+installed script, so that only the code differs.
 
 The scale cases use a list generated here: the real list repeated thirty
 times with new ids (2,010 items, 3.2 MB: a list file may hold at most 4 MB,
@@ -45,6 +52,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     before: object = None  # called before each run (to change the data file)
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process
     peak_kib: int = 0
 
 
@@ -62,6 +70,10 @@ def decision_log(work: Path, entries: int) -> Path:
     return directory
 
 
+# How --before starts each tree: what the installed ``duty`` script does.
+LAUNCH = "import sys; sys.argv[0] = 'duty'; from dutycli.cli.main import main; main()"
+
+
 def duty_command() -> list[str]:
     script = Path(sys.executable).with_name("duty")
     if script.exists():
@@ -70,8 +82,11 @@ def duty_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "dutycli"]
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time in seconds and peak RSS in KiB of one process, its output read from a pipe.
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall time in seconds, peak RSS in KiB and CPU seconds of one process, its output piped.
+
+    The CPU time (user + system) moves less than the wall time when other work
+    shares the cores: it is printed beside it, as a ratio to the baseline's too.
 
     posix_spawn, not fork: a forked child starts out sharing the parent's pages,
     and its peak RSS would count the benchmark's memory as duty's.
@@ -94,7 +109,7 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed with exit code {code}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 _SCALE = """
@@ -186,7 +201,7 @@ def library_cases(
     lib_env = {**env, "DUTY_CACHE_DIR": str(work / "library-cache")}
     query = [*duty, "--data", str(root)]
     notes = []
-    elapsed, peak = run([*query, "search", "低保"], lib_env)
+    elapsed, peak, _ = run([*query, "search", "低保"], lib_env)
     notes.append(
         f"first build of {files + 1:,} lists ({items:,} items): {elapsed:.1f} s, "
         f"peak {peak / 1024:.0f} MiB (targets ≤ 180 s, ≤ 1024 MiB)"
@@ -195,7 +210,7 @@ def library_cases(
     changed.write_text(
         changed.read_text(encoding="utf-8").replace("低保", "最低生活保障", 1), "utf-8"
     )
-    elapsed, peak = run([*query, "search", "低保"], lib_env)
+    elapsed, peak, _ = run([*query, "search", "低保"], lib_env)
     notes.append(
         f"first query after one file changed: {elapsed:.2f} s, peak {peak / 1024:.0f} MiB"
         " (target ≤ 3 s)"
@@ -227,6 +242,28 @@ def library_cases(
     return cases, notes
 
 
+def with_before(cases: list[Case], duty: list[str], before: list[Path], work: Path) -> list[Case]:
+    """Each duty case from this tree and from each tree of ``before``, all through ``LAUNCH``."""
+    for tree in before:
+        if not (tree / "src" / "dutycli").is_dir():
+            raise SystemExit(f"{tree}: no src/dutycli here")
+    launch = [sys.executable, "-c", LAUNCH]
+    out: list[Case] = []
+    for case in cases:
+        if case.argv[: len(duty)] != duty:
+            out.append(case)
+            continue
+        rest = case.argv[len(duty) :]
+        for n, tree in enumerate([REPO, *before]):
+            env = {**case.env, "PYTHONPATH": str(tree / "src")}
+            label = f"[{tree.name}] " if n else ""
+            if n:  # its own store: the versions' stores may differ
+                env["DUTY_CACHE_DIR"] = str(work / f"cache-before-{n}")
+            target = None if n else case.target  # the exit status is this tree's
+            out.append(Case(label + case.name, [*launch, *rest], target, env, case.before))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="rounds (at least 15)")
@@ -243,9 +280,19 @@ def main() -> int:
         default="",
         help="only the cases whose name contains TEXT (and the baseline)",
     )
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="also run each duty case from the source tree DIR (src/ and data/), interleaved;"
+        " may be given more than once",
+    )
     args = parser.parse_args()
     runs = max(15, args.runs)
     notes: list[str] = []
+    loads = os.getloadavg()
 
     work = Path(tempfile.mkdtemp(prefix="duty-bench-"))
     try:
@@ -354,6 +401,8 @@ def main() -> int:
             more, notes = library_cases(work, args.scale, env, duty)
             cases += more
         cases = [c for c in cases if c is baseline or args.only in c.name]
+        if args.before:
+            cases = with_before(cases, duty, [tree.resolve() for tree in args.before], work)
         # Warm up: build every cache and the bytecode once, outside the figures.
         for case in cases:
             run(case.argv, {**env, **case.env})
@@ -361,18 +410,24 @@ def main() -> int:
             for case in cases:
                 if callable(case.before):
                     case.before()
-                elapsed, peak = run(case.argv, {**env, **case.env})
+                elapsed, peak, cpu = run(case.argv, {**env, **case.env})
                 case.times.append(elapsed)
+                case.cpu.append(cpu)
                 case.peak_kib = max(case.peak_kib, peak)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     base = statistics.median(baseline.times)
+    base_cpu = statistics.median(baseline.cpu) or 1e-3
     print(
         f"{runs} interleaved runs each; {sys.implementation.name} {sys.version.split()[0]}, "
-        f"{os.cpu_count()} cores; baseline python -c pass = {base * 1000:.1f} ms"
+        f"{os.cpu_count()} cores; baseline python -c pass = {base * 1000:.1f} ms; "
+        f"load average {loads[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
     )
-    print(f"{'case':<52} {'median':>9} {'ratio':>7} {'target':>7} {'peak MiB':>9}")
+    print(
+        f"{'case':<52} {'median':>9} {'ratio':>7} {'target':>7} {'peak MiB':>9}"
+        f" {'CPU':>8} {'ratio':>6}"
+    )
     # (the library's peak is judged on its own line below, against 60 MiB)
     failed = 0
     for case in cases:
@@ -383,9 +438,10 @@ def main() -> int:
             ok = ratio <= case.target
             failed += not ok
             verdict = f"≤{case.target:g}× {'ok' if ok else 'MISSED'}"
+        cpu = statistics.median(case.cpu)
         print(
             f"{case.name:<52} {median * 1000:7.1f}ms {ratio:6.1f}× {verdict:>11} "
-            f"{case.peak_kib / 1024:8.1f}"
+            f"{case.peak_kib / 1024:8.1f} {cpu * 1000:6.1f}ms {cpu / base_cpu:5.1f}×"
         )
     for case in cases:
         if case.name.startswith("duty import"):

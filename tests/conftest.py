@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.main import get_command
 from typer.testing import CliRunner
 
 from dutycli.cli.app import app
@@ -18,6 +19,11 @@ SOURCE = REPO / "data" / "source" / "qingshanlu.txt"
 EXAMPLES = Path(__file__).resolve().parent / "data"
 # Labelled tasks and queries, by role (data/labelled/MANIFEST.tsv).
 LABELLED = REPO / "data" / "labelled"
+
+# The programs the tests start run duty as users do: from bytecode, compiled once
+# by the first of them (pip compiles it at install; an editable install or a
+# session that forbids writing bytecode would compile every module in every run).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Fixed width, no colour: views are compared character for character.
 # DUTY_DEBUG lets an unexpected exception through, so that a bug fails its test
@@ -61,16 +67,39 @@ def _isolated(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
 
 
+# The application as Click runs it, built once: CliRunner.invoke would have Typer
+# build the Click group of every command again on each call (two thirds of a
+# quick test's time). A Click command holds no state between runs.
+COMMAND = get_command(app)
+
+
 @pytest.fixture
 def duty() -> Duty:
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        """``duty ARGS`` in this process, in CliRunner's isolation (streams, stdin, environment)."""
         runner = CliRunner()
-        result = runner.invoke(
-            app, list(args), input=input, env={**TERMINAL, **(env or {})}, color=False
-        )
+        isolated = runner.isolation(input=input, env={**TERMINAL, **(env or {})}, color=False)
         # An exception other than SystemExit means a traceback would have reached the user.
-        exception = result.exception if not isinstance(result.exception, SystemExit) else None
-        return Result(result.exit_code, result.stdout, result.stderr, exception)
+        exception: BaseException | None = None
+        with isolated as (out, err, _):
+            try:
+                COMMAND.main(args=list(args), prog_name="duty")
+                code = 0
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+            except Exception as e:
+                code, exception = 1, e
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            stdout, stderr = out.getvalue(), err.getvalue()
+        decode = runner.charset
+        return Result(
+            code,
+            stdout.decode(decode, "replace").replace("\r\n", "\n"),
+            stderr.decode(decode, "replace").replace("\r\n", "\n"),
+            exception,
+        )
 
     return run
 
@@ -148,6 +177,13 @@ SLOW: dict[str, tuple[str, ...]] = {
     "test_quality.py": (),
     "test_roundtrip.py": (),
     "test_scale.py": (),
+    "test_check_any_list.py": (
+        # One check of ~400 tasks (the module's `verdicts`), and the labelled tasks twice.
+        "test_a_task_holding_a_name_or_street_step_is_never_a_bare_off_list",
+        "test_a_name_or_street_step_is_on_the_list_with_its_item",
+        "test_framing_never_moves_a_verdict_off_the_list",
+        "test_the_same_list_under_another_name_beside_it_gives_the_same_verdicts",
+    ),
     "test_check.py": (
         "test_a_damaged_decided_tasks_part_changes_no_verdict",
         "test_labelled_verdicts_without_decided_tasks",
@@ -169,6 +205,11 @@ SLOW: dict[str, tuple[str, ...]] = {
         "test_piped_output_is_utf8_whatever_the_locale",
         "test_yaml_loads_back_as_a_list",
     ),
+    "test_variants.py": (
+        # Every published variant exported to a workbook and imported again (~0.4 s each).
+        "test_import_export_import_round_trip",
+    ),
+    "test_hostile_text.py": ("test_a_terminal_shows_control_characters_of_a_task",),
     "test_log.py": (
         "test_two_processes_adding_200_each_leave_400_valid_entries",
         "test_deleting_the_store_loses_no_decision",

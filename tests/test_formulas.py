@@ -68,9 +68,10 @@ def hostile_list(path: Path) -> list[str]:
     return [v for x in texts for v in x.values()]
 
 
-@pytest.fixture
-def hostile(tmp_path: Path) -> tuple[Path, list[str]]:
-    path = tmp_path / "formulas.yaml"
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    # One file for the module (no test changes it): its store is compiled once.
+    path = tmp_path_factory.mktemp("formulas") / "formulas.yaml"
     return path, hostile_list(path)
 
 

@@ -76,3 +76,36 @@ def test_a_real_run_says_what_the_full_group_says(argv: list[str]) -> None:
     built_alone = run_main(argv)
     assert built_alone == run_main(argv, every)
     assert built_alone[1] or built_alone[2]
+
+
+def test_the_table_of_modules_says_where_each_command_is_declared() -> None:
+    from dutycli.cli import commands
+
+    every = commands.declared()
+    assert {name.partition(" ")[0]: fn.__module__ for name, fn in every.items()} == (
+        commands.DECLARED_IN
+    )
+    assert set(commands.DECLARED_IN.values()) == set(commands.MODULES)
+
+
+def test_a_named_command_imports_only_its_own_module() -> None:
+    """``duty search`` imports neither the modules of the other commands nor what they import."""
+    from dutycli.cli import commands
+
+    probe = (
+        "import os, sys; _exit = os._exit; "
+        "os._exit = lambda code: (os.write(2, ' '.join(sys.modules).encode()), _exit(code)); "
+    )
+    code, out, err = run_main(["--data", str(DATA), "search", "低保"], probe)
+    assert code == 0, err
+    assert "低保" in out
+    imported = set(err.split())
+    assert "dutycli.cli.query_commands" in imported
+    assert not imported & (set(commands.MODULES) - {"dutycli.cli.query_commands"})
+    # Nor what only help, a usage error or a query naming an item by number needs.
+    assert not imported & {
+        "dutycli.cli.usage",
+        "dutycli.render.cells",
+        "unicodedata",
+        "dutycli.query.resolve",
+    }

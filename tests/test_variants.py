@@ -8,8 +8,10 @@ the cell's text, step numbers aside, must be the text of that field.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,24 @@ def source(name: str) -> dict[str, Any]:
     return data
 
 
+@functools.cache
 def imported(name: str) -> DutyList:
+    """The variant as imported, once per session (a DutyList is immutable)."""
     return import_file(VARIANTS / name)
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The variant as a data file, written once for the module: its store is compiled once."""
+    folder = tmp_path_factory.mktemp("variants")
+
+    def write(name: str) -> Path:
+        path = folder / f"{name}.yaml"
+        if not path.exists():
+            path.write_text(dump_yaml(imported(name)), encoding="utf-8")
+        return path
+
+    return write
 
 
 def bare(text: str) -> str:
@@ -205,10 +223,9 @@ def test_extras_keep_their_columns_and_the_summary_names_them() -> None:
     ],
 )
 def test_by_dept_with_a_short_name_on_another_district(
-    name: str, short: str, department: str, duty: Duty, tmp_path: Path
+    name: str, short: str, department: str, duty: Duty, data_file: Callable[[str], Path]
 ) -> None:
-    data = tmp_path / "list.yaml"
-    data.write_text(dump_yaml(imported(name)), encoding="utf-8")
+    data = data_file(name)
     result = duty("--data", str(data), "by-dept", short, "-o", "json")
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)
@@ -216,10 +233,12 @@ def test_by_dept_with_a_short_name_on_another_district(
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_import_export_import_round_trip(name: str, duty: Duty, tmp_path: Path) -> None:
-    data, book = tmp_path / "list.yaml", tmp_path / "list.xlsx"
-    text = dump_yaml(imported(name))
-    data.write_text(text, encoding="utf-8")
+def test_import_export_import_round_trip(
+    name: str, duty: Duty, tmp_path: Path, data_file: Callable[[str], Path]
+) -> None:
+    data, book = data_file(name), tmp_path / "list.xlsx"
+    text = data.read_text(encoding="utf-8")
+    assert text == dump_yaml(imported(name))
     exported = duty("--data", str(data), "export", "-o", "xlsx", "--output", str(book))
     assert exported.exit_code == 0, exported.stderr
     again = duty("import", str(book))
@@ -228,11 +247,9 @@ def test_import_export_import_round_trip(name: str, duty: Duty, tmp_path: Path) 
 
 
 @pytest.fixture
-def extras_list(tmp_path: Path) -> Path:
+def extras_list(data_file: Callable[[str], Path]) -> Path:
     """The 权责清单 variant (a 基本 list: 设定依据, 责任事项, two extra columns) as a data file."""
-    data = tmp_path / "quanze.yaml"
-    data.write_text(dump_yaml(imported("13-quanze.xlsx")), encoding="utf-8")
-    return data
+    return data_file("13-quanze.xlsx")
 
 
 def test_basis_and_extras_are_shown(duty: Duty, extras_list: Path) -> None:
@@ -278,9 +295,8 @@ def test_basis_and_extras_are_exported(fmt: str, duty: Duty, extras_list: Path) 
         assert text in out.stdout, (fmt, text)
 
 
-def test_cite_ends_a_step_once(duty: Duty, tmp_path: Path) -> None:
-    data = tmp_path / "list.yaml"
-    data.write_text(dump_yaml(imported("12-opening-lines.docx")), encoding="utf-8")
+def test_cite_ends_a_step_once(duty: Duty, data_file: Callable[[str], Path]) -> None:
+    data = data_file("12-opening-lines.docx")
     cited = duty("--data", str(data), "cite", "1")
     assert cited.exit_code == 0, cited.stderr
     assert "；。" not in cited.stdout and ";。" not in cited.stdout

@@ -29,9 +29,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from dutycli.cli import commands, declare
 from dutycli.cli.answer import answer
-from dutycli.cli.usage import translate
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED
-from dutycli.render.cells import cell_width, wrap
 
 if TYPE_CHECKING:
     # Only the type checker reads these names: Typer exports no public name for
@@ -56,7 +54,13 @@ _TYPER_HELP = {
 }
 
 
+# Help and usage errors import what they need when they are shown (render.cells
+# and its unicodedata, cli.usage): a query's run never formats help.
+
+
 def _width(text: str) -> int:
+    from dutycli.render.cells import cell_width
+
     return sum(cell_width(ch) for ch in text)
 
 
@@ -68,6 +72,8 @@ class _Formatter(HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
 
     def write_text(self, text: str) -> None:
+        from dutycli.render.cells import wrap
+
         indent = " " * self.current_indent
         paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
         for n, para in enumerate(paragraphs):
@@ -77,6 +83,8 @@ class _Formatter(HelpFormatter):
                 self.write(f"{indent}{line}\n")
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        from dutycli.render.cells import wrap
+
         rows = list(rows)
         first_col = min(max((_width(r[0]) for r in rows), default=0), col_max) + col_spacing
         text_width = max(self.width - first_col - self.current_indent, 20)
@@ -147,7 +155,7 @@ class DutyGroup(_ChineseHelp, TyperGroup):
                 shown[name] = cmd
         groups: dict[str, list[tuple[str, str]]] = {}
         wide = max(map(_width, shown), default=0)  # one column for every group
-        order = {module.__name__: n for n, module in enumerate(commands.MODULES)}
+        order = {module: n for n, module in enumerate(commands.MODULES)}
         declared = sorted(declare.COMMANDS.items(), key=lambda c: order.get(c[1].__module__, 99))
         for name, fn in declared:
             if name in shown:
@@ -215,6 +223,8 @@ class DutyGroup(_ChineseHelp, TyperGroup):
             )
             code = EXIT_ERROR if alone else rv if isinstance(rv, int) else EXIT_FOUND
         except TyperException as e:  # Click's errors: a usage error carries its context
+            from dutycli.cli.usage import translate
+
             if not hasattr(e, "ctx"):
                 echo(f"错误：{translate(e.format_message())}", err=True)
                 code = e.exit_code
@@ -228,6 +238,8 @@ class DutyGroup(_ChineseHelp, TyperGroup):
         return code
 
     def _usage_error(self, e: TyperException, ctx: Context | None, args: list[str]) -> None:
+        from dutycli.cli.usage import translate
+
         usage = ctx.get_usage() if ctx else ""
         usage = usage.replace("Usage:", "用法：", 1)
         name = ctx.command_path if ctx else "duty"
@@ -333,7 +345,7 @@ def build(commands: Mapping[str, Callable[..., Any]], group: Callable[..., Any])
 def __getattr__(name: str) -> Any:
     """``app``: the application with every command (tests and scripts import it), built once."""
     if name == "app":
-        built = globals()["app"] = build(declare.COMMANDS, commands.group_options)
+        built = globals()["app"] = build(commands.declared(), commands.group_options)
         return built
     raise AttributeError(name)
 
@@ -352,12 +364,8 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     — no command, a name that is none of ours, the group's help or version,
     shell completion — gets them all.
     """
-    name = _named_command(argv)
-    if name in declare.COMMANDS:
-        # The command and its subcommands ("log", "log add", …), if it has any.
-        chosen = {n: fn for n, fn in declare.COMMANDS.items() if n.partition(" ")[0] == name}
-        return build(chosen, commands.group_options)
-    return build(declare.COMMANDS, commands.group_options)
+    # The command and its subcommands ("log", "log add", …), if it has any; or every command.
+    return build(commands.declared(_named_command(argv)), commands.group_options)
 
 
 def _named_command(argv: Sequence[str]) -> str | None:

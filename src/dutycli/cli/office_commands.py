@@ -75,7 +75,7 @@ def log_add(
 
     判定不对时用 --verdict（和 --item）改正：以后核对同样的任务就按这条记录判定。
     """
-    from dutycli.cli.query_commands import _capped_task
+    from dutycli.cli.check_commands import _capped_task
     from dutycli.query.check import check_tasks
     from dutycli.query.decisions import corrected
 
@@ -255,7 +255,7 @@ def reply(
             raise UsageError(f"决定记录 {path} 里没有第 {entry} 条：用 duty log 查看编号")
         case = case_of_entry(lib, found[0], str(path), day)
     else:
-        from dutycli.cli.query_commands import _capped_task
+        from dutycli.cli.check_commands import _capped_task
 
         text = _capped_task(" ".join(task or []).strip())
         if not text:

@@ -35,6 +35,8 @@ GUARANTEES_LABEL = "履职保障："
 
 @dataclass(frozen=True, slots=True)
 class ListInfo:
+    """What a list is: its title, subdistrict and kind, and where it was published."""
+
     title: str
     subdistrict: str
     kind: str
@@ -47,6 +49,8 @@ class ListInfo:
 
 @dataclass(frozen=True, slots=True)
 class Department:
+    """A department of the list's table, with the other names people write it by."""
+
     name: str
     aliases: tuple[str, ...] = ()
 
@@ -75,6 +79,8 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Item:
+    """One item of a list: its number, name, category, departments and their duties."""
+
     id: int
     name: str
     category: str

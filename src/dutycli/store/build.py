@@ -11,7 +11,6 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-import unicodedata
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,6 +20,9 @@ from dutycli.errors import DataError
 from dutycli.lists.model import DutyList, Item
 from dutycli.lists.serialize import item_to_dict
 from dutycli.lists.source import SourceFile, read_bytes
+
+# Re-exported: the page's and check's pinyin come from here.
+from dutycli.store.pinyin import Pinyin, add_readings, known, reading_tables, strip_tone
 from dutycli.store.schema import (
     BASIS,
     DDL,
@@ -38,62 +40,17 @@ from dutycli.store.schema import (
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["create", "digest", "insert", "prepare", "remove_list", "sync"]
-
-
-_TONELESS: dict[str, str] = {}
-
-
-def strip_tone(syllable: str) -> str:
-    plain = _TONELESS.get(syllable)
-    if plain is None:
-        plain = "".join(
-            c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c)
-        )
-        plain = _TONELESS[syllable] = plain.replace("ü", "v").lower()
-    return plain
-
-
-def _characters(run: str) -> Any:
-    # pypinyin's errors callback: text without readings, one syllable a character.
-    return list(run.lower())
-
-
-class Pinyin:
-    """Toneless pinyin, one syllable a character, memoised: lists repeat their names.
-
-    ``known``: texts whose syllables the store already holds (the names of a
-    list being rebuilt, every department spelling), as this class gave them.
-    pypinyin (~0.3 s to import, its phrase dictionary) is imported at the first
-    text that is not among them: a list edited anywhere but in its names is
-    rebuilt without it.
-    """
-
-    def __init__(self, known: dict[str, list[str]] | None = None) -> None:
-        self._lazy: Callable[..., list[str]] | None = None
-        self._style: Any = None
-        self._memo: dict[str, list[str]] = dict(known or {})
-
-    def _convert(self, text: str) -> list[str]:
-        if self._lazy is None:
-            from pypinyin import Style, lazy_pinyin  # slow to import: only ever here
-
-            self._lazy = lazy_pinyin
-            self._style = Style.NORMAL
-        return self._lazy(text, style=self._style, errors=_characters)
-
-    def __call__(self, text: str) -> list[str]:
-        got = self._memo.get(text)
-        if got is None:
-            # Whole texts, so that heteronyms take the reading of the word
-            # around them; runs without readings come back one character a syllable.
-            readings = self._convert(text)
-            if len(readings) != len(text):  # never seen; keep the alignment regardless
-                got = [c.lower() for c in text]
-            else:
-                got = [strip_tone(r) for r in readings]
-            self._memo[text] = got
-        return got
+__all__ = [
+    "Pinyin",
+    "create",
+    "digest",
+    "insert",
+    "prepare",
+    "reading_tables",
+    "remove_list",
+    "strip_tone",
+    "sync",
+]
 
 
 def item_lines(item: Item) -> Iterator[tuple[int, int, int, str]]:
@@ -344,34 +301,6 @@ def remove_list(conn: sqlite3.Connection, list_id: int) -> str | None:
     return row[0] if row else None
 
 
-def reading_tables() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Toneless syllable -> every character read so (heteronyms included), and back."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    by_syllable: dict[str, list[str]] = {}
-    by_char: dict[str, list[str]] = {}
-    for codepoint, readings in pinyin_dict.items():
-        ch = chr(codepoint)
-        for syllable in sorted({strip_tone(r) for r in readings.split(",")}):
-            by_syllable.setdefault(syllable, []).append(ch)
-            by_char.setdefault(ch, []).append(syllable)
-    return by_syllable, by_char
-
-
-def add_readings(conn: sqlite3.Connection) -> None:
-    """The reading tables into the store, for homophones and typos."""
-    by_syllable, by_char = reading_tables()
-    conn.executemany(
-        "INSERT OR REPLACE INTO syllables VALUES (?, ?)",
-        ((s, "".join(chars)) for s, chars in by_syllable.items()),
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO readings VALUES (?, ?)",
-        ((ch, " ".join(syls)) for ch, syls in by_char.items()),
-    )
-    conn.execute("UPDATE meta SET value = 1 WHERE key = 'readings'")
-
-
 PARALLEL_FROM = 16  # lists: below this, starting worker processes costs more than it saves
 CHUNK = 8  # lists a worker prepares at a time
 AHEAD = 3  # chunks a worker may have ready or under way before the writer takes them
@@ -432,26 +361,6 @@ def _prepared(
         if pinyin is None:
             pinyin = Pinyin(known(conn, [recorded[s.key][6] for s in stale if s.key in recorded]))
         yield "built", prepare(src, raw, key, pinyin), src
-
-
-def known(conn: sqlite3.Connection | None, lists: list[int]) -> dict[str, list[str]]:
-    """Syllables the store holds: the names of these lists' items, every department spelling.
-
-    A text with a space or a tab is left out: those separate the stored syllables.
-    """
-    if conn is None:
-        return {}
-    out: dict[str, list[str]] = {}
-    for spelling, syllables in conn.execute("SELECT spelling, syllables FROM dept_pinyin"):
-        if " " not in spelling and "\t" not in spelling:
-            out[spelling] = syllables.split(" ")
-    for list_id in lists:
-        for name, syllables in conn.execute(
-            "SELECT name, syllables FROM items WHERE list = ?", (list_id,)
-        ):
-            if " " not in name and "\t" not in name:
-                out[name] = syllables.split("\t")
-    return out
 
 
 def sync(

@@ -20,6 +20,7 @@ from dutycli.errors import DataError, Problem, UsageError
 from dutycli.lists import deptnames
 from dutycli.lists.importers import headers as H
 from dutycli.lists.importers.cells import CellReader
+from dutycli.lists.importers.columns import Header, read_header
 from dutycli.lists.importers.normalize import Normalizer
 from dutycli.lists.importers.table import Grid, Place
 from dutycli.lists.model import (
@@ -60,21 +61,12 @@ def kind_named(name: str) -> str:
 
 
 @dataclass
-class _Header:
-    columns: dict[str, int]  # field -> column index
-    extras: list[tuple[str, int]]  # (header as published, column) of the columns kept as extras
-    taken: list[tuple[str, str]]  # (header, what it was taken as), for messages and the summary
-    width: int
-    place: Place
-
-
-@dataclass
 class _Scan:
     """What the rows of a grid are, before any item is read."""
 
     title: tuple[str, Place] | None = None
     note: str | None = None
-    header: _Header | None = None
+    header: Header | None = None
     categories: list[tuple[str, Place, int | None]] = field(default_factory=list)
     rows: list[tuple[int, int, str]] = field(default_factory=list)  # (row, id, category)
     # An item's texts joined with its continuation rows, by the item's row.
@@ -185,7 +177,8 @@ class Converter:
                 continue
             if H.is_header(texts, self.columns):
                 if scan.header is None:
-                    scan.header, skip = self.header(grid, r)
+                    scan.header, skip, problems = read_header(grid, r, self.columns, self.norm)
+                    self.problems += problems
                 continue
             if self.continued(grid, r, scan, own):
                 continue
@@ -284,68 +277,7 @@ class Converter:
                     place.problem(f"类别“{name}”写明 {count} 项，表格里却有 {found} 项")
                 )
 
-    def header(self, grid: Grid, r: int) -> tuple[_Header, int | None]:
-        """The columns named by the header at row ``r`` (and the row below it, if it is one too)."""
-        row = grid.rows[r]
-        labels = [cell.text for cell in row.cells]
-        skip = None
-        if r + 1 < len(grid.rows):
-            below = grid.rows[r + 1].cells
-            fresh = [c for c, cell in enumerate(below) if cell.origin == (r + 1, c)]
-            texts = [below[c].text for c in fresh if below[c].text.strip()]
-            if (
-                texts
-                and all(H.field(t, self.columns) for t in texts)
-                and len(below) == len(row.cells)
-            ):
-                # A two-row header: the lower row names the columns it spans.
-                skip = r + 1
-                for c in fresh:
-                    if below[c].text.strip():
-                        labels[c] = below[c].text
-        head = _Header({}, [], [], len(row.cells), grid.rows[r].place)
-        for c, label in enumerate(labels):
-            if c > 0 and labels[c - 1] == label and row.cells[c].origin == row.cells[c - 1].origin:
-                continue  # one header cell merged over several columns
-            self.add_column(grid, r, c, label, head)
-        self.check_columns_option(labels, head)
-        return head, skip
-
-    def add_column(self, grid: Grid, r: int, c: int, label: str, head: _Header) -> None:
-        """Take column ``c`` as the field its header names, else keep it as an extra."""
-        name = H.field(label, self.columns) if label.strip() else None
-        shown = self.norm.line(label)
-        if name is not None and name != H.EXTRA and name not in head.columns:
-            head.columns[name] = c
-            head.taken.append((shown, H.LABELS[name]))
-            return
-        has_content = any(
-            x.cells[c].text.strip()
-            for x in grid.rows[r + 1 :]
-            if c < len(x.cells) and x.cells[c].origin[1] == c
-        )
-        if not has_content:
-            return
-        shown = shown or f"第{c + 1}列"
-        taken = {n for n, _ in head.extras}
-        base, k = shown, 2
-        while shown in taken or shown in H.FIELD_WORDS:
-            shown, k = f"{base}（{k}）", k + 1
-        head.extras.append((shown, c))
-        why = f"（与第 {head.columns[name] + 1} 列重复）" if name in head.columns else ""
-        head.taken.append((shown, H.LABELS[H.EXTRA] + why))
-
-    def check_columns_option(self, labels: list[str], head: _Header) -> None:
-        found = {H.normalize(label) for label in labels}
-        for key in self.columns:
-            if key not in found:
-                self.place = head.place
-                self.problem(
-                    f"--columns 里的表头“{key}”不在表头中；表头是："
-                    + "、".join(H.normalize(label) for label in labels if label.strip())
-                )
-
-    def kind(self, title: tuple[str, Place] | None, header: _Header) -> str:
+    def kind(self, title: tuple[str, Place] | None, header: Header) -> str:
         text = title[0] if title else ""
         from_title = next((k for k in KINDS if text.endswith(k + "清单")), None)
         if from_title is None and text.endswith("清单"):
@@ -358,7 +290,7 @@ class Converter:
             return self.kind_option
         return from_title or H.kind_of(set(header.columns), [h for h, _ in header.taken])
 
-    def check_columns(self, header: _Header, kind: str) -> None:
+    def check_columns(self, header: Header, kind: str) -> None:
         missing = [f for f in H.REQUIRED[kind] if f not in header.columns]
         if missing:
             self.place = header.place
@@ -399,7 +331,7 @@ class Converter:
         grid: Grid,
         rows: list[int],
         categories: list[tuple[str, Place, int | None]],
-        header: _Header,
+        header: Header,
     ) -> None:
         columns = {
             "name": H.NAME,
@@ -444,7 +376,7 @@ class Converter:
 
     own_departments: tuple[Department, ...] = ()
 
-    def read_departments(self, grid: Grid, scan: _Scan, header: _Header) -> None:
+    def read_departments(self, grid: Grid, scan: _Scan, header: Header) -> None:
         """Without ``--departments``: the departments the list's own cells name."""
         if self.table is not None or H.DEPARTMENTS not in header.columns:
             return
@@ -482,7 +414,7 @@ class Converter:
 
     # -- one item -----------------------------------------------------------
 
-    def one_item(self, grid: Grid, r: int, header: _Header, item_id: int, category: str) -> Item:
+    def one_item(self, grid: Grid, r: int, header: Header, item_id: int, category: str) -> Item:
         self.item = item_id
         texts = self.joined.get(r) or [cell.text for cell in grid.rows[r].cells]
         cols = header.columns
@@ -526,7 +458,7 @@ class Converter:
 
     # -- the summary ---------------------------------------------------------
 
-    def summarize(self, dl: DutyList, header: _Header) -> None:
+    def summarize(self, dl: DutyList, header: Header) -> None:
         source = "来自清单本身，简称按规则生成" if self.table is None else "按 --departments 部门表"
         self.summary.append(
             f"导入{dl.info.kind}清单“{dl.info.title}”：{len(dl.items)} 项，"

@@ -128,9 +128,9 @@ def texts(value: Any) -> list[str]:
     return []
 
 
-def data_block(page: str) -> str:
-    """The data element's content, as an HTML tokenizer sees it end (at the first ``</script``)."""
-    opening = '<script type="application/json" id="data">'
+def data_block(page: str, name: str = "data") -> str:
+    """A JSON element's content, as an HTML tokenizer sees it end (at the first ``</script``)."""
+    opening = f'<script type="application/json" id="{name}">'
     start = page.index(opening) + len(opening)
     return page[start : page.index("</script", start)]
 
@@ -141,14 +141,18 @@ def test_the_page_holds_no_element_or_attribute_from_the_list() -> None:
     # comment at "<!--": the data holds no "<" or ">" at all, so none of them.
     block = data_block(page)
     assert "<" not in block and ">" not in block
-    assert page.count("<script") == 2 and page.count("</script") == 2
+    # The search's tables (each item's searchable lines) are list text too.
+    tables = data_block(page, "search-data")
+    assert "\\u003c" in tables  # the list's "<" reached the tables, escaped
+    assert "<" not in tables and ">" not in tables
+    assert page.count("<script") == 3 and page.count("</script") == 3
     clean, evil = parsed(build_page([LIST])), parsed(page)
     assert json.loads(block) == json.loads(evil.scripts[0])
     # Element for element, attribute for attribute, the page of the clean list
     # (the only difference allowed: the policy's hash of the same script).
     strip = [(t, tuple(a for a in attrs if a[0] != "content")) for t, attrs in clean.tags]
     assert [(t, tuple(a for a in attrs if a[0] != "content")) for t, attrs in evil.tags] == strip
-    assert len(evil.scripts) == 2
+    assert len(evil.scripts) == 3
     for _, attrs in evil.tags:
         for name, value in attrs:
             assert not name.startswith("on") and "javascript:" not in (value or ""), (name, value)
@@ -160,6 +164,7 @@ def test_the_page_holds_no_element_or_attribute_from_the_list() -> None:
     assert data["lists"][0]["title"] == LIST.info.title + EVIL
     assert data["items"][0]["name"] == LIST.items[0].name + EVIL
     assert evil.scripts[1] == clean.scripts[1]  # the page's own script, unchanged
+    assert any(EVIL in t for t in texts(json.loads(evil.scripts[2])))  # tables whole
 
 
 def test_a_list_file_past_validate_gives_an_inert_page(duty: Duty, tmp_path: Path) -> None:
@@ -173,8 +178,9 @@ def test_a_list_file_past_validate_gives_an_inert_page(duty: Duty, tmp_path: Pat
     result = duty("--data", str(source), "html", "--output", str(target))
     assert result.exit_code == 0, result.stderr
     page = target.read_text(encoding="utf-8")
-    assert "<" not in data_block(page) and ">" not in data_block(page)
-    assert page.count("<script") == 2 and page.count("</script") == 2
+    for name in ("data", "search-data"):
+        assert "<" not in data_block(page, name) and ">" not in data_block(page, name)
+    assert page.count("<script") == 3 and page.count("</script") == 3
     evil, clean = parsed(page), parsed(build_page([LIST]))
     assert [t for t, _ in evil.tags] == [t for t, _ in clean.tags]
     data = json.loads(evil.scripts[0])
@@ -202,6 +208,7 @@ def test_nothing_from_the_list_runs_in_chromium(open_page: Opener, tmp_path: Pat
     )
     assert handlers == []
     assert page.evaluate("document.querySelectorAll('body img, body svg, body iframe').length") == 0
-    assert page.evaluate("document.querySelectorAll('script').length") == 2
+    # The data, the page's script and the search's tables: nothing added.
+    assert page.evaluate("document.querySelectorAll('script').length") == 3
     assert first.name + EVIL in page.inner_text("#detail h2")
     assert page.errors == []

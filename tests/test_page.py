@@ -599,14 +599,15 @@ def test_printing_an_open_item_prints_that_item(tmp_path: Path, page_file: Path)
 def test_the_print_button_says_what_will_print(open_page: Opener, page_file: Path) -> None:
     page = open_page(page_file)
     n = len(LIST.items)
-    assert page.inner_text("#print-button") == f"打印全部{n}项"
+    # The page's script names what will print once it has run (the template says 打印).
+    wait_until(page, f"document.querySelector('#print-button').textContent === '打印全部{n}项'")
     page.fill("#q", "低保")
     wait_until(page, "document.querySelector('#status').textContent.startsWith('找到')")
     count = len(shown_ids(page))
     wait_until(page, f"document.querySelector('#print-button').textContent === '打印这{count}项'")
     page.evaluate("location.hash = '#17'")
     page.wait_for_selector("#detail:not([hidden])")
-    assert page.inner_text("#print-button") == "打印第17项"
+    wait_until(page, "document.querySelector('#print-button').textContent === '打印第17项'")
     page.emulate_media(media="print")
     rows = page.eval_on_selector_all(
         "#print tbody tr", "els => els.map(e => [...e.cells].map(c => c.innerText))"

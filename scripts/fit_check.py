@@ -52,8 +52,8 @@ from dutycli.query.check import (  # noqa: E402
     lead,
     subdistrict_matcher,
 )
-from dutycli.query.check_match import unframe  # noqa: E402
 from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
+from dutycli.query.check_terms import unframe  # noqa: E402
 from dutycli.query.check_verdict import hold, near  # noqa: E402
 from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
 from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402

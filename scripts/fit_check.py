@@ -54,7 +54,6 @@ from dutycli.query.check import (  # noqa: E402
 )
 from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
 from dutycli.query.check_terms import unframe  # noqa: E402
-from dutycli.query.check_verdict import hold, near  # noqa: E402
 from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
 from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
 
@@ -336,7 +335,6 @@ def choose(
     ]
     own = [folds[i % FOLDS] for i in range(len(all_cases))]
     zero: Counts = (0, 0, 0, 0, 0, 0, 0)
-    off_list = Verdict("", OFF_LIST, [])
     firm_counts: list[Counts] = []
     # Per case that the model decides: p_off, p_top, family, and the counts of 清单外,
     # 清单内 and 相近 (decide's rules after the model, hold and near, applied to each).
@@ -347,10 +345,11 @@ def choose(
         no = judge(c, m._replace(off_at=2.0, top_at=2.0, sure_at=-1.0, named_at=-1.0))
         # A rule decides before the model (check_verdict.decide) when even a model that
         # answers 清单外 to everything gives the same verdict: it is final.
-        if judge(c, m._replace(off_at=-1.0)) == yes == no:
+        # The verdict of a 清单外 from the model: what decide's later rules make of it.
+        off = judge(c, m._replace(off_at=-1.0))
+        if off == yes == no:
             firm_counts.append(counts(c, yes))
             continue
-        off = near(hold(off_list, c.args[-2]), c.args[-1])
         open_cases.append(
             (
                 m.off.probability(x),

@@ -274,9 +274,11 @@ class Figures(NamedTuple):
     on_off: float
     wrong: int
     off_off: float
+    on_bare: float = 0.0  # on-list tasks answered 清单外 with no department's step named
 
 
-Counts = tuple[int, int, int, int, int, int, int]  # on, exact, useful, on_off, wrong, off, off_off
+# on, exact, useful, on_off, wrong, off, off_off, on_bare
+Counts = tuple[int, int, int, int, int, int, int, int]
 
 
 def counts(c: Case, v: Verdict) -> Counts:
@@ -288,20 +290,24 @@ def counts(c: Case, v: Verdict) -> Counts:
         right = first in c.case.items
         useful = v.verdict in (ON_LIST, SIMILAR) and right
         exact = v.verdict == ON_LIST and right
-        return (1, int(exact), int(useful), int(v.verdict == OFF_LIST), wrong, 0, 0)
+        off = v.verdict == OFF_LIST
+        bare = off and v.split is None
+        return (1, int(exact), int(useful), int(off), wrong, 0, 0, int(bare))
     if label == OFF_LIST:
-        return (0, 0, 0, 0, wrong, 1, int(v.verdict == OFF_LIST))
-    return (0, 0, 0, 0, wrong, 0, 0)
+        return (0, 0, 0, 0, wrong, 1, int(v.verdict == OFF_LIST), 0)
+    return (0, 0, 0, 0, wrong, 0, 0, 0)
 
 
 def total(rows: Sequence[Counts]) -> Counts:
-    on, exact, useful, on_off, wrong, off, off_off = (sum(col) for col in zip(*rows, strict=True))
-    return (on, exact, useful, on_off, wrong, off, off_off)
+    on, exact, useful, on_off, wrong, off, off_off, bare = (
+        sum(col) for col in zip(*rows, strict=True)
+    )
+    return (on, exact, useful, on_off, wrong, off, off_off, bare)
 
 
 def as_figures(n: Counts) -> Figures:
-    on, exact, useful, on_off, wrong, off, off_off = n
-    return Figures(exact / on, useful / on, on_off / on, wrong, off_off / off)
+    on, exact, useful, on_off, wrong, off, off_off, bare = n
+    return Figures(exact / on, useful / on, on_off / on, wrong, off_off / off, bare / on)
 
 
 def figures(cases: Sequence[Case], verdicts: Sequence[Verdict]) -> Figures:
@@ -334,7 +340,7 @@ def choose(
         for k in range(FOLDS)
     ]
     own = [folds[i % FOLDS] for i in range(len(all_cases))]
-    zero: Counts = (0, 0, 0, 0, 0, 0, 0)
+    zero: Counts = (0, 0, 0, 0, 0, 0, 0, 0)
     firm_counts: list[Counts] = []
     # Per case that the model decides: p_off, p_top, family, and the counts of 清单外,
     # 清单内 and 相近 (decide's rules after the model, hold and near, applied to each).
@@ -437,7 +443,8 @@ def module_text(fitted: list[tuple[str, str, VerdictModel, Figures, int]]) -> st
             f"# {what}\n"
             + f"# {n} training cases; five-fold cross-validation: "
             + f"on-list useful {cv.on_useful:.1%}\n"
-            + f"# (清单内 with the item {cv.on_exact:.1%}), on-list 清单外 {cv.on_off:.1%},\n"
+            + f"# (清单内 with the item {cv.on_exact:.1%}), on-list 清单外 {cv.on_off:.1%}"
+            + f" (bare {cv.on_bare:.1%}),\n"
             + f"# wrong 清单内 {cv.wrong}, off-list 清单外 {cv.off_off:.1%}.\n"
             + f"{name} = VerdictModel(\n"
             + f"    mean={floats(model.mean, '    ')},\n"
@@ -510,7 +517,7 @@ def main(argv: list[str]) -> int:
         print(
             f"leave items out ({GROUPS} groups, {n} tasks of the fit files): "
             f"on-list useful {f.on_useful:.1%}, 清单内 with the item {f.on_exact:.1%}, "
-            f"on-list 清单外 {f.on_off:.1%}, wrong 清单内 {f.wrong}, "
+            f"on-list 清单外 {f.on_off:.1%} (bare {f.on_bare:.1%}), wrong 清单内 {f.wrong}, "
             f"off-list 清单外 {f.off_off:.1%}"
         )
         return 0

@@ -481,8 +481,10 @@ def leave_items_out(folder: Path = LABELLED) -> tuple[Figures, int]:
 
     Items fall into GROUPS groups by id (id modulo GROUPS); off-list tasks by position.
     For each group: the decided tasks and the fit leave out every task labelled with an
-    item of the group (and the group's off-list tasks); those tasks of the fit files are
-    then scored. The thresholds are the full fit's (check_model.MODEL's)."""
+    item of the group, a 相近 task naming one among others included (so that no decided
+    task knows the group's items), and the group's off-list tasks; the tasks of the fit
+    files whose first labelled item is in the group are then scored (each task once).
+    The thresholds are the full fit's (check_model.MODEL's and PLAIN's)."""
     from dutycli.query.check_model import MODEL
 
     m, of = matcher()
@@ -490,6 +492,11 @@ def leave_items_out(folder: Path = LABELLED) -> tuple[Figures, int]:
 
     def group(position: int, case: CheckCase) -> int:
         return min(case.items) % GROUPS if case.items else position % GROUPS
+
+    def touches(position: int, case: CheckCase, g: int) -> bool:
+        if not case.items:
+            return position % GROUPS == g
+        return any(i % GROUPS == g for i in case.items)
 
     from dutycli.query.check_model import PLAIN
 
@@ -499,7 +506,7 @@ def leave_items_out(folder: Path = LABELLED) -> tuple[Figures, int]:
     plain_thresholds = (PLAIN.off_at, PLAIN.top_at, PLAIN.sure_at, PLAIN.named_at)
     width = len(FEATURES) + len(RECALL_FEATURES)
     for g in range(GROUPS):
-        kept = [r for n, r in enumerate(rows) if group(n, r[1]) != g]
+        kept = [r for n, r in enumerate(rows) if not touches(n, r[1], g)]
         held = [r for n, r in enumerate(rows) if group(n, r[1]) == g and r[0] in TRAINING]
         train, _ = measured(m, of, kept, [r for r in kept if r[0] in TRAINING], True)
         # Tasks led by an item with no decided tasks are judged by the plain model.

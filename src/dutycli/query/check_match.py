@@ -14,9 +14,7 @@ departments it names, typos read by their sound (争兵 → 征兵).
    each says (an everyday word the list never uses is filler);
 2. ranking (``Matcher.rank``): BM25 score, ``coverage`` (the share of what
    the task says that the item holds), ``name_coverage`` (the share of the
-   item's name the task says), ``step`` (the share one step of the item's street
-   column holds: a task that asks for the subdistrict's step says much of one), and
-   the qualifier family (``Matcher.qualifiers``);
+   item's name the task says), and the qualifier family (``Matcher.qualifiers``);
 3. ``Matcher.check`` hands them to the verdict (``check_verdict.decide``).
 
 The words that say nothing, the items' fields and the hotline's wrapper are in
@@ -127,7 +125,6 @@ class Matcher:
             item.name + "\n" + "\n".join(st for sec in item.street_duties for st in sec.steps)
             for item in self.items
         ]
-        self.steps = [[st for s in item.street_duties for st in s.steps] for item in self.items]
         self.department_grams = {g for d in departments for g in bigrams(d.name) if g not in stop}
         # What a task may hold word for word: each item's name and each of its street steps.
         self.wholes = [
@@ -300,19 +297,10 @@ class Matcher:
                     said / name_total,
                     covered / (known or 1.0),
                     duty / (known or 1.0),
-                    step=self._step_share(index, terms) / total if score > 0 else 0.0,
                 )
             )
         out.sort(key=lambda s: (-s.score, s.item.id))
         return out
-
-    def _step_share(self, index: int, terms: dict[str, float]) -> float:
-        """The IDF of the task's bigrams (with what its words mean) that the one street
-        step of the item holding the most of them holds."""
-        return max(
-            (sum(self.idf.get(g, 0.0) for g in terms if g in step) for step in self.steps[index]),
-            default=0.0,
-        )
 
     def evidence(self, task: str) -> Evidence:
         factors = self.factors(task)

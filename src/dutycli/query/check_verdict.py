@@ -72,7 +72,6 @@ class Scored(NamedTuple):
     known: float = 0.0  # coverage of the part of the task whose bigrams the list uses
     duty: float = 0.0  # the same, by the item's name and the subdistrict's duties only
     source: Any = None  # the store's ListRef of the item's list, where known
-    step: float = 0.0  # share of the task (by IDF) one step of the item's street column holds
 
 
 class Evidence(NamedTuple):
@@ -142,8 +141,6 @@ def features(
         second.coverage if second else 0.0,
         best.duty,
         (1.0 - best.duty) if qualified is not None else 0.0,
-        best.step,
-        best.step - (second.step if second else 0.0),
         *(() if recall is None else (recall.off, recall.on, recall.off - recall.on)),
     ]
 

@@ -1,13 +1,14 @@
 """The verdict model of ``duty check``: two logistic regressions over measured quantities.
 
-``scripts/fit_check.py`` writes the constants below from the training files it
-names (under tests/data/check); never edit them by hand, and never fit on the
-held-out file (tests/data/check/heldout3.tsv). ``MODEL`` serves a list that has
-decided tasks (data/check_examples.tsv, dutycli.query.precedents), ``PLAIN`` any
-other. ``off`` gives the probability that a task is on none of the items
-(清单外); ``top`` the probability that the best-ranked item is the task's item
-(清单内), fitted on the tasks whose best items are not a qualifier family. The
-thresholds were chosen by five-fold cross-validation on the training files.
+``scripts/fit_check.py`` writes the constants below from the fit files it names
+(under data/labelled/check); never edit them by hand, and never fit on a held-out
+file (data/labelled/check/heldout-*). ``MODEL`` serves a list that has decided
+tasks (data/check_examples.tsv, dutycli.query.precedents), ``PLAIN`` any other.
+``off`` gives the probability that a task is on none of the items (清单外); ``top``
+the probability that the best-ranked item is the task's item (清单内), fitted on the
+tasks whose best items are not a qualifier family (for ``MODEL``, on the on-list
+tasks only: which item, not whether any; fit_check.TOP_ON_LIST). The thresholds
+were chosen by five-fold cross-validation on the fit files.
 """
 
 from __future__ import annotations

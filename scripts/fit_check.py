@@ -12,22 +12,23 @@ once per change with ``python -m dutycli.query.evaluate check``.
 Tasks the rules decide (the department's step pushed down, check_step) are not fitted on:
 the rule answers them whatever the model says.
 
-Leaving items out (``--leave-items-out``) measures how the model holds on items it never
-saw: the items are cut into five groups (by id); for each group the model and the decided
-tasks are fitted without every task labelled with an item of the group (and without a fifth
-of the off-list tasks), and those tasks are scored.
+Leaving items out (``--leave-items-out``, scripts/fit_check_items.py) measures how the
+model holds on items it never saw: every task naming an item of a group of items is left
+out of the fit and the decided tasks, and those tasks are scored.
 
 Two L2-regularised logistic regressions over ``check.features`` (standardised):
 ``off`` (the task is 清单外) and ``top`` (the best-ranked item is the task's
-item, fitted on the tasks whose best items are not a qualifier family). Four
+item, fitted on the tasks whose best items are not a qualifier family; for ``MODEL``
+on the on-list ones only, ``TOP_ON_LIST``). Four
 thresholds: 清单外 above ``off_at``; 清单内 above ``top_at`` while ``off`` is at
 most ``sure_at``; the family member whose qualifier the task names 清单内 while
 ``off`` is at most ``named_at``; 相近 otherwise. They are chosen by five-fold
-cross-validation: among the thresholds that answer at most 3 % of on-list tasks
-清单外, those with the fewest 清单内 verdicts with a wrong item, and of them the
-one that answers the most off-list tasks 清单外 (then the most on-list tasks
-usefully, then the most 清单内 with the right item). Deterministic: the folds are
-the cases' positions modulo five.
+cross-validation: among the thresholds that answer at most 2 % of on-list tasks
+清单外, those with the fewest 清单内 verdicts with a wrong item; of them, if some
+answer at least 95 % of off-list tasks 清单外, the one with the most 清单内 with the
+right item, else the one that answers the most off-list tasks 清单外 (then the most
+on-list tasks usefully, then the most 清单内 with the right item). Deterministic: the
+folds are the cases' positions modulo five.
 """
 
 from __future__ import annotations
@@ -473,61 +474,11 @@ def fitted(folder: Path = LABELLED) -> tuple[str, str]:
     return module_text(models), examples_text(found)
 
 
-GROUPS = 5
-
-
-def leave_items_out(folder: Path = LABELLED) -> tuple[Figures, int]:
-    """Figures on tasks whose items the model and the decided tasks never saw.
-
-    Items fall into GROUPS groups by id (id modulo GROUPS); off-list tasks by position.
-    For each group: the decided tasks and the fit leave out every task labelled with an
-    item of the group, a 相近 task naming one among others included (so that no decided
-    task knows the group's items), and the group's off-list tasks; the tasks of the fit
-    files whose first labelled item is in the group are then scored (each task once).
-    The thresholds are the full fit's (check_model.MODEL's and PLAIN's)."""
-    from dutycli.query.check_model import MODEL
-
-    m, of = matcher()
-    rows = labelled(folder)
-
-    def group(position: int, case: CheckCase) -> int:
-        return min(case.items) % GROUPS if case.items else position % GROUPS
-
-    def touches(position: int, case: CheckCase, g: int) -> bool:
-        if not case.items:
-            return position % GROUPS == g
-        return any(i % GROUPS == g for i in case.items)
-
-    from dutycli.query.check_model import PLAIN
-
-    scored: list[Case] = []
-    verdicts: list[Verdict] = []
-    thresholds = (MODEL.off_at, MODEL.top_at, MODEL.sure_at, MODEL.named_at)
-    plain_thresholds = (PLAIN.off_at, PLAIN.top_at, PLAIN.sure_at, PLAIN.named_at)
-    width = len(FEATURES) + len(RECALL_FEATURES)
-    for g in range(GROUPS):
-        kept = [r for n, r in enumerate(rows) if not touches(n, r[1], g)]
-        held = [r for n, r in enumerate(rows) if group(n, r[1]) == g and r[0] in TRAINING]
-        train, _ = measured(m, of, kept, [r for r in kept if r[0] in TRAINING], True)
-        # Tasks led by an item with no decided tasks are judged by the plain model.
-        with_recall = fit([c for c in train if len(c.values) == width], thresholds)
-        without = fit(plain(train), plain_thresholds, TOP_ON_LIST["PLAIN"])
-        tested, _ = measured(m, of, kept, held, False)
-        scored += tested
-        verdicts += [judge(c, without if c.recall is None else with_recall) for c in tested]
-    return figures(scored, verdicts), len(scored)
-
-
 def main(argv: list[str]) -> int:
     if "--leave-items-out" in argv:
-        f, n = leave_items_out()
-        print(
-            f"leave items out ({GROUPS} groups, {n} tasks of the fit files): "
-            f"on-list useful {f.on_useful:.1%}, 清单内 with the item {f.on_exact:.1%}, "
-            f"on-list 清单外 {f.on_off:.1%} (bare {f.on_bare:.1%}), wrong 清单内 {f.wrong}, "
-            f"off-list 清单外 {f.off_off:.1%}"
-        )
-        return 0
+        from fit_check_items import report  # scripts/fit_check_items.py
+
+        return report()
     module, examples = fitted()
     if "--print" in argv:
         sys.stdout.write(module)

@@ -260,3 +260,33 @@ def test_the_index_recalls_what_comparing_every_decided_task_gives() -> None:
                     on = max(on, similarity)
             got = index.recall(mine, MATCHER.weight, item)
             assert (round(got.off, 9), round(got.on, 9)) == (round(off, 9), round(on, 9)), task
+
+
+@pytest.mark.parametrize(
+    ("task", "held"),
+    [
+        # Every word is item 56's (its name and the subdistrict's duties say 征兵, 宣传).
+        ("协助区人武部做好今年征兵宣传", True),
+        # 烟花爆竹 is no word of item 56: the model's 清单外 stands.
+        ("协助区人武部做好今年征兵宣传和烟花爆竹销售", False),
+    ],
+)
+def test_the_models_off_list_is_no_bare_off_list_when_the_best_item_holds_every_word(
+    task: str, held: bool
+) -> None:
+    from dutycli.query.check_model import PLAIN
+    from dutycli.query.check_verdict import RULE_ALL_WORDS, RULE_OFF, decide, lead
+
+    ranked = MATCHER.rank(task)
+    qualified = MATCHER.qualifiers(ranked, MATCHER.weighted(task))
+    best = lead(ranked, qualified)[0]
+    assert best.item.id == 56
+    assert (best.coverage >= 1 - 1e-9 and best.duty >= 1 - 1e-9) is held
+    says_off = PLAIN._replace(off_at=-1.0)  # the model answers 清单外 to everything
+    verdict = decide(task, ranked, qualified, MATCHER.evidence(task), model=says_off)
+    if held:
+        assert verdict.verdict == SIMILAR and verdict.matches[0].item.id == 56
+        assert verdict.why is not None and verdict.why.rule == RULE_ALL_WORDS
+    else:
+        assert verdict.verdict == OFF_LIST and verdict.matches == []
+        assert verdict.why is not None and verdict.why.rule == RULE_OFF

@@ -4,6 +4,8 @@ The parts, each in its own module:
 
 - ``check_match``: the task's terms and the items ranked by them (BM25 over
   character bigrams, read through the query-understanding layer ``dutycli.text``);
+- ``check_terms``: the words that say nothing, the items' fields, the hotline's and
+  the minutes' wrapper (``unframe``), the qualifier families;
 - ``check_step``: whose step the task asks for, the subdistrict's or the
   department's (the department's step pushed down is 清单外);
 - ``check_verdict``: the verdict, a pure function of the ranking (rules, then the

@@ -17,13 +17,15 @@ departments it names, typos read by their sound (争兵 → 征兵).
    item's name the task says), and the qualifier family (``Matcher.qualifiers``);
 3. ``Matcher.check`` hands them to the verdict (``check_verdict.decide``).
 
+The words that say nothing, the items' fields and the hotline's wrapper are in
+``check_terms``.
+
 Nothing here depends on a list's or a subdistrict's name: only on the items.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from dutycli.errors import UsageError
 from dutycli.lists.model import Department, Item, department_names
 from dutycli.query.check_step import Split, bigrams, department_step, split_step, street_step
+from dutycli.query.check_terms import STOP_WORDS, fields, plain, siblings, unframe
 from dutycli.query.check_verdict import (
     OFF_LIST,
     Evidence,
@@ -55,72 +58,6 @@ SPLIT_OFF_SHARE = 0.2
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
 _K1, _B = 1.2, 0.75
-
-# Words of notices and of the list alike that say nothing about which duty is meant.
-_STOP_WORDS = [
-    "请各",
-    "各街",
-    "街道",
-    "街镇",
-    "辖区",
-    "社区",
-    "居民",
-    "群众",
-    "做好",
-    "开展",
-    "工作",
-    "相关",
-    "有关",
-    "及时",
-    "组织",
-    "落实",
-    "进行",
-    "完成",
-    "负责",
-    "协助",
-    "配合",
-    "上报",
-    "报送",
-    "按照",
-    "根据",
-    "要求",
-    "通知",
-    "情况",
-    "认真",
-    "切实",
-    "确保",
-    "按时",
-    "本月",
-    "月底",
-    "今年",
-    "全区",
-    "加强",
-    "推进",
-    "督促",
-    "实际",
-    "统筹",
-    "定期",
-    "日常",
-    "对象",
-    "人员",
-    "材料",
-    "信息",
-    "并做",
-    "并及",
-    "好辖",
-    "展辖",
-    "区内",
-]
-
-_SEGMENT = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
-
-
-def _fields(item: Item) -> dict[str, str]:
-    upper = "".join((b.heading or "") + "".join(b.steps) for b in item.upper_duties)
-    if item.method:  # a 收回 item: how the department does it now
-        upper += item.method
-    street = "".join((s.heading or "") + "".join(s.steps) for s in item.street_duties)
-    return {"name": item.name, "street": street, "upper": upper}
 
 
 class Matcher:
@@ -162,12 +99,12 @@ class Matcher:
             ((alias, full) for alias, full in names.items() if alias != full and len(alias) >= 3),
             key=lambda pair: -len(pair[0]),
         )
-        stop = set(_STOP_WORDS)
+        stop = set(STOP_WORDS)
         self.docs: list[dict[str, Counter[str]]] = []
         for item in self.items:
-            fields = _fields(item)
+            parts = fields(item)
             self.docs.append(
-                {f: Counter(g for g in bigrams(t) if g not in stop) for f, t in fields.items()}
+                {f: Counter(g for g in bigrams(t) if g not in stop) for f, t in parts.items()}
             )
         n = len(self.items)
         df: Counter[str] = Counter()
@@ -179,11 +116,11 @@ class Matcher:
             f: sum(sum(doc[f].values()) for doc in self.docs) / max(n, 1) for f in _FIELD_WEIGHTS
         }
         self.stop = stop
-        self.text = "\n".join(t for item in self.items for t in _fields(item).values())
-        self.siblings = _siblings(self.items)
+        self.text = "\n".join(t for item in self.items for t in fields(item).values())
+        self.siblings = siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
         self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]
-        self.plain_names = [_plain(item.name) for item in self.items]
+        self.plain_names = [plain(item.name) for item in self.items]
         self.duty_texts = [
             item.name + "\n" + "\n".join(st for sec in item.street_duties for st in sec.steps)
             for item in self.items
@@ -194,15 +131,15 @@ class Matcher:
             [
                 w
                 for w in (
-                    _plain(item.name),
-                    *(_plain(st) for s in item.street_duties for st in s.steps),
+                    plain(item.name),
+                    *(plain(st) for s in item.street_duties for st in s.steps),
                 )
                 if len(w) >= 2
             ]
             for item in self.items
         ]
         self.item_texts = [
-            "\n".join(_fields(item).values()) + "\n" + "、".join(item.departments)
+            "\n".join(fields(item).values()) + "\n" + "、".join(item.departments)
             for item in self.items
         ]
 
@@ -323,7 +260,7 @@ class Matcher:
         total = sum(self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0) for t in own) or 1.0
         explained = self.explained(task)
         raw = set(bigrams(task))
-        plain_task = _plain(task)
+        plain_task = plain(task)
         dept = self.department_grams
         out = []
         for index, (item, doc) in enumerate(zip(self.items, self.docs, strict=True)):
@@ -421,7 +358,7 @@ class Matcher:
         """The items whose name or one of whose street steps the task holds word for word:
         the one holding the longest such text first, then in the list's order (so that
         whatever else the task says does not reorder them)."""
-        plain_task = _plain(task)
+        plain_task = plain(task)
         held: dict[int, int] = {}
         for item, wholes in zip(self.items, self.wholes, strict=True):
             longest = max((len(w) for w in wholes if w in plain_task), default=0)
@@ -438,7 +375,7 @@ class Matcher:
         """For a short task (SHORT characters or fewer, as 开展征兵工作): the ranked items whose
         name or street duties hold every one of its words (stop words aside), as written or
         as what they mean (the thesaurus)."""
-        if len(_plain(task)) > SHORT or not ranked or ranked[0].score <= 0:
+        if len(plain(task)) > SHORT or not ranked or ranked[0].score <= 0:
             return []
         words = [
             [t.text for t in c.terms]
@@ -517,31 +454,3 @@ def _build_readings() -> dict[str, str]:
 
     by_syllable, _ = reading_tables()
     return {syllable: "".join(chars) for syllable, chars in by_syllable.items()}
-
-
-def _plain(text: str) -> str:
-    return "".join(_SEGMENT.findall(text))
-
-
-# The wrappers the hotline and meeting minutes put around any task: they say how the
-# task came, not what it is, and must not move a verdict (市民反映…，请属地街道核实处置).
-_FRAME_HEAD = re.compile(r"^\s*(?:市民(?:来电)?(?:反映|投诉|来电)|会议议定|会议决定)[：:，,\s]*")
-_FRAME_TAIL = re.compile(
-    r"[，,；;\s]*请(?:属地)?街道(?:核实处置|协调处置|核实处理|核实后处置|核实并处置|处置|处理)[。.！!]?\s*$"
-)
-
-
-def unframe(task: str) -> str:
-    """The task without the hotline's or the minutes' wrapper (all of it if that is all)."""
-    core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", task))
-    return core if core.strip() else task
-
-
-def _siblings(items: list[Item]) -> dict[int, list[int]]:
-    """Items whose street duties are the same word for word: only their names tell them apart."""
-    groups: dict[str, list[int]] = {}
-    for i, item in enumerate(items):
-        street = "\n".join(step for section in item.street_duties for step in section.steps)
-        if street:
-            groups.setdefault(street, []).append(i)
-    return {i: family for family in groups.values() if len(family) > 1 for i in family}

@@ -10,8 +10,9 @@ closest decided tasks (``precedents.Recall``) and of whose step the task asks fo
    with the note naming the department and its duty;
 3. the task says an item's name in full: that item, 清单内;
 4. two logistic regressions over ``features`` (``check_model``): ``off`` above its
-   threshold, 清单外; the family member whose qualifier the task names, 清单内; ``top``
-   sure enough, 清单内; else 相近 with the candidates.
+   threshold, 清单外 (but 相近 when the best item's name and street duties hold every
+   word of the task: ``RULE_ALL_WORDS``); the family member whose qualifier the task
+   names, 清单内; ``top`` sure enough, 清单内; else 相近 with the candidates.
 
 Every verdict carries ``Explanation``: the rule that decided, the model used, its
 probabilities, the features by name and the street step the task matched
@@ -44,8 +45,12 @@ RULE_FAMILY = "family"  # a qualifier family, no member named
 RULE_TOP = "model-top"  # the model: the best item is the task's
 RULE_NEAR = "model-near"  # the model: one of the candidates
 RULE_HOLDS = "holds-step"  # the task holds an item's name or street step word for word
+# A coverage this close to 1 is the whole task (sums of floats).
+WHOLE = 1.0 - 1e-9
 RULE_COVERED = "short-covered"  # a short task all of whose words an item's duties hold
+RULE_ALL_WORDS = "all-words-on-item"  # the model says off, but the best item holds every word
 RULE_WORDS = {
+    RULE_ALL_WORDS: "任务的每个词都在排第一的事项的名称或街道配合职责里：不答清单外，列出候选",
     RULE_COVERED: "短任务的每个词都在某项的名称或街道配合职责里",
     RULE_HOLDS: "任务原样写出了事项名称或一条街道配合职责",
     RULE_NOTHING: "清单上没有一项与任务有共同的词",
@@ -230,9 +235,13 @@ def _decide(
             tuple(zip(names, values, strict=True)),
         )
 
-    if off > model.off_at:
-        return Verdict(task, OFF_LIST, [], why=why(RULE_OFF))
     best = ranked[0]
+    if off > model.off_at:
+        if best.coverage >= WHOLE and best.duty >= WHOLE:
+            # Every word of the task is the best item's, by its name and the subdistrict's
+            # duties (协助区人武部做好今年征兵宣传): never a bare 清单外.
+            return Verdict(task, SIMILAR, _near(ranked, candidates), why=why(RULE_ALL_WORDS))
+        return Verdict(task, OFF_LIST, [], why=why(RULE_OFF))
     if qualified is not None:
         # Items that differ only in a qualifier: the one the task names, else all of them.
         if qualified.winner is not None and off <= model.named_at:
@@ -240,8 +249,12 @@ def _decide(
         return Verdict(task, SIMILAR, qualified.members, why=why(RULE_FAMILY))
     if top > model.top_at and off <= model.sure_at:
         return Verdict(task, ON_LIST, [best], why=why(RULE_TOP))
-    near = [s for s in ranked[:candidates] if s.score >= best.score / 3]
-    return Verdict(task, SIMILAR, near, why=why(RULE_NEAR))
+    return Verdict(task, SIMILAR, _near(ranked, candidates), why=why(RULE_NEAR))
+
+
+def _near(ranked: list[Scored], candidates: int) -> list[Scored]:
+    """The candidates of a 相近: the first ``candidates`` scoring a third of the best's."""
+    return [s for s in ranked[:candidates] if s.score >= ranked[0].score / 3]
 
 
 def lead(ranked: list[Scored], qualified: Qualified | None) -> list[Scored]:

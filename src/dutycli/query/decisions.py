@@ -23,7 +23,7 @@ from dutycli.errors import UsageError
 from dutycli.lists.ledger import DECISIONS, VERDICTS, Entry
 from dutycli.lists.model import SHORT_KINDS, TAKEN_BACK, kind_of
 from dutycli.query.check import OFF_LIST, ON_LIST, TAKEN, Scored, Verdict, bigrams
-from dutycli.query.check_match import _STOP_WORDS
+from dutycli.query.check_terms import STOP_WORDS as _STOP_WORDS
 
 if TYPE_CHECKING:
     from dutycli.lists.model import Item

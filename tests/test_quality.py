@@ -62,26 +62,33 @@ def search_levels(recall5: float, best1: float, empty: int) -> Levels:
 # (on-list useful %, 清单内 with the item %, bare 清单外 %, wrong items, off-list 清单外 %)
 CHECK_FIT_TRAIN = (97.8, 87.2, 0.0, 0, 100.0)
 CHECK_FIT_VOICES = (97.0, 87.4, 1.0, 2, 100.0)
-CHECK_HELDOUT3 = (96.5, 59.4, 0.6, 0, 96.7)
+CHECK_HELDOUT3 = (96.5, 72.9, 0.6, 0, 96.7)
 # Issue 18's held-out set, scored twice (README): below the issue's targets but for
 # off-list 清单外 (95.5 %); these levels keep it from getting worse.
-CHECK_HELDOUT_VOICES = (93.8, 46.6, 3.4, 2, 95.5)
+CHECK_HELDOUT_VOICES = (93.8, 54.5, 3.4, 2, 95.5)
+# The fresh held-out set of the second issue-18 round (heldout-round5), written by a helper
+# from the published list only; scored twice (before and after that round's changes, see
+# docs/DEVELOPING.md). These are the second score's figures, below the issue's targets.
+CHECK_HELDOUT_ROUND5 = (90.9, 57.0, 7.5, 1, 94.4)
 # (every expected item in the top 5 %, best first %, empty answers)
 SEARCH_FIT_TRAIN = (96.5, 99.3, 0)
 SEARCH_FIT_VOICES = (86.7, 89.3, 5)
 SEARCH_HELDOUT = (96.2, 97.1, 0)
 SEARCH_HELDOUT_VOICES = (91.0, 88.9, 2)
+SEARCH_HELDOUT_ROUND5 = (93.1, 91.9, 2)
 CHECK = {
     "fit-train.tsv": check_levels(*CHECK_FIT_TRAIN),
     "fit-voices.tsv": check_levels(*CHECK_FIT_VOICES),
     "heldout-heldout3.tsv": check_levels(*CHECK_HELDOUT3),
     "heldout-voices.tsv": check_levels(*CHECK_HELDOUT_VOICES),
+    "heldout-round5.tsv": check_levels(*CHECK_HELDOUT_ROUND5),
 }
 SEARCH = {
     "fit-train.tsv": search_levels(*SEARCH_FIT_TRAIN),
     "fit-voices.tsv": search_levels(*SEARCH_FIT_VOICES),
     "heldout-heldout.tsv": search_levels(*SEARCH_HELDOUT),
     "heldout-voices.tsv": search_levels(*SEARCH_HELDOUT_VOICES),
+    "heldout-round5.tsv": search_levels(*SEARCH_HELDOUT_ROUND5),
 }
 
 

@@ -146,15 +146,10 @@ def departments_of(
 
 def looks_like_abbreviations(path: Path) -> bool:
     """Whether a file is the abbreviation table (a top-level ``abbreviations:``), not a list."""
-    import os
-    import stat
+    from dutycli.lists.source import head_text
 
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
-        with open(path, "rb") as f:
-            head = f.read(65536).decode("utf-8-sig", errors="replace")
-    except OSError:
+    head = head_text(path)
+    if head is None:
         return False
     return any(line.rstrip() == "abbreviations:" for line in head.splitlines())
 

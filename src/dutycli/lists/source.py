@@ -251,6 +251,22 @@ def list_tree(target: str | Path) -> tuple[list[SourceFile], list[DirStamp]]:
     return found, dirs
 
 
+def head_text(path: str | FsPath, size: int = 65536) -> str | None:
+    """The first ``size`` bytes of a regular file as text, or None (missing, special, unreadable).
+
+    For telling a side file (a thesaurus, an abbreviation or template table) from a list by
+    its first keys: a FIFO or a device is never opened for reading, and a bad byte is replaced
+    (the file's own loader reports it).
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as f:
+            return f.read(size).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+
+
 def read_bytes(path: str | FsPath, limit: int = MAX_BYTES) -> bytes:
     """The file's bytes; a missing, unreadable, special or huge file is a DataError.
 

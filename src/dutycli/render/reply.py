@@ -62,9 +62,10 @@ def shipped_templates() -> Path | None:
 
 def looks_like_templates(path: Path) -> bool:
     """A file holding the reply templates (by its keys), not a list: what ``validate`` asks."""
-    try:
-        head = path.read_text(encoding="utf-8-sig")[:4000]
-    except (OSError, UnicodeDecodeError):
+    from dutycli.lists.source import head_text
+
+    head = head_text(path, 16_000)  # at least the first 4,000 characters
+    if head is None:
         return False
     return all(f"\n{key}:" in "\n" + head or f"\n{key} :" in "\n" + head for key in HEAD_KEYS)
 

@@ -14,7 +14,6 @@ list's words it means, with a weight below 1):
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -150,14 +149,10 @@ def looks_like_table(path: Path) -> bool:
     Only a regular file is looked into, and only its first 64 KiB: a FIFO or a
     device is left to the loader, which refuses it with its own message.
     """
-    import stat
+    from dutycli.lists.source import head_text
 
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
-        with open(path, "rb") as f:
-            head = f.read(65536).decode("utf-8-sig", errors="replace")
-    except OSError:
+    head = head_text(path)
+    if head is None:
         return False
     for line in head.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):

@@ -169,6 +169,7 @@ def engine_tables(
             "per_concept": search_module._PER_CONCEPT,
             "max_readings": concepts._MAX_READINGS,
             "initials_max": concepts.INITIALS_MAX,
+            "join_max": concepts.JOIN_MAX,
             "max_keys": text_layer._MAX_KEYS,
         },
         "departments_field": stages.DEPARTMENTS,

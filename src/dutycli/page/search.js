@@ -217,22 +217,26 @@ var DutySearch = (function () {
     function understand(query, split) {
       var concepts = [], words = [];
       query.split(/\s+/).filter(Boolean).forEach(function (typed) {
+        var plain = pinyinLetters(typed);
+        if (plain !== null && plain !== typed.toLowerCase()) typed = plain;
         var stripped = isAscii(typed) ? typed : stripQuestion(typed);
         words = words.concat(stripped.split(/\s+/).filter(Boolean));
       });
+      words = joinSyllables(words);
       words.forEach(function (word) {
         if (/^[A-Za-z]+$/.test(word) && !present(word)) {
           var spelled = spelledAs(word.toLowerCase());
-          if (spelled.length) {
-            var terms = [term(word, EXACT, 1.0)];
-            spelled.forEach(function (found) {
+          var runs = spelled.length ? [[word, spelled]] : spelledWords(word);
+          runs.forEach(function (r) {
+            var terms = [term(r[0], EXACT, 1.0)];
+            r[1].forEach(function (found) {
               alternatives(found, EXACT).forEach(function (t) {
                 terms.push(term(t.text, t.via === DEPARTMENT ? t.via : PINYIN, W.pinyin_word * t.weight));
               });
             });
-            concepts.push({ word: word, terms: uniqueTerms(terms) });
-            return;
-          }
+            concepts.push({ word: r[0], terms: uniqueTerms(terms) });
+          });
+          if (runs.length) return;
         }
         if (split === WHOLE || (known(word) && !(split === SPLIT && word.length > 2))) {
           concepts.push({ word: word, terms: alternatives(word, EXACT) });
@@ -271,7 +275,56 @@ var DutySearch = (function () {
       });
       return INITIALS;
     }
+    function pinyinLetters(word) {
+      var text = word.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      if (!isAscii(text) || !/^[a-z]/.test(text)) return null;
+      var out = "";
+      for (var n = 0; n < text.length; n++) {
+        if ("012345".indexOf(text[n]) >= 0 && /[a-z]/.test(text[n - 1])) continue;
+        out += text[n];
+      }
+      return /^[a-z]+$/.test(out) ? out : null;
+    }
+    function joinSyllables(words) {
+      var out = [], i = 0, latin = function (w) { return /^[A-Za-z]+$/.test(w); };
+      while (i < words.length) {
+        var took = 1;
+        if (latin(words[i]) && !present(words[i])) {
+          for (var j = Math.min(words.length, i + L.join_max); j > i + 1; j--) {
+            var run = words.slice(i, j);
+            if (!run.every(latin)) continue;
+            if (spelledWhole(run.join("").toLowerCase()).length) { took = j - i; break; }
+          }
+        }
+        out.push(words.slice(i, i + took).join(""));
+        i += took;
+      }
+      return out;
+    }
+    function spelledWords(word) {
+      var q = word.toLowerCase(), best = [[]], i, j;
+      if (q.length < 6 || q.length > 40) return [];
+      for (i = 0; i < q.length; i++) best.push(null);
+      for (i = 0; i < q.length; i++) {
+        var done = best[i];
+        if (done === null) continue;
+        for (j = i + 3; j <= q.length; j++) {
+          var found = spelledWhole(q.slice(i, j)), here = best[j];
+          if (found.length && (here === null || here.length > done.length + 1)) best[j] = done.concat([[j, found]]);
+        }
+      }
+      var cut = best[q.length];
+      if (!cut || cut.length < 2) return [];
+      var out = [], start = 0;
+      cut.forEach(function (c) { out.push([word.slice(start, c[0]), c[1]]); start = c[0]; });
+      return out;
+    }
     function spelledAs(word) {
+      var out = spelledWhole(word);
+      if (!out.length && word.length >= 3 && word.length <= L.initials_max) out = (initials().get(word) || []).slice();
+      return out;
+    }
+    function spelledWhole(word) {
       if (word.length < 3 || word.length > 40) return [];
       var index = sounds(), cuts = [[[]]], i, j;
       for (i = 0; i < word.length; i++) cuts.push([]);
@@ -290,7 +343,6 @@ var DutySearch = (function () {
         if (cut.length < 2) return;
         (index.get(cut.join("-")) || []).forEach(function (found) { if (out.indexOf(found) < 0) out.push(found); });
       });
-      if (!out.length && word.length <= L.initials_max) out = (initials().get(word) || []).slice();
       return out;
     }
 
@@ -508,7 +560,6 @@ var DutySearch = (function () {
     function conceptHits(concept, stage) {
       var hits = [];
       concept.terms.forEach(function (t) {
-        if (t.via === PINYIN && hits.length) return;
         if (t.via === DEPARTMENT) {
           var w = W.field[DEPARTMENTS] * t.weight;
           (BY_DEPT.get(t.text) || []).forEach(function (i) {

@@ -306,8 +306,6 @@ def _concept_hits(
     """Hits of any of a concept's terms: the user's words through ``stage``, the rest exactly."""
     hits: list[Hit] = []
     for term in concept.terms:
-        if term.via == "pinyin" and hits:
-            continue  # the pinyin of names and departments found it: the words spelled are moot
         if term.via == "department":
             hits += _department(lib, concept.word, term.text, term.weight, fields)
             continue

@@ -131,14 +131,21 @@ def understand(
 
     words = []
     for typed in query.split():
+        plain = pinyin_letters(typed) if sounds is not None else None
+        if plain is not None and plain != typed.lower():
+            typed = plain  # tone marks or tone numbers (cán jí zhèng, can2ji2zheng4)
         stripped, _ = strip_question(typed) if not typed.isascii() else (typed, [])
         words += stripped.split()
+    if sounds is not None:
+        words = _join_syllables(words, present, sounds)
     for word in words:
         if word.isascii() and word.isalpha() and not present(word) and sounds is not None:
             spelled = _spelled(word.lower(), sounds)
-            if spelled:
-                terms = [Term(word, EXACT, 1.0)]
-                for found in spelled:
+            # Several known words in one run of pinyin (dibaoshenqing → 低保 申请): a concept each.
+            runs = [(word, spelled)] if spelled else _spelled_words(word, sounds)
+            for run, found_words in runs:
+                terms = [Term(run, EXACT, 1.0)]
+                for found in found_words:
                     terms += [
                         t._replace(
                             via=t.via if t.via == DEPARTMENT else PINYIN,
@@ -146,7 +153,8 @@ def understand(
                         )
                         for t in _alternatives(found, EXACT, thesaurus, departments)
                     ]
-                concepts.append(Concept(word, tuple(dict.fromkeys(terms))))
+                concepts.append(Concept(run, tuple(dict.fromkeys(terms))))
+            if runs:
                 continue
         if split == WHOLE or (known(word) and not (split == SPLIT and len(word) > 2)):
             concepts.append(
@@ -176,10 +184,86 @@ def understand(
     return concepts
 
 
+def pinyin_letters(word: str) -> str | None:
+    """``word`` as plain lower-case pinyin letters when it is Latin letters, maybe with tone
+    marks (cánjí) or tone numbers after syllables (can2ji2); None for anything else."""
+    from unicodedata import normalize
+
+    text = "".join(c for c in normalize("NFD", word.lower()) if not "\u0300" <= c <= "\u036f")
+    if not text.isascii() or not text[:1].isalpha():
+        return None
+    # A tone number (0-5) follows a letter; any other digit makes it no pinyin.
+    text = "".join(c for n, c in enumerate(text) if not (c in "012345" and text[n - 1].isalpha()))
+    return text if text.isalpha() else None
+
+
+JOIN_MAX = 8  # words of pinyin typed apart (can ji zheng) that are tried as one
+
+
+def _join_syllables(
+    words: list[str], present: Callable[[str], bool], sounds: Callable[[], dict[str, list[str]]]
+) -> list[str]:
+    """Pinyin typed with spaces (can ji zheng, dibao shen qing): neighbouring Latin words
+    that together, and only together, spell a known word become that one word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        took = 1
+        if words[i].isascii() and words[i].isalpha() and not present(words[i]):
+            for j in range(min(len(words), i + JOIN_MAX), i + 1, -1):
+                run = words[i:j]
+                if not all(w.isascii() and w.isalpha() for w in run):
+                    continue
+                if _spelled_whole("".join(run).lower(), sounds):
+                    took = j - i
+                    break
+        out.append("".join(words[i : i + took]))
+        i += took
+    return out
+
+
+def _spelled_words(
+    word: str, sounds: Callable[[], dict[str, list[str]]]
+) -> list[tuple[str, list[str]]]:
+    """A run of pinyin cut into the fewest known words, each spelled in full (dibaoshenqing
+    → dibao 低保, shenqing 申请); [] when it cannot be cut so."""
+    q = word.lower()
+    if len(q) < 6 or len(q) > 40:
+        return []
+    # best[i]: the fewest pieces spelling q[:i], as (end, words) pairs.
+    best: list[list[tuple[int, list[str]]] | None] = [[]] + [None] * len(q)
+    for i in range(len(q)):
+        done = best[i]
+        if done is None:
+            continue
+        for j in range(i + 3, len(q) + 1):
+            found = _spelled_whole(q[i:j], sounds)
+            here = best[j]
+            if found and (here is None or len(here) > len(done) + 1):
+                best[j] = [*done, (j, found)]
+    cut = best[len(q)]
+    if not cut or len(cut) < 2:
+        return []
+    out, start = [], 0
+    for end, found in cut:
+        out.append((word[start:end], found))
+        start = end
+    return out
+
+
 def _spelled(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
     """The known words whose toneless pinyin, syllable by syllable, is ``word`` (canjizheng →
     残疾证): every way of cutting it into the syllables the sound index uses; failing that,
     the known words whose syllables begin with its letters (jmyb → 居民医保)."""
+    out = _spelled_whole(word, sounds)
+    if not out and 3 <= len(word) <= INITIALS_MAX:
+        # By initials, one letter a syllable (jmyb → 居民医保, fxcd → 飞线充电).
+        out = list(_initials(sounds()).get(word, ()))
+    return out
+
+
+def _spelled_whole(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
+    """The known words read, syllable by syllable (two or more), as ``word``."""
     if len(word) < 3 or len(word) > 40:
         return []
     index = sounds()
@@ -201,9 +285,6 @@ def _spelled(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]
         for found in index.get("-".join(cut), ()):
             if found not in out:
                 out.append(found)
-    if not out and len(word) <= INITIALS_MAX:
-        # By initials, one letter a syllable (jmyb → 居民医保, fxcd → 飞线充电).
-        out = list(_initials(index).get(word, ()))
     return out
 
 

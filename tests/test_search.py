@@ -35,6 +35,11 @@ def found(duty: Duty, *argv: str) -> list[dict]:  # type: ignore[type-arg]
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def by_words(results: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    """The results some word matched (the items most like the first follow, unmatched)."""
+    return [r for r in results if r["matched"]]
+
+
 def test_dibao_ranks_the_item_named_for_it_first(duty: Duty) -> None:
     result = duty("search", "低保")
     assert result.exit_code == 0
@@ -42,14 +47,15 @@ def test_dibao_ranks_the_item_named_for_it_first(duty: Duty) -> None:
     named = [i.id for i in LIST.items if "低保" in i.name]
     mentioned = [i.id for i in LIST.items if any("低保" in t for t in texts(i.id))]
     assert named and got[: len(named)] == named
-    assert sorted(got) == sorted(mentioned)
+    assert sorted(got[: len(mentioned)]) == sorted(mentioned)
+    assert sorted(r["id"] for r in by_words(found(duty, "低保"))) == sorted(mentioned)
 
 
 def test_substring_and_case_insensitive_latin(duty: Duty) -> None:
     expected = sorted(i.id for i in LIST.items if any("c级" in t.casefold() for t in texts(i.id)))
     assert expected
     for query in ("c级", "C级"):
-        assert sorted(r["id"] for r in found(duty, query)) == expected
+        assert sorted(r["id"] for r in by_words(found(duty, query))) == expected
 
 
 def test_every_word_must_match_and_same_sentence_ranks_higher(duty: Duty) -> None:
@@ -234,3 +240,102 @@ def test_equal_scores_keep_one_order_whatever_was_rebuilt(duty: Duty, tmp_path) 
     assert after == before
     assert answer("低保", "-n", "3") == before[:3]
     assert answer("残疾人", "-n", "5") == answer("残疾人", "-n", "0")[:5]
+
+
+# -- a short answer is filled with the items most like its first (search_related) --------
+
+LIBRARY = DATA.parent.parent / "tests" / "data" / "lists" / "library"
+
+
+def _only_holder(words: list[str]) -> tuple[str, int] | None:
+    """The first of ``words`` that exactly one item of the shipped list holds, with that item."""
+    for word in words:
+        holders = [i.id for i in LIST.items if any(word in t for t in texts(i.id))]
+        if len(holders) == 1:
+            return word, holders[0]
+    return None
+
+
+def test_a_short_answer_is_followed_by_the_items_of_its_family(duty: Duty) -> None:
+    """The fire-safety checks of the list are one template for several kinds of place: a word
+    only one of them holds finds it, then the others follow, unmatched, named on stderr."""
+    suffix = "开展消防安全检查"
+    family = [i for i in LIST.items if i.name.endswith(suffix)]
+    assert len(family) >= 5
+    places = [i.name.removeprefix("对辖区内").removesuffix(suffix) for i in family]
+    found_one = _only_holder([p for p in places if len(p) >= 3])
+    assert found_one is not None
+    word, item = found_one
+    result = duty("search", word, "-o", "json")
+    assert result.exit_code == 0
+    body = json.loads(result.stdout)
+    assert body[0]["id"] == item and body[0]["matched"]
+    rest = body[1:]
+    assert len(rest) == 4  # filled up to five
+    assert all(not r["matched"] for r in rest)
+    assert {r["id"] for r in rest} <= {i.id for i in family}
+    assert "".join(f"第{r['id']}项" for r in rest[:1]) in result.stderr
+    assert f"最相近的事项" in result.stderr and f"第{item}项" in result.stderr
+    # Scores stay in order: the added items come after every matched one.
+    scores = [r["score"] for r in body]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_the_items_added_share_a_department_with_the_first_on_another_list(duty: Duty) -> None:
+    """On a library of other subdistricts' lists: the items added to a one-item answer are
+    of the first item's department, carry no matched words, and the note says so."""
+    result = duty("--data", str(LIBRARY), "search", "流浪乞讨", "-o", "json")
+    assert result.exit_code == 0
+    body = json.loads(result.stdout)
+    first, rest = body[0], body[1:]
+    assert "流浪乞讨" in first["name"] and first["matched"]
+    assert rest and all(not r["matched"] for r in rest)
+    assert all(set(r["departments"]) & set(first["departments"]) for r in rest)
+    assert "不含所查的词" in result.stderr
+
+
+def test_no_items_are_added_when_columns_are_chosen_or_enough_were_found(duty: Duty) -> None:
+    word, item = _only_holder(["小旅店", "孕产妇", "流浪乞讨"]) or ("", 0)
+    assert word
+    assert [r["id"] for r in found(duty, word, "--in", "name")] == [item]
+    many = found(duty, "消防")
+    assert len(many) >= 5 and all(r["matched"] for r in many)
+
+
+# -- full pinyin: tones, spaces, several words in one run -------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", [["cánjízhèng"], ["can2ji2zheng4"], ["can", "ji", "zheng"], ["CÁN", "JÍ", "ZHÈNG"]]
+)
+def test_pinyin_with_tones_or_spaces_finds_what_plain_pinyin_finds(
+    duty: Duty, query: list[str]
+) -> None:
+    plain = [r["id"] for r in found(duty, "canjizheng")]
+    assert plain and "残疾人证" in LIST.by_id[plain[0]].name
+    assert [r["id"] for r in found(duty, *query)] == plain
+
+
+@pytest.mark.parametrize(
+    ("data", "run", "words"),
+    [(None, "dibaoshenqing", ["低保", "申请"]), (LIBRARY, "dibaohecha", ["低保", "核查"])],
+)
+def test_a_run_of_pinyin_of_several_words_is_each_of_them(
+    duty: Duty, data: object, run: str, words: list[str]
+) -> None:
+    """dibaoshenqing is 低保 and 申请 (no known word reads as all of it): it finds what the
+    two words typed apart in pinyin find, and the first item holds 低保."""
+    head = ["--data", str(data)] if data else []
+
+    def ids_of(*query: str) -> list[object]:
+        result = duty(*head, "search", *query, "--limit", "0", "-o", "json")
+        assert result.exit_code == 0, result.stderr
+        return [(r["list"]["file"] if data else "", r["id"]) for r in json.loads(result.stdout)]
+
+    split = run.index("shenqing") if "shenqing" in run else run.index("hecha")
+    together = ids_of(run)
+    assert together == ids_of(run[:split], run[split:])
+    result = duty(*head, "search", run, "-o", "json")
+    body = json.loads(result.stdout)
+    assert words[0] in json.dumps(body[0], ensure_ascii=False)
+    assert {m["word"] for r in body for m in r["matched"]} <= {run[:split], run[split:]}

@@ -112,9 +112,13 @@ def search(
             if named
             else EXIT_NOTHING
         )
-    found: list[Found] = run_search(lib, query, parse_fields(fields or []))
-    if getattr(found, "partial", False):
-        echo(_partial_text(" ".join(query), getattr(found, "unmatched", [])), err=True)
+    results = run_search(lib, query, parse_fields(fields or []))
+    found: list[Found] = results
+    if results.partial:
+        echo(_partial_text(" ".join(query), results.unmatched), err=True)
+    alike = results.alike(limit or len(results))
+    if alike:
+        echo(_alike_text(results[0].item.id, [f.item.id for f in alike]), err=True)
     if limit and len(found) > limit:
         say_cut(limit, len(found))
         found = found[:limit]
@@ -173,6 +177,11 @@ def _partial_text(query: str, unmatched: list[str]) -> str:
     if unmatched:
         text += f"；没有匹配任何事项的词：{'、'.join(unmatched)}"
     return text + "。"
+
+
+def _alike_text(first: int, ids: list[int]) -> str:
+    shown = "、".join(f"第{i}项" for i in ids)
+    return f"{shown}不含所查的词，列在后面，是内容与第{first}项最相近的事项。"
 
 
 def _no_match_text(query: str, why: "NoMatch") -> str:

@@ -134,6 +134,7 @@ def engine_tables(
 ) -> dict[str, Any]:
     """The tables and weights ``search.js`` reads, taken from the Python modules it follows."""
     from dutycli.query import search as search_module
+    from dutycli.query import search_related
     from dutycli.query import search_stages as stages
     from dutycli.text import concepts
     from dutycli.text import layer as text_layer
@@ -170,6 +171,8 @@ def engine_tables(
             "max_readings": concepts._MAX_READINGS,
             "initials_max": concepts.INITIALS_MAX,
             "join_max": concepts.JOIN_MAX,
+            "neighbour_floor": search_related.FLOOR,
+            "neighbour_max": search_related.MAX_ITEMS,
             "max_keys": text_layer._MAX_KEYS,
         },
         "departments_field": stages.DEPARTMENTS,

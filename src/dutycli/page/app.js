@@ -175,6 +175,11 @@
       $("status").textContent = "没有一项同时匹配“" + query + "”的全部词，下面是匹配词最多的事项" +
         (unmatched.length ? "；没有匹配任何事项的词：" + unmatched.join("、") : "") + "。";
     }
+    var alike = found ? shown.filter(function (r) { return !r.hits.length; }) : [];
+    if (alike.length && alike.length < shown.length) {  // the items most like the first
+      $("status").textContent += alike.map(function (r) { return "第" + r.item.id + "项"; }).join("、") +
+        "不含所查的词，列在后面，是内容与第" + shown[0].item.id + "项最相近的事项。";
+    }
     results.appendChild(frag);
     schedulePrint();
   }

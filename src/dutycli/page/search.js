@@ -11,7 +11,7 @@ var DutySearch = (function () {
     var W = T.weights, L = T.limits;
     var NAME = 0, DEPARTMENTS = T.departments_field;
     var EXACT = "exact", SEGMENT = "segment", SYNONYM = "synonym", DEPARTMENT = "department";
-    var HOMOPHONE = "homophone", PINYIN = "pinyin", AUTO = "auto", WHOLE = "whole", SPLIT = "split";
+    var HOMOPHONE = "homophone", PINYIN = "pinyin", SPELLED = "spelled", AUTO = "auto", WHOLE = "whole", SPLIT = "split";
     var STOP = set(T.stop), QUESTION = set(T.question), QUESTION_ORDER = T.question_order;
     var COSTS = new Map(), DEPTS = new Map();
     T.vocab.words.forEach(function (w, n) { COSTS.set(w, T.vocab.costs[n]); });
@@ -210,7 +210,8 @@ var DutySearch = (function () {
     function known(word) { return present(word) || expand(word).length > 0 || DEPTS.has(word); }
     function understood(concept) {
       return concept.terms.some(function (t) {
-        return t.via === SYNONYM || t.via === DEPARTMENT || t.via === HOMOPHONE || t.via === PINYIN;
+        return t.via === SYNONYM || t.via === DEPARTMENT || t.via === HOMOPHONE || t.via === PINYIN ||
+          t.via === SPELLED;
       });
     }
 
@@ -225,13 +226,17 @@ var DutySearch = (function () {
       words = joinSyllables(words);
       words.forEach(function (word) {
         if (/^[A-Za-z]+$/.test(word) && !present(word)) {
-          var spelled = spelledAs(word.toLowerCase());
-          var runs = spelled.length ? [[word, spelled]] : spelledWords(word);
+          var spelled = spelledWhole(word.toLowerCase());
+          var byInitials = spelled.length ? [] : byInitialsOf(word.toLowerCase());
+          var runs = [[word, spelled.length ? spelled : byInitials]];
+          if (!spelled.length && !byInitials.length) runs = spelledWords(word);
+          var via = byInitials.length ? PINYIN : SPELLED;
           runs.forEach(function (r) {
             var terms = [term(r[0], EXACT, 1.0)];
             r[1].forEach(function (found) {
               alternatives(found, EXACT).forEach(function (t) {
-                terms.push(term(t.text, t.via === DEPARTMENT ? t.via : PINYIN, W.pinyin_word * t.weight));
+                if (t.via === EXACT && DEPTS.has(found)) return;
+                terms.push(term(t.text, t.via === DEPARTMENT ? t.via : via, W.pinyin_word * t.weight));
               });
             });
             concepts.push({ word: r[0], terms: uniqueTerms(terms) });
@@ -319,10 +324,9 @@ var DutySearch = (function () {
       cut.forEach(function (c) { out.push([word.slice(start, c[0]), c[1]]); start = c[0]; });
       return out;
     }
-    function spelledAs(word) {
-      var out = spelledWhole(word);
-      if (!out.length && word.length >= 3 && word.length <= L.initials_max) out = (initials().get(word) || []).slice();
-      return out;
+    function byInitialsOf(word) {
+      if (word.length < 3 || word.length > L.initials_max) return [];
+      return (initials().get(word) || []).slice();
     }
     function spelledWhole(word) {
       if (word.length < 3 || word.length > 40) return [];
@@ -560,6 +564,7 @@ var DutySearch = (function () {
     function conceptHits(concept, stage) {
       var hits = [];
       concept.terms.forEach(function (t) {
+        if (t.via === PINYIN && hits.length) return;
         if (t.via === DEPARTMENT) {
           var w = W.field[DEPARTMENTS] * t.weight;
           (BY_DEPT.get(t.text) || []).forEach(function (i) {
@@ -571,6 +576,7 @@ var DutySearch = (function () {
         found.forEach(function (h) {
           h.word = concept.word;
           if (!(t.via === EXACT || h.via !== EXACT)) h.via = t.via;
+          if (h.via === SPELLED) h.via = PINYIN;
           h.weight = h.weight * t.weight;
           hits.push(h);
         });
@@ -632,6 +638,61 @@ var DutySearch = (function () {
       });
       return [out.sort(order), unmatched];
     }
+    // -- query.search_related ------------------------------------------------------------
+    var PROFILES = null;
+    function hanGrams(text, out) {
+      var run = "", chars = text + " ";
+      for (var k = 0; k < chars.length; k++) {
+        var ch = chars[k];
+        if (isHan(ch)) { run += ch; continue; }
+        for (var i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2));
+        run = "";
+      }
+    }
+    function profiles() {
+      if (PROFILES !== null) return PROFILES;
+      var grams = new Map(), df = new Map();
+      LINES.forEach(function (line) {
+        if (!grams.has(line.item)) grams.set(line.item, new Set());
+        hanGrams(line.text, grams.get(line.item));
+      });
+      grams.forEach(function (found) {
+        STOP.forEach(function (w) { found.delete(w); });
+        found.forEach(function (g) { df.set(g, (df.get(g) || 0) + 1); });
+      });
+      var n = grams.size, weight = new Map(), sorted = new Map(), norm = new Map();
+      df.forEach(function (d, g) { var w = Math.log(1.0 + n / (d + 0.5)); weight.set(g, w * w); });
+      grams.forEach(function (found, item) {
+        var list = Array.from(found).sort(), total = 0.0;
+        list.forEach(function (g) { total += weight.get(g); });
+        sorted.set(item, list);
+        norm.set(item, Math.sqrt(total) || 1.0);
+      });
+      PROFILES = { weight: weight, grams: sorted, norm: norm };
+      return PROFILES;
+    }
+    function round(x, digits) { var f = Math.pow(10, digits); return Math.round(x * f) / f; }
+    function neighbours(first, lastScore, have, count) {
+      if (count <= 0 || items.length > L.neighbour_max) return [];
+      var P = profiles(), mine = new Set(P.grams.get(first) || []), like = [], same = null;
+      if (!mine.size) return [];
+      if (items[first].departments.length) {
+        same = new Set();
+        items[first].departments.forEach(function (d) { (BY_DEPT.get(d) || []).forEach(function (i) { same.add(i); }); });
+      }
+      P.grams.forEach(function (found, other) {
+        if (other === first) return;
+        var shared = 0.0;
+        found.forEach(function (g) { if (mine.has(g)) shared += P.weight.get(g); });
+        if (!shared) return;
+        var c = shared / (P.norm.get(first) * P.norm.get(other));
+        if (!have.has(other) && c >= L.neighbour_floor && (same === null || same.has(other))) like.push({ c: round(c, 9), item: other });
+      });
+      like.sort(function (a, b) { return b.c - a.c || items[a.item].o - items[b.item].o; });
+      return like.slice(0, count).map(function (x) {
+        return { item: x.item, score: round(lastScore * x.c, 6), hits: [] };
+      });
+    }
     function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
     function notIn(ranked) {
       var have = new Set(ranked.map(function (r) { return r.item; }));
@@ -669,8 +730,14 @@ var DutySearch = (function () {
         ranked = ranked.concat(more[0].filter(notIn(ranked)).slice(0, L.related - ranked.length));
         if (!partial) unmatched = [];
       }
+      var byWords = ranked.length;
+      if (ranked.length > 0 && ranked.length < Math.min(L.related, limit || L.related)) {
+        ranked = ranked.concat(neighbours(ranked[0].item, ranked[ranked.length - 1].score,
+                                          new Set(ranked.map(function (r) { return r.item; })),
+                                          L.related - ranked.length));
+      }
       if (limit != null) ranked = ranked.slice(0, limit);
-      return { results: ranked, unmatched: unmatched, partial: partial };
+      return { results: ranked, unmatched: unmatched, partial: partial, byWords: Math.min(byWords, ranked.length) };
     }
     return { search: search, understand: understand, lines: LINES };
   }

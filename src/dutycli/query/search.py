@@ -102,12 +102,20 @@ def query_words(query: list[str]) -> list[str]:
 class Results(list[Found]):
     """What ``search`` found, best first. ``partial``: no item matches every concept, and
     these are the items matching the most of them; ``unmatched``: then, the words that
-    matched nothing."""
+    matched nothing; ``by_words``: how many items the words found; after them come (up to
+    RELATED in all) the items most like the first (``search_related``), with no matches."""
 
-    def __init__(self, found: list[Found], unmatched: list[str], partial: bool) -> None:
+    def __init__(
+        self, found: list[Found], unmatched: list[str], partial: bool, by_words: int | None = None
+    ) -> None:
         super().__init__(found)
         self.unmatched = unmatched
         self.partial = partial
+        self.by_words = len(found) if by_words is None else min(by_words, len(found))
+
+    def alike(self, shown: int) -> list[Found]:
+        """Of the first ``shown``, the items no word matched: those most like the first."""
+        return self[self.by_words : shown]
 
 
 def search(
@@ -173,6 +181,13 @@ def search(
         ranked += [r for r in more if r[1] not in have][: RELATED - len(ranked)]
         if not partial:
             unmatched = []
+    by_words = len(ranked)
+    if 0 < len(ranked) < min(RELATED, limit or RELATED) and fields is None:
+        # A short answer is filled up with the items most like its first (search_related).
+        from dutycli.query.search_related import neighbours
+
+        have = {i for _, i, _ in ranked}
+        ranked += neighbours(lib, ranked[0][1], ranked[-1][0], have, RELATED - len(ranked))
     if limit is not None:
         ranked = ranked[:limit]
     decoded = lib.decode([i for _, i, _ in ranked])
@@ -180,7 +195,7 @@ def search(
         Found(item, round(score, 1), _matches(item, hits), ref)
         for (score, _, hits), (item, ref) in zip(ranked, decoded, strict=True)
     ]
-    return Results(found, unmatched, partial)
+    return Results(found, unmatched, partial, by_words)
 
 
 # A query of several words that few items hold in full is followed by the items holding
@@ -306,12 +321,16 @@ def _concept_hits(
     """Hits of any of a concept's terms: the user's words through ``stage``, the rest exactly."""
     hits: list[Hit] = []
     for term in concept.terms:
+        if term.via == "pinyin" and hits:
+            continue  # the pinyin of names and departments found it: words by initials are moot
         if term.via == "department":
             hits += _department(lib, concept.word, term.text, term.weight, fields)
             continue
         found = (stage if term.via in ("exact", "segment") else _exact)(lib, term.text, fields)
         for h in found:
+            # A word spelled in full pinyin is found as typed in Chinese, and says so as pinyin.
             via = h.via if term.via == "exact" or h.via != "exact" else term.via
+            via = "pinyin" if via == "spelled" else via
             hits.append(h._replace(word=concept.word, via=via, weight=h.weight * term.weight))
     return hits
 

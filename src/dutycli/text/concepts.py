@@ -18,7 +18,8 @@ from dutycli.text.thesaurus import Thesaurus
 
 EXACT, SEGMENT, SYNONYM, DEPARTMENT = "exact", "segment", "synonym", "department"
 HOMOPHONE = "homophone"
-PINYIN = "pinyin"  # a known word the user typed in full pinyin
+PINYIN = "pinyin"  # a known word the user typed by its initials (cjr → 残疾人)
+SPELLED = "spelled"  # a known word the user typed in full pinyin (canjizheng → 残疾证)
 AUTO, WHOLE, SPLIT = "auto", "whole", "split"  # how understand treats an unspaced word
 DEPARTMENT_WEIGHT = 0.9
 HOMOPHONE_WEIGHT = 0.85
@@ -78,7 +79,7 @@ class Concept(NamedTuple):
     @property
     def understood(self) -> bool:
         """Whether anything but the literal text stands for it (a synonym, a department)."""
-        return any(t.via in (SYNONYM, DEPARTMENT, HOMOPHONE, PINYIN) for t in self.terms)
+        return any(t.via in (SYNONYM, DEPARTMENT, HOMOPHONE, PINYIN, SPELLED) for t in self.terms)
 
 
 def _alternatives(
@@ -140,18 +141,25 @@ def understand(
         words = _join_syllables(words, present, sounds)
     for word in words:
         if word.isascii() and word.isalpha() and not present(word) and sounds is not None:
-            spelled = _spelled(word.lower(), sounds)
+            spelled = _spelled_whole(word.lower(), sounds)
+            by_initials = [] if spelled else _by_initials(word.lower(), sounds)
             # Several known words in one run of pinyin (dibaoshenqing → 低保 申请): a concept each.
-            runs = [(word, spelled)] if spelled else _spelled_words(word, sounds)
+            runs = [(word, spelled or by_initials)]
+            if not spelled and not by_initials:
+                runs = _spelled_words(word, sounds)
+            via = PINYIN if by_initials else SPELLED
             for run, found_words in runs:
                 terms = [Term(run, EXACT, 1.0)]
                 for found in found_words:
+                    # A department spelled (minzhengju) stands for its items, not for its
+                    # name wherever a text mentions it.
                     terms += [
                         t._replace(
-                            via=t.via if t.via == DEPARTMENT else PINYIN,
+                            via=t.via if t.via == DEPARTMENT else via,
                             weight=PINYIN_WEIGHT * t.weight,
                         )
                         for t in _alternatives(found, EXACT, thesaurus, departments)
+                        if not (t.via == EXACT and found in departments)
                     ]
                 concepts.append(Concept(run, tuple(dict.fromkeys(terms))))
             if runs:
@@ -251,19 +259,17 @@ def _spelled_words(
     return out
 
 
-def _spelled(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
-    """The known words whose toneless pinyin, syllable by syllable, is ``word`` (canjizheng →
-    残疾证): every way of cutting it into the syllables the sound index uses; failing that,
-    the known words whose syllables begin with its letters (jmyb → 居民医保)."""
-    out = _spelled_whole(word, sounds)
-    if not out and 3 <= len(word) <= INITIALS_MAX:
-        # By initials, one letter a syllable (jmyb → 居民医保, fxcd → 飞线充电).
-        out = list(_initials(sounds()).get(word, ()))
-    return out
+def _by_initials(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
+    """The known words whose syllables begin with the letters of ``word``, one letter a
+    syllable (jmyb → 居民医保, fxcd → 飞线充电)."""
+    if not 3 <= len(word) <= INITIALS_MAX:
+        return []
+    return list(_initials(sounds()).get(word, ()))
 
 
 def _spelled_whole(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
-    """The known words read, syllable by syllable (two or more), as ``word``."""
+    """The known words whose toneless pinyin, syllable by syllable (two or more), is ``word``
+    (canjizheng → 残疾证): every way of cutting it into the syllables the sound index uses."""
     if len(word) < 3 or len(word) > 40:
         return []
     index = sounds()

@@ -1,0 +1,111 @@
+"""The items most like the one a search found first, to fill a short answer.
+
+A query that one or two items answer (养老保险, 危房, 育儿补贴) usually has
+neighbours on the list that a clerk also wants to see: the other items of the
+same template or topic (养老保险 beside 社保基金追缴, 危旧房改造 beside 自建房
+鉴定, 育儿补贴 beside 入托补贴). When a search finds fewer than ``RELATED``
+items, the answer is filled up with the items most like the first one, by
+the character bigrams of all their text (name, both columns, guarantees),
+each weighted by how few items hold it (inverse item frequency), as a cosine.
+Only an item sharing at least ``FLOOR`` of that weight, and a department
+with the first item (when it names one), is added, so that a list without
+such neighbours adds nothing. The items added come after every
+item found by the words, with a score below the last of them, and no
+matched words.
+
+Nothing here depends on the list: only on the items' own text. ``page/search.js``
+(``neighbours``) runs the same procedure over the same lines.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dutycli.query.search_stages import Hit
+    from dutycli.store.library import Library
+
+FLOOR = 0.04  # cosine; on the shipped list family members share 0.07-0.74, and 0.03-0.05 changed nothing
+MAX_ITEMS = 5_000  # a larger selection gets no neighbours (reading every line costs too much)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def han_grams(text: str, out: set[str]) -> None:
+    """Add the bigrams of the runs of Chinese characters in ``text`` to ``out``."""
+    run = ""
+    for ch in text + " ":
+        if _is_han(ch):
+            run += ch
+            continue
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+        run = ""
+
+
+class Profiles:
+    """Each selected item's bigrams with their inverse item frequency, and its norm."""
+
+    def __init__(self, lib: Library) -> None:
+        from dutycli.text.concepts import STOP_WORDS
+
+        grams: dict[int, set[str]] = {}
+        for line in lib.lines(None, None):
+            han_grams(line.text, grams.setdefault(line.item, set()))
+        df: dict[str, int] = {}
+        for found in grams.values():
+            found -= STOP_WORDS
+            for g in found:
+                df[g] = df.get(g, 0) + 1
+        n = len(grams)
+        # A bigram most items hold (the district's name, 工作) says nothing of a topic.
+        self.weight = {g: math.log(1.0 + n / (d + 0.5)) ** 2 for g, d in df.items() if 2 * d <= n}
+        self.grams = {
+            item: sorted(g for g in found if g in self.weight) for item, found in grams.items()
+        }
+        self.norm = {
+            item: math.sqrt(sum(self.weight[g] for g in found)) or 1.0
+            for item, found in self.grams.items()
+        }
+
+    def like(self, item: int) -> list[tuple[float, int]]:
+        """(cosine, item) of every other item sharing a bigram with ``item``."""
+        mine = set(self.grams.get(item, ()))
+        if not mine:
+            return []
+        out = []
+        for other, found in self.grams.items():
+            if other == item:
+                continue
+            shared = sum(self.weight[g] for g in found if g in mine)
+            if shared:
+                out.append((shared / (self.norm[item] * self.norm[other]), other))
+        return out
+
+
+def neighbours(
+    lib: Library, first: int, last_score: float, have: set[int], count: int
+) -> list[tuple[float, int, list[Hit]]]:
+    """Up to ``count`` items most like ``first`` (not in ``have``), each scored below
+    ``last_score`` in proportion to its likeness, best first (ties by list and id)."""
+    if count <= 0 or lib.selected_items() > MAX_ITEMS:
+        return []
+    profiles: Profiles = lib.memo("profiles", lambda: Profiles(lib))
+    # A neighbour shares a department with the first item (when it names any): items of
+    # one topic are one department's (危旧房改造 and 自建房鉴定 are both 住建's).
+    ((item, _),) = lib.decode([first])
+    same: set[int] | None = None
+    if item.departments:
+        same = {r for d in item.departments for r, _ in lib.department_rows(d)}
+    like = [
+        (round(c, 9), i)
+        for c, i in profiles.like(first)
+        if i not in have and c >= FLOOR and (same is None or i in same)
+    ]
+    if not like:
+        return []
+    keys = lib.order_keys([i for _, i in like])
+    like.sort(key=lambda x: (-x[0], keys.get(x[1], ("", 0, 0))))
+    return [(round(last_score * c, 6), i, []) for c, i in like[:count]]

@@ -118,7 +118,7 @@ def search(
         echo(_partial_text(" ".join(query), results.unmatched), err=True)
     alike = results.alike(limit or len(results))
     if alike:
-        echo(_alike_text(results[0].item.id, [f.item.id for f in alike]), err=True)
+        echo(_alike_text(results[0], alike, lib.several), err=True)
     if limit and len(found) > limit:
         say_cut(limit, len(found))
         found = found[:limit]
@@ -179,9 +179,13 @@ def _partial_text(query: str, unmatched: list[str]) -> str:
     return text + "。"
 
 
-def _alike_text(first: int, ids: list[int]) -> str:
-    shown = "、".join(f"第{i}项" for i in ids)
-    return f"{shown}不含所查的词，列在后面，是内容与第{first}项最相近的事项。"
+def _alike_text(first: "Found", alike: "list[Found]", several: bool) -> str:
+    def name(f: "Found") -> str:
+        where = f.source.subdistrict if several and f.source else ""
+        return f"{where}第{f.item.id}项"
+
+    shown = "、".join(name(f) for f in alike)
+    return f"{shown}不含所查的词，列在后面，是内容与{name(first)}最相近的事项。"
 
 
 def _no_match_text(query: str, why: "NoMatch") -> str:

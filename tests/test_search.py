@@ -275,7 +275,7 @@ def test_a_short_answer_is_followed_by_the_items_of_its_family(duty: Duty) -> No
     assert all(not r["matched"] for r in rest)
     assert {r["id"] for r in rest} <= {i.id for i in family}
     assert "".join(f"第{r['id']}项" for r in rest[:1]) in result.stderr
-    assert f"最相近的事项" in result.stderr and f"第{item}项" in result.stderr
+    assert "最相近的事项" in result.stderr and f"第{item}项" in result.stderr
     # Scores stay in order: the added items come after every matched one.
     scores = [r["score"] for r in body]
     assert scores == sorted(scores, reverse=True)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from dutycli.query.search_stages import Hit
     from dutycli.store.library import Library
 
-FLOOR = 0.04  # cosine; on the shipped list family members share 0.07-0.74, and 0.03-0.05 changed nothing
+# Cosine; on the shipped list a family's members share 0.07-0.74, and 0.03-0.05 changed nothing.
+FLOOR = 0.04
 MAX_ITEMS = 5_000  # a larger selection gets no neighbours (reading every line costs too much)
 
 

@@ -141,28 +141,9 @@ def understand(
         words = _join_syllables(words, present, sounds)
     for word in words:
         if word.isascii() and word.isalpha() and not present(word) and sounds is not None:
-            spelled = _spelled_whole(word.lower(), sounds)
-            by_initials = [] if spelled else _by_initials(word.lower(), sounds)
-            # Several known words in one run of pinyin (dibaoshenqing → 低保 申请): a concept each.
-            runs = [(word, spelled or by_initials)]
-            if not spelled and not by_initials:
-                runs = _spelled_words(word, sounds)
-            via = PINYIN if by_initials else SPELLED
-            for run, found_words in runs:
-                terms = [Term(run, EXACT, 1.0)]
-                for found in found_words:
-                    # A department spelled (minzhengju) stands for its items, not for its
-                    # name wherever a text mentions it.
-                    terms += [
-                        t._replace(
-                            via=t.via if t.via == DEPARTMENT else via,
-                            weight=PINYIN_WEIGHT * t.weight,
-                        )
-                        for t in _alternatives(found, EXACT, thesaurus, departments)
-                        if not (t.via == EXACT and found in departments)
-                    ]
-                concepts.append(Concept(run, tuple(dict.fromkeys(terms))))
-            if runs:
+            spelled = _pinyin_concepts(word, sounds, thesaurus, departments)
+            if spelled:
+                concepts += spelled
                 continue
         if split == WHOLE or (known(word) and not (split == SPLIT and len(word) > 2)):
             concepts.append(
@@ -189,6 +170,39 @@ def understand(
                     for t in _alternatives(alike, HOMOPHONE, thesaurus, departments):
                         terms.append(t._replace(weight=t.weight * HOMOPHONE_WEIGHT))
             concepts.append(Concept(piece, tuple(terms)))
+    return concepts
+
+
+def _pinyin_concepts(
+    word: str,
+    sounds: Callable[[], dict[str, list[str]]],
+    thesaurus: Thesaurus,
+    departments: dict[str, str],
+) -> list[Concept]:
+    """The concepts of a word of Latin letters the lists lack, read as pinyin: the known
+    words it spells in full (SPELLED) or by initials (PINYIN), or, when it spells none whole,
+    several known words in one run (dibaoshenqing → 低保 申请), a concept each."""
+    spelled = _spelled_whole(word.lower(), sounds)
+    by_initials = [] if spelled else _by_initials(word.lower(), sounds)
+    runs = [(word, spelled or by_initials)]
+    if not spelled and not by_initials:
+        runs = _spelled_words(word, sounds)
+    via = PINYIN if by_initials else SPELLED
+    concepts = []
+    for run, found_words in runs:
+        terms = [Term(run, EXACT, 1.0)]
+        for found in found_words:
+            # A department spelled (minzhengju) stands for its items, not for its
+            # name wherever a text mentions it.
+            terms += [
+                t._replace(
+                    via=t.via if t.via == DEPARTMENT else via,
+                    weight=PINYIN_WEIGHT * t.weight,
+                )
+                for t in _alternatives(found, EXACT, thesaurus, departments)
+                if not (t.via == EXACT and found in departments)
+            ]
+        concepts.append(Concept(run, tuple(dict.fromkeys(terms))))
     return concepts
 
 

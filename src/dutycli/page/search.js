@@ -639,7 +639,6 @@ var DutySearch = (function () {
       return [out.sort(order), unmatched];
     }
     // -- query.search_related ------------------------------------------------------------
-    var PROFILES = null;
     function hanGrams(text, out) {
       var run = "", chars = text + " ";
       for (var k = 0; k < chars.length; k++) {
@@ -649,10 +648,10 @@ var DutySearch = (function () {
         run = "";
       }
     }
-    function profiles() {
-      if (PROFILES !== null) return PROFILES;
+    function profiles(among) {  // among: a Set of item indices
       var grams = new Map(), df = new Map();
       LINES.forEach(function (line) {
+        if (!among.has(line.item)) return;
         if (!grams.has(line.item)) grams.set(line.item, new Set());
         hanGrams(line.text, grams.get(line.item));
       });
@@ -668,25 +667,23 @@ var DutySearch = (function () {
         sorted.set(item, list);
         norm.set(item, Math.sqrt(total) || 1.0);
       });
-      PROFILES = { weight: weight, grams: sorted, norm: norm };
-      return PROFILES;
+      return { weight: weight, grams: sorted, norm: norm };
     }
     function round(x, digits) { var f = Math.pow(10, digits); return Math.round(x * f) / f; }
     function neighbours(first, lastScore, have, count) {
-      if (count <= 0 || items.length > L.neighbour_max) return [];
-      var P = profiles(), mine = new Set(P.grams.get(first) || []), like = [], same = null;
+      if (count <= 0) return [];
+      var same = new Set([first]);
+      items[first].departments.forEach(function (d) { (BY_DEPT.get(d) || []).forEach(function (i) { same.add(i); }); });
+      if (same.size < 2 || same.size > L.neighbour_max) return [];
+      var P = profiles(same), mine = new Set(P.grams.get(first) || []), like = [];
       if (!mine.size) return [];
-      if (items[first].departments.length) {
-        same = new Set();
-        items[first].departments.forEach(function (d) { (BY_DEPT.get(d) || []).forEach(function (i) { same.add(i); }); });
-      }
       P.grams.forEach(function (found, other) {
         if (other === first) return;
         var shared = 0.0;
         found.forEach(function (g) { if (mine.has(g)) shared += P.weight.get(g); });
         if (!shared) return;
         var c = shared / (P.norm.get(first) * P.norm.get(other));
-        if (!have.has(other) && c >= L.neighbour_floor && (same === null || same.has(other))) like.push({ c: round(c, 9), item: other });
+        if (!have.has(other) && c >= L.neighbour_floor) like.push({ c: round(c, 9), item: other });
       });
       like.sort(function (a, b) { return b.c - a.c || items[a.item].o - items[b.item].o; });
       return like.slice(0, count).map(function (x) {

@@ -4,14 +4,14 @@ A query that one or two items answer (养老保险, 危房, 育儿补贴) usuall
 neighbours on the list that a clerk also wants to see: the other items of the
 same template or topic (养老保险 beside 社保基金追缴, 危旧房改造 beside 自建房
 鉴定, 育儿补贴 beside 入托补贴). When a search finds fewer than ``RELATED``
-items, the answer is filled up with the items most like the first one, by
+items, the answer is filled up with the items most like the first one among
+the items of its departments (items of one topic are one department's), by
 the character bigrams of all their text (name, both columns, guarantees),
-each weighted by how few items hold it (inverse item frequency), as a cosine.
-Only an item sharing at least ``FLOOR`` of that weight, and a department
-with the first item (when it names one), is added, so that a list without
-such neighbours adds nothing. The items added come after every
-item found by the words, with a score below the last of them, and no
-matched words.
+each weighted by how few of those items hold it (inverse item frequency), as
+a cosine. Only an item at least ``FLOOR`` alike is added, so that a list
+without such neighbours adds nothing; an item naming no department has none.
+The items added come after every item found by the words, with a score below
+the last of them, and no matched words.
 
 Nothing here depends on the list: only on the items' own text. ``page/search.js``
 (``neighbours``) runs the same procedure over the same lines.
@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dutycli.query.search_stages import Hit
-    from dutycli.store.library import Library
+    from dutycli.store.library import Library, Line
 
 # Cosine; on the shipped list a family's members share 0.07-0.74, and 0.03-0.05 changed nothing.
 FLOOR = 0.04
-MAX_ITEMS = 5_000  # a larger selection gets no neighbours (reading every line costs too much)
+MAX_ITEMS = 2_000  # departments holding more items (a province's) get no neighbours
 
 
 def _is_han(ch: str) -> bool:
@@ -47,13 +47,13 @@ def han_grams(text: str, out: set[str]) -> None:
 
 
 class Profiles:
-    """Each selected item's bigrams with their inverse item frequency, and its norm."""
+    """Some items' bigrams, each weighted by its inverse frequency among them, and norms."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lines: list[Line]) -> None:
         from dutycli.text.concepts import STOP_WORDS
 
         grams: dict[int, set[str]] = {}
-        for line in lib.lines(None, None):
+        for line in lines:
             han_grams(line.text, grams.setdefault(line.item, set()))
         df: dict[str, int] = {}
         for found in grams.values():
@@ -61,11 +61,8 @@ class Profiles:
             for g in found:
                 df[g] = df.get(g, 0) + 1
         n = len(grams)
-        # A bigram most items hold (the district's name, 工作) says nothing of a topic.
-        self.weight = {g: math.log(1.0 + n / (d + 0.5)) ** 2 for g, d in df.items() if 2 * d <= n}
-        self.grams = {
-            item: sorted(g for g in found if g in self.weight) for item, found in grams.items()
-        }
+        self.weight = {g: math.log(1.0 + n / (d + 0.5)) ** 2 for g, d in df.items()}
+        self.grams = {item: sorted(found) for item, found in grams.items()}
         self.norm = {
             item: math.sqrt(sum(self.weight[g] for g in found)) or 1.0
             for item, found in self.grams.items()
@@ -91,20 +88,22 @@ def neighbours(
 ) -> list[tuple[float, int, list[Hit]]]:
     """Up to ``count`` items most like ``first`` (not in ``have``), each scored below
     ``last_score`` in proportion to its likeness, best first (ties by list and id)."""
-    if count <= 0 or lib.selected_items() > MAX_ITEMS:
+    if count <= 0:
         return []
-    profiles: Profiles = lib.memo("profiles", lambda: Profiles(lib))
-    # A neighbour shares a department with the first item (when it names any): items of
-    # one topic are one department's (危旧房改造 and 自建房鉴定 are both 住建's).
+    # Only the items of the first one's departments: items of one topic are one
+    # department's (危旧房改造 and 自建房鉴定 are both 住建's). An item naming no
+    # department has no neighbours.
     ((item, _),) = lib.decode([first])
-    same: set[int] | None = None
-    if item.departments:
-        same = {r for d in item.departments for r, _ in lib.department_rows(d)}
-    like = [
-        (round(c, 9), i)
-        for c, i in profiles.like(first)
-        if i not in have and c >= FLOOR and (same is None or i in same)
-    ]
+    same = {first} | {r for d in item.departments for r, _ in lib.department_rows(d)}
+    if len(same) < 2 or len(same) > MAX_ITEMS:
+        return []
+    lib.only_items = sorted(same)
+    try:
+        lines = lib.lines(None, None)
+    finally:
+        lib.only_items = None
+    alike = Profiles(lines).like(first)
+    like = [(round(c, 9), i) for c, i in alike if i not in have and c >= FLOOR]
     if not like:
         return []
     keys = lib.order_keys([i for _, i in like])

@@ -20,6 +20,8 @@ Nothing here depends on the list: only on the items' own text. ``page/search.js`
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,19 +33,15 @@ FLOOR = 0.04
 MAX_ITEMS = 2_000  # departments holding more items (a province's) get no neighbours
 
 
-def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+_HAN_RUNS: list[re.Pattern[str]] = []
 
 
 def han_grams(text: str, out: set[str]) -> None:
     """Add the bigrams of the runs of Chinese characters in ``text`` to ``out``."""
-    run = ""
-    for ch in text + " ":
-        if _is_han(ch):
-            run += ch
-            continue
+    if not _HAN_RUNS:  # compiled on the first short answer, not at start-up
+        _HAN_RUNS.append(re.compile("[\u3400-\u9fff\uf900-\ufaff]{2,}"))
+    for run in _HAN_RUNS[0].findall(text):
         out.update(run[i : i + 2] for i in range(len(run) - 1))
-        run = ""
 
 
 class Profiles:
@@ -55,29 +53,30 @@ class Profiles:
         grams: dict[int, set[str]] = {}
         for line in lines:
             han_grams(line.text, grams.setdefault(line.item, set()))
-        df: dict[str, int] = {}
+        df: Counter[str] = Counter()
         for found in grams.values():
             found -= STOP_WORDS
-            for g in found:
-                df[g] = df.get(g, 0) + 1
+            df.update(found)
         n = len(grams)
-        self.weight = {g: math.log(1.0 + n / (d + 0.5)) ** 2 for g, d in df.items()}
-        self.grams = {item: sorted(found) for item, found in grams.items()}
+        weight = {g: math.log(1.0 + n / (d + 0.5)) ** 2 for g, d in df.items()}
+        self.weight, self.grams = weight, grams
+        # (The order of a sum changes its last bits only: cosines are compared rounded.)
         self.norm = {
-            item: math.sqrt(sum(self.weight[g] for g in found)) or 1.0
-            for item, found in self.grams.items()
+            item: math.sqrt(sum(map(weight.__getitem__, found))) or 1.0
+            for item, found in grams.items()
         }
 
     def like(self, item: int) -> list[tuple[float, int]]:
         """(cosine, item) of every other item sharing a bigram with ``item``."""
-        mine = set(self.grams.get(item, ()))
+        mine = self.grams.get(item)
         if not mine:
             return []
         out = []
+        weight = self.weight
         for other, found in self.grams.items():
             if other == item:
                 continue
-            shared = sum(self.weight[g] for g in found if g in mine)
+            shared = sum(map(weight.__getitem__, found & mine))
             if shared:
                 out.append((shared / (self.norm[item] * self.norm[other]), other))
         return out

@@ -339,3 +339,13 @@ def test_a_run_of_pinyin_of_several_words_is_each_of_them(
     body = json.loads(result.stdout)
     assert words[0] in json.dumps(body[0], ensure_ascii=False)
     assert {m["word"] for r in body for m in r["matched"]} <= {run[:split], run[split:]}
+
+
+def test_pinyin_is_matched_as_typed_and_other_latin_words_stay_as_typed(duty: Duty) -> None:
+    """The word a match names is the word typed (tone marks kept); a Latin word with digits
+    that spells nothing (B2) is neither read as pinyin nor changed."""
+    body = found(duty, "cánjízhèng")
+    assert body and {m["word"] for r in body for m in r["matched"]} == {"cánjízhèng"}
+    result = duty("search", "B2", "低保", "-o", "json")
+    assert result.exit_code == 0
+    assert "没有匹配任何事项的词：B2" in result.stderr

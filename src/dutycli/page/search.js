@@ -218,22 +218,23 @@ var DutySearch = (function () {
     function understand(query, split) {
       var concepts = [], words = [];
       query.split(/\s+/).filter(Boolean).forEach(function (typed) {
-        var plain = pinyinLetters(typed);
-        if (plain !== null && plain !== typed.toLowerCase()) typed = plain;
         var stripped = isAscii(typed) ? typed : stripQuestion(typed);
         words = words.concat(stripped.split(/\s+/).filter(Boolean));
       });
       words = joinSyllables(words);
       words.forEach(function (word) {
-        if (/^[A-Za-z]+$/.test(word) && !present(word)) {
-          var spelled = spelledWhole(word.toLowerCase());
-          var byInitials = spelled.length ? [] : byInitialsOf(word.toLowerCase());
-          var runs = [[word, spelled.length ? spelled : byInitials]];
-          if (!spelled.length && !byInitials.length) runs = spelledWords(word);
+        var letters = pinyinLetters(word);
+        if (letters && !present(word)) {
+          var spelled = spelledWhole(letters);
+          var byInitials = spelled.length ? [] : byInitialsOf(letters);
+          var runs = [[word, letters, spelled.length ? spelled : byInitials]];
+          if (!spelled.length && !byInitials.length) {
+            runs = spelledWords(letters).map(function (r) { return [r[0], r[0], r[1]]; });
+          }
           var via = byInitials.length ? PINYIN : SPELLED;
           runs.forEach(function (r) {
-            var terms = [term(r[0], EXACT, 1.0)];
-            r[1].forEach(function (found) {
+            var terms = [term(r[1] !== r[0].toLowerCase() ? r[1] : r[0], EXACT, 1.0)];
+            r[2].forEach(function (found) {
               alternatives(found, EXACT).forEach(function (t) {
                 if (t.via === EXACT && DEPTS.has(found)) return;
                 terms.push(term(t.text, t.via === DEPARTMENT ? t.via : via, W.pinyin_word * t.weight));
@@ -291,14 +292,14 @@ var DutySearch = (function () {
       return /^[a-z]+$/.test(out) ? out : null;
     }
     function joinSyllables(words) {
-      var out = [], i = 0, latin = function (w) { return /^[A-Za-z]+$/.test(w); };
+      var out = [], i = 0;
       while (i < words.length) {
         var took = 1;
-        if (latin(words[i]) && !present(words[i])) {
+        if (pinyinLetters(words[i]) && !present(words[i])) {
           for (var j = Math.min(words.length, i + L.join_max); j > i + 1; j--) {
-            var run = words.slice(i, j);
-            if (!run.every(latin)) continue;
-            if (spelledWhole(run.join("").toLowerCase()).length) { took = j - i; break; }
+            var letters = words.slice(i, j).map(pinyinLetters);
+            if (!letters.every(function (w) { return w; })) continue;
+            if (spelledWhole(letters.join("")).length) { took = j - i; break; }
           }
         }
         out.push(words.slice(i, i + took).join(""));

@@ -132,16 +132,15 @@ def understand(
 
     words = []
     for typed in query.split():
-        plain = pinyin_letters(typed) if sounds is not None else None
-        if plain is not None and plain != typed.lower():
-            typed = plain  # tone marks or tone numbers (cán jí zhèng, can2ji2zheng4)
         stripped, _ = strip_question(typed) if not typed.isascii() else (typed, [])
         words += stripped.split()
     if sounds is not None:
         words = _join_syllables(words, present, sounds)
     for word in words:
-        if word.isascii() and word.isalpha() and not present(word) and sounds is not None:
-            spelled = _pinyin_concepts(word, sounds, thesaurus, departments)
+        # Pinyin, maybe with tone marks or numbers (cánjí, can2ji2): read as the letters.
+        letters = pinyin_letters(word) if sounds is not None else None
+        if letters and sounds is not None and not present(word):
+            spelled = _pinyin_concepts(word, letters, sounds, thesaurus, departments)
             if spelled:
                 concepts += spelled
                 continue
@@ -175,22 +174,24 @@ def understand(
 
 def _pinyin_concepts(
     word: str,
+    letters: str,
     sounds: Callable[[], dict[str, list[str]]],
     thesaurus: Thesaurus,
     departments: dict[str, str],
 ) -> list[Concept]:
     """The concepts of a word of Latin letters the lists lack, read as pinyin: the known
     words it spells in full (SPELLED) or by initials (PINYIN), or, when it spells none whole,
-    several known words in one run (dibaoshenqing → 低保 申请), a concept each."""
-    spelled = _spelled_whole(word.lower(), sounds)
-    by_initials = [] if spelled else _by_initials(word.lower(), sounds)
-    runs = [(word, spelled or by_initials)]
+    several known words in one run (dibaoshenqing → 低保 申请), a concept each. The word
+    stays as typed; its first term is its letters (the pinyin of names is matched so)."""
+    spelled = _spelled_whole(letters, sounds)
+    by_initials = [] if spelled else _by_initials(letters, sounds)
+    runs = [(word, letters, spelled or by_initials)]
     if not spelled and not by_initials:
-        runs = _spelled_words(word, sounds)
+        runs = [(run, run, found) for run, found in _spelled_words(letters, sounds)]
     via = PINYIN if by_initials else SPELLED
     concepts = []
-    for run, found_words in runs:
-        terms = [Term(run, EXACT, 1.0)]
+    for run, plain, found_words in runs:
+        terms = [Term(plain if plain != run.lower() else run, EXACT, 1.0)]
         for found in found_words:
             # A department spelled (minzhengju) stands for its items, not for its
             # name wherever a text mentions it.
@@ -231,12 +232,12 @@ def _join_syllables(
     i = 0
     while i < len(words):
         took = 1
-        if words[i].isascii() and words[i].isalpha() and not present(words[i]):
+        if pinyin_letters(words[i]) and not present(words[i]):
             for j in range(min(len(words), i + JOIN_MAX), i + 1, -1):
-                run = words[i:j]
-                if not all(w.isascii() and w.isalpha() for w in run):
+                letters = [pinyin_letters(w) for w in words[i:j]]
+                if not all(letters):
                     continue
-                if _spelled_whole("".join(run).lower(), sounds):
+                if _spelled_whole("".join(w for w in letters if w), sounds):
                     took = j - i
                     break
         out.append("".join(words[i : i + took]))

@@ -136,6 +136,7 @@ def engine_tables(
     from dutycli.query import search as search_module
     from dutycli.query import search_related
     from dutycli.query import search_stages as stages
+    from dutycli.store import search_support
     from dutycli.text import concepts
     from dutycli.text import layer as text_layer
 
@@ -173,6 +174,7 @@ def engine_tables(
             "join_max": concepts.JOIN_MAX,
             "neighbour_floor": search_related.FLOOR,
             "neighbour_max": search_related.MAX_ITEMS,
+            "large": search_support.LARGE,  # a province: no neighbours (Library.large)
             "max_keys": text_layer._MAX_KEYS,
         },
         "departments_field": stages.DEPARTMENTS,

@@ -729,7 +729,7 @@ var DutySearch = (function () {
         if (!partial) unmatched = [];
       }
       var byWords = ranked.length;
-      if (ranked.length > 0 && ranked.length < Math.min(L.related, limit || L.related)) {
+      if (ranked.length > 0 && ranked.length < Math.min(L.related, limit || L.related) && items.length <= L.large) {
         ranked = ranked.concat(neighbours(ranked[0].item, ranked[ranked.length - 1].score,
                                           new Set(ranked.map(function (r) { return r.item; })),
                                           L.related - ranked.length));

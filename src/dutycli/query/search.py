@@ -182,7 +182,7 @@ def search(
         if not partial:
             unmatched = []
     by_words = len(ranked)
-    if 0 < len(ranked) < min(RELATED, limit or RELATED) and fields is None:
+    if 0 < len(ranked) < min(RELATED, limit or RELATED) and fields is None and not lib.large():
         # A short answer is filled up with the items most like its first (search_related).
         from dutycli.query.search_related import neighbours
 

@@ -210,9 +210,16 @@ def _pinyin_concepts(
 def pinyin_letters(word: str) -> str | None:
     """``word`` as plain lower-case pinyin letters when it is Latin letters, maybe with tone
     marks (cánjí) or tone numbers after syllables (can2ji2); None for anything else."""
-    from unicodedata import normalize
+    if word.isascii():
+        text = word.lower()
+    elif any(
+        c > "\u024f" and not ("\u0300" <= c <= "\u036f" or "\u1e00" <= c <= "\u1eff") for c in word
+    ):
+        return None  # beyond the Latin letters pinyin is written with (Chinese, say)
+    else:
+        from unicodedata import normalize
 
-    text = "".join(c for c in normalize("NFD", word.lower()) if not "\u0300" <= c <= "\u036f")
+        text = "".join(c for c in normalize("NFD", word.lower()) if not "\u0300" <= c <= "\u036f")
     if not text.isascii() or not text[:1].isalpha():
         return None
     # A tone number (0-5) follows a letter; any other digit makes it no pinyin.

@@ -391,12 +391,20 @@ class Matcher:
             if all(any(t in texts[self.index[id(s.item)]] for t in terms) for terms in words)
         ]
 
-    @staticmethod
-    def step(task: str, ranked: list[Scored], qualified: Qualified | None) -> Split | None:
-        """The department's step of the lead item the task asks for (check_step)."""
+    def step(self, task: str, ranked: list[Scored], qualified: Qualified | None) -> Split | None:
+        """The department's step of the lead item the task asks for (check_step). Where the
+        best items differ only in a qualifier, a step the subdistrict does on one of them
+        is no department's step (护理补贴资金发放: the subdistrict pays one of the two); nor
+        is one the subdistrict does on an item whose street step the task holds word for word."""
         if not ranked or ranked[0].score <= 0:
             return None
-        return department_step(lead(ranked, qualified)[0].item, task)
+        found = department_step(lead(ranked, qualified)[0].item, task)
+        members = qualified.members if qualified is not None else []
+        if found is not None:
+            members = [*members, *self.holding(task, ranked)]
+        if found is not None and any(department_step(s.item, task) is None for s in members):
+            return None
+        return found
 
     def _mostly(self, evidence: Evidence, split: Split) -> bool:
         words = split.words.split("、")

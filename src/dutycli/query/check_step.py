@@ -161,7 +161,7 @@ ON_ITS_OWN = re.compile(
 # 拒不整改的报大队查处, 由第三方机构进行能力评估, 我局委托第三方评估).
 _PASSES_ON = re.compile(
     r"(上报|报送|报至|报给|报区|报委|报局|报大队|报上去|报民政|报卫健|提交|交由|移交|反馈|委托|"
-    r"我局|我委|由(?!街道|我们|你街道|咱)|(?<!已)经|待|"
+    r"我局|我委|由(?!街道|我们|你街道|咱)|经(?:区|市|过|由|部门)|待|"
     r"(?<!协助)(?<!配合)(?<!协同)(?<!联合)(?<![与和跟同])"
     r"(?:区|市)[\u4e00-\u9fff]{0,6}?(?:局|委|部|联|队|会|站|中心))[^，。；、：:]{0,12}$"
 )
@@ -175,7 +175,15 @@ _DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|
 _ALREADY = re.compile(r"(已|已经|业已)$")
 _TITLE = re.compile(r"《[^》]*》")
 # Authority words that are also the inside of an ordinary word: 排查处理 is no 查处.
-_INSIDE = {"查处": "排", "处以": "理", "考试": "招", "命名": "无", "没收": "入"}
+# (审核发放 and 稽核发现 are no 核发; 没收入 is no 没收.) Any of the characters, before or after.
+_INSIDE = {
+    "查处": "排",
+    "处以": "理",
+    "考试": "招",
+    "命名": "无",
+    "没收": "入",
+    "核发": "稽审复查考现",
+}
 
 
 class Split(NamedTuple):
@@ -277,10 +285,8 @@ def authority_words(task: str, held: Powers | None = None) -> list[str]:
     taken = [False] * len(task)
     for word in _WORDS:
         for m in re.finditer(re.escape(word), task):
-            if any(taken[m.start() : m.end()]) or _INSIDE.get(word, "\0") in (
-                task[max(0, m.start() - 1) : m.start()],
-                task[m.end() : m.end() + 1],
-            ):
+            edges = task[max(0, m.start() - 1) : m.start()] + task[m.end() : m.end() + 1]
+            if any(taken[m.start() : m.end()]) or set(edges) & set(_INSIDE.get(word, "")):
                 continue
             taken[m.start() : m.end()] = [True] * len(word)
             if _asks_for(task, m.start(), m.end()) and _theirs(_POWER_OF[word], word, held):

@@ -49,7 +49,9 @@ items:
   upper_duties:
   - departments: [长青区市场监督管理局]
     heading: 长青区市场监督管理局职责：
-    steps: [对小餐饮店登记申请进行核准，颁发小餐饮店登记证。, 对违法经营的依法吊销登记证并处以罚款。]
+    steps:
+    - 对小餐饮店登记申请进行核准，颁发小餐饮店登记证。
+    - 对违法经营的依法吊销登记证并处以罚款。
   street_duties:
   - heading: null
     steps: [摸排辖区小餐饮店底数，宣传登记政策。, 收集登记申请材料并初审，上报区市场监管局。]
@@ -74,7 +76,9 @@ items:
     steps: [对大额救助申请进行审批，拨付救助资金。]
   street_duties:
   - heading: null
-    steps: [受理小额救助申请，负责审批并发放救助金。, 对大额救助申请入户调查，提出初审意见上报区民政局。]
+    steps:
+    - 受理小额救助申请，负责审批并发放救助金。
+    - 对大额救助申请入户调查，提出初审意见上报区民政局。
 """
 
 
@@ -167,7 +171,11 @@ def test_the_street_columns_own_approval_stays_the_subdistricts(
     # of it by the department's column alone, since the street column pays out too.
     item = next(i for i in lists["other-district"] if i.id == 3)
     assert "审批" in powers(item).given
-    for task in ("小额临时救助申请由街道审批", "临时生活困难救助，街道直接批了吧", "街道审批发放救助金"):
+    for task in (
+        "小额临时救助申请由街道审批",
+        "临时生活困难救助，街道直接批了吧",
+        "街道审批发放救助金",
+    ):
         assert department_step(item, task) is None, task
     # Its 拨付 is the department's: the street column pays out (发放) but never 拨付 …
     # yet 给付 is one power, so paying out in any word is the subdistrict's here.

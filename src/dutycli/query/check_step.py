@@ -66,18 +66,28 @@ POWERS = (
             "核准",
             "审定",
             "审核确认",
+            "准予",
+            "签批",
             "批了",
             "直接批",
             "来批",
             "给批",
             "批一下",
-            "准予",
+            "批下来",
         ),
     ),
-    Power("发证", True, ("核发", "签发", "颁发", "发证", "制证", "补办", "换证", "换发", "补发")),
-    Power("认定", True, ("认定", "鉴定", "评定", "定级", "资格确认", "确认资格")),
-    Power("考试", True, ("考试", "笔试", "面试", "命题", "阅卷", "监考")),
-    Power("定兵", True, ("定兵", "审定新兵", "批准入伍")),
+    Power(
+        "发证",
+        True,
+        ("核发", "签发", "颁发", "发证", "办证", "制证", "补办", "补证", "换证", "换发", "补发"),
+    ),
+    Power(
+        "认定",
+        True,
+        ("认定", "鉴定", "评定", "定级", "评级", "判定", "定性", "资格确认", "确认资格"),
+    ),
+    Power("考试", True, ("考试", "笔试", "面试", "命题", "出题", "阅卷", "监考")),
+    Power("定兵", True, ("定兵", "审定新兵", "批准入伍", "确定新兵")),
     Power(
         "处罚",
         True,
@@ -85,6 +95,7 @@ POWERS = (
             "处罚",
             "罚款",
             "罚单",
+            "罚钱",
             "处以",
             "罚没",
             "吊销",
@@ -100,11 +111,15 @@ POWERS = (
         True,
         (
             "查封",
+            "封停",
+            "关停",
             "扣押",
+            "扣车",
             "拖离",
             "拖走",
             "拖车",
             "强制拆除",
+            "强拆",
             "封锁",
             "取缔",
             "查处",
@@ -112,15 +127,32 @@ POWERS = (
             "打击",
         ),
     ),
-    Power("诉讼", True, ("起诉", "诉讼")),
-    Power("给付", False, ("发放", "拨付", "支付", "付款", "结算", "发钱", "发下去", "下拨")),
-    Power("结论", False, ("出具", "出结论", "下结论", "作出结论", "作出决定")),
-    Power("评估", False, ("评估", "评审", "评价")),
+    Power("诉讼", True, ("起诉", "诉讼", "打官司")),
+    Power(
+        "给付",
+        False,
+        (
+            "发放",
+            "拨付",
+            "拨款",
+            "支付",
+            "付款",
+            "结算",
+            "兑付",
+            "发钱",
+            "打款",
+            "发下去",
+            "下拨",
+            "代发",
+        ),
+    ),
+    Power("结论", False, ("出具", "出结论", "下结论", "作出结论", "作出决定", "下定论")),
+    Power("评估", False, ("评估", "评审", "评价", "测评")),
     Power("验收", False, ("验收",)),
-    Power("计划", False, ("制定", "拟定", "编制")),
+    Power("计划", False, ("制定", "拟定", "编制", "起草")),
     Power("发布", False, ("发布", "公布")),
     Power("命名", False, ("命名", "更名")),
-    Power("复审", False, ("复审", "复核", "年审")),
+    Power("复审", False, ("复审", "复核", "年审", "终审")),
     Power("采购", False, ("采购", "招标", "购置", "配备", "购买")),
     Power("核销", False, ("核销",)),
     Power("调查", False, ("流行病学调查", "流调", "事故调查", "原因调查", "调查原因")),
@@ -144,6 +176,7 @@ PHRASES = (
         "结论",
     ),
     (re.compile(r"(?:发放|颁发|发给|发|开)[^，。；,;]{0,6}?(?:证书|执照|许可证)"), "发证"),
+    (re.compile(r"调查[^，。；,;]{0,6}?原因"), "调查"),
 )
 _POWER_OF = {w: p for p in POWERS for w in p.words}
 _BY_NAME = {p.name: p for p in POWERS}
@@ -161,10 +194,12 @@ ON_ITS_OWN = re.compile(
 # 拒不整改的报大队查处, 由第三方机构进行能力评估, 我局委托第三方评估).
 _PASSES_ON = re.compile(
     r"(上报|报送|报至|报给|报区|报委|报局|报大队|报上去|报民政|报卫健|提交|交由|移交|反馈|委托|"
-    r"我局|我委|由(?!街道|我们|你街道|咱)|经(?:区|市|过|由|部门)|待|"
-    r"(?<!协助)(?<!配合)(?<!协同)(?<!联合)(?<![与和跟同])"
-    r"(?:区|市)[\u4e00-\u9fff]{0,6}?(?:局|委|部|联|队|会|站|中心))[^，。；、：:]{0,12}$"
+    r"我局|我委|由(?!街道|我们|你街道|咱)|经(?:区|市|过|由|部门)|待)[^，。；、：:]{0,12}$"
 )
+# A department as the one doing it (区残联制证完毕后, 民政局批下来的), unless the
+# subdistrict helps it (协助区残联验收) or it is telling the subdistrict (残联说…让街道).
+_DEPARTMENT_DOES = re.compile(r"(?:局|委|残联|大队|中心)[^，。；、：:说让要叫请通]{0,12}$")
+_HELPS = re.compile(r"协助|配合|协同|联合|会同|跟着|陪同")
 # After the word: the department's step is done already (审批结果, 复审通过了, 审定新兵会议后).
 _DONE = re.compile(
     r"^(后|情况|办法|意见书?反馈|的通知|[\u4e00-\u9fff]{0,4}?(?:结果|通过|完毕|会议后))"
@@ -216,9 +251,18 @@ def _street_gives(street: str, word: str) -> bool:
     for match in re.finditer(re.escape(word), street):
         before = street[max(0, match.start() - 16) : match.start()]
         before = re.split(r"[。；;\n]", before)[-1]
-        if not _PASSES_ON.search(before) and not _DONE.match(street[match.end() :]):
+        if not _passes_on(before) and not _DONE.match(street[match.end() :]):
             return True
     return False
+
+
+def _passes_on(before: str) -> bool:
+    """Whether the words before a step (to the start of its clause) hand it on to the
+    department or say the department does it."""
+    if _PASSES_ON.search(before):
+        return True
+    does = _DEPARTMENT_DOES.search(before)
+    return does is not None and not _HELPS.search(before[: does.start()])
 
 
 def _asks_for(task: str, start: int, end: int) -> bool:
@@ -227,7 +271,7 @@ def _asks_for(task: str, start: int, end: int) -> bool:
     before = re.split(r"[，。；;,\n]", task[max(0, start - 16) : start])[-1]
     after = task[end:]
     return not (
-        _PASSES_ON.search(before)
+        _passes_on(before)
         or _ALREADY.search(before)
         or _DONE.match(after)
         or _DOCUMENT.match(after)

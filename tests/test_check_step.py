@@ -217,6 +217,20 @@ def test_the_verdict_on_another_districts_list_names_its_department(
         assert v.split.item == item_id and v.split.department == department
 
 
+def test_a_step_of_another_items_department_is_named_as_that_departments(
+    lists: dict[str, list[Item]],
+) -> None:
+    # The task is on item 3's topic first, but 吊销 is worded by item 1's department column
+    # only: the note names item 1's department and step, not item 3's.
+    matcher = Matcher(lists["other-district"])
+    task = "大额临时生活困难救助申请人开有小餐饮店，请街道吊销"
+    assert matcher.rank(task)[0].item.id == 3
+    v = matcher.check(task)
+    assert v.verdict == OFF_LIST and v.split is not None
+    assert (v.split.item, v.split.department) == (1, "长青区市场监督管理局")
+    assert v.split.step == "对违法经营的依法吊销登记证并处以罚款。"
+
+
 def test_explain_names_the_department_column_and_its_step(duty: Duty) -> None:
     task = "请各街道对违规充装的燃气经营企业依法处以罚款"
     body = json.loads(duty("check", task, "-o", "json").stdout)

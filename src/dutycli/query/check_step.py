@@ -365,6 +365,12 @@ def department_step(item: Item, task: str) -> Split | None:
     return Split(item.id, block, step, "、".join(dict.fromkeys(words)))
 
 
+def worded(item: Item, split: Split) -> bool:
+    """Whether the item's department column words the step ``split`` found, word for word."""
+    upper = powers(item).upper
+    return any(w in upper for w in split.words.split("、"))
+
+
 def _closest_upper(item: Item, words: list[str]) -> tuple[str, str]:
     """The department and the step of the upper column that share the most with ``words``."""
     best: tuple[int, str, str] | None = None

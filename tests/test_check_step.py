@@ -114,9 +114,22 @@ def _theirs(item: Item) -> list[tuple[str, str]]:
     return out
 
 
-def _ask(item: Item, word: str) -> str:
-    """A task asking the subdistrict to do ``word`` on the item's topic."""
-    return f"关于{item.name}，请各街道负责{word}。"
+# How notices, minutes, the hotline, voice messages, letters and questions ask the
+# subdistrict for a step ({t}: the item's name or nothing; {w}: the step).
+VOICES = (
+    "关于{t}，请各街道负责{w}。",
+    "{t}，{w}",
+    "会议议定：{t}，由街道{w}。",
+    "市民反映{t}问题，请属地街道{w}。",
+    "{t}，是不是街道来{w}",
+    "区里说{t}，让咱们街道{w}",
+    "长青街道：根据《条例》第十条，{t}，请你街道{w}。",
+)
+
+
+def _asks(item: Item, word: str) -> list[str]:
+    """Tasks asking the subdistrict to do ``word`` on the item's topic, in every voice."""
+    return [voice.format(t=item.name, w=word) for voice in VOICES]
 
 
 def test_the_generated_properties_are_not_empty(lists: dict[str, list[Item]]) -> None:
@@ -133,8 +146,10 @@ def test_every_department_power_asked_of_the_subdistrict_is_the_departments_step
 ) -> None:
     missed = []
     for item in lists[name]:
-        for word, department in _theirs(item):
-            split = department_step(item, _ask(item, word))
+        for (word, department), task in (
+            (theirs, task) for theirs in _theirs(item) for task in _asks(item, theirs[0])
+        ):
+            split = department_step(item, task)
             departments = {"、".join(b.departments) for b in item.upper_duties}
             steps = {s for b in item.upper_duties for s in b.steps}
             if (
@@ -144,7 +159,7 @@ def test_every_department_power_asked_of_the_subdistrict_is_the_departments_step
                 or split.step not in steps
                 or word not in split.words
             ):
-                missed.append((item.id, word, department, split))
+                missed.append((item.id, task, department, split))
     assert missed == []
 
 
@@ -156,7 +171,7 @@ def test_every_street_step_asked_of_the_subdistrict_is_its_own(
     for item in lists[name]:
         for section in item.street_duties:
             for step in section.steps:
-                for task in (step, f"请各街道{step}"):
+                for task in (step, *(v.format(t="", w=step) for v in VOICES)):
                     split = department_step(item, task)
                     if split is not None:
                         ruled.append((item.id, task, split.words))

@@ -346,7 +346,9 @@ def authority_words(task: str, held: Powers | None = None) -> list[str]:
                 found.append(m.group(0))
     for m in ON_ITS_OWN.finditer(task):
         verb = m.group(m.lastindex or 0)
-        if m.group(1) or not _street_gives(held.street, verb):
+        # 由街道待区民政局确认: the department's step, waited for.
+        handed = _passes_on(task[m.start() : m.start(m.lastindex or 0)])
+        if m.group(1) or not (handed or _street_gives(held.street, verb)):
             found.append(m.group(0))
     return list(dict.fromkeys(found))
 

@@ -6,17 +6,26 @@ A task on an item's topic that asks the subdistrict for the department's step is
 not on the list ("清单之外无事项"): ``department_step`` finds it, and the verdict
 becomes 清单外 with a note naming the department and its duty as the list words it.
 
-The department's steps are recognised by the words that confer a department's
-authority (``AUTHORITY``: approving, issuing, deciding, fining, examining, paying out
-directly, giving a verdict), or by the words that hand a decision to the subdistrict
-(``ON_ITS_OWN``: 直接发放, 自行组织, 由街道审批 …). A word counts only when the
-subdistrict's own column does not give it that step: 审批 is the subdistrict's in
-临时救助 (item 7 of the shipped list), and there it stays 清单内. A street duty that
-only hands the step on (初审通过后上报区卫健委进行复审) does not make it the
-subdistrict's.
+Which steps are the department's comes from the item's own two columns, read through a
+general table of the powers a department holds (``POWERS``: approving, issuing
+certificates, recognising, examining, deciding recruits, fining, enforcing, suing; and
+paying out, giving a verdict, assessing, accepting works, planning, publishing, naming,
+reviewing, procuring …), each with the words lists and people use for it (审批/批准/批了,
+核发/颁发/发证, 处罚/罚款/罚 …). ``powers`` reads which of them an item's department column
+words and which its street column gives the subdistrict as its own step: a power the
+street column gives, in any of its words, stays the subdistrict's (审批 in 临时救助, item
+7 of the shipped list; 审核审批 in 低保, item 6); a firm power (the law's: 审批, 处罚 …)
+is otherwise the department's, another only where the department's column words it. A
+street duty that only hands the step on (初审通过后上报区卫健委进行复审), waits for it
+(区残联制证完毕后) or takes its result (根据区民政局反馈的评估认定结果) does not make it
+the subdistrict's. In the task, a word counts when it is asked of the subdistrict: not
+handed on, not said of a department, not done already, not the name of a document
+(调查评估意见书存档); or when the task hands a decision to the subdistrict to take on its
+own (``ON_ITS_OWN``: 直接发放, 自行组织, 由街道审批 …).
 
 ``street_step`` says which step of the subdistrict's column a task matched, for
-``check --explain``.
+``check --explain``; the Split of a department's step names the department's column's.
+``scripts/step_check.py`` measures the rule apart from the model.
 """
 
 from __future__ import annotations
@@ -44,11 +53,14 @@ def bigrams(text: str) -> list[str]:
 # The powers a department holds and a subdistrict, by the list's design, does not: the
 # kinds of administrative power (行政许可、确认、处罚、强制、给付、裁决 …) and the
 # department's own acts a 配合 list keeps upstream (examining, assessing, accepting works,
-# planning, publishing, naming). A general table of how lists and people word each one,
-# not grown on tasks; which of them is a department's on an item the item's two columns say
-# (``powers``). ``firm``: a power the law gives departments, the subdistrict's only where its
-# own column says so; the others are a department's step only where the department's column
-# words them and the subdistrict's does not.
+# planning, publishing, naming). A general table of how lists and people word each one;
+# which of them is a department's on an item the item's two columns say (``powers``). Cut
+# to the words the shipped list's department columns use and those issue 18 names, the rule
+# catches as many of the fit files' department-step tasks (scripts/step_check.py
+# --list-words): the rest are everyday synonyms for wordings no labelled task has.
+# ``firm``: a power the law gives departments, the subdistrict's only where its own column
+# says so; the others are a department's step only where the department's column words
+# them and the subdistrict's does not.
 class Power(NamedTuple):
     name: str
     firm: bool

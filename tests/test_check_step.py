@@ -164,11 +164,15 @@ def test_every_department_power_asked_of_the_subdistrict_is_the_departments_step
 
 
 @pytest.mark.parametrize("name", ["shipped", "library-富强路", "library-青山路", "other-district"])
-def test_every_street_step_asked_of_the_subdistrict_is_its_own(
+def test_every_name_and_street_step_asked_of_the_subdistrict_is_its_own(
     lists: dict[str, list[Item]], name: str
 ) -> None:
     ruled = []
     for item in lists[name]:
+        for task in (item.name, *(v.format(t=item.name, w="") for v in VOICES)):
+            split = department_step(item, task)
+            if split is not None:
+                ruled.append((item.id, task, split.words))
         for section in item.street_duties:
             for step in section.steps:
                 for task in (step, *(v.format(t="", w=step) for v in VOICES)):

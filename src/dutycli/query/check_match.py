@@ -66,6 +66,9 @@ SPLIT_OFF_SHARE = 0.2
 # score (a share of the lead's) they must have.
 STEP_CANDIDATES = 3
 STEP_SCORE = 0.5
+# Candidates this close to the lead (a share of its score) are as likely the task's item: a
+# step the subdistrict does on one of them is no department's step.
+STEP_TIE = 0.8
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
 _K1, _B = 1.2, 0.75
@@ -406,10 +409,10 @@ class Matcher:
         """The department's step of the lead item the task asks for (check_step). When the
         lead item's department column does not word it, but a close candidate's does, the
         note names that item's department and step (the task names another item's step).
-        Where the best items differ only in a qualifier, a step the subdistrict does on one
-        of them is no department's step (护理补贴资金发放: the subdistrict pays one of the
-        two); nor is one the subdistrict does on an item whose street step the task holds
-        word for word."""
+        Where the best items differ only in a qualifier, or score within STEP_TIE of the
+        lead, a step the subdistrict does on one of them is no department's step
+        (护理补贴资金发放: the subdistrict pays one of the two); nor is one the subdistrict
+        does on an item whose street step the task holds word for word."""
         if not ranked or ranked[0].score <= 0:
             return None
         first = lead(ranked, qualified)
@@ -424,7 +427,8 @@ class Matcher:
                     break
         members = qualified.members if qualified is not None else []
         if found is not None:
-            members = [*members, *self.holding(task, ranked)]
+            close = [s for s in first[1:STEP_CANDIDATES] if s.score >= first[0].score * STEP_TIE]
+            members = [*members, *close, *self.holding(task, ranked)]
         if found is not None and any(department_step(s.item, task) is None for s in members):
             return None
         return found

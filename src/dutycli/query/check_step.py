@@ -218,8 +218,8 @@ _DONE = re.compile(
 )
 # After the word: it names a document, not the act (调查评估意见书存档, 发放清册).
 _DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|通知)")
-# Before the word: it is done already (公告已发布).
-_ALREADY = re.compile(r"(已|已经|业已)$")
+# Before the word: it is done already (公告已发布, 经认定的老人).
+_ALREADY = re.compile(r"(已|已经|业已|经)$")
 _TITLE = re.compile(r"《[^》]*》")
 # Authority words that are also the inside of an ordinary word: 排查处理 is no 查处.
 # (审核发放 and 稽核发现 are no 核发; 没收入 is no 没收.) Any of the characters, before or after.
@@ -321,12 +321,12 @@ def _theirs(power: Power, word: str, held: Powers) -> bool:
     """Whether ``word``, a word of ``power``, asks for the department's step on the item.
 
     Never when the subdistrict's column gives it the power, in any of its words (审批 is the
-    subdistrict's in 临时救助, so 直接批 is too); else a firm power always, another only
-    where the department's column words the power and the item's name does not say the
-    word (the name is what the subdistrict helps with: 残疾人证公示及发放)."""
-    if power.name in held.given:
+    subdistrict's in 临时救助, so 直接批 is too), nor when the item's name says the word
+    (the name is what the subdistrict helps with: 残疾人证公示及发放); else a firm power
+    always, another only where the department's column words the power."""
+    if power.name in held.given or word in held.name:
         return False
-    return power.firm or (power.name in held.worded and word not in held.name)
+    return power.firm or power.name in held.worded
 
 
 def authority_words(task: str, held: Powers | None = None) -> list[str]:

@@ -214,7 +214,9 @@ _DEPARTMENT_DOES = re.compile(r"(?:局|委|残联|大队|中心)[^，。；、�
 _HELPS = re.compile(r"协助|配合|协同|联合|会同|跟着|陪同")
 # After the word: the department's step is done already (审批结果, 复审通过了, 审定新兵会议后).
 _DONE = re.compile(
-    r"^(后|情况|办法|意见书?反馈|的通知|[\u4e00-\u9fff]{0,4}?(?:结果|通过|完毕|会议后))"
+    r"^(后|情况|办法|意见书?反馈|的通知|[\u4e00-\u9fff]{0,4}?(?:结果|通过|完毕|会议后)"
+    # the result of the step, or applying for it (鉴定为C级, 认定为特困, 鉴定申报, 申请认定)
+    r"|为|申报|申请)"
 )
 # After the word: it names a document, not the act (调查评估意见书存档, 发放清册).
 _DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|通知)")
@@ -283,7 +285,8 @@ def _asks_for(task: str, start: int, end: int) -> bool:
     before = re.split(r"[，。；;,\n]", task[max(0, start - 16) : start])[-1]
     after = task[end:]
     return not (
-        _passes_on(before)
+        _HELPS.search(before)  # 配合区住建局开展鉴定: helping the department's step
+        or _passes_on(before)
         or _ALREADY.search(before)
         or _DONE.match(after)
         or _DOCUMENT.match(after)

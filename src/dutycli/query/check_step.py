@@ -210,7 +210,7 @@ _PASSES_ON = re.compile(
 )
 # A department as the one doing it (区残联制证完毕后, 民政局批下来的), unless the
 # subdistrict helps it (协助区残联验收) or it is telling the subdistrict (残联说…让街道).
-_DEPARTMENT_DOES = re.compile(r"(?:局|委|残联|大队|中心)[^，。；、：:说让要叫请通]{0,12}$")
+_DEPARTMENT_DOES = re.compile(r"(?:局|委|残联|大队|中心|政府)[^，。；、：:说让要叫请通]{0,12}$")
 _HELPS = re.compile(r"协助|配合|协同|联合|会同|跟着|陪同")
 # After the word: the department's step is done already (审批结果, 复审通过了, 审定新兵会议后).
 _DONE = re.compile(
@@ -220,8 +220,8 @@ _DONE = re.compile(
 )
 # After the word: it names a document, not the act (调查评估意见书存档, 发放清册).
 _DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|通知)")
-# Before the word: it is done already (公告已发布, 经认定的老人).
-_ALREADY = re.compile(r"(已|已经|业已|经)$")
+# Before the word: it is done already (公告已发布, 经认定的老人, 已于5月10日在网站发布).
+_ALREADY = re.compile(r"(?:已|已经|业已|经)$|已于[^，。；]{0,14}$")
 _TITLE = re.compile(r"《[^》]*》")
 # Authority words that are also the inside of an ordinary word: 排查处理 is no 查处.
 # (审核发放 and 稽核发现 are no 核发; 没收入 is no 没收.) Any of the characters, before or after.

@@ -258,3 +258,15 @@ def test_explain_names_the_department_column_and_its_step(duty: Duty) -> None:
     text = duty("check", "--explain", task).stdout
     assert f"对上的职责：第{split['item']}项 上级部门职责（{split['department']}）" in text
     assert split["step"] in text
+
+
+def test_the_note_stays_on_a_subdistrict_with_several_lists(duty: Duty) -> None:
+    # 青山路街道 of the test library has a 基本, a 收回 and a 配合 list; item 59 is the 配合
+    # list's only item of that number, so the note can name it.
+    task = "请街道制定物业服务企业综合考评办法并组织开展考评"
+    result = duty("--data", str(LIBRARY), "check", task, "-o", "json", "--street", "青山路街道")
+    body = json.loads(result.stdout)
+    assert body["verdict"] == OFF_LIST and body["explain"]["rule"] == "department-step"
+    assert body["split"]["item"] == 59
+    assert body["split"]["department"] == "青山区住房和城乡建设局"
+    assert body["split"]["step"] == "制定物业服务企业综合考评办法，组织开展考评。"

@@ -26,6 +26,7 @@ department took back (``TAKEN``).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dutycli.lists.model import TAKEN_BACK, kind_of
@@ -115,7 +116,8 @@ def subdistrict_matcher(lib: Library) -> Subdistrict:
 def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Verdict]:
     """Verdicts on tasks against the one selected subdistrict's lists, from the store;
     matches are kept to the selected lists (``--kind``)."""
-    matcher, refs, of_item, wanted = subdistrict_matcher(lib)
+    matcher, _, of_item, wanted = subdistrict_matcher(lib)
+    ids = Counter(item.id for item in matcher.items)
     out = []
     for task in tasks:
         verdict = matcher.check(task, candidates)
@@ -126,8 +128,10 @@ def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Ver
             verdict = Verdict(task, OFF_LIST, [])
         else:
             verdict = verdict._replace(matches=matches)
-        if verdict.verdict == OFF_LIST and verdict.split and len(refs) > 1:
-            verdict = verdict._replace(split=None)  # an item number alone names no list here
+        if verdict.verdict == OFF_LIST and verdict.split and ids[verdict.split.item] > 1:
+            # An item number alone names no list here (another of the subdistrict's lists
+            # has an item of that number); where it is the only one, the note stays.
+            verdict = verdict._replace(split=None)
         if verdict.verdict == ON_LIST and matches:
             kind = kind_of(matches[0].source.kind)
             verdict = verdict._replace(verdict=TAKEN if kind == TAKEN_BACK else ON_LIST, kind=kind)

@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import UsageError
 from dutycli.lists.model import Department, Item, department_names
-from dutycli.query.check_step import Split, bigrams, department_step, split_step, street_step
+from dutycli.query.check_step import (
+    Split,
+    bigrams,
+    department_step,
+    split_step,
+    street_step,
+    worded,
+)
 from dutycli.query.check_terms import STOP_WORDS, fields, plain, siblings, unframe
 from dutycli.query.check_verdict import (
     OFF_LIST,
@@ -55,6 +62,13 @@ FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
 # this share of what it says, are that step's: on the off-list training tasks the
 # flags above it named the department's own step (licensing, fining, exams, …).
 SPLIT_OFF_SHARE = 0.2
+# The candidates whose department column may hold the step a task asks for, and the least
+# score (a share of the lead's) they must have.
+STEP_CANDIDATES = 3
+STEP_SCORE = 0.5
+# Candidates this close to the lead (a share of its score) are as likely the task's item: a
+# step the subdistrict does on one of them is no department's step.
+STEP_TIE = 0.8
 
 _FIELD_WEIGHTS = {"name": 2.5, "street": 1.5, "upper": 1.0}
 _K1, _B = 1.2, 0.75
@@ -391,12 +405,33 @@ class Matcher:
             if all(any(t in texts[self.index[id(s.item)]] for t in terms) for terms in words)
         ]
 
-    @staticmethod
-    def step(task: str, ranked: list[Scored], qualified: Qualified | None) -> Split | None:
-        """The department's step of the lead item the task asks for (check_step)."""
+    def step(self, task: str, ranked: list[Scored], qualified: Qualified | None) -> Split | None:
+        """The department's step of the lead item the task asks for (check_step). When the
+        lead item's department column does not word it, but a close candidate's does, the
+        note names that item's department and step (the task names another item's step).
+        Where the best items differ only in a qualifier, or score within STEP_TIE of the
+        lead, a step the subdistrict does on one of them is no department's step
+        (护理补贴资金发放: the subdistrict pays one of the two); nor is one the subdistrict
+        does on an item whose street step the task holds word for word."""
         if not ranked or ranked[0].score <= 0:
             return None
-        return department_step(lead(ranked, qualified)[0].item, task)
+        first = lead(ranked, qualified)
+        found = department_step(first[0].item, task)
+        if found is not None and not worded(first[0].item, found):
+            for s in first[1:STEP_CANDIDATES]:
+                if s.score < first[0].score * STEP_SCORE:
+                    break
+                other = department_step(s.item, task)
+                if other is not None and worded(s.item, other):
+                    found = other
+                    break
+        members = qualified.members if qualified is not None else []
+        if found is not None:
+            close = [s for s in first[1:STEP_CANDIDATES] if s.score >= first[0].score * STEP_TIE]
+            members = [*members, *close, *self.holding(task, ranked)]
+        if found is not None and any(department_step(s.item, task) is None for s in members):
+            return None
+        return found
 
     def _mostly(self, evidence: Evidence, split: Split) -> bool:
         words = split.words.split("、")

@@ -6,17 +6,26 @@ A task on an item's topic that asks the subdistrict for the department's step is
 not on the list ("清单之外无事项"): ``department_step`` finds it, and the verdict
 becomes 清单外 with a note naming the department and its duty as the list words it.
 
-The department's steps are recognised by the words that confer a department's
-authority (``AUTHORITY``: approving, issuing, deciding, fining, examining, paying out
-directly, giving a verdict), or by the words that hand a decision to the subdistrict
-(``ON_ITS_OWN``: 直接发放, 自行组织, 由街道审批 …). A word counts only when the
-subdistrict's own column does not give it that step: 审批 is the subdistrict's in
-临时救助 (item 7 of the shipped list), and there it stays 清单内. A street duty that
-only hands the step on (初审通过后上报区卫健委进行复审) does not make it the
-subdistrict's.
+Which steps are the department's comes from the item's own two columns, read through a
+general table of the powers a department holds (``POWERS``: approving, issuing
+certificates, recognising, examining, deciding recruits, fining, enforcing, suing; and
+paying out, giving a verdict, assessing, accepting works, planning, publishing, naming,
+reviewing, procuring …), each with the words lists and people use for it (审批/批准/批了,
+核发/颁发/发证, 处罚/罚款/罚 …). ``powers`` reads which of them an item's department column
+words and which its street column gives the subdistrict as its own step: a power the
+street column gives, in any of its words, stays the subdistrict's (审批 in 临时救助, item
+7 of the shipped list; 审核审批 in 低保, item 6); a firm power (the law's: 审批, 处罚 …)
+is otherwise the department's, another only where the department's column words it. A
+street duty that only hands the step on (初审通过后上报区卫健委进行复审), waits for it
+(区残联制证完毕后) or takes its result (根据区民政局反馈的评估认定结果) does not make it
+the subdistrict's. In the task, a word counts when it is asked of the subdistrict: not
+handed on, not said of a department, not done already, not the name of a document
+(调查评估意见书存档); or when the task hands a decision to the subdistrict to take on its
+own (``ON_ITS_OWN``: 直接发放, 自行组织, 由街道审批 …).
 
 ``street_step`` says which step of the subdistrict's column a task matched, for
-``check --explain``.
+``check --explain``; the Split of a department's step names the department's column's.
+``scripts/step_check.py`` measures the rule apart from the model.
 """
 
 from __future__ import annotations
@@ -41,73 +50,151 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
-# Words of a department's authority, as lists word the upper column. Longest first
-# when matched, so that 审核确认 wins over 审核.
-AUTHORITY = (
-    "审批",
-    "批准",
-    "审定",
-    "审核确认",
-    "核发",
-    "签发",
-    "颁发",
-    "发证",
-    "补办",
-    "换证",
-    "制证",
-    "认定",
-    "评定等级",
-    "确定等级",
-    "定等级",
-    "鉴定报告",
-    "出具",
-    "结论",
-    "笔试",
-    "面试",
-    "命题",
-    "阅卷",
-    "准考证",
-    "考试",
-    "定兵",
-    "审定新兵",
-    "役前教育",
-    "处罚",
-    "罚款",
-    "罚单",
-    "处以",
-    "查处",
-    "查封",
-    "立案",
-    "吊销",
-    "停业整顿",
-    "责令改正通知书",
-    "拖离",
-    "拖车",
-    "拨付",
-    "复审",
-    "复核",
-    "年审",
-    "起诉",
-    "核销",
-    "竣工验收",
-    "招标",
-    "第三方评估",
-    "第三方机构",
-    "能力评估",
-    "风险评估",
-    "流行病学调查",
-    "封锁",
-    "配租",
-    "分配公租房",
-    "筹集",
-    "命名",
-    "更名审批",
-    "事故认定",
-    "抽检",
-    "打击",
-    "版权登记",
-    "版权证书",
+# The powers a department holds and a subdistrict, by the list's design, does not: the
+# kinds of administrative power (行政许可、确认、处罚、强制、给付、裁决 …) and the
+# department's own acts a 配合 list keeps upstream (examining, assessing, accepting works,
+# planning, publishing, naming). A general table of how lists and people word each one;
+# which of them is a department's on an item the item's two columns say (``powers``). Cut
+# to the words the shipped list's department columns use and those issue 18 names, the rule
+# catches as many of the fit files' department-step tasks (scripts/step_check.py
+# --list-words): the rest are everyday synonyms for wordings no labelled task has.
+# ``firm``: a power the law gives departments, the subdistrict's only where its own column
+# says so; the others are a department's step only where the department's column words
+# them and the subdistrict's does not.
+class Power(NamedTuple):
+    name: str
+    firm: bool
+    words: tuple[str, ...]
+
+
+POWERS = (
+    Power(
+        "审批",
+        True,
+        (
+            "审批",
+            "批准",
+            "批复",
+            "核准",
+            "审定",
+            "审核确认",
+            "准予",
+            "签批",
+            "批了",
+            "直接批",
+            "来批",
+            "给批",
+            "批一下",
+            "批下来",
+        ),
+    ),
+    Power(
+        "发证",
+        True,
+        ("核发", "签发", "颁发", "发证", "办证", "制证", "补办", "补证", "换证", "换发", "补发"),
+    ),
+    Power(
+        "认定",
+        True,
+        ("认定", "鉴定", "评定", "定级", "评级", "判定", "定性", "资格确认", "确认资格"),
+    ),
+    Power("考试", True, ("考试", "笔试", "面试", "命题", "出题", "阅卷", "监考")),
+    Power("定兵", True, ("定兵", "审定新兵", "批准入伍", "确定新兵")),
+    Power(
+        "处罚",
+        True,
+        (
+            "处罚",
+            "罚款",
+            "罚单",
+            "罚钱",
+            "处以",
+            "罚没",
+            "吊销",
+            "停业整顿",
+            "责令改正",
+            "责令停",
+            "没收",
+            "罚",
+        ),
+    ),
+    Power(
+        "强制",
+        True,
+        (
+            "查封",
+            "封停",
+            "关停",
+            "扣押",
+            "扣车",
+            "拖离",
+            "拖走",
+            "拖车",
+            "强制拆除",
+            "强拆",
+            "封锁",
+            "取缔",
+            "查处",
+            "立案",
+            "打击",
+        ),
+    ),
+    Power("诉讼", True, ("起诉", "诉讼", "打官司")),
+    Power(
+        "给付",
+        False,
+        (
+            "发放",
+            "拨付",
+            "拨款",
+            "支付",
+            "付款",
+            "结算",
+            "兑付",
+            "发钱",
+            "打款",
+            "发下去",
+            "下拨",
+            "代发",
+        ),
+    ),
+    Power("结论", False, ("出具", "出结论", "下结论", "作出结论", "作出决定", "下定论")),
+    Power("评估", False, ("评估", "评审", "评价", "测评")),
+    Power("验收", False, ("验收",)),
+    Power("计划", False, ("制定", "拟定", "编制", "起草")),
+    Power("发布", False, ("发布", "公布")),
+    Power("命名", False, ("命名", "更名")),
+    Power("复审", False, ("复审", "复核", "年审", "终审")),
+    Power("采购", False, ("采购", "招标", "购置", "配备", "购买")),
+    Power("核销", False, ("核销",)),
+    Power("调查", False, ("流行病学调查", "流调", "事故调查", "原因调查", "调查原因")),
 )
+# Phrases a task asks for a power by, the verb apart from its object (确定房屋安全等级,
+# 出个结论, 开具鉴定报告, 发放版权证书).
+PHRASES = (
+    (re.compile(r"(?:确定|给定|定个|定|评)[^，。；,;]{0,8}?(?:等级|星级|档次)"), "认定"),
+    (
+        re.compile(
+            r"(?:出具|开具|出个|出|下个|下|作出|做出)[^，。；,;]{0,8}?"
+            r"(?:认定书|鉴定书|鉴定报告|处罚决定书?)"
+        ),
+        "认定",
+    ),
+    (
+        re.compile(
+            r"(?:出具|开具|出个|出|下个|下|作出|做出)[^，。；,;]{0,8}?"
+            r"(?:结论|报告|意见书|决定书)"
+        ),
+        "结论",
+    ),
+    (re.compile(r"(?:发放|颁发|发给|发|开)[^，。；,;]{0,6}?(?:证书|执照|许可证)"), "发证"),
+    (re.compile(r"调查[^，。；,;]{0,6}?原因"), "调查"),
+)
+_POWER_OF = {w: p for p in POWERS for w in p.words}
+_BY_NAME = {p.name: p for p in POWERS}
+# The words longest first, so that 审核确认 wins over 审核 and 处罚 over 罚.
+_WORDS = sorted(_POWER_OF, key=len, reverse=True)
+AUTHORITY = tuple(_WORDS)
 # The task hands the decision or the money to the subdistrict itself.
 ON_ITS_OWN = re.compile(
     r"(说了算)|(?:直接|自行|自己|由街道|由我们街道|由你街道|让咱们街道|让咱街道|让街道)"
@@ -119,13 +206,33 @@ ON_ITS_OWN = re.compile(
 # 拒不整改的报大队查处, 由第三方机构进行能力评估, 我局委托第三方评估).
 _PASSES_ON = re.compile(
     r"(上报|报送|报至|报给|报区|报委|报局|报大队|报上去|报民政|报卫健|提交|交由|移交|反馈|委托|"
-    r"我局|我委|由(?!街道|我们|你街道|咱)|经|待)[^，。；、]{0,12}$"
+    r"我局|我委|由(?!街道|我们|你街道|咱)|经(?:区|市|过|由|部门)|待)[^，。；、：:]{0,12}$"
 )
+# A department as the one doing it (区残联制证完毕后, 民政局批下来的), unless the
+# subdistrict helps it (协助区残联验收) or it is telling the subdistrict (残联说…让街道).
+_DEPARTMENT_DOES = re.compile(r"(?:局|委|残联|大队|中心|政府)[^，。；、：:说让要叫请通]{0,12}$")
+_HELPS = re.compile(r"协助|配合|协同|联合|会同|跟着|陪同")
 # After the word: the department's step is done already (审批结果, 复审通过了, 审定新兵会议后).
-_DONE = re.compile(r"^(结果|通过|后|完毕|会议后|情况|办法|意见书?反馈)")
+_DONE = re.compile(
+    r"^(后|情况|办法|意见书?反馈|的通知|[\u4e00-\u9fff]{0,4}?(?:结果|通过|完毕|会议后)"
+    # the result of the step, or applying for it (鉴定为C级, 认定为特困, 鉴定申报, 申请认定)
+    r"|为|申报|申请)"
+)
+# After the word: it names a document, not the act (调查评估意见书存档, 发放清册).
+_DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|通知)")
+# Before the word: it is done already (公告已发布, 经认定的老人, 已于5月10日在网站发布).
+_ALREADY = re.compile(r"(?:已|已经|业已|经)$|已于[^，。；]{0,14}$")
 _TITLE = re.compile(r"《[^》]*》")
 # Authority words that are also the inside of an ordinary word: 排查处理 is no 查处.
-_INSIDE = {"查处": "排", "处以": "理", "考试": "招", "命名": "无"}
+# (审核发放 and 稽核发现 are no 核发; 没收入 is no 没收.) Any of the characters, before or after.
+_INSIDE = {
+    "查处": "排",
+    "处以": "理",
+    "考试": "招",
+    "命名": "无",
+    "没收": "入",
+    "核发": "稽审复查考现",
+}
 
 
 class Split(NamedTuple):
@@ -153,42 +260,110 @@ def _street_text(item: Item) -> str:
 
 def _street_gives(street: str, word: str) -> bool:
     """Whether the subdistrict's column gives it ``word`` as its own step (not only hands
-    it on to the department: 上报区卫健委进行复审)."""
+    it on to the department, 上报区卫健委进行复审, nor takes the department's step as done,
+    区残联制证完毕后、根据区民政局反馈的评估认定结果)."""
     for match in re.finditer(re.escape(word), street):
         before = street[max(0, match.start() - 16) : match.start()]
         before = re.split(r"[。；;\n]", before)[-1]
-        if not _PASSES_ON.search(before):
+        if not _passes_on(before) and not _DONE.match(street[match.end() :]):
             return True
     return False
+
+
+def _passes_on(before: str) -> bool:
+    """Whether the words before a step (to the start of its clause) hand it on to the
+    department or say the department does it."""
+    if _PASSES_ON.search(before):
+        return True
+    does = _DEPARTMENT_DOES.search(before)
+    return does is not None and not _HELPS.search(before[: does.start()])
 
 
 def _asks_for(task: str, start: int, end: int) -> bool:
     """Whether the word at task[start:end] is asked of the subdistrict, not said of the
     department (报区卫健委复审) or of a step already done (审批结果)."""
     before = re.split(r"[，。；;,\n]", task[max(0, start - 16) : start])[-1]
-    return not _PASSES_ON.search(before) and not _DONE.match(task[end:])
+    after = task[end:]
+    return not (
+        _HELPS.search(before)  # 配合区住建局开展鉴定: helping the department's step
+        or _passes_on(before)
+        or _ALREADY.search(before)
+        or _DONE.match(after)
+        or _DOCUMENT.match(after)
+    )
 
 
-def authority_words(task: str, street: str = "") -> list[str]:
+class Powers(NamedTuple):
+    """What an item's two columns say of the powers (``POWERS``)."""
+
+    upper: str  # the department's column, as one text
+    street: str  # the subdistrict's column, as one text
+    name: str  # the item's name
+    worded: frozenset[str]  # the powers the department's column words
+    given: frozenset[str]  # the powers the subdistrict's column gives it as its own step
+
+
+_POWERS_MEMO: dict[tuple[str, str], Powers] = {}
+
+
+def powers(item: Item) -> Powers:
+    """The powers the item's department column words, and those its street column gives
+    the subdistrict (a word of the power it does itself, not only hands on: 上报区民政局
+    起诉追缴 gives it no 诉讼)."""
+    upper = "\n".join("".join(b.steps) for b in item.upper_duties)
+    street = _street_text(item)
+    key = (upper, street + "\0" + item.name)
+    if key not in _POWERS_MEMO:
+        worded = frozenset(p.name for p in POWERS if any(w in upper for w in p.words))
+        given = frozenset(p.name for p in POWERS if any(_street_gives(street, w) for w in p.words))
+        _POWERS_MEMO[key] = Powers(upper, street, item.name, worded, given)
+    return _POWERS_MEMO[key]
+
+
+def _theirs(power: Power, word: str, held: Powers) -> bool:
+    """Whether ``word``, a word of ``power``, asks for the department's step on the item.
+
+    Never when the subdistrict's column gives it the power, in any of its words (审批 is the
+    subdistrict's in 临时救助, so 直接批 is too), nor when the item's name says the word
+    (the name is what the subdistrict helps with: 残疾人证公示及发放); else a firm power
+    always, another only where the department's column words the power."""
+    if power.name in held.given or word in held.name:
+        return False
+    return power.firm or power.name in held.worded
+
+
+def authority_words(task: str, held: Powers | None = None) -> list[str]:
     """The words of the task that ask the subdistrict for a department's step, longest
-    first: an authority word the street column ``street`` does not give it, or a step
-    handed to the subdistrict to do on its own (直接发放, 自行组织)."""
+    first: a word of a power that is the department's (``_theirs``; without ``held``, every
+    firm power), or a step handed to the subdistrict to do on its own (直接发放, 自行组织)
+    that its column does not give it."""
+    if held is None:
+        held = Powers("", "", "", frozenset(), frozenset())
     task = _TITLE.sub(lambda m: "\0" * len(m.group(0)), task)  # 《…认定办法》 names a rule
     found: list[str] = []
     taken = [False] * len(task)
-    for word in sorted(AUTHORITY, key=len, reverse=True):
+    for word in _WORDS:
         for m in re.finditer(re.escape(word), task):
-            if any(taken[m.start() : m.end()]) or _INSIDE.get(word, "\0") in (
-                task[max(0, m.start() - 1) : m.start()],
-                task[m.end() : m.end() + 1],
-            ):
+            edges = task[max(0, m.start() - 1) : m.start()] + task[m.end() : m.end() + 1]
+            if any(taken[m.start() : m.end()]) or set(edges) & set(_INSIDE.get(word, "")):
                 continue
             taken[m.start() : m.end()] = [True] * len(word)
-            if _asks_for(task, m.start(), m.end()) and not _street_gives(street, word):
+            if _asks_for(task, m.start(), m.end()) and _theirs(_POWER_OF[word], word, held):
                 found.append(word)
+    for pattern, name in PHRASES:
+        for m in pattern.finditer(task):
+            power = _BY_NAME[name]
+            if (
+                _asks_for(task, m.start(), m.end())
+                and (power.firm or power.name in held.worded)
+                and power.name not in held.given
+            ):
+                found.append(m.group(0))
     for m in ON_ITS_OWN.finditer(task):
         verb = m.group(m.lastindex or 0)
-        if m.group(1) or not _street_gives(street, verb):
+        # 由街道待区民政局确认: the department's step, waited for.
+        handed = _passes_on(task[m.start() : m.start(m.lastindex or 0)])
+        if m.group(1) or not (handed or _street_gives(held.street, verb)):
             found.append(m.group(0))
     return list(dict.fromkeys(found))
 
@@ -200,11 +375,17 @@ def department_step(item: Item, task: str) -> Split | None:
     收回 item (``method``) is a duty a department took back, which check names as such."""
     if item.method or not item.street_duties or not item.upper_duties:
         return None
-    words = authority_words(task, _street_text(item))
+    words = authority_words(task, powers(item))
     if not words:
         return None
     block, step = _closest_upper(item, words)
     return Split(item.id, block, step, "、".join(dict.fromkeys(words)))
+
+
+def worded(item: Item, split: Split) -> bool:
+    """Whether the item's department column words the step ``split`` found, word for word."""
+    upper = powers(item).upper
+    return any(w in upper for w in split.words.split("、"))
 
 
 def _closest_upper(item: Item, words: list[str]) -> tuple[str, str]:

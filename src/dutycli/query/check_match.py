@@ -138,10 +138,22 @@ class Matcher:
             ]
             for item in self.items
         ]
+        # Each item's street steps and departments' steps, as bigram sets (the step features).
+        self.street_steps = [
+            [self._gram_set(st) for sec in item.street_duties for st in sec.steps]
+            for item in self.items
+        ]
+        self.upper_steps = [
+            [self._gram_set(st) for block in item.upper_duties for st in block.steps]
+            for item in self.items
+        ]
         self.item_texts = [
             "\n".join(fields(item).values()) + "\n" + "、".join(item.departments)
             for item in self.items
         ]
+
+    def _gram_set(self, text: str) -> frozenset[str]:
+        return frozenset(g for g in bigrams(text) if g not in self.stop)
 
     def _remember(self, kind: str, task: str, compute: Callable[[str], Any]) -> Any:
         # rank and check ask for a task's terms several times: segment it once.
@@ -273,11 +285,14 @@ class Matcher:
                     if tf:
                         score += w * weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
             covered = known = duty = 0.0
+            held: dict[str, float] = {}
             for t in own:
                 other_words = explained[index].get(t, 0.0)
                 hit = 1.0 if any(t in doc[f] for f in doc) else other_words
                 mass = self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0)
                 covered += mass * hit
+                if hit >= 1.0:
+                    held[t] = mass
                 if t in doc["name"] or t in doc["street"] or (t in dept and t in doc["upper"]):
                     duty += mass  # naming the item's department is no word off its duty
                 else:
@@ -289,6 +304,8 @@ class Matcher:
             said = sum(self.idf[g] for g in name if g in terms or g in raw)
             if self.plain_names[index] in plain_task:
                 said = name_total  # the task names the item word for word
+            step = _best_step(self.street_steps[index], held)
+            upper = _best_step(self.upper_steps[index], held)
             out.append(
                 Scored(
                     item,
@@ -297,6 +314,9 @@ class Matcher:
                     said / name_total,
                     covered / (known or 1.0),
                     duty / (known or 1.0),
+                    step / total,
+                    upper / total,
+                    held,
                 )
             )
         out.sort(key=lambda s: (-s.score, s.item.id))
@@ -447,6 +467,12 @@ class Matcher:
         second = said[self.index[id(members[1].item)]] if len(members) > 1 else 0.0
         winner = members[0] if top > 0 and top > second else None
         return Qualified(members, winner)
+
+
+def _best_step(steps: list[frozenset[str]], held: dict[str, float]) -> float:
+    """Of one column's steps, how much of the task (``held``: the item's bigrams the task
+    says, by what each says) the step holding most of it holds."""
+    return max((sum(m for t, m in held.items() if t in grams) for grams in steps), default=0.0)
 
 
 def _build_readings() -> dict[str, str]:

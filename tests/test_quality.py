@@ -61,7 +61,9 @@ def search_levels(recall5: float, best1: float, empty: int) -> Levels:
 # manifest); heldout-round5 is issue 18's acceptance set (docs/DEVELOPING.md).
 # (on-list useful %, 清单内 with the item %, bare 清单外 %, wrong items, off-list 清单外 %)
 CHECK_FIT_TRAIN = (97.8, 87.2, 0.0, 0, 100.0)
-CHECK_FIT_VOICES = (97.0, 87.4, 1.0, 2, 100.0)
+# fit-voices, in-sample: the step and only-the-best features (issue 18, third round) answer one
+# more on-list letter 清单外 (p_off 0.402 at off_at 0.40) and one more 清单内 with its item.
+CHECK_FIT_VOICES = (97.0, 87.9, 1.5, 2, 100.0)
 CHECK_HELDOUT3 = (96.5, 72.9, 0.6, 0, 96.7)
 # Issue 18's held-out set, scored twice (README): below the issue's targets but for
 # off-list 清单外 (95.5 %); these levels keep it from getting worse.

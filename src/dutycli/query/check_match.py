@@ -14,7 +14,9 @@ departments it names, typos read by their sound (争兵 → 征兵).
    each says (an everyday word the list never uses is filler);
 2. ranking (``Matcher.rank``): BM25 score, ``coverage`` (the share of what
    the task says that the item holds), ``name_coverage`` (the share of the
-   item's name the task says), and the qualifier family (``Matcher.qualifiers``);
+   item's name the task says), how much of the task the item's best single
+   street step and best single department's step hold (``step``, ``upper``),
+   and the qualifier family (``Matcher.qualifiers``);
 3. ``Matcher.check`` hands them to the verdict (``check_verdict.decide``).
 
 The words that say nothing, the items' fields and the hotline's wrapper are in

@@ -140,22 +140,20 @@ class Matcher:
             ]
             for item in self.items
         ]
-        # Each item's street steps and departments' steps, as bigram sets (the step features).
+        # Per item, which of its street steps and of its departments' steps hold each bigram
+        # (the step features: how much of a task one step holds).
         self.street_steps = [
-            [self._gram_set(st) for sec in item.street_duties for st in sec.steps]
+            _step_index((st for sec in item.street_duties for st in sec.steps), stop)
             for item in self.items
         ]
         self.upper_steps = [
-            [self._gram_set(st) for block in item.upper_duties for st in block.steps]
+            _step_index((st for block in item.upper_duties for st in block.steps), stop)
             for item in self.items
         ]
         self.item_texts = [
             "\n".join(fields(item).values()) + "\n" + "、".join(item.departments)
             for item in self.items
         ]
-
-    def _gram_set(self, text: str) -> frozenset[str]:
-        return frozenset(g for g in bigrams(text) if g not in self.stop)
 
     def _remember(self, kind: str, task: str, compute: Callable[[str], Any]) -> Any:
         # rank and check ask for a task's terms several times: segment it once.
@@ -471,10 +469,23 @@ class Matcher:
         return Qualified(members, winner)
 
 
-def _best_step(steps: list[frozenset[str]], held: dict[str, float]) -> float:
-    """Of one column's steps, how much of the task (``held``: the item's bigrams the task
-    says, by what each says) the step holding most of it holds."""
-    return max((sum(m for t, m in held.items() if t in grams) for grams in steps), default=0.0)
+def _step_index(steps: Iterable[str], stop: set[str]) -> dict[str, tuple[int, ...]]:
+    """Which of the steps (by position) hold each bigram."""
+    out: dict[str, list[int]] = {}
+    for k, step in enumerate(steps):
+        for g in set(bigrams(step)) - stop:
+            out.setdefault(g, []).append(k)
+    return {g: tuple(ks) for g, ks in out.items()}
+
+
+def _best_step(steps: dict[str, tuple[int, ...]], held: dict[str, float]) -> float:
+    """Of one column's steps (``_step_index``), how much of the task (``held``: the item's
+    bigrams the task says, by what each says) the step holding most of it holds."""
+    sums: dict[int, float] = {}
+    for t, m in held.items():
+        for k in steps.get(t, ()):
+            sums[k] = sums.get(k, 0.0) + m
+    return max(sums.values(), default=0.0)
 
 
 def _build_readings() -> dict[str, str]:

@@ -14,7 +14,9 @@ departments it names, typos read by their sound (争兵 → 征兵).
    each says (an everyday word the list never uses is filler);
 2. ranking (``Matcher.rank``): BM25 score, ``coverage`` (the share of what
    the task says that the item holds), ``name_coverage`` (the share of the
-   item's name the task says), and the qualifier family (``Matcher.qualifiers``);
+   item's name the task says), how much of the task the item's best single
+   street step and best single department's step hold (``step``, ``upper``),
+   and the qualifier family (``Matcher.qualifiers``);
 3. ``Matcher.check`` hands them to the verdict (``check_verdict.decide``).
 
 The words that say nothing, the items' fields and the hotline's wrapper are in
@@ -152,6 +154,16 @@ class Matcher:
             ]
             for item in self.items
         ]
+        # Per item, which of its street steps and of its departments' steps hold each bigram
+        # (the step features: how much of a task one step holds).
+        self.street_steps = [
+            _step_index((st for sec in item.street_duties for st in sec.steps), stop)
+            for item in self.items
+        ]
+        self.upper_steps = [
+            _step_index((st for block in item.upper_duties for st in block.steps), stop)
+            for item in self.items
+        ]
         self.item_texts = [
             "\n".join(fields(item).values()) + "\n" + "、".join(item.departments)
             for item in self.items
@@ -287,11 +299,14 @@ class Matcher:
                     if tf:
                         score += w * weight * self.idf[t] * tf * (_K1 + 1) / (tf + norm)
             covered = known = duty = 0.0
+            held: dict[str, float] = {}
             for t in own:
                 other_words = explained[index].get(t, 0.0)
                 hit = 1.0 if any(t in doc[f] for f in doc) else other_words
                 mass = self.idf.get(t, self.unknown_idf) * factors.get(t, 1.0)
                 covered += mass * hit
+                if hit >= 1.0:
+                    held[t] = mass
                 if t in doc["name"] or t in doc["street"] or (t in dept and t in doc["upper"]):
                     duty += mass  # naming the item's department is no word off its duty
                 else:
@@ -303,6 +318,8 @@ class Matcher:
             said = sum(self.idf[g] for g in name if g in terms or g in raw)
             if self.plain_names[index] in plain_task:
                 said = name_total  # the task names the item word for word
+            step = _best_step(self.street_steps[index], held)
+            upper = _best_step(self.upper_steps[index], held)
             out.append(
                 Scored(
                     item,
@@ -311,6 +328,9 @@ class Matcher:
                     said / name_total,
                     covered / (known or 1.0),
                     duty / (known or 1.0),
+                    step / total,
+                    upper / total,
+                    held,
                 )
             )
         out.sort(key=lambda s: (-s.score, s.item.id))
@@ -482,6 +502,25 @@ class Matcher:
         second = said[self.index[id(members[1].item)]] if len(members) > 1 else 0.0
         winner = members[0] if top > 0 and top > second else None
         return Qualified(members, winner)
+
+
+def _step_index(steps: Iterable[str], stop: set[str]) -> dict[str, tuple[int, ...]]:
+    """Which of the steps (by position) hold each bigram."""
+    out: dict[str, list[int]] = {}
+    for k, step in enumerate(steps):
+        for g in set(bigrams(step)) - stop:
+            out.setdefault(g, []).append(k)
+    return {g: tuple(ks) for g, ks in out.items()}
+
+
+def _best_step(steps: dict[str, tuple[int, ...]], held: dict[str, float]) -> float:
+    """Of one column's steps (``_step_index``), how much of the task (``held``: the item's
+    bigrams the task says, by what each says) the step holding most of it holds."""
+    sums: dict[int, float] = {}
+    for t, m in held.items():
+        for k in steps.get(t, ()):
+            sums[k] = sums.get(k, 0.0) + m
+    return max(sums.values(), default=0.0)
 
 
 def _build_readings() -> dict[str, str]:

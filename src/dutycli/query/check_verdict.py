@@ -71,6 +71,9 @@ class Scored(NamedTuple):
     name_coverage: float = 0.0  # share of the item's name (by IDF) the task says
     known: float = 0.0  # coverage of the part of the task whose bigrams the list uses
     duty: float = 0.0  # the same, by the item's name and the subdistrict's duties only
+    step: float = 0.0  # share of the task (by IDF) the item's best single street step holds
+    upper: float = 0.0  # the same, by the best single step of the departments' column
+    held: dict[str, float] | None = None  # the task's bigrams the item holds, by what each says
     source: Any = None  # the store's ListRef of the item's list, where known
 
 
@@ -126,6 +129,8 @@ def features(
     ``RECALL_FEATURES`` where the list has decided tasks), of ``lead(ranked, qualified)``."""
     best = ranked[0]
     second = ranked[1] if len(ranked) > 1 else None
+    held = best.held or {}
+    others = (second.held or {}) if second else {}
     s1 = math.log1p(best.score)
     s2 = math.log1p(second.score) if second else 0.0
     mass = evidence.mass or 1.0
@@ -141,6 +146,11 @@ def features(
         second.coverage if second else 0.0,
         best.duty,
         (1.0 - best.duty) if qualified is not None else 0.0,
+        # What only the best item holds: near twins (危房排查, items 57 and 58) leave little.
+        sum(m for t, m in held.items() if t not in others) / mass,
+        best.step - (second.step if second else 0.0),
+        # A department's step holding more of the task than any street step: suspicious.
+        best.upper - best.step,
         *(() if recall is None else (recall.off, recall.on, recall.off - recall.on)),
     ]
 

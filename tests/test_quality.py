@@ -62,8 +62,9 @@ def search_levels(recall5: float, best1: float, empty: int) -> Levels:
 # (on-list useful %, 清单内 with the item %, bare 清单外 %, wrong items, off-list 清单外 %)
 CHECK_FIT_TRAIN = (97.8, 87.2, 0.0, 0, 100.0)
 # fit-voices, in-sample, after the third issue-18 round (whose-step rule from the list's columns,
-# the step and only-the-best features, refit): one more 清单内 with its item (87.4 -> 87.9 %).
-CHECK_FIT_VOICES = (97.0, 87.9, 1.0, 2, 100.0)
+# the step and only-the-best features, thresholds off the edge of the last wrong item):
+# 清单内 with its item 87.4 -> 86.4 % in-sample (cross-validated 63.1 -> 64.0 %).
+CHECK_FIT_VOICES = (97.0, 86.4, 1.0, 2, 100.0)
 CHECK_HELDOUT3 = (96.5, 72.9, 0.6, 0, 96.7)
 # Issue 18's held-out set, scored twice (README): below the issue's targets but for
 # off-list 清单外 (95.5 %); these levels keep it from getting worse.

@@ -426,7 +426,11 @@ def choose(
     # OFF_TARGET of off-list tasks 清单外, the most 清单内 with the right item (else the most
     # off-list tasks 清单外).
     fewest = min(f.wrong for f, _ in results)
-    least = [(f, t) for f, t in results if f.wrong == fewest and (not off_edge or every[looser(t)] == fewest)]
+    least = [
+        (f, t)
+        for f, t in results
+        if f.wrong == fewest and (not off_edge or every[looser(t)] == fewest)
+    ]
     enough = [(f, t) for f, t in least if f.off_off >= OFF_TARGET]
     if enough:
         f, thresholds = max(enough, key=lambda r: (r[0].on_exact, r[0].off_off, r[0].on_useful))

@@ -86,6 +86,9 @@ PENALTY = 3.0  # L2 on standardised weights (sklearn's C = 1/3)
 FOLDS = 5
 MAX_ON_OFF = 0.02
 OFF_TARGET = 0.95
+# Thresholds count as wrong the 清单内 answers whose item is not the task's; 相近 tasks answered
+# 清单内 with one of their items (too sure, Figures.over) may be at most this share of them.
+OVER_SHARE = 0.02
 MODEL_FILE = ROOT / "src" / "dutycli" / "query" / "check_model.py"
 EXAMPLES_FILE = ROOT / "data" / "check_examples.tsv"
 MARK = "# --- written by scripts/fit_check.py ---\n"
@@ -289,10 +292,13 @@ class Figures(NamedTuple):
     wrong: int
     off_off: float
     on_bare: float = 0.0  # on-list tasks answered 清单外 with no department's step named
+    # Of ``wrong``: 相近 tasks answered 清单内 with one of their items (too sure, not the wrong
+    # item); the rest of ``wrong`` name an item that is not the task's.
+    over: int = 0
 
 
-# on, exact, useful, on_off, wrong, off, off_off, on_bare
-Counts = tuple[int, int, int, int, int, int, int, int]
+# on, exact, useful, on_off, wrong, off, off_off, on_bare, over
+Counts = tuple[int, int, int, int, int, int, int, int, int]
 
 
 def counts(c: Case, v: Verdict) -> Counts:
@@ -306,22 +312,22 @@ def counts(c: Case, v: Verdict) -> Counts:
         exact = v.verdict == ON_LIST and right
         off = v.verdict == OFF_LIST
         bare = off and v.split is None
-        return (1, int(exact), int(useful), int(off), wrong, 0, 0, int(bare))
+        return (1, int(exact), int(useful), int(off), wrong, 0, 0, int(bare), 0)
     if label == OFF_LIST:
-        return (0, 0, 0, 0, wrong, 1, int(v.verdict == OFF_LIST), 0)
-    return (0, 0, 0, 0, wrong, 0, 0, 0)
+        return (0, 0, 0, 0, wrong, 1, int(v.verdict == OFF_LIST), 0, 0)
+    return (0, 0, 0, 0, wrong, 0, 0, 0, int(bool(wrong) and first in c.case.items))
 
 
 def total(rows: Sequence[Counts]) -> Counts:
-    on, exact, useful, on_off, wrong, off, off_off, bare = (
+    on, exact, useful, on_off, wrong, off, off_off, bare, over = (
         sum(col) for col in zip(*rows, strict=True)
     )
-    return (on, exact, useful, on_off, wrong, off, off_off, bare)
+    return (on, exact, useful, on_off, wrong, off, off_off, bare, over)
 
 
 def as_figures(n: Counts) -> Figures:
-    on, exact, useful, on_off, wrong, off, off_off, bare = n
-    return Figures(exact / on, useful / on, on_off / on, wrong, off_off / off, bare / on)
+    on, exact, useful, on_off, wrong, off, off_off, bare, over = n
+    return Figures(exact / on, useful / on, on_off / on, wrong, off_off / off, bare / on, over)
 
 
 def figures(cases: Sequence[Case], verdicts: Sequence[Verdict]) -> Figures:
@@ -370,7 +376,7 @@ def choose(
         for k in range(FOLDS)
     ]
     own = [folds[i % FOLDS] for i in range(len(all_cases))]
-    zero: Counts = (0, 0, 0, 0, 0, 0, 0, 0)
+    zero: Counts = (0, 0, 0, 0, 0, 0, 0, 0, 0)
     firm_counts: list[Counts] = []
     # Per case that the model decides: p_off, p_top, family, and the counts of 清单外,
     # 清单内 and 相近 (decide's rules after the model, hold and near, applied to each).
@@ -424,7 +430,7 @@ def choose(
         for (top_at, sure_at), rest in others.items():
             for named_at, family in named.items():
                 f = as_figures(total([firm, gone, rest, family]))
-                every[(off_at, top_at, sure_at, named_at)] = f.wrong
+                every[(off_at, top_at, sure_at, named_at)] = f.wrong - f.over
                 if f.on_off <= MAX_ON_OFF:
                     results.append((f, (off_at, top_at, sure_at, named_at)))
     if not results:
@@ -436,8 +442,12 @@ def choose(
     # With off_edge, a threshold counts the wrong items of its looser neighbour too (the
     # larger of the two), so that the choice is not the last step before a wrong item.
     def edge(f: Figures, t: tuple[float, float, float, float]) -> tuple[int, int]:
-        return (max(f.wrong, every[looser(t)]) if off_edge else f.wrong, f.wrong)
+        theirs = f.wrong - f.over  # an item that is not the task's (see Figures.over)
+        return (max(theirs, every[looser(t)]) if off_edge else theirs, theirs)
 
+    # Too sure of a 相近 task is no wrong item, but a few of them only (OVER_SHARE).
+    similar = sum(c.case.label == SIMILAR for c in all_cases)
+    results = [(f, t) for f, t in results if f.over <= OVER_SHARE * similar] or results
     fewest = min(edge(f, t) for f, t in results)
     least = [(f, t) for f, t in results if edge(f, t) == fewest]
     enough = [(f, t) for f, t in least if f.off_off >= OFF_TARGET]
@@ -483,7 +493,8 @@ def module_text(fitted: list[tuple[str, str, VerdictModel, Figures, int]]) -> st
             + f"on-list useful {cv.on_useful:.1%}\n"
             + f"# (清单内 with the item {cv.on_exact:.1%}), on-list 清单外 {cv.on_off:.1%}"
             + f" (bare {cv.on_bare:.1%}),\n"
-            + f"# wrong 清单内 {cv.wrong}, off-list 清单外 {cv.off_off:.1%}.\n"
+            + f"# wrong 清单内 {cv.wrong} (of which 相近 tasks 清单内 with one of their items"
+            + f" {cv.over}), off-list 清单外 {cv.off_off:.1%}.\n"
             + f"{name} = VerdictModel(\n"
             + f"    mean={floats(model.mean, '    ')},\n"
             + f"    scale={floats(model.scale, '    ')},\n"

@@ -81,7 +81,8 @@ def report() -> int:
     print(
         f"leave items out ({GROUPS} groups, {n} tasks of the fit files): "
         f"on-list useful {f.on_useful:.1%}, 清单内 with the item {f.on_exact:.1%}, "
-        f"on-list 清单外 {f.on_off:.1%} (bare {f.on_bare:.1%}), wrong 清单内 {f.wrong}, "
+        f"on-list 清单外 {f.on_off:.1%} (bare {f.on_bare:.1%}), wrong 清单内 {f.wrong} "
+        f"(of which 相近 tasks 清单内 with one of their items {f.over}), "
         f"off-list 清单外 {f.off_off:.1%}"
     )
     return 0

@@ -234,3 +234,51 @@ def test_explain_names_the_rule_the_model_and_the_matched_step(duty: Duty) -> No
     assert "依据：" in plain and f"第{step['section']}部分第{step['step']}条" in plain
     # Without --explain, plain output keeps its columns.
     assert "依据" not in duty("check", "征兵宣传").stdout
+
+
+def _shared_start(a: str, b: str) -> str:
+    n = min(len(a), len(b))
+    return a[: next((k for k in range(n) if a[k] != b[k]), n)]
+
+
+def _families() -> list[tuple[str, str, list[tuple[int, str]]]]:
+    """Items whose names differ only in a middle part (the venue, the people served): the
+    shared start and end, and each member's own part."""
+    by_shape: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    names = [(item.id, item.name) for item in LIST.items]
+    for i, (_, a) in enumerate(names):
+        for _, b in names[i + 1 :]:
+            head = _shared_start(a, b)
+            tail = _shared_start(a[::-1], b[::-1])[::-1]
+            if len(head) + len(tail) >= 6 and len(a) > len(head) + len(tail):
+                by_shape.setdefault((head, tail), [])
+    out = []
+    for (head, tail), _ in by_shape.items():
+        members = [
+            (i, n[len(head) : len(n) - len(tail)])
+            for i, n in names
+            if n.startswith(head) and n.endswith(tail) and len(n) > len(head) + len(tail)
+        ]
+        if len(members) >= 3:
+            out.append((head, tail, members))
+    return out
+
+
+def test_a_task_naming_several_members_of_a_family_names_none_of_them() -> None:
+    # A notice listing 小商店、小餐饮、小旅馆… for one fire check is not the item of whichever
+    # venue's words weigh most: 相近, with the named members first.
+    families = _families()
+    assert any(len(members) >= 8 for _, _, members in families)
+    tasks, named = [], []
+    for head, tail, members in families:
+        for k in range(0, len(members) - 2, 3):
+            three = members[k : k + 3]
+            tasks.append(f"请各街道{head}{'、'.join(own for _, own in three)}{tail}")
+            named.append({i for i, _ in three})
+    verdicts = check_tasks(open_library(None), tasks)
+    wrong = [
+        (task, v.verdict, _first(v))
+        for task, v, ids in zip(tasks, verdicts, named, strict=True)
+        if v.verdict != SIMILAR or _first(v) not in ids
+    ]
+    assert tasks and wrong == []

@@ -270,3 +270,42 @@ def test_the_note_stays_on_a_subdistrict_with_several_lists(duty: Duty) -> None:
     assert body["split"]["item"] == 59
     assert body["split"]["department"] == "青山区住房和城乡建设局"
     assert body["split"]["step"] == "制定物业服务企业综合考评办法，组织开展考评。"
+
+
+# The subdistrict's offices as minutes name them: 办 and 站 there are no verbs (由街道民政办
+# 直接受理 is not 由街道…办).
+OFFICES = ("民政办", "安全办", "城建办", "应急办", "党政办", "综治办", "社会事务办", "文化站")
+
+
+@pytest.mark.parametrize("name", ["shipped", "library-富强路", "library-青山路", "other-district"])
+def test_a_subdistrict_office_leading_its_own_step_is_no_department_step(
+    lists: dict[str, list[Item]], name: str
+) -> None:
+    ruled = []
+    for item in lists[name]:
+        for office in OFFICES:
+            for step in (s for section in item.street_duties for s in section.steps):
+                for task in (
+                    f"会议议定：由街道{office}牵头，{step}",
+                    f"会议议定：{item.name}，{step.rstrip('。')}，由街道{office}负责。",
+                ):
+                    if department_step(item, task) is not None:
+                        ruled.append((item.id, task))
+    assert ruled == []
+
+
+@pytest.mark.parametrize("name", ["shipped", "other-district"])
+def test_an_office_does_not_hide_a_department_step_nor_does_helping_make_one(
+    lists: dict[str, list[Item]], name: str
+) -> None:
+    missed, ruled = [], []
+    for item in lists[name]:
+        for word, department in _theirs(item):
+            asked = f"会议议定：{item.name}，由街道安全办牵头{word}。"
+            if department_step(item, asked) is None:
+                missed.append((item.id, asked))
+            # The subdistrict's people helping the department with its step are its own.
+            helping = f"会议议定：由街道组织志愿者配合{department}{word}。"
+            if department_step(item, helping) is not None:
+                ruled.append((item.id, helping))
+    assert missed == [] and ruled == []

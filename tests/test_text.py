@@ -297,3 +297,53 @@ def test_an_off_list_task_is_flagged_only_when_it_is_mostly_a_department_step(du
 def test_the_subdistricts_own_step_is_not_flagged() -> None:
     got = MATCHER.check("辖区内发现非本区户籍流浪乞讨人员及时上报区民政局")
     assert got.verdict == ON_LIST and got.split is None
+
+
+# -- the same answer whatever the interpreter's hash seed --------------------------
+
+_SEEDED = """
+import json, sys
+from itertools import product
+from dutycli.text.concepts import QUESTION_WORDS, strip_question
+words = sorted(QUESTION_WORDS | {"什么", "怎么"})
+print(json.dumps([strip_question(p + a + b) for p, a, b in product(("", "低保"), words, words)]))
+"""
+
+
+def _under_seed(seed: int, code: str, *args: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_question_words_leave_a_query_the_same_way_under_any_hash_seed() -> None:
+    # 有没有什么 lost 有没有 under one seed and 有什么 under another (equal lengths were in
+    # a set's order), and with it a concept of check's and search's.
+    answers = {_under_seed(seed, _SEEDED) for seed in range(6)}
+    assert len(answers) == 1
+    assert ["有没有", "什么"] in [dropped for _, dropped in json.loads(answers.pop())]
+
+
+def test_a_verdict_and_its_features_are_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    tasks = [
+        "我家儿子大学毕业半年了还没找到工作，社区有没有什么招聘会啥的",
+        "低保有没有什么新政策，归谁管",
+        "市民反映楼道里有没有人管电动车充电的问题，请属地街道核实处置",
+    ]
+    code = (
+        "import sys; from dutycli.cli.main import main; "
+        "sys.argv = ['duty', 'check', '-o', 'json', *sys.argv[1:]]; main()"
+    )
+    answers = set()
+    for seed in range(4):
+        try:
+            answers.add(_under_seed(seed, code, *tasks))
+        except Exception as e:  # exit 1 (not all on the list) is an answer too
+            answers.add(getattr(e, "stdout", ""))
+    assert len(answers) == 1 and '"p_off"' in answers.pop()

@@ -140,7 +140,7 @@ def _refuse_empty_tasks(tasks: list[str], from_stdin: bool) -> None:
     from dutycli.errors import UsageError
     from dutycli.text.concepts import STOP_WORDS
 
-    words = sorted(STOP_WORDS, key=len, reverse=True)
+    words = sorted(STOP_WORDS, key=lambda w: (-len(w), w))  # the same whatever the hash seed
     for n, task in enumerate(tasks, start=1):
         rest = "".join(ch for ch in task if ch.isalnum())
         for word in words:

@@ -223,6 +223,12 @@ _DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|
 # Before the word: it is done already (公告已发布, 经认定的老人, 已于5月10日在网站发布).
 _ALREADY = re.compile(r"(?:已|已经|业已|经)$|已于[^，。；]{0,14}$")
 _TITLE = re.compile(r"《[^》]*》")
+# A subdistrict's or community's office named as the one doing it (街道安全办牵头, 社区居委会
+# 负责): its name is no verb (办, 站), so ON_ITS_OWN reads the task without it.
+_OFFICE = re.compile(
+    r"(?<=街道|街镇|社区|乡镇)[\u4e00-\u9fff]{1,4}?(?:办公室|办|所|站|中心|科|委员会|居委会)"
+    r"(?=牵头|负责|直接|组织|具体|专人|派|统一|会同|联合|配合|协助|对|要|在|于|的|和|、|，)"
+)
 # Authority words that are also the inside of an ordinary word: 排查处理 is no 查处.
 # (审核发放 and 稽核发现 are no 核发; 没收入 is no 没收.) Any of the characters, before or after.
 _INSIDE = {
@@ -359,11 +365,14 @@ def authority_words(task: str, held: Powers | None = None) -> list[str]:
                 and power.name not in held.given
             ):
                 found.append(m.group(0))
-    for m in ON_ITS_OWN.finditer(task):
+    own = _OFFICE.sub("", task)  # 由街道民政办直接受理: the office is no verb 办
+    for m in ON_ITS_OWN.finditer(own):
         verb = m.group(m.lastindex or 0)
         # 由街道待区民政局确认: the department's step, waited for.
-        handed = _passes_on(task[m.start() : m.start(m.lastindex or 0)])
-        if m.group(1) or not (handed or _street_gives(held.street, verb)):
+        handed = _passes_on(own[m.start() : m.start(m.lastindex or 0)])
+        # 由街道组织志愿者配合派出所巡逻: the subdistrict's hands for the department's step.
+        helping = _HELPS.search(re.split(r"[，。；;,\n]", own[m.end() :])[0])
+        if m.group(1) or not (handed or helping or _street_gives(held.street, verb)):
             found.append(m.group(0))
     return list(dict.fromkeys(found))
 

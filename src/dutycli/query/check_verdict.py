@@ -42,6 +42,7 @@ RULE_NAMED = "named-in-full"  # the task says an item's name in full
 RULE_OFF = "model-off"  # the model: on none of the items
 RULE_FAMILY_NAMED = "family-named"  # a qualifier family, the member the task names
 RULE_FAMILY = "family"  # a qualifier family, no member named
+RULE_FAMILY_UNSURE = "family-unsure"  # a qualifier family, a member named, the model unsure
 RULE_TOP = "model-top"  # the model: the best item is the task's
 RULE_NEAR = "model-near"  # the model: one of the candidates
 RULE_HOLDS = "holds-step"  # the task holds an item's name or street step word for word
@@ -59,6 +60,10 @@ RULE_WORDS = {
     RULE_OFF: "模型判断任务不在任何一项上",
     RULE_FAMILY_NAMED: "几项只差一个限定词（场所、对象），任务写出了其中一项的",
     RULE_FAMILY: "几项只差一个限定词（场所、对象），任务没有写明是哪一项",
+    RULE_FAMILY_UNSURE: (
+        "几项只差一个限定词（场所、对象），任务写出了其中一项的，"
+        "但模型不能确定任务在清单上，列出这几项，写出的一项在前"
+    ),
     RULE_TOP: "模型判断排第一的事项就是任务的事项",
     RULE_NEAR: "模型不能确定是哪一项，列出候选",
 }
@@ -220,6 +225,11 @@ def _decide(
         return Verdict(task, OFF_LIST, [], split=step, why=Explanation(RULE_STEP))
     # The task says an item's name in full (all of its words): that item, if only one.
     named_in_full = [s for s in ranked[:candidates] if s.name_coverage >= 1.0]
+    if qualified is not None and qualified.winner is None:
+        # A family's members named side by side (小商店、小餐饮场所开展消防安全检查) hold the
+        # last one's name in full: that names none of them alone.
+        family = {id(m.item) for m in qualified.members}
+        named_in_full = [s for s in named_in_full if id(s.item) not in family]
     if named_in_full:
         longest = max(len(s.item.name) for s in named_in_full)
         full = [s for s in named_in_full if len(s.item.name) == longest]
@@ -256,7 +266,8 @@ def _decide(
         # Items that differ only in a qualifier: the one the task names, else all of them.
         if qualified.winner is not None and off <= model.named_at:
             return Verdict(task, ON_LIST, [qualified.winner], why=why(RULE_FAMILY_NAMED))
-        return Verdict(task, SIMILAR, qualified.members, why=why(RULE_FAMILY))
+        rule = RULE_FAMILY if qualified.winner is None else RULE_FAMILY_UNSURE
+        return Verdict(task, SIMILAR, qualified.members, why=why(rule))
     if top > model.top_at and off <= model.sure_at:
         return Verdict(task, ON_LIST, [best], why=why(RULE_TOP))
     return Verdict(task, SIMILAR, _near(ranked, candidates), why=why(RULE_NEAR))

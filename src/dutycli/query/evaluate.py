@@ -64,6 +64,9 @@ class CheckScore(NamedTuple):
 
     on_exact: int = 0  # 清单内 with the right item
     on_bare: int = 0  # on-list tasks answered 清单外 with no note (no department's step named)
+    # Of wrong_item: 相近 tasks answered 清单内 with one of their items (too sure; the item
+    # itself is one the label names). The rest of wrong_item name an item that is not the task's.
+    similar_too_sure: int = 0
 
     def figures(self) -> dict[str, float]:
         def pct(a: int, b: int) -> float:
@@ -77,11 +80,12 @@ class CheckScore(NamedTuple):
             "wrong_item_on_list": float(self.wrong_item),
             "similar_useful_pct": pct(self.similar_useful, self.similar),
             "off_list_off_pct": pct(self.off_off, self.off_list),
+            "wrong_of_which_similar_too_sure": float(self.similar_too_sure),
         }
 
 
 def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> CheckScore:
-    on = useful = on_off = wrong = sim = sim_useful = off = off_off = exact = bare = 0
+    on = useful = on_off = wrong = sim = sim_useful = off = off_off = exact = bare = sure = 0
     mistakes: list[tuple[CheckCase, Verdict]] = []
     for case in cases:
         v = judge(case.task)
@@ -99,6 +103,7 @@ def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> Chec
         elif case.label == SIMILAR:
             sim += 1
             good = v.verdict == SIMILAR and first in case.items
+            sure += v.verdict == ON_LIST and first in case.items
             sim_useful += good
         else:
             off += 1
@@ -107,7 +112,7 @@ def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> Chec
         if not good:
             mistakes.append((case, v))
     return CheckScore(
-        on, useful, on_off, wrong, sim, sim_useful, off, off_off, mistakes, exact, bare
+        on, useful, on_off, wrong, sim, sim_useful, off, off_off, mistakes, exact, bare, sure
     )
 
 

@@ -45,8 +45,12 @@ _QUESTION = """
     那个 这个 一下子 还能 能领 有钱
 """
 QUESTION_WORDS = frozenset(_QUESTION.split())
-# Longest first: 归谁管 before 谁管, 怎么办 before 怎么.
-_QUESTION_ORDER = sorted(QUESTION_WORDS | {"怎么", "如何", "哪些", "什么"}, key=len, reverse=True)
+# Longest first: 归谁管 before 谁管, 怎么办 before 怎么; words of one length in the order
+# written above (a set's order changes with the interpreter's hash seed: 有没有什么 lost
+# 有没有 in one run and 有什么 in the next, leaving the word 有没 behind).
+_QUESTION_ORDER = sorted(
+    dict.fromkeys([*_QUESTION.split(), "怎么", "如何", "哪些", "什么"]), key=len, reverse=True
+)
 
 
 def strip_question(word: str) -> tuple[str, list[str]]:

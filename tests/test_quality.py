@@ -68,19 +68,21 @@ CHECK_FIT = {
     "fit-heldvoices.tsv": (94.9, 70.5, 0.6, 0, 100.0),
     "fit-round5.tsv": (94.1, 72.6, 1.6, 0, 99.1),
     "fit-round6.tsv": (94.7, 70.2, 2.7, 2, 100.0),
-    "fit-round7.tsv": (93.9, 61.2, 1.5, 5, 100.0),
+    # round 4 (search's table words, refit): 5 -> 7 wrong, both 相近-labelled tasks answered 清单内
+    # with their family's first item (残疾人找工作 → 15 of 15/12; 脚手架 … 外墙保温 → 61 of 61/64).
+    "fit-round7.tsv": (93.9, 61.2, 1.5, 7, 100.0),
     "fit-round8.tsv": (91.8, 60.3, 3.6, 5, 100.0),
 }
 CHECK_HELDOUT3 = (96.5, 52.4, 0.6, 0, 95.0)
 # (every expected item in the top 5 %, best first %, empty answers)
 SEARCH_FIT = {
     "fit-train.tsv": (99.3, 99.3, 0),
-    "fit-voices.tsv": (95.3, 92.7, 0),
-    "fit-heldvoices.tsv": (93.1, 89.6, 1),
-    "fit-round5.tsv": (95.6, 91.9, 2),
-    "fit-round6.tsv": (92.5, 88.8, 4),
-    "fit-round7.tsv": (90.6, 88.1, 3),
-    "fit-round8.tsv": (85.0, 80.0, 7),
+    "fit-voices.tsv": (97.3, 92.7, 0),
+    "fit-heldvoices.tsv": (97.9, 95.1, 0),
+    "fit-round5.tsv": (98.8, 96.9, 0),
+    "fit-round6.tsv": (96.9, 93.8, 0),
+    "fit-round7.tsv": (95.6, 94.4, 1),
+    "fit-round8.tsv": (95.0, 91.2, 0),
 }
 SEARCH_HELDOUT = (96.2, 97.1, 0)
 CHECK = {

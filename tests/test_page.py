@@ -101,12 +101,15 @@ def test_the_search_tables_are_pythons_own() -> None:
     from dutycli.query import search, search_stages
     from dutycli.text import concepts
     from dutycli.text.layer import build_layer
+    from dutycli.text.thesaurus import DOMAIN_WEIGHT
 
     tables = data_of(build_page([LIST]), "search-data")
     weights = search_stages._FIELD_WEIGHT
     assert tables["weights"]["field"] == [weights[f] for f in range(search_stages.DEPARTMENTS + 1)]
     assert tables["weights"]["via"] == search_stages._VIA_WEIGHT
     assert tables["limits"]["related"] == search.RELATED
+    assert tables["limits"]["told"] == search._TOLD
+    assert tables["weights"]["domain"] == DOMAIN_WEIGHT
     assert set(tables["question"]) == concepts.QUESTION_WORDS
     assert set(tables["stop"]) == concepts.STOP_WORDS
     layer = build_layer(LIST.items, LIST.departments)
@@ -388,6 +391,10 @@ def test_page_ranks_like_duty_search(open_page: Opener, page_file: Path, duty: D
         "燃气泄漏找谁",
         "残疾人有啥补贴",
         "火箭发射",
+        # a character the table knows inside a run nobody knows; a word the table explains
+        "楼上天天吵到半夜",
+        "孩子 没爹没妈",
+        "给老人换个新轮椅",
     ]:
         found = duty("search", *query.split(), "-n", "0", "-o", "json").stdout
         cli = [r["id"] for r in json.loads(found or "[]")]

@@ -77,12 +77,12 @@ CHECK_HELDOUT3 = (96.5, 73.5, 0.6, 0, 96.7)
 # (every expected item in the top 5 %, best first %, empty answers)
 SEARCH_FIT = {
     "fit-train.tsv": (99.3, 99.3, 0),
-    "fit-voices.tsv": (95.3, 92.7, 0),
-    "fit-heldvoices.tsv": (93.1, 89.6, 1),
-    "fit-round5.tsv": (95.6, 91.9, 2),
-    "fit-round6.tsv": (92.5, 88.8, 4),
-    "fit-round7.tsv": (90.6, 88.1, 3),
-    "fit-round8.tsv": (85.0, 80.0, 7),
+    "fit-voices.tsv": (97.3, 92.7, 0),
+    "fit-heldvoices.tsv": (97.9, 95.1, 0),
+    "fit-round5.tsv": (98.8, 96.9, 0),
+    "fit-round6.tsv": (96.9, 93.8, 0),
+    "fit-round7.tsv": (95.6, 94.4, 1),
+    "fit-round8.tsv": (95.0, 91.2, 0),
 }
 SEARCH_HELDOUT = (96.2, 97.1, 0)
 CHECK = {

@@ -349,3 +349,67 @@ def test_pinyin_is_matched_as_typed_and_other_latin_words_stay_as_typed(duty: Du
     result = duty("search", "B2", "低保", "-o", "json")
     assert result.exit_code == 0
     assert "没有匹配任何事项的词：B2" in result.stderr
+
+
+def test_a_character_the_table_knows_is_cut_out_of_a_run_nobody_knows() -> None:
+    """天天吵到半夜: no word of the vocabulary covers it, so segmentation leaves one piece;
+    吵, a word of the office's table, is cut out of it and stands for what the table says."""
+    from dutycli.text.concepts import understand
+    from dutycli.text.segment import Vocabulary
+    from dutycli.text.thesaurus import Thesaurus
+
+    table = Thesaurus.from_entries({"吵": (("噪声扰民", 0.8, "domain"),)})
+
+    def read(thesaurus: Thesaurus, lone: bool) -> list[str]:
+        concepts = understand(
+            "天天吵到半夜",
+            Vocabulary({}),
+            thesaurus,
+            {},
+            lambda w: False,
+            dict,
+            lambda ch: [],
+            lone=lone,
+        )
+        return [c.word for c in concepts]
+
+    assert read(table, True) == ["天天", "吵", "到半夜"]
+    concepts = understand(
+        "天天吵到半夜", Vocabulary({}), table, {}, lambda w: False, dict, lambda ch: [], lone=True
+    )
+    assert "噪声扰民" in [t.text for t in concepts[1].terms]
+    # Without the table, or for check (which weighs the words of a run otherwise), the run
+    # stays whole, as typed.
+    assert read(Thesaurus(), True) == read(table, False) == ["天天吵到半夜"]
+
+
+def test_every_one_character_word_of_the_table_is_found_inside_a_sentence(duty: Duty) -> None:
+    """Each one-character word of the shipped table (吵, 锅, …) inside a run of words the
+    list does not know still finds an item holding what the table says it means (exit 0)."""
+    from dutycli.text.layer import table_path
+    from dutycli.text.thesaurus import read_table
+
+    path = table_path()
+    assert path is not None
+    table = read_table(path)
+    lone = {w: [t for t, ws in table.items() if w in ws] for ws in table.values() for w in ws}
+    lone = {w: targets for w, targets in lone.items() if len(w) == 1}
+    assert lone
+    for word, targets in lone.items():
+        query = f"楼上天天{word}到半夜"
+        result = duty("search", query, "-o", "json")
+        assert result.exit_code == 0, query
+        first = json.loads(result.stdout)[0]
+        assert any(t in text for t in targets for text in texts(first["id"])), query
+
+
+def test_a_word_the_table_explains_outranks_a_word_the_list_merely_holds(duty: Duty) -> None:
+    """孩子 没爹没妈: no item holds both. 孩子 is in one item's name as written (入托孩子…);
+    没爹没妈 is what the office's table says 孤儿 means, in one item's name too. The item the
+    table points at comes first."""
+    orphan = next(i.id for i in LIST.items if "孤儿" in i.name)
+    child = next(i.id for i in LIST.items if "孩子" in i.name)
+    result = duty("search", "孩子", "没爹没妈", "-o", "json")
+    assert result.exit_code == 0
+    ranked = [r["id"] for r in json.loads(result.stdout)]
+    assert ranked[0] == orphan and child in ranked[:5]

@@ -137,7 +137,7 @@ def engine_tables(
     from dutycli.query import search_related
     from dutycli.query import search_stages as stages
     from dutycli.store import search_support
-    from dutycli.text import concepts
+    from dutycli.text import concepts, thesaurus
     from dutycli.text import layer as text_layer
 
     layer = engine.layer
@@ -161,6 +161,7 @@ def engine_tables(
             "department": concepts.DEPARTMENT_WEIGHT,
             "homophone_word": concepts.HOMOPHONE_WEIGHT,
             "pinyin_word": concepts.PINYIN_WEIGHT,
+            "domain": thesaurus.DOMAIN_WEIGHT,
         },
         "limits": {
             "fuzzy_cutoff": stages.FUZZY_CUTOFF,
@@ -169,6 +170,7 @@ def engine_tables(
             "related": search_module.RELATED,
             "partial_max": search_module.PARTIAL_MAX_CONCEPTS,
             "per_concept": search_module._PER_CONCEPT,
+            "told": search_module._TOLD,
             "max_readings": concepts._MAX_READINGS,
             "initials_max": concepts.INITIALS_MAX,
             "join_max": concepts.JOIN_MAX,

@@ -356,9 +356,10 @@ var DutySearch = (function () {
       var out = [], loose = "", i = 0;
       while (i < piece.length) {
         var took = false;
-        for (var size = 4; size >= 2; size--) {
+        for (var size = 4; size >= 1; size--) {
           var part = piece.slice(i, i + size);
-          if (part.length === size && (known(part) || soundsLike(part).length)) {
+          if (part.length !== size) continue;
+          if (size === 1 ? expand(part).length > 0 || DEPTS.has(part) : known(part) || soundsLike(part).length) {
             if (loose) { out.push(loose); loose = ""; }
             out.push(part);
             i += size;
@@ -620,6 +621,11 @@ var DutySearch = (function () {
         return { item: i, score: score(hits), hits: [].concat.apply([], hits) };
       }).sort(order);
     }
+    function told(concept) {
+      return concept.terms.some(function (t) {
+        return t.via === DEPARTMENT || (t.via === SYNONYM && t.weight >= W.domain);
+      });
+    }
     function rankPartial(concepts) {
       var perConcept = concepts.map(function (c) { return byItem(conceptHits(c, "exact")); });
       var unmatched = concepts.filter(function (c, n) { return !perConcept[n].size; }).map(function (c) { return c.word; });
@@ -627,7 +633,9 @@ var DutySearch = (function () {
       var union = new Set();
       perConcept.forEach(function (f) { f.forEach(function (_, i) { union.add(i); }); });
       var total = Math.max(union.size, 1);
-      var weight = perConcept.map(function (f) { return f.size ? Math.log1p(total / f.size) : 0.0; });
+      var weight = perConcept.map(function (f, n) {
+        return f.size ? Math.log1p(total / f.size) * (told(concepts[n]) ? L.told : 1.0) : 0.0;
+      });
       var scores = new Map();
       perConcept.forEach(function (f, n) {
         f.forEach(function (_, i) { scores.set(i, (scores.has(i) ? scores.get(i) : 0.0) + weight[n]); });

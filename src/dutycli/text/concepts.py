@@ -115,6 +115,7 @@ def understand(
     sounds: Callable[[], dict[str, list[str]]] | None = None,
     readings: Callable[[str], list[str]] | None = None,
     split: str = AUTO,
+    lone: bool = False,
 ) -> list[Concept]:
     """The concepts of ``query``; words separated by spaces are separate concepts.
 
@@ -127,7 +128,9 @@ def understand(
     reads like a known word (``sounds()``: pinyin -> words, built on first
     need; ``readings``: a character's toneless syllables) also stands for that word: the usual slip
     of a pinyin input method (低宝金 → 低保金). Otherwise it stays as typed, so
-    that the homophone and typo stages of search still see it.
+    that the homophone and typo stages of search still see it. ``lone`` (search): a
+    character of such a run that the thesaurus or the departments know is cut out of it
+    (天天吵到半夜 → 天天 吵 到半夜).
     """
     concepts: list[Concept] = []
 
@@ -155,7 +158,13 @@ def understand(
             continue
         pieces = [p for p in segment(word, vocab) if not p.isdigit()]
         if sounds and readings:
-            pieces = [q for p in pieces for q in _split_by_sound(p, known, sounds, readings)]
+
+            def single(ch: str) -> bool:
+                return lone and (bool(thesaurus.expand(ch)) or ch in departments)
+
+            pieces = [
+                q for p in pieces for q in _split_by_sound(p, known, sounds, readings, single)
+            ]
         kept = [p for p in pieces if p not in STOP_WORDS and p not in QUESTION_WORDS]
         # A lone character is noise (卫星锅: 锅; 计生办: 办) unless it is all there is,
         # or it is a word the thesaurus or the departments know.
@@ -358,10 +367,12 @@ def _split_by_sound(
     known: Callable[[str], bool],
     sounds: Callable[[], dict[str, list[str]]],
     readings: Callable[[str], list[str]],
+    lone: Callable[[str], bool] = lambda ch: False,
 ) -> list[str]:
-    """Cut a run segmentation could not place where part of it reads like a known word.
+    """Cut a run segmentation could not place where part of it reads like a known word,
+    or where one of its characters is a word the thesaurus or the departments know.
 
-    电东车进楼 → 电东车 (reads as 电动车) + 进楼.
+    电东车进楼 → 电东车 (reads as 电动车) + 进楼; 天天吵到半夜 → 天天 + 吵 + 到半夜.
     """
     if len(piece) <= 2 or known(piece) or not _all_han(piece):
         return [piece]
@@ -369,9 +380,11 @@ def _split_by_sound(
     loose = ""
     i = 0
     while i < len(piece):
-        for size in (4, 3, 2):
+        for size in (4, 3, 2, 1):
             part = piece[i : i + size]
-            if len(part) == size and (known(part) or _sounds_like(part, sounds, readings)):
+            if len(part) != size:
+                continue
+            if lone(part) if size == 1 else known(part) or _sounds_like(part, sounds, readings):
                 if loose:
                     out.append(loose)
                     loose = ""

@@ -62,25 +62,29 @@ def search_levels(recall5: float, best1: float, empty: int) -> Levels:
 # times over the project's rounds (worn, see the manifest); heldout-round9 and heldout-round10
 # are the fourth round's fresh sets (docs/DEVELOPING.md).
 # (on-list useful %, 清单内 with the item %, bare 清单外 %, wrong items, off-list 清单外 %)
+# Round four (residents' and the hotline's words, docs/DEVELOPING.md): the refit chose thresholds
+# further towards 清单外 (cross-validated off-list 91.5 % -> 94.2 %, department's step 92.1 % ->
+# 93.8 %), so 清单内 with the item fell here by about ten points and bare 清单外 rose by half a
+# point in three files; at the previous thresholds the new model is no worse on any figure.
 CHECK_FIT = {
-    "fit-train.tsv": (97.8, 79.4, 0.0, 0, 100.0),
-    "fit-voices.tsv": (97.0, 73.9, 1.0, 0, 100.0),
-    "fit-heldvoices.tsv": (94.9, 70.5, 0.6, 0, 100.0),
-    "fit-round5.tsv": (94.1, 72.6, 1.6, 0, 99.1),
-    "fit-round6.tsv": (94.7, 70.2, 2.7, 2, 100.0),
-    "fit-round7.tsv": (93.9, 61.2, 1.5, 5, 100.0),
-    "fit-round8.tsv": (91.8, 60.3, 3.6, 5, 100.0),
+    "fit-train.tsv": (98.9, 70.6, 0.0, 0, 100.0),
+    "fit-voices.tsv": (95.5, 63.8, 1.5, 0, 100.0),
+    "fit-heldvoices.tsv": (96.0, 59.7, 1.1, 0, 100.0),
+    "fit-round5.tsv": (94.6, 60.8, 2.2, 0, 99.1),
+    "fit-round6.tsv": (96.8, 62.2, 1.1, 2, 100.0),
+    "fit-round7.tsv": (93.9, 49.5, 0.5, 3, 100.0),
+    "fit-round8.tsv": (92.8, 52.1, 1.0, 4, 100.0),
 }
 CHECK_HELDOUT3 = (96.5, 52.4, 0.6, 0, 95.0)
 # (every expected item in the top 5 %, best first %, empty answers)
 SEARCH_FIT = {
     "fit-train.tsv": (99.3, 99.3, 0),
-    "fit-voices.tsv": (95.3, 92.7, 0),
-    "fit-heldvoices.tsv": (93.1, 89.6, 1),
-    "fit-round5.tsv": (95.6, 91.9, 2),
-    "fit-round6.tsv": (92.5, 88.8, 4),
-    "fit-round7.tsv": (90.6, 88.1, 3),
-    "fit-round8.tsv": (85.0, 80.0, 7),
+    "fit-voices.tsv": (95.3, 95.3, 0),
+    "fit-heldvoices.tsv": (95.1, 91.7, 1),
+    "fit-round5.tsv": (96.9, 94.4, 0),
+    "fit-round6.tsv": (96.2, 91.2, 2),
+    "fit-round7.tsv": (94.4, 91.9, 1),
+    "fit-round8.tsv": (88.8, 86.9, 4),
 }
 SEARCH_HELDOUT = (96.2, 97.1, 0)
 CHECK = {

@@ -54,7 +54,6 @@ from dutycli.query.check import (  # noqa: E402
     subdistrict_matcher,
 )
 from dutycli.query.check_model import FEATURES, RECALL_FEATURES, Logistic, VerdictModel  # noqa: E402
-from dutycli.query.check_terms import unframe  # noqa: E402
 from dutycli.query.evaluate import CheckCase, check_cases  # noqa: E402
 from dutycli.query.precedents import SEPARATOR, Precedent, Precedents, Recall  # noqa: E402
 
@@ -164,7 +163,7 @@ def measured(
     m.precedents = found.compile(m.grams, m.weight)
     out = []
     for name, full in rows:
-        case = full._replace(task=unframe(full.task))  # as Matcher.check reads it
+        case = full._replace(task=m.core(full.task))  # as Matcher.check reads it
         ranked = m.rank(case.task)
         qualified = m.qualifiers(ranked, m.weighted(case.task)) if ranked else None
         evidence = m.evidence(case.task)

@@ -48,7 +48,6 @@ from fit_check import (  # noqa: E402
 )
 
 from dutycli.query.check import OFF_LIST, lead  # noqa: E402
-from dutycli.query.check_terms import unframe  # noqa: E402
 from dutycli.query.evaluate import check_cases  # noqa: E402
 
 # The department's steps and their everyday words as issue 18 and its brief name them.
@@ -145,7 +144,7 @@ def main(argv: list[str]) -> int:
     for name in TRAINING + PRECEDENTS_ONLY:
         row = [0] * 6
         for case in check_cases(LABELLED / name):
-            task = unframe(case.task)
+            task = m.core(case.task)
             ranked = m.rank(task)
             qualified = m.qualifiers(ranked, m.weighted(task)) if ranked else None
             step = m.step(task, ranked, qualified)

@@ -42,7 +42,7 @@ from dutycli.query.check_step import (
     street_step,
     worded,
 )
-from dutycli.query.check_terms import STOP_WORDS, fields, plain, siblings, unframe
+from dutycli.query.check_terms import STOP_WORDS, account, fields, plain, siblings, unframe, untold
 from dutycli.query.check_verdict import (
     OFF_LIST,
     Evidence,
@@ -134,6 +134,7 @@ class Matcher:
         }
         self.stop = stop
         self.text = "\n".join(t for item in self.items for t in fields(item).values())
+        self.account = account(self.text)  # a resident's words the list does not use
         self.siblings = siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
         self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]
@@ -352,7 +353,7 @@ class Matcher:
     def check(self, task: str, candidates: int = 5) -> Verdict:
         if not task.strip():
             raise UsageError("请给出任务描述，例如：duty check 督促物业公司做好考评打分工作")
-        verdict = self._check(unframe(task), candidates)
+        verdict = self._check(self.core(task), candidates)
         return verdict._replace(task=task)
 
     def _check(self, task: str, candidates: int) -> Verdict:
@@ -474,9 +475,14 @@ class Matcher:
             return None  # an item of another list: the plain model
         return self.precedents.recall(self.grams(task), self.weight, name, skip)
 
+    def core(self, task: str) -> str:
+        """The task without its wrapper (``unframe``) and the words of a resident's account
+        (``untold``): what it asks for."""
+        return untold(unframe(task), self.account)
+
     def grams(self, text: str) -> set[str]:
-        """The informative bigrams of a text (its framing and stop words left out)."""
-        return {g for g in bigrams(unframe(text)) if g not in self.stop}
+        """The informative bigrams of a text (its framing, account and stop words left out)."""
+        return {g for g in bigrams(self.core(text)) if g not in self.stop}
 
     def weight(self, gram: str) -> float:
         return self.idf.get(gram, self.unknown_idf)

@@ -5,6 +5,7 @@
 - ``fields``: an item's three fields (name, the subdistrict's duties, the departments');
 - ``plain``: a text's letters and digits only (what "word for word" compares);
 - ``unframe``: a task without the hotline's or the minutes' wrapper;
+- ``account``, ``untold``: a task without the words of a resident's account (我家楼下, 天天);
 - ``siblings``: the items whose street duties are the same word for word (a qualifier
   family: only their names tell them apart).
 
@@ -93,16 +94,121 @@ def plain(text: str) -> str:
 
 # The wrappers the hotline and meeting minutes put around any task: they say how the
 # task came, not what it is, and must not move a verdict (市民反映…，请属地街道核实处置).
-_FRAME_HEAD = re.compile(r"^\s*(?:市民(?:来电)?(?:反映|投诉|来电)|会议议定|会议决定)[：:，,\s]*")
+_FRAME_HEAD = re.compile(
+    r"^\s*(?:工单(?:编号|号)?[：:\s]*[A-Za-z0-9\-－_]*[，,：:；;。\s]*)?"
+    r"(?:(?:市民|居民|群众|网友|来电人)(?:来电)?(?:反映|投诉|来电|诉求)|会议议定|会议决定)?[：:，,\s]*"
+)
+# The time the hotline gives for an answer (…并于5个工作日内回复), then its request to the
+# subdistrict (请属地街道核实处置, 请属地街道核实并回复).
+_FRAME_DUE = re.compile(
+    r"[，,；;\s]*(?:并)?(?:于|在)?\d+(?:个)?(?:工作)?(?:日|天)内(?:回复|反馈|答复|办结)[。.！!]?\s*$"
+)
 _FRAME_TAIL = re.compile(
-    r"[，,；;\s]*请(?:属地)?街道(?:核实处置|协调处置|核实处理|核实后处置|核实并处置|处置|处理)[。.！!]?\s*$"
+    r"[，,；;\s]*请(?:属地)?街道(?:(?:核实|核查)(?:并|后)?)?(?:协调)?"
+    r"(?:处置|处理|回复|反馈|答复|核实|核查)(?:并(?:回复|反馈|答复))?[。.！!]?\s*$"
 )
 
 
 def unframe(task: str) -> str:
     """The task without the hotline's or the minutes' wrapper (all of it if that is all)."""
-    core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", task))
+    core = _FRAME_TAIL.sub("", _FRAME_DUE.sub("", _FRAME_HEAD.sub("", task)))
     return core if core.strip() else task
+
+
+# How a resident or a grid worker tells what happened: who saw it and where, when and how
+# often, how sure they are (我家楼下, 天天半夜, 好像). They say nothing about which duty is
+# meant, and the list never words a duty so; ``account`` leaves out those the list does not
+# use (有人 is in 所有人, 网格员 in the list's duties: those stay).
+ACCOUNT_WORDS = [
+    "我家",
+    "我们家",
+    "俺家",
+    "我们小区",
+    "咱们小区",
+    "我们楼",
+    "我们单元",
+    "我们社区",
+    "咱们社区",
+    "我们这",
+    "咱们",
+    "我们",
+    "我是",
+    "邻居家",
+    "邻居",
+    "隔壁",
+    "对门",
+    "对面",
+    "楼上",
+    "楼下",
+    "楼里",
+    "院子里",
+    "院里",
+    "小区里",
+    "附近",
+    "旁边",
+    "门口",
+    "有个",
+    "有些人",
+    "有几个人",
+    "好多人",
+    "一些人",
+    "几个人",
+    "每天晚上",
+    "天天",
+    "每天",
+    "每晚",
+    "最近",
+    "近来",
+    "这几天",
+    "这两天",
+    "好几天",
+    "好几次",
+    "好久",
+    "半夜",
+    "深夜",
+    "夜里",
+    "晚上",
+    "白天",
+    "早上",
+    "凌晨",
+    "一直",
+    "总是",
+    "老是",
+    "反复",
+    "好像",
+    "似乎",
+    "听说",
+    "感觉",
+    "担心",
+    "害怕",
+    "希望",
+    "麻烦",
+    "赶紧",
+    "也没人管",
+    "没人管",
+    "没人处理",
+    "也不管",
+    "不知道",
+    "怎么回事",
+    "实在",
+    "非常",
+]
+
+
+def account(words_of_list: str) -> re.Pattern[str] | None:
+    """The account words (ACCOUNT_WORDS) a list's text does not use, longest first, as one
+    pattern (None when it uses them all)."""
+    kept = sorted((w for w in ACCOUNT_WORDS if w not in words_of_list), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, kept))) if kept else None
+
+
+def untold(task: str, pattern: re.Pattern[str] | None) -> str:
+    """The task without the words of a resident's account (``account``), each left as a
+    break, so that what stands either side of it forms no bigram; all of it if that is all."""
+    if pattern is None:
+        return task
+    core = pattern.sub("，", task)
+    return core if plain(core) else task
 
 
 def siblings(items: list[Item]) -> dict[int, list[int]]:

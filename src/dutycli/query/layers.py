@@ -178,7 +178,7 @@ class LayerSource:
         """The decided tasks (query.precedents) compiled for these lists, per file content."""
         from dutycli.query.precedents import Index
 
-        name = f"recall3-{self.key}-{_digest(raw).hex()[:16]}"
+        name = f"recall4-{self.key}-{_digest(raw).hex()[:16]}"
         data = _part(self.dir, name, lambda: (built := build()) and built.to_data())
         try:
             return Index.from_data(data) if data else None

@@ -160,12 +160,13 @@ class Index(NamedTuple):
         """The closest decided tasks to a task's bigrams: off-list ones, and ones on
         ``item`` (a name). Similarity is the cosine of the IDF-weighted bigram sets;
         ``skip`` leaves out precedents by position (scripts/fit_check.py: a writer's own)."""
-        own = sum(idf(g) for g in mine)
+        grams = sorted(mine)  # summed in one order: the same floats in every process
+        own = sum(idf(g) for g in grams)
         if not own:
             return Recall(0.0, 0.0)
         starts = array("I", self.starts)
         shared: dict[int, float] = {}
-        for g in mine:
+        for g in grams:
             if len(g) != 2:
                 continue
             weight = idf(g)

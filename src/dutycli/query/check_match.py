@@ -59,7 +59,6 @@ if TYPE_CHECKING:
     from dutycli.text.layer import TextLayer
 
 SHORT = 10  # a short task, as people type one (2–8 characters, a few more with 开展…工作)
-NAMED_MARGIN = 0.0  # the runner-up's qualifier words at most this share of the named one's
 FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
 # An off-list task is flagged as a department's step when at least two of its words,
 # this share of what it says, are that step's: on the off-list training tasks the
@@ -509,7 +508,7 @@ class Matcher:
         second = said[self.index[id(members[1].item)]] if len(members) > 1 else 0.0
         # Exactly one named: a task naming several (a notice listing 小商店、小餐饮、小旅馆…)
         # names none of them above the others, even when one's words weigh a little more.
-        winner = members[0] if top > 0 and second <= top * NAMED_MARGIN else None
+        winner = members[0] if top > 0 and second == 0 else None
         return Qualified(members, winner)
 
 

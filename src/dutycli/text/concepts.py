@@ -143,6 +143,10 @@ def understand(
         words += stripped.split()
     if sounds is not None:
         words = _join_syllables(words, present, sounds)
+
+    def single(ch: str) -> bool:
+        return lone and (bool(thesaurus.expand(ch)) or ch in departments)
+
     for word in words:
         # Pinyin, maybe with tone marks or numbers (cánjí, can2ji2): read as the letters.
         letters = pinyin_letters(word) if sounds is not None else None
@@ -158,10 +162,6 @@ def understand(
             continue
         pieces = [p for p in segment(word, vocab) if not p.isdigit()]
         if sounds and readings:
-
-            def single(ch: str) -> bool:
-                return lone and (bool(thesaurus.expand(ch)) or ch in departments)
-
             pieces = [
                 q for p in pieces for q in _split_by_sound(p, known, sounds, readings, single)
             ]

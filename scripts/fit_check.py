@@ -70,13 +70,15 @@ TRAINING = (
     "fit-holdout.tsv",
     "fit-heldout1.tsv",
     "fit-voices.tsv",
-    # Held-out sets of issue 18's first three rounds, scored two or three times each and then
-    # folded in (round four measures on the fresh heldout-round9 and heldout-round10).
+    # Held-out sets of issue 18's earlier rounds, scored two or three times each and then
+    # folded in (round five measures on the fresh heldout-round11 and heldout-round12).
     "fit-heldvoices.tsv",
     "fit-round5.tsv",
     "fit-round6.tsv",
     "fit-round7.tsv",
     "fit-round8.tsv",
+    "fit-round9.tsv",
+    "fit-round10.tsv",
 )
 # Decided tasks only (data/check_examples.tsv), never fitted on.
 PRECEDENTS_ONLY = ("decided-train3c.tsv", "decided-train4e.tsv", "decided-train5g.tsv")
@@ -87,7 +89,11 @@ MAX_ON_OFF = 0.02
 OFF_TARGET = 0.95
 # Thresholds count as wrong the 清单内 answers whose item is not the task's; 相近 tasks answered
 # 清单内 with one of their items (too sure, Figures.over) may be at most this share of them.
-OVER_SHARE = 0.02
+# 2 % until issue 18's fifth round; with round9 and round10 folded in, 2 % pinned top_at at
+# 0.975 and 清单内 with the item fell to 47.8 % in cross-validation (征兵宣传 and the basic
+# list's 指导社区党组织按期换届选举工作 came back 相近); 3 % gives top_at 0.93 and 55.7 %, with
+# 9 of 315 相近 tasks too sure instead of 6 and the same 1 wrong item.
+OVER_SHARE = 0.03
 MODEL_FILE = ROOT / "src" / "dutycli" / "query" / "check_model.py"
 EXAMPLES_FILE = ROOT / "data" / "check_examples.tsv"
 MARK = "# --- written by scripts/fit_check.py ---\n"

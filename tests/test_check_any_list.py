@@ -36,6 +36,9 @@ FRAMINGS = (
     "会议议定：{}，由社区办牵头",
     "工单编号QS2026-0315：市民反映{}，请属地街道核实处置并于5个工作日内回复。",
     "网格员反映：我们小区最近{}",
+    # A voice transcript's fillers and a plain question's frame (check_terms._SPOKEN).
+    "嗯那个就是{}这块然后咱们这边弄一下",
+    "{}，这个归我们街道管吗？",
 )
 
 
@@ -107,6 +110,39 @@ def test_framing_never_moves_a_verdict_off_the_list(verdicts: dict[str, Verdict]
             if v.verdict not in (ON_LIST, SIMILAR) or _first(v) != _first(base):
                 moved.append((text, framed, base.verdict, _first(base), v.verdict, _first(v)))
     assert moved == []
+
+
+# A voice transcript's fillers and a plain question's frame, around any text of the list.
+SPOKEN = (
+    "嗯那个就是{}这块然后咱们这边弄一下",
+    "{}，这个归我们街道管吗？",
+    "{}是不是我们的事，要不要管",
+    "那个{}怎么办呢",
+)
+
+
+def test_fillers_and_a_questions_frame_say_nothing_about_the_duty() -> None:
+    """What check compares (the informative bigrams) is the same with or without them,
+    for every item's name and street step."""
+    from dutycli.query.check import subdistrict_matcher
+
+    m = subdistrict_matcher(open_library(None)).matcher
+    changed = [
+        (text, frame)
+        for _, text in BARE
+        for frame in SPOKEN
+        if m.grams(frame.format(text)) != m.grams(text)
+    ]
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    "task",
+    ["社区矫正对象日常管理这个归我们街道管吗", "那个嗯就是社区矫正对象日常管理这块咱们弄一下"],
+)
+def test_a_short_task_asked_or_spoken_is_never_a_bare_off_list(duty: Duty, task: str) -> None:
+    body = json.loads(duty("check", task, "-o", "json").stdout)
+    assert body["verdict"] in (ON_LIST, SIMILAR) and body["matches"][0]["id"] == 33
 
 
 # -- whose step -------------------------------------------------------------------------
@@ -221,7 +257,10 @@ def test_a_short_task_on_an_items_words_is_never_a_bare_off_list(
 def test_explain_names_the_rule_the_model_and_the_matched_step(duty: Duty) -> None:
     body = json.loads(duty("check", "征兵宣传", "-o", "json").stdout)
     explain = body["explain"]
-    assert explain["rule"] in ("model-top", "named-in-full", "holds-step")
+    # 清单内 (model-top) until issue 18's fifth round; since its stricter thresholds the
+    # model answers 相近 with item 56 alone (docs/DEVELOPING.md): either way item 56 first.
+    assert explain["rule"] in ("model-top", "model-near", "named-in-full", "holds-step")
+    assert body["matches"][0]["id"] == 56
     from dutycli.query.check_model import FEATURES, RECALL_FEATURES
 
     if explain["rule"].startswith("model"):

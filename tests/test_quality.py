@@ -56,52 +56,70 @@ def search_levels(recall5: float, best1: float, empty: int) -> Levels:
 
 # Fit files: the tasks are also decided tasks (data/check_examples.tsv), so these are
 # in-sample figures; scripts/fit_check.py reports cross-validated and leave-items-out ones.
-# fit-heldvoices and fit-round5..8 were issue 18's held-out sets of its first three rounds
-# (scored two or three times each, see their READMEs) and were folded into the fit in the
-# fourth round. Held-out files: heldout-heldout3 and search/heldout-heldout were scored many
-# times over the project's rounds (worn, see the manifest); heldout-round9 and heldout-round10
-# are the fourth round's fresh sets (docs/DEVELOPING.md).
+# fit-heldvoices and fit-round5..10 were issue 18's held-out sets of its first four rounds
+# (scored two or three times each, see their READMEs) and were folded into the fit later
+# (round5..8 in the fourth round, round9 and round10 in the fifth). Held-out files:
+# heldout-heldout3 and search/heldout-heldout were scored many times over the project's
+# rounds (worn, see the manifest); heldout-round11 and heldout-round12 are the fifth round's
+# fresh sets (docs/DEVELOPING.md).
 # (on-list useful %, 清单内 with the item %, bare 清单外 %, wrong items, off-list 清单外 %); the
-# wrong items of the fit files are all 相近 tasks answered 清单内 with one of their items (the
-# thresholds allow 2 % of those, scripts/fit_check.py OVER_SHARE), none names another item.
+# wrong items of the fit files are 相近 tasks answered 清单内 with one of their items (the
+# thresholds allow 3 % of those, scripts/fit_check.py OVER_SHARE) but one: fit-round10's
+# 关于请各街道直接发放托育机构生均运营补贴资金的通知, a department's step answered 清单内 (28).
+# The fifth round (fold, spoken words, OVER_SHARE 2 % -> 3 %) moved 清单内 with the item on
+# every file (heldout-heldout3 72.4 -> 65.3) and the too-sure 相近 tasks with it.
 CHECK_FIT = {
-    "fit-train.tsv": (99.4, 87.2, 0.0, 0, 100.0),
-    "fit-voices.tsv": (95.5, 86.9, 1.5, 1, 100.0),
-    "fit-heldvoices.tsv": (96.0, 81.2, 1.1, 0, 100.0),
-    "fit-round5.tsv": (94.6, 81.7, 2.2, 1, 99.1),
-    "fit-round6.tsv": (96.3, 86.7, 1.6, 4, 100.0),
-    "fit-round7.tsv": (94.9, 79.1, 0.5, 10, 100.0),
-    "fit-round8.tsv": (95.4, 82.5, 1.5, 8, 100.0),
+    "fit-train.tsv": (99.4, 91.7, 0.0, 0, 100.0),
+    "fit-voices.tsv": (95.5, 89.4, 1.5, 5, 100.0),
+    "fit-heldvoices.tsv": (96.0, 87.5, 0.6, 1, 99.1),
+    "fit-round5.tsv": (94.6, 84.4, 1.6, 3, 99.1),
+    "fit-round6.tsv": (96.3, 89.9, 1.6, 5, 100.0),
+    "fit-round7.tsv": (94.9, 87.8, 1.0, 11, 100.0),
+    "fit-round8.tsv": (95.4, 87.6, 1.5, 8, 100.0),
+    "fit-round9.tsv": (97.8, 92.3, 1.1, 12, 100.0),
+    "fit-round10.tsv": (93.2, 86.9, 1.6, 10, 96.2),
 }
-CHECK_HELDOUT3 = (97.6, 72.4, 0.0, 0, 96.7)
+CHECK_HELDOUT3 = (97.6, 65.3, 0.6, 0, 96.7)
 # (every expected item in the top 5 %, best first %, empty answers)
 SEARCH_FIT = {
     "fit-train.tsv": (99.3, 99.3, 0),
     "fit-voices.tsv": (96.7, 94.0, 0),
     "fit-heldvoices.tsv": (97.2, 95.8, 0),
     "fit-round5.tsv": (98.1, 97.5, 0),
-    "fit-round6.tsv": (98.1, 93.8, 0),
+    "fit-round6.tsv": (98.1, 95.0, 0),
     "fit-round7.tsv": (95.6, 93.1, 1),
     "fit-round8.tsv": (94.4, 92.5, 0),
+    "fit-round9.tsv": (94.4, 95.0, 0),
+    "fit-round10.tsv": (94.4, 87.5, 0),
 }
 SEARCH_HELDOUT = (99.0, 98.1, 0)
-# The fourth round's fresh sets, written from the published list only before the round's
-# changes; scored twice (before the round on 6b2c663 and after it), these are the second score's.
-CHECK_HELDOUT_ROUND9 = (95.6, 57.4, 3.3, 3, 92.5)
-CHECK_HELDOUT_ROUND10 = (92.7, 48.2, 2.6, 3, 90.4)
-SEARCH_HELDOUT_ROUND9 = (94.4, 95.0, 0)
-SEARCH_HELDOUT_ROUND10 = (93.8, 86.9, 1)
+# The fifth round's fresh sets, written from the published list only. round11 and round12
+# before the round (scored on 4799fee, after its first step, and a third time after its
+# second: these floors); round13 and round14 after its first step (scored before and after
+# the second: these floors). docs/DEVELOPING.md has every score.
+CHECK_HELDOUT_ROUND11 = (92.9, 55.1, 4.0, 1, 96.2)
+CHECK_HELDOUT_ROUND12 = (94.7, 44.7, 0.5, 1, 94.5)
+CHECK_HELDOUT_ROUND13 = (94.8, 55.4, 2.1, 2, 94.5)
+CHECK_HELDOUT_ROUND14 = (94.6, 48.8, 1.5, 3, 97.2)
+SEARCH_HELDOUT_ROUND11 = (93.1, 91.2, 0)
+SEARCH_HELDOUT_ROUND12 = (98.1, 93.8, 0)
+SEARCH_HELDOUT_ROUND13 = (95.0, 92.5, 0)
+SEARCH_HELDOUT_ROUND14 = (93.8, 93.1, 1)
 CHECK = {
     **{name: check_levels(*levels) for name, levels in CHECK_FIT.items()},
     "heldout-heldout3.tsv": check_levels(*CHECK_HELDOUT3),
-    "heldout-round9.tsv": check_levels(*CHECK_HELDOUT_ROUND9),
-    "heldout-round10.tsv": check_levels(*CHECK_HELDOUT_ROUND10),
+    "heldout-round11.tsv": check_levels(*CHECK_HELDOUT_ROUND11),
+    "heldout-round12.tsv": check_levels(*CHECK_HELDOUT_ROUND12),
+    "heldout-round13.tsv": check_levels(*CHECK_HELDOUT_ROUND13),
+    "heldout-round14.tsv": check_levels(*CHECK_HELDOUT_ROUND14),
 }
 SEARCH = {
     **{name: search_levels(*levels) for name, levels in SEARCH_FIT.items()},
     "heldout-heldout.tsv": search_levels(*SEARCH_HELDOUT),
-    "heldout-round9.tsv": search_levels(*SEARCH_HELDOUT_ROUND9),
-    "heldout-round10.tsv": search_levels(*SEARCH_HELDOUT_ROUND10),
+    "heldout-round11.tsv": search_levels(*SEARCH_HELDOUT_ROUND11),
+    "heldout-round12.tsv": search_levels(*SEARCH_HELDOUT_ROUND12),
+    "heldout-round13.tsv": search_levels(*SEARCH_HELDOUT_ROUND13),
+    "heldout-round14.tsv": search_levels(*SEARCH_HELDOUT_ROUND14),
 }
 
 

@@ -407,10 +407,15 @@ class Matcher:
         )
 
     def covering(self, task: str, ranked: list[Scored]) -> list[Scored]:
-        """For a short task (SHORT characters or fewer, as 开展征兵工作): the ranked items whose
-        name or street duties hold every one of its words (stop words aside), as written or
-        as what they mean (the thesaurus)."""
-        if len(plain(task)) > SHORT or not ranked or ranked[0].score <= 0:
+        """For a short task (SHORT characters or fewer besides its stop words, as 开展征兵工作):
+        the ranked items whose name or street duties hold every one of its words (stop words
+        aside), as written or as what they mean (the thesaurus)."""
+        # Short by what it says: a question's frame and the stop words (街道, 工作) do not
+        # count (社区矫正对象日常管理，这个归我们街道管吗 is as short as its first words).
+        said = plain(task)
+        for word in STOP_WORDS:
+            said = said.replace(word, "")
+        if len(said) > SHORT or not ranked or ranked[0].score <= 0:
             return []
         words = [
             [t.text for t in c.terms]

@@ -126,7 +126,19 @@ _ACCOUNT = """
     好久 半夜 深夜 夜里 晚上 白天 早上 凌晨 一直 总是 老是 反复 好像 似乎 听说 感觉 担心 害怕
     希望 麻烦 赶紧 也没人管 没人管 没人处理 也不管 不知道 怎么回事 实在 非常
 """
-ACCOUNT_WORDS = _ACCOUNT.split()
+# How a task is spoken or asked rather than what it asks for: a voice transcript's fillers
+# (那个, 嗯, 就是), a WeChat message's tags (吧, 一下), a plain question's frame (归我们管吗,
+# 找谁, 要不要). They dilute what the task says (社区矫正对象日常管理这个归我们街道管吗 was a
+# bare 清单外 where 社区矫正对象日常管理 is 相近) and are left out the same way, where the list
+# does not use them. Not 吧 (网吧, 酒吧), not 额 (金额), not 的活 (的活动).
+_SPOKEN = """
+    就是说 还有就是 那个 这个 就是 然后 那么 这块儿 这块 那块 这边 那边 弄一下 搞一下 整一下
+    一下 的话 反正 完了 嗯 呃 哎 唉 啊 呀 哦 噢 吗 呢 嘛
+    归不归 归我们管 归咱们管 归我们 归咱们 归谁管 归谁 谁管 谁负责 谁来管 该找谁 找谁 咋办 咋整
+    咋弄 怎么办 怎么弄 怎么搞 是不是 要不要 能不能 用不用 需不需要 该不该 管不管 算不算
+    有没有 可不可以 我们的事 街道的事 分内的事 要做吗 要管吗 管吗 做吗 负责吗
+"""
+ACCOUNT_WORDS = _ACCOUNT.split() + _SPOKEN.split()
 
 
 def account(words_of_list: str) -> re.Pattern[str] | None:

@@ -5,7 +5,8 @@
 - ``fields``: an item's three fields (name, the subdistrict's duties, the departments');
 - ``plain``: a text's letters and digits only (what "word for word" compares);
 - ``unframe``: a task without the hotline's or the minutes' wrapper;
-- ``account``, ``untold``: a task without the words of a resident's account (我家楼下, 天天);
+- ``account``, ``untold``: a task without the words of a resident's account (我家楼下, 天天),
+  a voice transcript's fillers and a question's frame (那个, 嗯, 归我们管吗);
 - ``siblings``: the items whose street duties are the same word for word (a qualifier
   family: only their names tell them apart).
 
@@ -127,7 +128,7 @@ _ACCOUNT = """
     希望 麻烦 赶紧 也没人管 没人管 没人处理 也不管 不知道 怎么回事 实在 非常
 """
 # How a task is spoken or asked rather than what it asks for: a voice transcript's fillers
-# (那个, 嗯, 就是), a WeChat message's tags (吧, 一下), a plain question's frame (归我们管吗,
+# (那个, 嗯, 就是), a WeChat message's tags (呢, 嘛, 一下), a plain question's frame (归我们管吗,
 # 找谁, 要不要). They dilute what the task says (社区矫正对象日常管理这个归我们街道管吗 was a
 # bare 清单外 where 社区矫正对象日常管理 is 相近) and are left out the same way, where the list
 # does not use them. Not 吧 (网吧, 酒吧), not 额 (金额), not 的活 (的活动).

@@ -133,7 +133,7 @@ class Matcher:
         }
         self.stop = stop
         self.text = "\n".join(t for item in self.items for t in fields(item).values())
-        self.account = account(self.text)  # a resident's words the list does not use
+        self.account = account(self.text)  # which of a resident's words the list uses
         self.siblings = siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
         self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]

@@ -384,7 +384,12 @@ def _split_by_sound(
             part = piece[i : i + size]
             if len(part) != size:
                 continue
-            if lone(part) if size == 1 else known(part) or _sounds_like(part, sounds, readings):
+            # A lone character only as the thesaurus or the departments know it; a longer
+            # part as a known word or as what it reads like.
+            found = (
+                lone(part) if size == 1 else (known(part) or _sounds_like(part, sounds, readings))
+            )
+            if found:
                 if loose:
                     out.append(loose)
                     loose = ""

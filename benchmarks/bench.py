@@ -342,6 +342,7 @@ def main() -> int:
                 before=touch_data,
             ),
             Case("duty search canji (pinyin, piped)", [*duty, "search", "canji"], None),
+            Case("duty search cjr (pinyin initials, piped)", [*duty, "search", "cjr"], None),
             Case("duty search 残急人 (homophone, piped)", [*duty, "search", "残急人"], None),
             Case(
                 "duty search 残疾人补贴 (segmented, piped)", [*duty, "search", "残疾人补贴"], None

@@ -33,7 +33,6 @@ folds are the cases' positions modulo five.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +40,9 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))  # fit_logistic, also when loaded from a file
+
+from fit_logistic import logistic, standardiser  # noqa: E402  (scripts/fit_logistic.py)
 
 from dutycli.query.check import (  # noqa: E402
     OFF_LIST,
@@ -83,7 +85,6 @@ TRAINING = (
 # Decided tasks only (data/check_examples.tsv), never fitted on.
 PRECEDENTS_ONLY = ("decided-train3c.tsv", "decided-train4e.tsv", "decided-train5g.tsv")
 LABELLED = ROOT / "data" / "labelled" / "check"
-PENALTY = 3.0  # L2 on standardised weights (sklearn's C = 1/3)
 FOLDS = 5
 MAX_ON_OFF = 0.02
 OFF_TARGET = 0.95
@@ -205,54 +206,6 @@ def measured(
 def plain(all_cases: list[Case]) -> list[Case]:
     """The cases as items without decided tasks see them."""
     return [c._replace(values=c.values[: len(FEATURES)], recall=None) for c in all_cases]
-
-
-def solve(a: list[list[float]], b: list[float]) -> list[float]:
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(n):
-            if r != col and m[r][col]:
-                f = m[r][col] / m[col][col]
-                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
-    return [m[i][n] / m[i][i] for i in range(n)]
-
-
-def logistic(xs: Sequence[list[float]], ys: Sequence[bool]) -> Logistic:
-    """Newton's method on the penalised log-likelihood (the bias is not penalised)."""
-    d = len(xs[0])
-    w = [0.0] * (d + 1)  # bias last
-    for _ in range(50):
-        grad = [0.0] * (d + 1)
-        hess = [[0.0] * (d + 1) for _ in range(d + 1)]
-        for x, y in zip(xs, ys, strict=True):
-            row = [*x, 1.0]
-            z = sum(a * b for a, b in zip(w, row, strict=True))
-            p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-            for i in range(d + 1):
-                grad[i] += (p - float(y)) * row[i]
-                for j in range(d + 1):
-                    hess[i][j] += p * (1 - p) * row[i] * row[j]
-        for i in range(d):
-            grad[i] += PENALTY * w[i]
-            hess[i][i] += PENALTY
-        step = solve(hess, grad)
-        w = [a - b for a, b in zip(w, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-10:
-            break
-    # + 0.0: a weight that rounds to zero is written 0.0, whatever its sign.
-    return Logistic(tuple(round(v, 6) + 0.0 for v in w[:d]), round(w[d], 6) + 0.0)
-
-
-def standardiser(rows: Sequence[list[float]]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    n = len(rows)
-    mean = [sum(r[i] for r in rows) / n for i in range(len(rows[0]))]
-    scale = [
-        math.sqrt(sum((r[i] - mean[i]) ** 2 for r in rows) / n) or 1.0 for i in range(len(mean))
-    ]
-    return tuple(round(v, 6) for v in mean), tuple(round(v, 6) for v in scale)
 
 
 # Whether each model's ``top`` is fitted on the on-list tasks only (see ``fit``). With the

@@ -110,6 +110,36 @@ def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damag
         assert [p.suffix for p in store_files()] == [".sqlite", ".stamp"]
 
 
+@pytest.mark.parametrize("damage", ["flip", "garbage", "delete", "other-shape"])
+def test_damaged_text_parts_still_give_correct_answers(
+    duty: Duty, data: Path, damage: str
+) -> None:
+    """The query layer's parts beside the store (query/layers.py), the pinyin ones included:
+    a damaged part, or a sound one of another shape, changes no answer."""
+    from dutycli.query.layers import _write
+
+    expected = answers(duty, data)
+    root = cache_root()
+    assert root is not None
+    parts = sorted((root / "text").iterdir())
+    kinds = {p.name.split("-")[0] for p in parts}
+    assert {"core", "words", "sounds", "syllables", "initials"} <= kinds
+    for part in parts:
+        raw = part.read_bytes()
+        if damage == "flip":
+            middle = len(raw) // 2
+            part.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
+        elif damage == "garbage":
+            part.write_bytes(os.urandom(len(raw)))
+        elif damage == "delete":
+            part.unlink()
+        else:  # a sound part of another shape, written whole (digest and all)
+            if part.name.split("-")[0] not in {"sounds", "syllables", "initials"}:
+                continue
+            _write(part, [1, 2, 3])
+        assert answers(duty, data) == expected, part.name
+
+
 def test_unwritable_cache_directory(duty: Duty, data: Path, tmp_path: Path) -> None:
     expected = answers(duty, data)
     blocker = tmp_path / "not-a-directory"

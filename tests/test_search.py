@@ -355,10 +355,14 @@ def test_a_character_the_table_knows_is_cut_out_of_a_run_nobody_knows() -> None:
     """天天吵到半夜: no word of the vocabulary covers it, so segmentation leaves one piece;
     吵, a word of the office's table, is cut out of it and stands for what the table says."""
     from dutycli.text.concepts import understand
+    from dutycli.text.layer import SoundIndex
     from dutycli.text.segment import Vocabulary
     from dutycli.text.thesaurus import Thesaurus
 
     table = Thesaurus.from_entries({"吵": (("噪声扰民", 0.8, "domain"),)})
+
+    def no_sounds() -> SoundIndex:
+        return SoundIndex({})
 
     def read(thesaurus: Thesaurus, lone: bool) -> list[str]:
         concepts = understand(
@@ -367,7 +371,7 @@ def test_a_character_the_table_knows_is_cut_out_of_a_run_nobody_knows() -> None:
             thesaurus,
             {},
             lambda w: False,
-            dict,
+            no_sounds,
             lambda ch: [],
             lone=lone,
         )
@@ -375,7 +379,7 @@ def test_a_character_the_table_knows_is_cut_out_of_a_run_nobody_knows() -> None:
 
     assert read(table, True) == ["天天", "吵", "到半夜"]
     concepts = understand(
-        "天天吵到半夜", Vocabulary({}), table, {}, lambda w: False, dict, lambda ch: [], lone=True
+        "天天吵到半夜", Vocabulary({}), table, {}, lambda w: False, no_sounds, lambda c: [], lone=True
     )
     assert "噪声扰民" in [t.text for t in concepts[1].terms]
     # Without the table, or for check (which weighs the words of a run otherwise), the run

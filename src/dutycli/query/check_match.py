@@ -36,9 +36,11 @@ from dutycli.errors import UsageError
 from dutycli.lists.model import Department, Item, department_names
 from dutycli.query.check_step import (
     Split,
+    best_step,
     bigrams,
     department_step,
     split_step,
+    step_index,
     street_step,
     worded,
 )
@@ -56,7 +58,7 @@ from dutycli.query.check_verdict import (
 if TYPE_CHECKING:
     from dutycli.query.precedents import Index, Recall
     from dutycli.text.concepts import Concept
-    from dutycli.text.layer import TextLayer
+    from dutycli.text.layer import SoundIndex, TextLayer
 
 SHORT = 10  # a short task, as people type one (2–8 characters, a few more with 开展…工作)
 FILLER = 0.25  # weight of an everyday word the list never uses, in coverage
@@ -89,7 +91,7 @@ class Matcher:
         departments: Iterable[Department] = (),
         layer: TextLayer | None = None,
         readings: Callable[[], dict[str, str]] | None = None,
-        sounds: Callable[[], dict[str, list[str]]] | None = None,
+        sounds: Callable[[], SoundIndex] | None = None,
         precedents: Index | None = None,
     ) -> None:
         self.items = list(items)
@@ -103,7 +105,7 @@ class Matcher:
         # Characters' readings, for typos; loaded the first time a word is not understood.
         self._readings = readings or _build_readings
         self._by_char: Callable[[str], list[str]] | None = None
-        self._sound_index: dict[str, list[str]] | None = None
+        self._sound_index: SoundIndex | None = None
         self._sound_loader = sounds
         self._memo: dict[tuple[str, str], Any] = {}
         # A notice names a department by its short form (区住建局); the items
@@ -158,11 +160,11 @@ class Matcher:
         # Per item, which of its street steps and of its departments' steps hold each bigram
         # (the step features: how much of a task one step holds).
         self.street_steps = [
-            _step_index((st for sec in item.street_duties for st in sec.steps), stop)
+            step_index((st for sec in item.street_duties for st in sec.steps), stop)
             for item in self.items
         ]
         self.upper_steps = [
-            _step_index((st for block in item.upper_duties for st in block.steps), stop)
+            step_index((st for block in item.upper_duties for st in block.steps), stop)
             for item in self.items
         ]
         self.item_texts = [
@@ -205,14 +207,15 @@ class Matcher:
             self._char,
         )
 
-    def _sounds(self) -> dict[str, list[str]]:
+    def _sounds(self) -> SoundIndex:
         if self._sound_index is None:
             if self._sound_loader is not None:
                 self._sound_index = self._sound_loader()
             else:
+                from dutycli.text.layer import SoundIndex as Sounds
                 from dutycli.text.layer import build_sounds
 
-                self._sound_index = build_sounds(self.layer, self._char)
+                self._sound_index = Sounds(build_sounds(self.layer, self._char))
         return self._sound_index
 
     def _char(self, ch: str) -> list[str]:
@@ -319,8 +322,8 @@ class Matcher:
             said = sum(self.idf[g] for g in name if g in terms or g in raw)
             if self.plain_names[index] in plain_task:
                 said = name_total  # the task names the item word for word
-            step = _best_step(self.street_steps[index], held)
-            upper = _best_step(self.upper_steps[index], held)
+            step = best_step(self.street_steps[index], held)
+            upper = best_step(self.upper_steps[index], held)
             out.append(
                 Scored(
                     item,
@@ -515,25 +518,6 @@ class Matcher:
         # names none of them above the others, even when one's words weigh a little more.
         winner = members[0] if top > 0 and second == 0 else None
         return Qualified(members, winner)
-
-
-def _step_index(steps: Iterable[str], stop: set[str]) -> dict[str, tuple[int, ...]]:
-    """Which of the steps (by position) hold each bigram."""
-    out: dict[str, list[int]] = {}
-    for k, step in enumerate(steps):
-        for g in set(bigrams(step)) - stop:
-            out.setdefault(g, []).append(k)
-    return {g: tuple(ks) for g, ks in out.items()}
-
-
-def _best_step(steps: dict[str, tuple[int, ...]], held: dict[str, float]) -> float:
-    """Of one column's steps (``_step_index``), how much of the task (``held``: the item's
-    bigrams the task says, by what each says) the step holding most of it holds."""
-    sums: dict[int, float] = {}
-    for t, m in held.items():
-        for k in steps.get(t, ()):
-            sums[k] = sums.get(k, 0.0) + m
-    return max(sums.values(), default=0.0)
 
 
 def _build_readings() -> dict[str, str]:

@@ -31,6 +31,7 @@ own (``ON_ITS_OWN``: 直接发放, 自行组织, 由街道审批 …).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from dutycli.lists.model import Item
@@ -444,3 +445,22 @@ def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | 
     if best is None:
         return None
     return Split(item.id, best[1], best[2], "、".join(best[3]))
+
+
+def step_index(steps: Iterable[str], stop: set[str]) -> dict[str, tuple[int, ...]]:
+    """Which of the steps (by position) hold each bigram."""
+    out: dict[str, list[int]] = {}
+    for k, step in enumerate(steps):
+        for g in set(bigrams(step)) - stop:
+            out.setdefault(g, []).append(k)
+    return {g: tuple(ks) for g, ks in out.items()}
+
+
+def best_step(steps: dict[str, tuple[int, ...]], held: dict[str, float]) -> float:
+    """Of one column's steps (``step_index``), how much of the task (``held``: the item's
+    bigrams the task says, by what each says) the step holding most of it holds."""
+    sums: dict[int, float] = {}
+    for t, m in held.items():
+        for k in steps.get(t, ()):
+            sums[k] = sums.get(k, 0.0) + m
+    return max(sums.values(), default=0.0)

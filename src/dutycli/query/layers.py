@@ -4,11 +4,12 @@ Search and check read a query through the same layer: the thesaurus cut down
 to the lists' words, the segmentation vocabulary, department spellings and,
 for typos, words by their sound. Building it reads jieba's and 词林's data
 (about half a second), so it is built the first time a query needs it and kept
-in the cache directory, three parts a set of lists::
+in the cache directory, five parts a set of lists::
 
     dutycli/text/core-<key>     thesaurus, department spellings (every query)
     dutycli/text/words-<key>    the vocabulary (only to segment a word the lists lack)
     dutycli/text/sounds-<key>   pinyin -> words (only for a word nobody understands)
+    dutycli/text/syllables-<key>, initials-<key>   derived from sounds (full pinyin, initials)
 
 The key is the content digests of the lists (as the store recorded them) and
 the thesaurus table's key (its content and the layer's version), so a part can
@@ -36,7 +37,7 @@ from dutycli.text.segment import Vocabulary
 if TYPE_CHECKING:
     from dutycli.query.precedents import Index
     from dutycli.store.library import Library, ListRef
-    from dutycli.text.layer import TextLayer
+    from dutycli.text.layer import SoundIndex, TextLayer
 
 MAX_ITEMS = 20_000  # about twenty subdistricts' three lists (Library.large: the same)
 _TAG = 16  # bytes of digest before each payload
@@ -117,7 +118,7 @@ class LayerSource:
         root = cache_root()
         self.dir = root / "text" if root is not None else None
         self._layer: TextLayer | None = None
-        self._sounds: dict[str, list[str]] | None = None
+        self._sounds: SoundIndex | None = None
         self._table: dict[str, list[str]] | None = None
 
     def _the_table(self) -> dict[str, list[str]]:
@@ -164,14 +165,32 @@ class LayerSource:
         result: Callable[[str], list[str]] = self.lib.char_syllables
         return result
 
-    def sounds(self) -> dict[str, list[str]]:
+    def sounds(self) -> SoundIndex:
+        """The sound index, its syllables and its initials: three parts, each read on need."""
         if self._sounds is None:
-            from dutycli.text.layer import build_sounds
-
-            data = _part(
-                self.dir, f"sounds-{self.key}", lambda: build_sounds(self.layer(), self.by_char())
+            from dutycli.text.layer import (
+                SoundIndex,
+                build_sounds,
+                sound_initials,
+                sound_syllables,
             )
-            self._sounds = data if isinstance(data, dict) else {}
+
+            def build() -> dict[str, list[str]]:
+                return build_sounds(self.layer(), self.by_char())
+
+            data = _part(self.dir, f"sounds-{self.key}", build)
+            # A part of another shape (another version's) is no index: build it.
+            words: dict[str, list[str]] = data if isinstance(data, dict) else build()
+
+            def syllables() -> frozenset[str]:
+                got = _part(self.dir, f"syllables-{self.key}", lambda: sound_syllables(words))
+                return got if isinstance(got, frozenset) else sound_syllables(words)
+
+            def initials() -> dict[str, list[str]]:
+                got = _part(self.dir, f"initials-{self.key}", lambda: sound_initials(words))
+                return got if isinstance(got, dict) else sound_initials(words)
+
+            self._sounds = SoundIndex(words, syllables, initials)
         return self._sounds
 
     def precedents(self, raw: bytes, build: Callable[[], Index | None]) -> Index | None:

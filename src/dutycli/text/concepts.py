@@ -11,10 +11,13 @@ understood.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from dutycli.text.segment import Vocabulary, segment
 from dutycli.text.thesaurus import Thesaurus
+
+if TYPE_CHECKING:
+    from dutycli.text.layer import SoundIndex
 
 EXACT, SEGMENT, SYNONYM, DEPARTMENT = "exact", "segment", "synonym", "department"
 HOMOPHONE = "homophone"
@@ -112,7 +115,7 @@ def understand(
     thesaurus: Thesaurus,
     departments: dict[str, str],
     present: Callable[[str], bool],
-    sounds: Callable[[], dict[str, list[str]]] | None = None,
+    sounds: Callable[[], SoundIndex] | None = None,
     readings: Callable[[str], list[str]] | None = None,
     split: str = AUTO,
     lone: bool = False,
@@ -188,7 +191,7 @@ def understand(
 def _pinyin_concepts(
     word: str,
     letters: str,
-    sounds: Callable[[], dict[str, list[str]]],
+    sounds: Callable[[], SoundIndex],
     thesaurus: Thesaurus,
     departments: dict[str, str],
 ) -> list[Concept]:
@@ -244,7 +247,7 @@ JOIN_MAX = 8  # words of pinyin typed apart (can ji zheng) that are tried as one
 
 
 def _join_syllables(
-    words: list[str], present: Callable[[str], bool], sounds: Callable[[], dict[str, list[str]]]
+    words: list[str], present: Callable[[str], bool], sounds: Callable[[], SoundIndex]
 ) -> list[str]:
     """Pinyin typed with spaces (can ji zheng, dibao shen qing): neighbouring Latin words
     that together, and only together, spell a known word become that one word."""
@@ -265,9 +268,7 @@ def _join_syllables(
     return out
 
 
-def _spelled_words(
-    word: str, sounds: Callable[[], dict[str, list[str]]]
-) -> list[tuple[str, list[str]]]:
+def _spelled_words(word: str, sounds: Callable[[], SoundIndex]) -> list[tuple[str, list[str]]]:
     """A run of pinyin cut into the fewest known words, each spelled in full (dibaoshenqing
     → dibao 低保, shenqing 申请); [] when it cannot be cut so."""
     q = word.lower()
@@ -294,21 +295,21 @@ def _spelled_words(
     return out
 
 
-def _by_initials(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
+def _by_initials(word: str, sounds: Callable[[], SoundIndex]) -> list[str]:
     """The known words whose syllables begin with the letters of ``word``, one letter a
     syllable (jmyb → 居民医保, fxcd → 飞线充电)."""
     if not 3 <= len(word) <= INITIALS_MAX:
         return []
-    return list(_initials(sounds()).get(word, ()))
+    return list(sounds().initials().get(word, ()))
 
 
-def _spelled_whole(word: str, sounds: Callable[[], dict[str, list[str]]]) -> list[str]:
+def _spelled_whole(word: str, sounds: Callable[[], SoundIndex]) -> list[str]:
     """The known words whose toneless pinyin, syllable by syllable (two or more), is ``word``
     (canjizheng → 残疾证): every way of cutting it into the syllables the sound index uses."""
     if len(word) < 3 or len(word) > 40:
         return []
     index = sounds()
-    syllables = _syllables(index)
+    syllables = index.syllables()
     longest = max((len(s) for s in syllables), default=0)
     # cuts[i]: the ways of spelling word[:i] as syllables (a few at most).
     cuts: list[list[list[str]]] = [[[]]]
@@ -323,39 +324,13 @@ def _spelled_whole(word: str, sounds: Callable[[], dict[str, list[str]]]) -> lis
     for cut in cuts[len(word)]:
         if len(cut) < 2:
             continue
-        for found in index.get("-".join(cut), ()):
+        for found in index.words.get("-".join(cut), ()):
             if found not in out:
                 out.append(found)
     return out
 
 
 INITIALS_MAX = 8  # a longer run of letters is no abbreviation
-_INITIALS: dict[int, dict[str, list[str]]] = {}
-
-
-def _initials(index: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Initials ("jmyb") -> the known words read so, from the sound index, in its order."""
-    known = _INITIALS.get(id(index))
-    if known is None:
-        known = {}
-        for key, words in index.items():
-            found = known.setdefault("".join(s[:1] for s in key.split("-")), [])
-            found += (w for w in words if w not in found)
-        _INITIALS.clear()
-        _INITIALS[id(index)] = known
-    return known
-
-
-_SYLLABLES: dict[int, frozenset[str]] = {}
-
-
-def _syllables(index: dict[str, list[str]]) -> frozenset[str]:
-    known = _SYLLABLES.get(id(index))
-    if known is None:
-        known = frozenset(s for key in index for s in key.split("-"))
-        _SYLLABLES.clear()
-        _SYLLABLES[id(index)] = known
-    return known
 
 
 def _all_han(text: str) -> bool:
@@ -365,7 +340,7 @@ def _all_han(text: str) -> bool:
 def _split_by_sound(
     piece: str,
     known: Callable[[str], bool],
-    sounds: Callable[[], dict[str, list[str]]],
+    sounds: Callable[[], SoundIndex],
     readings: Callable[[str], list[str]],
     lone: Callable[[str], bool] = lambda ch: False,
 ) -> list[str]:
@@ -405,7 +380,7 @@ def _split_by_sound(
 
 
 def _sounds_like(
-    piece: str, sounds: Callable[[], dict[str, list[str]]], readings: Callable[[str], list[str]]
+    piece: str, sounds: Callable[[], SoundIndex], readings: Callable[[str], list[str]]
 ) -> list[str]:
     """Known words that read like ``piece`` and keep at least half its characters."""
     if not 2 <= len(piece) <= 6 or not _all_han(piece):
@@ -416,7 +391,7 @@ def _sounds_like(
         keys = [f"{k}-{o}" if k else o for k in keys for o in options][:_MAX_READINGS]
     need = (len(piece) + 1) // 2
     out = []
-    index = sounds()
+    index = sounds().words
     for key in keys:
         for word in index.get(key, ()):
             same = sum(a == b for a, b in zip(word, piece, strict=True))

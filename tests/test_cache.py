@@ -111,9 +111,7 @@ def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damag
 
 
 @pytest.mark.parametrize("damage", ["flip", "garbage", "delete", "other-shape"])
-def test_damaged_text_parts_still_give_correct_answers(
-    duty: Duty, data: Path, damage: str
-) -> None:
+def test_damaged_text_parts_still_give_correct_answers(duty: Duty, data: Path, damage: str) -> None:
     """The query layer's parts beside the store (query/layers.py), the pinyin ones included:
     a damaged part, or a sound one of another shape, changes no answer."""
     from dutycli.query.layers import _write

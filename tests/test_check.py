@@ -229,6 +229,29 @@ def test_a_damaged_decided_tasks_part_changes_no_verdict(
     assert sorted(p.name for p in cache.rglob("recall4-*")) == [p.name for p in parts]
 
 
+def test_a_new_reading_of_tasks_compiles_the_decided_tasks_anew(
+    own_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled decided tasks are keyed on how check reads a task (check_terms: the
+    wrappers, account and stop words), not only on the file: after a new version changes the
+    reading, a cache of the old one is not used (it would recall by words check no longer
+    compares)."""
+    import os
+
+    from dutycli.query import check_terms
+    from dutycli.query.check import check_tasks
+    from dutycli.store import open_library
+
+    cache = Path(os.environ["XDG_CACHE_HOME"])
+    check_tasks(open_library(None), ["那些路边小饭店去查下消防"])
+    before = {p.name for p in cache.rglob("recall4-*")}
+    assert before
+    monkeypatch.setattr(check_terms, "ACCOUNT_WORDS", [*check_terms.ACCOUNT_WORDS, "路边"])
+    check_tasks(open_library(None), ["那些路边小饭店去查下消防"])
+    after = {p.name for p in cache.rglob("recall4-*")}
+    assert after - before, "the decided tasks of the old reading were used"
+
+
 def test_the_index_recalls_what_comparing_every_decided_task_gives() -> None:
     """The inverted index against the plain definition: the cosine of IDF-weighted bigram
     sets, over every shipped decided task, for tasks of every kind."""

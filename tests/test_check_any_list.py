@@ -136,6 +136,30 @@ def test_fillers_and_a_questions_frame_say_nothing_about_the_duty() -> None:
     assert changed == []
 
 
+# A formal letter's address and basis (check_terms.unframe): the law's title and article.
+LETTER = (
+    "东风街道：根据《中华人民共和国兵役法》第十二条的规定，{}",
+    "根据《地名管理条例》第十条第二款，{}",
+    "依据《社会救助暂行办法》有关规定，{}",
+)
+
+
+def test_a_letters_address_and_basis_say_nothing_about_the_duty() -> None:
+    """The compared bigrams of every item's name and street step are the same inside a
+    letter's address and basis: 第十二条 holds no 十二 (as 十二月 does), and no law's title
+    dilutes the task."""
+    from dutycli.query.check import subdistrict_matcher
+
+    m = subdistrict_matcher(open_library(None)).matcher
+    changed = [
+        (text, frame)
+        for _, text in BARE
+        for frame in LETTER
+        if m.grams(frame.format(text)) != m.grams(text)
+    ]
+    assert changed == []
+
+
 @pytest.mark.parametrize(
     "task",
     ["社区矫正对象日常管理这个归我们街道管吗", "那个嗯就是社区矫正对象日常管理这块咱们弄一下"],
@@ -165,13 +189,21 @@ def test_the_departments_step_pushed_down_is_off_the_list(
     assert result.exit_code == 1 and body["verdict"] == OFF_LIST
     split = body["split"]
     assert split["item"] == item and words in split["words"]
-    # The note names the department and its duty as the list words it.
+    # The note names the department and quotes its duty as the list words it, where a step
+    # of its column says the word; a firm power no step says (查封) quotes no step.
     listed = next(i for i in LIST.items if i.id == item)
-    assert any(split["department"] == "、".join(b.departments) for b in listed.upper_duties)
-    assert any(split["step"] in b.steps for b in listed.upper_duties)
+    upper = {d for b in listed.upper_duties for d in b.departments}
     assert body["explain"]["rule"] == "department-step"
     table = duty("check", task, "-o", "table", env={"COLUMNS": "100"}).stdout
-    assert f"在第{item}项是{split['department']}的职责" in table
+    if split["step"]:
+        assert any(split["department"] == "、".join(b.departments) for b in listed.upper_duties)
+        assert any(split["step"] in b.steps for b in listed.upper_duties)
+        assert any(w in split["step"] for w in split["words"].split("、"))
+        assert f"在第{item}项是{split['department']}的职责" in table
+    else:
+        assert set(split["department"].split("、")) <= upper
+        assert not any(w in s for b in listed.upper_duties for s in b.steps for w in [words])
+        assert "是上级部门的职权" in table.replace("\n", "").replace(" ", "").replace("│", "")
 
 
 @pytest.mark.parametrize(

@@ -77,3 +77,29 @@ def test_items_that_differ_only_in_a_qualifier_hold_no_word_the_other_does_not(
                     assert values[ONLY_BEST] == 0.0, step
                     seen += 1
     assert seen >= 2
+
+
+def test_a_close_candidate_whose_street_column_holds_more_of_the_task_goes_first(
+    matcher: Matcher,
+) -> None:
+    """duty_first: among close candidates, the item whose name and street duties hold clearly
+    more of the task leads; a far one, or one only a little ahead, does not."""
+    from dutycli.query.check_verdict import DUTY_MARGIN, DUTY_SCORE, Scored, duty_first
+
+    a, b, c = matcher.items[:3]
+    lead = Scored(a, 10.0, 0.8, duty=0.4)
+    for other, moves in (
+        (Scored(b, 10.0 * DUTY_SCORE, 0.8, duty=0.4 + DUTY_MARGIN + 0.05), True),
+        (Scored(b, 10.0 * DUTY_SCORE - 0.1, 0.8, duty=0.9), False),  # not close
+        (Scored(b, 9.0, 0.8, duty=0.4 + DUTY_MARGIN - 0.05), False),  # not clearly more
+    ):
+        ranked = [lead, other, Scored(c, 1.0, 0.1)]
+        got = duty_first(ranked)
+        assert sorted(id(s) for s in got) == sorted(id(s) for s in ranked)
+        assert got[0] is (other if moves else lead), other
+    # On the list: 冒领 and 退 are item 19's street work (催缴追缴), 养老 only item 20's topic;
+    # the ranking by score (what the model reads) keeps 20 first, the candidates shown do not.
+    task = "有人冒领养老金被查出来了，让家属按单子去退"
+    assert [s.item.id for s in matcher.rank(matcher.core(task))[:2]] == [20, 19]
+    verdict = matcher.check(task)
+    assert verdict.verdict == "相近" and [s.item.id for s in verdict.matches[:2]] == [19, 20]

@@ -309,3 +309,54 @@ def test_an_office_does_not_hide_a_department_step_nor_does_helping_make_one(
             if department_step(item, helping) is not None:
                 ruled.append((item.id, helping))
     assert missed == [] and ruled == []
+
+
+@pytest.mark.parametrize("name", ["shipped", "library-富强路", "library-青山路", "other-district"])
+def test_the_note_quotes_only_a_step_that_says_the_word(
+    lists: dict[str, list[Item]], name: str
+) -> None:
+    """Every firm power (处罚, 审批 …) asked of the subdistrict on every item: the note quotes
+    a step of the department's column only where that step says one of the task's words
+    (else no step, and the item's departments); never a step that merely shares characters."""
+    quoted = unquoted = 0
+    wrong = []
+    for item in lists[name]:
+        departments = {d for b in item.upper_duties for d in b.departments}
+        for power in (p for p in POWERS if p.firm):
+            for task in _asks(item, power.words[0]):
+                split = department_step(item, task)
+                if split is None:
+                    continue
+                words = split.words.split("、")
+                if split.step:
+                    quoted += 1
+                    if not any(w in split.step for w in words):
+                        wrong.append((item.id, task, split.step))
+                else:
+                    unquoted += 1
+                    if not set(split.department.split("、")) <= departments:
+                        wrong.append((item.id, task, split.department))
+    assert wrong == []
+    assert quoted + unquoted > 0
+
+
+def test_a_split_note_names_neither_the_addressee_nor_the_items_own_words() -> None:
+    """The 清单内 note (split_step): 街道 (whom the task is addressed to) and a word the
+    item's street column nearly says (城乡居民养老保险 for 城乡居民基本养老保险) are not a
+    department's step, on every item of the shipped list asked in a formal letter's words."""
+    from dutycli.query.check import subdistrict_matcher
+    from dutycli.query.check_step import ADDRESSEES, split_step
+    from dutycli.store import open_library
+
+    m = subdistrict_matcher(open_library(DATA)).matcher
+    named = []
+    for item in m.items:
+        task = f"请你街道做好{item.name}工作"
+        split = split_step(item, m.pieces(task), m.idf)
+        if split is not None and set(split.words.split("、")) & ADDRESSEES:
+            named.append((item.id, split.words))
+    assert named == []
+    item = next(i for i in m.items if i.id == 20)
+    task = "请你街道做好城乡居民养老保险参保登记工作"
+    split = split_step(item, m.pieces(task), m.idf)
+    assert split is None or "城乡居民养老保险" not in split.words.split("、")

@@ -214,6 +214,15 @@ CASES: dict[str, Case] = {
     ),
     "check-empty-task": Case(["check", ""], 2, err="任务描述是空的"),
     "check-blank-task": Case(["check", "  "], 2, err="任务描述是空的"),
+    "search-empty-query": Case(["search", ""], 2, err="请给出要找的词"),
+    "search-blank-query": Case(["search", " ", "  "], 2, err="请给出要找的词"),
+    # Options of --record without it: the user could not tell whether anything was kept.
+    "check-decision-without-record": Case(
+        ["check", "征兵", "--decision", "承接"], 2, err="请加上 --record"
+    ),
+    "check-from-without-record": Case(
+        ["check", "征兵", "--from", "民政局", "--note", "x"], 2, err="--from、--note"
+    ),
     # -- long input: bounded time and memory -----------------------------------
     "search-20000-chars": Case(["search", _HAN[:20000]], {0, 1}, err="只用了前 64 个字"),
     "search-500-words": Case(

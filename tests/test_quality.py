@@ -67,19 +67,23 @@ def search_levels(recall5: float, best1: float, empty: int) -> Levels:
 # thresholds allow 3 % of those, scripts/fit_check.py OVER_SHARE) but one: fit-round10's
 # 关于请各街道直接发放托育机构生均运营补贴资金的通知, a department's step answered 清单内 (28).
 # The fifth round (fold, spoken words, OVER_SHARE 2 % -> 3 %) moved 清单内 with the item on
-# every file (heldout-heldout3 72.4 -> 65.3) and the too-sure 相近 tasks with it.
+# every file (heldout-heldout3 72.4 -> 65.3) and the too-sure 相近 tasks with it. The sixth
+# (a 相近's candidates in duty_first order, a letter's basis left out, refit: off_at 0.425 ->
+# 0.40) raised on-list useful on seven of these files, lowered 清单内 with the item on three
+# fit files by 0.5-0.6 points and added a too-sure 相近 task to fit-voices (in-sample;
+# cross-validated 清单内 with the item rose 55.7 -> 55.9 % and the wrong items fell 10 -> 9).
 CHECK_FIT = {
-    "fit-train.tsv": (99.4, 91.7, 0.0, 0, 100.0),
-    "fit-voices.tsv": (95.5, 89.4, 1.5, 5, 100.0),
+    "fit-train.tsv": (99.4, 91.1, 0.0, 0, 100.0),
+    "fit-voices.tsv": (96.0, 89.4, 1.5, 6, 100.0),
     "fit-heldvoices.tsv": (96.0, 87.5, 0.6, 1, 99.1),
-    "fit-round5.tsv": (94.6, 84.4, 1.6, 3, 99.1),
+    "fit-round5.tsv": (95.7, 83.9, 1.6, 3, 99.1),
     "fit-round6.tsv": (96.3, 89.9, 1.6, 5, 100.0),
-    "fit-round7.tsv": (94.9, 87.8, 1.0, 11, 100.0),
-    "fit-round8.tsv": (95.4, 87.6, 1.5, 8, 100.0),
-    "fit-round9.tsv": (97.8, 92.3, 1.1, 12, 100.0),
-    "fit-round10.tsv": (93.2, 86.9, 1.6, 10, 96.2),
+    "fit-round7.tsv": (94.9, 87.2, 1.5, 11, 100.0),
+    "fit-round8.tsv": (96.4, 87.6, 1.5, 8, 100.0),
+    "fit-round9.tsv": (97.8, 92.3, 1.1, 11, 100.0),
+    "fit-round10.tsv": (94.2, 86.9, 1.6, 10, 96.2),
 }
-CHECK_HELDOUT3 = (97.6, 65.3, 0.6, 0, 96.7)
+CHECK_HELDOUT3 = (97.6, 68.2, 0.6, 0, 96.7)
 # (every expected item in the top 5 %, best first %, empty answers)
 SEARCH_FIT = {
     "fit-train.tsv": (99.3, 99.3, 0),
@@ -96,15 +100,22 @@ SEARCH_HELDOUT = (99.0, 98.1, 0)
 # The fifth round's fresh sets, written from the published list only. round11 and round12
 # before the round (scored on 4799fee, after its first step, and a third time after its
 # second: these floors); round13 and round14 after its first step (scored before and after
-# the second: these floors). docs/DEVELOPING.md has every score.
-CHECK_HELDOUT_ROUND11 = (92.9, 55.1, 4.0, 1, 96.2)
-CHECK_HELDOUT_ROUND12 = (94.7, 44.7, 0.5, 1, 94.5)
-CHECK_HELDOUT_ROUND13 = (94.8, 55.4, 2.1, 2, 94.5)
-CHECK_HELDOUT_ROUND14 = (94.6, 48.8, 1.5, 3, 97.2)
+# the second: these floors). The sixth round's changes moved them (these floors, measured on
+# its final state: round11 and round12 a fourth time, round13 and round14 a third). round15
+# and round16, written at the end of the fifth, were scored four times in the sixth (worn: the
+# last are these floors). docs/DEVELOPING.md has every score.
+CHECK_HELDOUT_ROUND11 = (94.4, 55.6, 3.5, 1, 96.2)
+CHECK_HELDOUT_ROUND12 = (95.8, 44.7, 0.5, 1, 94.5)
+CHECK_HELDOUT_ROUND13 = (95.3, 57.5, 2.1, 2, 95.5)
+CHECK_HELDOUT_ROUND14 = (95.6, 50.2, 1.5, 3, 96.2)
+CHECK_HELDOUT_ROUND15 = (93.8, 42.8, 3.1, 5, 96.1)
+CHECK_HELDOUT_ROUND16 = (95.9, 50.8, 2.6, 1, 97.0)
 SEARCH_HELDOUT_ROUND11 = (93.1, 91.2, 0)
 SEARCH_HELDOUT_ROUND12 = (98.1, 93.8, 0)
 SEARCH_HELDOUT_ROUND13 = (95.0, 92.5, 0)
 SEARCH_HELDOUT_ROUND14 = (93.8, 93.1, 1)
+SEARCH_HELDOUT_ROUND15 = (94.4, 91.9, 0)
+SEARCH_HELDOUT_ROUND16 = (98.1, 93.8, 0)
 CHECK = {
     **{name: check_levels(*levels) for name, levels in CHECK_FIT.items()},
     "heldout-heldout3.tsv": check_levels(*CHECK_HELDOUT3),
@@ -112,6 +123,8 @@ CHECK = {
     "heldout-round12.tsv": check_levels(*CHECK_HELDOUT_ROUND12),
     "heldout-round13.tsv": check_levels(*CHECK_HELDOUT_ROUND13),
     "heldout-round14.tsv": check_levels(*CHECK_HELDOUT_ROUND14),
+    "heldout-round15.tsv": check_levels(*CHECK_HELDOUT_ROUND15),
+    "heldout-round16.tsv": check_levels(*CHECK_HELDOUT_ROUND16),
 }
 SEARCH = {
     **{name: search_levels(*levels) for name, levels in SEARCH_FIT.items()},
@@ -120,6 +133,8 @@ SEARCH = {
     "heldout-round12.tsv": search_levels(*SEARCH_HELDOUT_ROUND12),
     "heldout-round13.tsv": search_levels(*SEARCH_HELDOUT_ROUND13),
     "heldout-round14.tsv": search_levels(*SEARCH_HELDOUT_ROUND14),
+    "heldout-round15.tsv": search_levels(*SEARCH_HELDOUT_ROUND15),
+    "heldout-round16.tsv": search_levels(*SEARCH_HELDOUT_ROUND16),
 }
 
 

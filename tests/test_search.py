@@ -379,7 +379,14 @@ def test_a_character_the_table_knows_is_cut_out_of_a_run_nobody_knows() -> None:
 
     assert read(table, True) == ["天天", "吵", "到半夜"]
     concepts = understand(
-        "天天吵到半夜", Vocabulary({}), table, {}, lambda w: False, no_sounds, lambda c: [], lone=True
+        "天天吵到半夜",
+        Vocabulary({}),
+        table,
+        {},
+        lambda w: False,
+        no_sounds,
+        lambda c: [],
+        lone=True,
     )
     assert "噪声扰民" in [t.text for t in concepts[1].terms]
     # Without the table, or for check (which weighs the words of a run otherwise), the run

@@ -38,10 +38,16 @@ VOICES = (
     "工单编号QS20261207-0042：市民反映{}，请属地街道核实处置并于5个工作日内回复。",
 )
 FEW = 3  # a list word held by more items names a kind of venue or a department, not a duty
-# The share of the generated sentences check must answer usefully (95.6 % when written), and
-# the most of a resident's or a hotline order's that may be a bare 清单外 (0.4 % when written;
-# the grid worker's two-word report is the one most often too short to say: 12 %).
-USEFUL = 0.94
+# The share of the generated sentences check must answer usefully (95.6 % when written; 93.1 %
+# after issue 18's sixth round), that share of a resident's and of a hotline order's (99.4 %
+# each then), and the most of a resident's or a hotline order's that may be a bare 清单外 (0.4 %
+# when written, 0.5 % then). The grid worker's two-word report (网格员上报：小区里…) is the one
+# most often too short to say: 12 % bare when written, 16.5 % at the fifth round's end, 19.4 %
+# after the sixth, whose refit answers more off-list tasks 清单外 (off_at 0.425 -> 0.40;
+# cross-validated off-list 94.7 -> 95.3 %, with the bare on-list tasks of the fresh held-out
+# sets' residents and hotline orders unchanged).
+USEFUL = 0.93
+TOLD_USEFUL = 0.99
 BARE = 0.01
 
 
@@ -107,6 +113,19 @@ def test_a_situation_word_is_answered_usefully(verdicts: list[Verdict]) -> None:
     assert useful >= USEFUL * len(SENTENCES), bare[:20]
     told = [s for s in bare if not s.startswith(VOICES[1][:5])]  # the resident's, the hotline's
     assert len(told) <= BARE * len(SENTENCES) * 2 / 3, told
+    for voice in (VOICES[0], VOICES[2]):  # the resident's and the hotline order's, each
+        mine = [
+            (held, v)
+            for (_, _, held, sentence), v in zip(SENTENCES, verdicts, strict=True)
+            if sentence.startswith(voice[:4])
+        ]
+        answered = sum(
+            1
+            for held, v in mine
+            if not (v.verdict == OFF_LIST and v.split is None)
+            and held & {m.item.id for m in v.matches[:3]}
+        )
+        assert answered >= TOLD_USEFUL * len(mine), (voice, answered, len(mine))
 
 
 @pytest.mark.parametrize(

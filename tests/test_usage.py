@@ -73,6 +73,7 @@ def test_ranges_and_spellings_in_words() -> None:
         (("serch", "低保"), "错误：没有这个命令：serch（是不是 search？）"),
         (("search",), "错误：缺少参数 QUERY..."),
         (("list", "-o"), "错误：选项 -o 需要一个值"),
+        (("check", "--explain=yes", "征兵"), "错误：选项 --explain 不带值（写 --explain 即可）"),
         (("list", "extra"), "错误：多余的参数：extra"),
         (("import", "a.docx", "--table", "二"), "错误：--table 应为整数，而不是“二”"),
         (("--data", "x.yaml"), "错误：缺少命令（如 search、show、list）"),
@@ -84,3 +85,4 @@ def test_real_usage_errors_go_through_the_table(
     result = duty(*args)
     assert result.exit_code == 2
     assert wanted in result.stderr.splitlines(), result.stderr
+    assert result.stderr.splitlines()[0].strip(), result.stderr  # no empty usage line

@@ -249,7 +249,8 @@ class DutyGroup(_ChineseHelp, TyperGroup):
             command = next((a for a in args if a in self.commands), None)
             if command:
                 name, usage = f"{name} {command}", ""
-        echo(f"{usage}\n错误：{translate(e.format_message())}", err=True)
+        said = f"错误：{translate(e.format_message())}"
+        echo(f"{usage}\n{said}" if usage.strip() else said, err=True)
         echo(f"运行 {name} --help 查看帮助。", err=True)
 
 

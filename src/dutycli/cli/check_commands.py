@@ -119,6 +119,12 @@ def check(
                 "任务描述是空的：请写出上级部门要求街道做的事，例如 duty check 督促物业公司做好考评"
             )
     _refuse_empty_tasks(tasks, from_stdin=task == ["-"])
+    recording = {"--from": department, "--decision": decision, "--by": by, "--note": note}
+    given = [name for name, value in recording.items() if value]
+    if given and not record:  # else the user cannot tell whether anything was kept
+        raise UsageError(
+            f"{'、'.join(given)} 只在记录决定时使用：要记下这次核对和决定，请加上 --record"
+        )
     from dutycli.cli import office
 
     lib = library(ctx, street, kind)

@@ -29,7 +29,7 @@ from dutycli.cli.options import (
     sources,
 )
 from dutycli.cli.streams import echo
-from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING
+from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, UsageError
 
 if TYPE_CHECKING:
     from dutycli.query.results import ItemRow
@@ -103,6 +103,8 @@ def search(
     from dutycli.query.search import parse_fields
     from dutycli.query.search import search as run_search
 
+    if not any(q.strip() for q in query):  # duty search "": nothing asked
+        raise UsageError("请给出要找的词，例如：duty search 低保")
     query = _capped_query(query)
     lib = library(ctx, street, kind)
     named, query = _named_items(lib, query)  # 第17项: that item first

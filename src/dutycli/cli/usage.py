@@ -33,6 +33,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("Missing argument {param}.", "缺少参数 {param}"),
     # The option parser.
     ("Option {option!r} requires an argument.", "选项 {option} 需要一个值"),
+    ("Option {option!r} does not take a value.", "选项 {option} 不带值（写 {option} 即可）"),
     ("Got unexpected extra argument(s) ({args})", "多余的参数：{args}"),
     # BadParameter: "Invalid value for {hint}: " and the message of the type.
     (

@@ -36,7 +36,11 @@ from typing import NamedTuple
 
 from dutycli.lists.model import Item
 
+# Whom a task is addressed to, not what it asks for: never a department's step (a column
+# that says 各街道 hands something down to the subdistrict).
+ADDRESSEES = frozenset(("街道", "各街道", "你街道", "本街道", "街镇", "乡镇", "社区", "属地"))
 SPLIT_MIN_IDF = 3.0  # the least a task's words must say to be called a department's step
+OWN_SHARE = 0.75  # of a word's bigrams in the item's name and street column: its own word
 
 _SEGMENT = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
 
@@ -399,19 +403,26 @@ def worded(item: Item, split: Split) -> bool:
 
 
 def _closest_upper(item: Item, words: list[str]) -> tuple[str, str]:
-    """The department and the step of the upper column that share the most with ``words``."""
-    best: tuple[int, str, str] | None = None
-    grams = {w[i : i + 2] for w in words for i in range(len(w) - 1)} | {
-        ch for w in words for ch in w
-    }
+    """The department and the step of the upper column that say one of ``words`` (the longest
+    said first), else the item's departments and no step: a firm power (处罚, 审批) is a
+    department's whatever its column words, and a step that does not say it is not quoted
+    as if it did (处罚 on an item whose column only hands down data)."""
+    grams = {w[i : i + 2] for w in words for i in range(len(w) - 1)}
+    best: tuple[int, float, str, str] | None = None
     for block in item.upper_duties:
         for step in block.steps:
-            shared = sum(1 for g in grams if g in step)
-            if best is None or shared > best[0]:
-                best = (shared, "、".join(block.departments), step)
-    if best is None:
-        return "、".join(item.departments), ""
-    return best[1], best[2]
+            said = max((len(w) for w in words if w in step), default=0)
+            if not said:
+                continue
+            # Of the steps that say it, the one it is most of (发放补贴资金 over a long step
+            # that also says 发放).
+            share = sum(1 for g in grams if g in step) / len(step)
+            if best is None or (said, share) > best[:2]:
+                best = (said, share, "、".join(block.departments), step)
+    if best is not None:
+        return best[2], best[3]
+    departments = dict.fromkeys(d for block in item.upper_duties for d in block.departments)
+    return "、".join(departments or item.departments), ""
 
 
 def street_step(item: Item, grams: set[str]) -> StreetStep | None:
@@ -433,8 +444,13 @@ def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | 
     """
     name = set(bigrams(item.name))
     street = "".join("".join(s.steps) for s in item.street_duties)
-    words = [p for p in dict.fromkeys(pieces) if len(p) >= 2 and p not in street]
-    words = [w for w in words if not set(bigrams(w)) <= name]
+    words = [
+        p for p in dict.fromkeys(pieces) if len(p) >= 2 and p not in street and p not in ADDRESSEES
+    ]
+    # A word the item's name or street column nearly says (城乡居民养老保险 for 城乡居民基本养老
+    # 保险) is the subdistrict's topic, not a department's step.
+    own = name | set(bigrams(street))
+    words = [w for w in words if _share(w, own) < OWN_SHARE]
     best: tuple[float, str, str, list[str]] | None = None
     for block in item.upper_duties:
         for step in block.steps:
@@ -445,6 +461,11 @@ def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | 
     if best is None:
         return None
     return Split(item.id, best[1], best[2], "、".join(best[3]))
+
+
+def _share(word: str, grams: set[str]) -> float:
+    mine = set(bigrams(word))
+    return len(mine & grams) / len(mine) if mine else 1.0
 
 
 def step_index(steps: Iterable[str], stop: set[str]) -> dict[str, tuple[int, ...]]:

@@ -110,9 +110,23 @@ _FRAME_TAIL = re.compile(
 )
 
 
+# A formal letter's basis (根据《中华人民共和国兵役法》第十二条的规定): the article's number
+# says nothing of the duty and reads as other words (十二条 holds 十二, as 十二月 does), and
+# the law's title only dilutes what the task asks (cross-validated on the fit sets: 清单内 with
+# the item 53.5 % keeping the title's words, 56.7 % without them). The address before it
+# (东风街道：) is the letter's, not the task's.
+_ADDRESS = re.compile(r"^\s*[\u4e00-\u9fff]{2,10}(?:街道办事处|街道|镇人民政府|乡人民政府)[：:]")
+_ARTICLE = re.compile(
+    r"第[零〇一二两三四五六七八九十百千\d]+[条款项](?:之[一二三四五六七八九十]+)?"
+)
+_BASIS = re.compile(r"(?:根据|依据|按照|依照)《[^《》]{0,40}》(?:的)?(?:有关|相关)?(?:规定|要求)?")
+
+
 def unframe(task: str) -> str:
-    """The task without the hotline's or the minutes' wrapper (all of it if that is all)."""
+    """The task without the hotline's, the minutes' or a letter's wrapper (all of it if that
+    is all)."""
     core = _FRAME_TAIL.sub("", _FRAME_DUE.sub("", _FRAME_HEAD.sub("", task)))
+    core = _BASIS.sub("", _ARTICLE.sub("", _ADDRESS.sub("", core)))
     return core if core.strip() else task
 
 
@@ -158,6 +172,15 @@ class Account:
         if known is None:
             known = self._uses[word] = word in self._text
         return known
+
+
+def fingerprint() -> bytes:
+    """What a task's compared words depend on here: the wrappers, the account and spoken
+    words, the stop words. Part of the key of the compiled decided tasks (query.layers):
+    compiled with other words, they would answer for code that reads tasks otherwise."""
+    patterns = (_FRAME_HEAD, _FRAME_DUE, _FRAME_TAIL, _ADDRESS, _ARTICLE, _BASIS)
+    parts = [p.pattern for p in patterns] + ACCOUNT_WORDS + list(STOP_WORDS)
+    return "\n".join(parts).encode()
 
 
 def account(words_of_list: str) -> Account:

@@ -195,9 +195,13 @@ class LayerSource:
 
     def precedents(self, raw: bytes, build: Callable[[], Index | None]) -> Index | None:
         """The decided tasks (query.precedents) compiled for these lists, per file content."""
+        from dutycli.query.check_terms import fingerprint
         from dutycli.query.precedents import Index
 
-        name = f"recall4-{self.key}-{_digest(raw).hex()[:16]}"
+        # The decided tasks are compiled by how check reads a task (check_terms): a new
+        # reading is a new part, never tasks compiled by the old one.
+        content = _digest(raw + b"\0" + fingerprint()).hex()[:16]
+        name = f"recall4-{self.key}-{content}"
         data = _part(self.dir, name, lambda: (built := build()) and built.to_data())
         try:
             return Index.from_data(data) if data else None

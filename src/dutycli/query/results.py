@@ -202,6 +202,11 @@ class CheckResult(NamedTuple):
 
 def split_note(split: Split) -> str:
     """The task asks the subdistrict for a department's step: say whose it is."""
+    if not split.step:  # a firm power no step of the column words (check_step._closest_upper)
+        return (
+            f"任务中的“{split.words}”是上级部门的职权，第{split.item}项的街道配合职责里没有这一步"
+            f"（这一项的上级部门：{split.department}）。"
+        )
     return (
         f"任务中的“{split.words}”在第{split.item}项是{split.department}的职责"
         f"（“{split.step}”），不是街道配合职责。"

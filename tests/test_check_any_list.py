@@ -121,21 +121,6 @@ SPOKEN = (
 )
 
 
-def test_fillers_and_a_questions_frame_say_nothing_about_the_duty() -> None:
-    """What check compares (the informative bigrams) is the same with or without them,
-    for every item's name and street step."""
-    from dutycli.query.check import subdistrict_matcher
-
-    m = subdistrict_matcher(open_library(None)).matcher
-    changed = [
-        (text, frame)
-        for _, text in BARE
-        for frame in SPOKEN
-        if m.grams(frame.format(text)) != m.grams(text)
-    ]
-    assert changed == []
-
-
 # A formal letter's address and basis (check_terms.unframe): the law's title and article.
 LETTER = (
     "东风街道：根据《中华人民共和国兵役法》第十二条的规定，{}",
@@ -144,17 +129,20 @@ LETTER = (
 )
 
 
-def test_a_letters_address_and_basis_say_nothing_about_the_duty() -> None:
-    """The compared bigrams of every item's name and street step are the same inside a
-    letter's address and basis: 第十二条 holds no 十二 (as 十二月 does), and no law's title
-    dilutes the task."""
+@pytest.mark.parametrize("frames", [SPOKEN, LETTER], ids=["spoken", "letter"])
+def test_fillers_a_questions_frame_and_a_letters_basis_say_nothing_about_the_duty(
+    frames: tuple[str, ...],
+) -> None:
+    """What check compares (the informative bigrams) is the same with or without them, for
+    every item's name and street step: a transcript's fillers, a question's frame, a letter's
+    address and basis (第十二条 holds no 十二, as 十二月 does; no law's title dilutes the task)."""
     from dutycli.query.check import subdistrict_matcher
 
     m = subdistrict_matcher(open_library(None)).matcher
     changed = [
         (text, frame)
         for _, text in BARE
-        for frame in LETTER
+        for frame in frames
         if m.grams(frame.format(text)) != m.grams(text)
     ]
     assert changed == []

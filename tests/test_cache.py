@@ -55,6 +55,22 @@ def answers(duty: Duty, data: Path) -> list[str]:
     return out
 
 
+def _damage(part: Path, how: str) -> None:
+    """Damage a cache file: flip a byte, truncate, empty, delete or overwrite with garbage."""
+    raw = part.read_bytes()
+    if how == "flip":
+        middle = len(raw) // 3
+        part.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
+    elif how == "truncate":
+        part.write_bytes(raw[: len(raw) // 2])
+    elif how == "empty":
+        part.write_bytes(b"")
+    elif how == "delete":
+        part.unlink()
+    else:
+        part.write_bytes(os.urandom(len(raw)))
+
+
 def test_compiled_list_equals_the_loaded_one() -> None:
     cold = open_library(DATA).one()
     assert cold.dutylist() == LIST
@@ -92,18 +108,7 @@ def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damag
     parts = store_files()
     assert [p.suffix for p in parts] == [".sqlite", ".stamp"]
     for part in parts:
-        raw = part.read_bytes()
-        if damage == "flip":
-            middle = len(raw) // 3
-            part.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
-        elif damage == "truncate":
-            part.write_bytes(raw[: len(raw) // 2])
-        elif damage == "empty":
-            part.write_bytes(b"")
-        elif damage == "delete":
-            part.unlink()
-        else:
-            part.write_bytes(os.urandom(len(raw)))
+        _damage(part, damage)
         assert answers(duty, data) == expected, part.name
         # ...and the damaged part was rebuilt for the next run.
         assert answers(duty, data) == expected
@@ -114,7 +119,7 @@ def test_damaged_cache_still_gives_correct_answers(duty: Duty, data: Path, damag
 def test_damaged_text_parts_still_give_correct_answers(duty: Duty, data: Path, damage: str) -> None:
     """The query layer's parts beside the store (query/layers.py), the pinyin ones included:
     a damaged part, or a sound one of another shape, changes no answer."""
-    from dutycli.query.layers import _write
+    from dutycli.query.layers import _read, _write
 
     expected = answers(duty, data)
     root = cache_root()
@@ -123,19 +128,15 @@ def test_damaged_text_parts_still_give_correct_answers(duty: Duty, data: Path, d
     kinds = {p.name.split("-")[0] for p in parts}
     assert {"core", "words", "sounds", "syllables", "initials"} <= kinds
     for part in parts:
-        raw = part.read_bytes()
-        if damage == "flip":
-            middle = len(raw) // 2
-            part.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
-        elif damage == "garbage":
-            part.write_bytes(os.urandom(len(raw)))
-        elif damage == "delete":
-            part.unlink()
-        else:  # a sound part of another shape, written whole (digest and all)
-            if part.name.split("-")[0] not in {"sounds", "syllables", "initials"}:
-                continue
-            _write(part, [1, 2, 3])
+        if damage != "other-shape":
+            _damage(part, damage)
+        elif part.name.split("-")[0] in {"sounds", "syllables", "initials"}:
+            _write(part, [1, 2, 3])  # a sound part of another shape, written whole (digest and all)
+        else:
+            continue
         assert answers(duty, data) == expected, part.name
+        if damage == "other-shape":  # ...and it was written again in its own shape
+            assert _read(part) != [1, 2, 3], part.name
 
 
 def test_unwritable_cache_directory(duty: Duty, data: Path, tmp_path: Path) -> None:

@@ -212,10 +212,9 @@ class Matcher:
             if self._sound_loader is not None:
                 self._sound_index = self._sound_loader()
             else:
-                from dutycli.text.layer import SoundIndex as Sounds
-                from dutycli.text.layer import build_sounds
+                from dutycli.text.layer import SoundIndex, build_sounds
 
-                self._sound_index = Sounds(build_sounds(self.layer, self._char))
+                self._sound_index = SoundIndex(build_sounds(self.layer, self._char))
         return self._sound_index
 
     def _char(self, ch: str) -> list[str]:

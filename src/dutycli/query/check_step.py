@@ -444,13 +444,14 @@ def split_step(item: Item, pieces: list[str], idf: dict[str, float]) -> Split | 
     """
     name = set(bigrams(item.name))
     street = "".join("".join(s.steps) for s in item.street_duties)
-    words = [
-        p for p in dict.fromkeys(pieces) if len(p) >= 2 and p not in street and p not in ADDRESSEES
-    ]
-    # A word the item's name or street column nearly says (城乡居民养老保险 for 城乡居民基本养老
-    # 保险) is the subdistrict's topic, not a department's step.
+    # A word the item's name or street column says, or nearly says (城乡居民养老保险 for
+    # 城乡居民基本养老保险), is the subdistrict's topic, not a department's step.
     own = name | set(bigrams(street))
-    words = [w for w in words if _share(w, own) < OWN_SHARE]
+    words = [
+        p
+        for p in dict.fromkeys(pieces)
+        if len(p) >= 2 and p not in ADDRESSEES and _share(p, own) < OWN_SHARE
+    ]
     best: tuple[float, str, str, list[str]] | None = None
     for block in item.upper_duties:
         for step in block.steps:

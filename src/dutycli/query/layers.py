@@ -83,10 +83,16 @@ def _write(path: Path | None, value: Any) -> None:
             tmp.unlink()
 
 
-def _part(directory: Path | None, name: str, build: Callable[[], Any]) -> Any:
+def _part(
+    directory: Path | None, name: str, build: Callable[[], Any], kind: type | None = None
+) -> Any:
+    """The part ``name``, read, or built and written; a part that is not of ``kind`` (another
+    version's shape) is built and written again."""
     path = directory / name if directory is not None else None
     try:
-        return _read(path)
+        value = _read(path)
+        if kind is None or isinstance(value, kind):
+            return value
     except (OSError, ValueError, EOFError, TypeError):
         pass
     value = build()
@@ -175,20 +181,20 @@ class LayerSource:
                 sound_syllables,
             )
 
-            def build() -> dict[str, list[str]]:
-                return build_sounds(self.layer(), self.by_char())
-
-            data = _part(self.dir, f"sounds-{self.key}", build)
-            # A part of another shape (another version's) is no index: build it.
-            words: dict[str, list[str]] = data if isinstance(data, dict) else build()
+            words: dict[str, list[str]] = _part(
+                self.dir,
+                f"sounds-{self.key}",
+                lambda: build_sounds(self.layer(), self.by_char()),
+                dict,
+            )
 
             def syllables() -> frozenset[str]:
-                got = _part(self.dir, f"syllables-{self.key}", lambda: sound_syllables(words))
-                return got if isinstance(got, frozenset) else sound_syllables(words)
+                part = f"syllables-{self.key}"
+                return _part(self.dir, part, lambda: sound_syllables(words), frozenset)  # type: ignore[no-any-return]
 
             def initials() -> dict[str, list[str]]:
-                got = _part(self.dir, f"initials-{self.key}", lambda: sound_initials(words))
-                return got if isinstance(got, dict) else sound_initials(words)
+                part = f"initials-{self.key}"
+                return _part(self.dir, part, lambda: sound_initials(words), dict)  # type: ignore[no-any-return]
 
             self._sounds = SoundIndex(words, syllables, initials)
         return self._sounds

@@ -33,6 +33,7 @@ folds are the cases' positions modulo five.
 
 from __future__ import annotations
 
+import bisect
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -321,6 +322,29 @@ def looser(thresholds: tuple[float, float, float, float]) -> tuple[float, float,
     return (off_at, lower, up(sure_at), up(named_at))
 
 
+def _allowed_totals(
+    cases: Sequence[tuple[float, float, Counts, Counts]], below: Sequence[float]
+) -> dict[tuple[float, float], Counts]:
+    """For each (top_at, sure_at): the counts of these cases, each its 清单内 counts ``y`` if
+    p_top > top_at and p_off <= sure_at, else its 相近 counts ``n``.
+
+    The same integers as summing case by case for each pair (5,000 pairs over ~2,000 cases),
+    from running sums: every case's ``n``, plus ``y - n`` of the cases allowed, which for
+    one top_at are a prefix of those ordered by p_off."""
+    zero: Counts = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+    withheld = total([zero, *(n for _, _, _, n in cases)])
+    out: dict[tuple[float, float], Counts] = {}
+    for top_at in TOP_AT:
+        allowed = sorted((p, y, n) for p, t, y, n in cases if t > top_at)
+        offs = [p for p, _, _ in allowed]
+        running = [withheld]
+        for _, y, n in allowed:
+            running.append(tuple(r + a - b for r, a, b in zip(running[-1], y, n, strict=True)))  # type: ignore[arg-type]
+        for sure_at in below:
+            out[top_at, sure_at] = running[bisect.bisect_right(offs, sure_at)]
+    return out
+
+
 def choose(
     all_cases: list[Case], top_on_list: bool = True, off_edge: bool = True
 ) -> tuple[tuple[float, float, float, float], Figures]:
@@ -371,20 +395,7 @@ def choose(
             named_at: total([zero, *(y if p <= named_at else n for p, _, f, _, y, n in kept if f)])
             for named_at in below
         }
-        others = {
-            (top_at, sure_at): total(
-                [
-                    zero,
-                    *(
-                        y if t > top_at and p <= sure_at else n
-                        for p, t, f, _, y, n in kept
-                        if not f
-                    ),
-                ]
-            )
-            for top_at in TOP_AT
-            for sure_at in below
-        }
+        others = _allowed_totals([(p, t, y, n) for p, t, f, _, y, n in kept if not f], below)
         for (top_at, sure_at), rest in others.items():
             for named_at, family in named.items():
                 f = as_figures(total([firm, gone, rest, family]))

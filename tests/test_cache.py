@@ -42,6 +42,7 @@ def answers(duty: Duty, data: Path) -> list[str]:
         ("search", "低保", "-o", "json"),
         ("search", "cjr"),  # the pinyin part
         ("search", "残急人"),  # the readings
+        ("search", "诊所里灭火器都过期了"),  # the homophone stage: the characters part
         ("show", "17", "40", "-o", "json"),
         ("depts",),
         ("list",),
@@ -126,11 +127,11 @@ def test_damaged_text_parts_still_give_correct_answers(duty: Duty, data: Path, d
     assert root is not None
     parts = sorted((root / "text").iterdir())
     kinds = {p.name.split("-")[0] for p in parts}
-    assert {"core", "words", "sounds", "syllables", "initials"} <= kinds
+    assert {"core", "words", "sounds", "syllables", "initials", "chars"} <= kinds
     for part in parts:
         if damage != "other-shape":
             _damage(part, damage)
-        elif part.name.split("-")[0] in {"sounds", "syllables", "initials"}:
+        elif part.name.split("-")[0] in {"sounds", "syllables", "initials", "chars"}:
             _write(part, [1, 2, 3])  # a sound part of another shape, written whole (digest and all)
         else:
             continue

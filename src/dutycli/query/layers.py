@@ -10,6 +10,7 @@ in the cache directory, five parts a set of lists::
     dutycli/text/words-<key>    the vocabulary (only to segment a word the lists lack)
     dutycli/text/sounds-<key>   pinyin -> words (only for a word nobody understands)
     dutycli/text/syllables-<key>, initials-<key>   derived from sounds (full pinyin, initials)
+    dutycli/text/chars-<key>    every character of the lists' texts (a homophone's candidates)
 
 The key is the content digests of the lists (as the store recorded them) and
 the thesaurus table's key (its content and the layer's version), so a part can
@@ -126,6 +127,7 @@ class LayerSource:
         self._layer: TextLayer | None = None
         self._sounds: SoundIndex | None = None
         self._table: dict[str, list[str]] | None = None
+        self._chars: frozenset[str] | None = None
 
     def _the_table(self) -> dict[str, list[str]]:
         if self._table is None:
@@ -199,6 +201,13 @@ class LayerSource:
             self._sounds = SoundIndex(words, syllables, initials)
         return self._sounds
 
+    def chars(self) -> frozenset[str]:
+        """Every character of the lists' lines: a homophone no line holds can match nothing."""
+        if self._chars is None:
+            text = _part(self.dir, f"chars-{self.key}", self.lib.text_chars, str)
+            self._chars = frozenset(text)
+        return self._chars
+
     def precedents(self, raw: bytes, build: Callable[[], Index | None]) -> Index | None:
         """The decided tasks (query.precedents) compiled for these lists, per file content."""
         from dutycli.query.check_terms import fingerprint
@@ -219,6 +228,12 @@ def selection_layer(lib: Library) -> LayerSource | None:
     """The layer of the selected lists (None past MAX_ITEMS: words are then taken as typed)."""
     result: LayerSource | None = lib.memo("layer", lambda: _selection_layer(lib))
     return result
+
+
+def selection_chars(lib: Library) -> frozenset[str] | None:
+    """The selected lists' characters (None past MAX_ITEMS: no layer, nothing cut)."""
+    source = selection_layer(lib)
+    return None if source is None else source.chars()
 
 
 def _selection_layer(lib: Library) -> LayerSource | None:

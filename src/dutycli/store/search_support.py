@@ -216,6 +216,13 @@ class SearchSupport(Selection):
         """Toneless syllable -> every character read so."""
         return dict(self.conn.execute("SELECT syllable, chars FROM syllables"))
 
+    def text_chars(self) -> str:
+        """Every character of the selected lines' texts, once each, sorted."""
+        chars: set[str] = set()
+        for (text,) in self.conn.execute(f"SELECT text FROM lines WHERE 1{self._in()}"):
+            chars.update(text)
+        return "".join(sorted(chars))
+
     def alike(self, ch: str) -> str:
         """Characters that share a toneless reading with ``ch`` (itself included)."""
         row = self.conn.execute("SELECT syllables FROM readings WHERE ch = ?", (ch,)).fetchone()

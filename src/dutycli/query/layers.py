@@ -4,7 +4,7 @@ Search and check read a query through the same layer: the thesaurus cut down
 to the lists' words, the segmentation vocabulary, department spellings and,
 for typos, words by their sound. Building it reads jieba's and 词林's data
 (about half a second), so it is built the first time a query needs it and kept
-in the cache directory, five parts a set of lists::
+in the cache directory, six parts a set of lists::
 
     dutycli/text/core-<key>     thesaurus, department spellings (every query)
     dutycli/text/words-<key>    the vocabulary (only to segment a word the lists lack)

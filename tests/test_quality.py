@@ -116,6 +116,23 @@ SEARCH_HELDOUT_ROUND13 = (95.0, 92.5, 0)
 SEARCH_HELDOUT_ROUND14 = (93.8, 93.1, 1)
 SEARCH_HELDOUT_ROUND15 = (94.4, 91.9, 0)
 SEARCH_HELDOUT_ROUND16 = (98.1, 93.8, 0)
+# The sixth round's fresh sets, scored before and after it (these are the after figures),
+# and the seventh's, scored before it (on 5c37806, these figures) and after a change that the
+# after figures had withdrawn (the final check is the code scored before; its search answers
+# are the same, see docs/PERFORMANCE.md). round19 has five empty answers.
+CHECK_HELDOUT_ROUND17 = (95.8, 51.6, 3.2, 0, 96.3)
+CHECK_HELDOUT_ROUND18 = (95.8, 57.9, 2.1, 2, 97.1)
+CHECK_HELDOUT_ROUND19 = (96.8, 52.4, 2.1, 4, 96.4)
+CHECK_HELDOUT_ROUND20 = (93.6, 50.2, 3.9, 5, 93.8)
+SEARCH_HELDOUT_ROUND17 = (94.4, 91.2, 2)
+SEARCH_HELDOUT_ROUND18 = (95.0, 95.0, 0)
+SEARCH_HELDOUT_ROUND19 = (91.9, 86.9, 5)
+SEARCH_HELDOUT_ROUND20 = (95.6, 95.0, 0)
+# The seventh round's development set: situations in the hotline's, residents' and voice
+# input's words (read item by item while tuning; neither fitted nor decided tasks). Its figures
+# are the weakest of all: the gap issue 18 still has.
+CHECK_DEV_SITUATIONS = (70.1, 8.5, 16.9, 2, 91.7)
+SEARCH_DEV_SITUATIONS = (90.3, 89.0, 4)
 CHECK = {
     **{name: check_levels(*levels) for name, levels in CHECK_FIT.items()},
     "heldout-heldout3.tsv": check_levels(*CHECK_HELDOUT3),
@@ -125,6 +142,11 @@ CHECK = {
     "heldout-round14.tsv": check_levels(*CHECK_HELDOUT_ROUND14),
     "heldout-round15.tsv": check_levels(*CHECK_HELDOUT_ROUND15),
     "heldout-round16.tsv": check_levels(*CHECK_HELDOUT_ROUND16),
+    "heldout-round17.tsv": check_levels(*CHECK_HELDOUT_ROUND17),
+    "heldout-round18.tsv": check_levels(*CHECK_HELDOUT_ROUND18),
+    "heldout-round19.tsv": check_levels(*CHECK_HELDOUT_ROUND19),
+    "heldout-round20.tsv": check_levels(*CHECK_HELDOUT_ROUND20),
+    "dev-situations.tsv": check_levels(*CHECK_DEV_SITUATIONS),
 }
 SEARCH = {
     **{name: search_levels(*levels) for name, levels in SEARCH_FIT.items()},
@@ -135,6 +157,11 @@ SEARCH = {
     "heldout-round14.tsv": search_levels(*SEARCH_HELDOUT_ROUND14),
     "heldout-round15.tsv": search_levels(*SEARCH_HELDOUT_ROUND15),
     "heldout-round16.tsv": search_levels(*SEARCH_HELDOUT_ROUND16),
+    "heldout-round17.tsv": search_levels(*SEARCH_HELDOUT_ROUND17),
+    "heldout-round18.tsv": search_levels(*SEARCH_HELDOUT_ROUND18),
+    "heldout-round19.tsv": search_levels(*SEARCH_HELDOUT_ROUND19),
+    "heldout-round20.tsv": search_levels(*SEARCH_HELDOUT_ROUND20),
+    "dev-situations.tsv": search_levels(*SEARCH_DEV_SITUATIONS),
 }
 
 
@@ -173,10 +200,10 @@ def test_every_labelled_file_is_in_the_manifest_with_its_role() -> None:
     assert set(listed) == files
     for name, row in listed.items():
         role = row[3].split("（")[0]
-        assert role in ("fit", "decided-only", "held-out"), name
+        assert role in ("fit", "decided-only", "dev", "held-out"), name
         # Files are named by role.
         assert name.split("/")[1].startswith(
-            {"fit": "fit-", "decided-only": "decided-", "held-out": "heldout-"}[role]
+            {"fit": "fit-", "decided-only": "decided-", "dev": "dev-", "held-out": "heldout-"}[role]
         )
         rows_in_file = len(
             check_cases(LABELLED / name)

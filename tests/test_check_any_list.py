@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -295,6 +296,25 @@ def test_explain_names_the_rule_the_model_and_the_matched_step(duty: Duty) -> No
     assert "依据：" in plain and f"第{step['section']}部分第{step['step']}条" in plain
     # Without --explain, plain output keeps its columns.
     assert "依据" not in duty("check", "征兵宣传").stdout
+
+
+def test_explain_speaks_chinese_and_json_keeps_the_feature_names(duty: Duty) -> None:
+    """Every feature has its words for --explain; the plain output holds no English name,
+    -o json keeps them as keys (a script's stable identifiers), with the same values."""
+    from dutycli.query.check_model import FEATURE_WORDS, FEATURES, RECALL_FEATURES
+
+    assert set(FEATURE_WORDS) == set(FEATURES + RECALL_FEATURES)
+    assert all(
+        re.search(r"[\u4e00-\u9fff]", w) and not re.search(r"[A-Za-z]", w)
+        for w in FEATURE_WORDS.values()
+    )
+    task = "组织开展征兵宣传工作"
+    plain = duty("check", "--explain", task).stdout
+    features = json.loads(duty("check", task, "-o", "json").stdout)["explain"]["features"]
+    assert features
+    assert not [name for name in FEATURE_WORDS if name in plain]
+    for name, value in features.items():
+        assert f"{FEATURE_WORDS[name]} = {value:.3f}" in plain
 
 
 def _shared_start(a: str, b: str) -> str:

@@ -39,6 +39,32 @@ RECALL_FEATURES = (
     "similarity of the closest decided task on the best item",
     "the first minus the second",
 )
+# What ``check --explain`` calls them, in the order above (-o json keeps the names as keys).
+FEATURE_WORDS = dict(
+    zip(
+        FEATURES + RECALL_FEATURES,
+        (
+            "第一项的得分（取对数）",
+            "第一项比第二项高出的得分（对数之差）",
+            "第一项覆盖任务的比例",
+            "第一项的名称覆盖任务的比例",
+            "任务里清单用过的词，第一项覆盖的比例",
+            "任务里清单从不用、也没有说法解释的部分",
+            "任务说了多少（取对数）",
+            "第一项属于按对象细分的一组（如九小场所）",
+            "第二项覆盖任务的比例",
+            "第一项的名称和街道配合职责覆盖任务的比例",
+            "按对象细分的一组：这组职责没覆盖的部分",
+            "只有第一项有、第二项没有的部分",
+            "第一项最接近的街道职责条目的覆盖，减去第二项的",
+            "上级部门职责条目的覆盖，减去街道职责条目的",
+            "最像的已定清单外任务的相似度",
+            "第一项上最像的已定任务的相似度",
+            "前两者之差",
+        ),
+        strict=True,
+    )
+)
 
 
 class Logistic(NamedTuple):

@@ -139,6 +139,7 @@ class CheckResult(NamedTuple):
     @staticmethod
     def explain_lines(v: Verdict) -> list[str]:
         """Why a verdict is what it is, in words (``check --explain``)."""
+        from dutycli.query.check_model import FEATURE_WORDS
         from dutycli.query.check_verdict import RULE_WORDS
 
         why = v.why
@@ -151,7 +152,10 @@ class CheckResult(NamedTuple):
                 f"排第一的事项正是该任务事项的概率 {why.top:.3f}"
             )
             lines.append(
-                "特征：" + "；".join(f"{name} = {value:.3f}" for name, value in why.features)
+                "特征："
+                + "；".join(
+                    f"{FEATURE_WORDS.get(name, name)} = {value:.3f}" for name, value in why.features
+                )
             )
         if why.street is not None:
             st = why.street

@@ -83,6 +83,7 @@ def test_off_list_says_admission(duty: Duty) -> None:
         "verdict": OFF_LIST,
         "matches": [],
         "split": None,
+        "nearest": [],  # no word of the task is one item's own
     }
     # Why: the model said so, with its probability above its threshold.
     from dutycli.query.check_model import MODEL, PLAIN
@@ -318,3 +319,52 @@ def test_the_models_off_list_is_no_bare_off_list_when_the_best_item_holds_every_
     else:
         assert verdict.verdict == OFF_LIST and verdict.matches == []
         assert verdict.why is not None and verdict.why.rule == RULE_OFF
+
+
+def test_a_bare_off_list_names_nothing_and_nearest_items_are_counted_apart() -> None:
+    """evaluate: an on-list task answered 清单外 with nearest items is not bare (it names
+    where to look) but is still answered 清单外; whether the nearest hold its item is counted."""
+    from dutycli.query.check import Verdict
+    from dutycli.query.check_verdict import Near, Scored
+    from dutycli.query.evaluate import CheckCase, score_check
+
+    items = {item.id: item for item in load(DATA).items}
+    near41 = (Near(Scored(items[41], 3.0, 0.1), "井盖"),)
+    verdicts = {
+        "a": Verdict("a", OFF_LIST, [], nearest=near41),  # on-list 41: pointed at
+        "b": Verdict("b", OFF_LIST, [], nearest=near41),  # on-list 52: pointed elsewhere
+        "c": Verdict("c", OFF_LIST, []),  # on-list 7: bare
+        "d": Verdict("d", OFF_LIST, [], nearest=near41),  # off-list, named all the same
+        "e": Verdict("e", OFF_LIST, []),  # off-list
+    }
+    cases = [
+        CheckCase("清单内", [41], "a", ""),
+        CheckCase("清单内", [52], "b", ""),
+        CheckCase("清单内", [7], "c", ""),
+        CheckCase("清单外", [], "d", ""),
+        CheckCase("清单外", [], "e", ""),
+    ]
+    f = score_check(cases, verdicts.__getitem__).figures()
+    assert f["on_list_off_pct"] == 100.0 and f["on_list_useful_pct"] == 0.0
+    assert f["on_list_bare_off_pct"] == round(100 / 3, 1)
+    assert f["on_list_off_nearest_right_pct"] == round(100 / 3, 1)
+    assert f["off_list_off_pct"] == 100.0 and f["off_list_nearest_pct"] == 50.0
+
+
+def test_check_names_the_nearest_item_beside_an_off_list_answer(duty: Duty) -> None:
+    """Plain output's note and -o json's nearest, for a 清单外 no department's step explains
+    and the model is not all but sure of (p_off below NEAREST_BELOW)."""
+    from dutycli.query.check_verdict import NEAREST_BELOW
+
+    task = "路口那个井盖松了一踩就响"
+    body = json.loads(duty("check", task, "-o", "json").stdout)
+    if body["verdict"] != "清单外":  # a better verdict is fine; then the item is matched
+        assert body["matches"][0]["id"] == 41
+        return
+    assert body["split"] is None and body["matches"] == []
+    assert body["explain"]["p_off"] < NEAREST_BELOW
+    assert [(n["id"], n["words"]) for n in body["nearest"]][:1] == [(41, "井盖")]
+    plain = duty("check", task)
+    assert plain.exit_code == 1
+    assert "最接近的：第41项" in plain.stdout and "井盖" in plain.stdout
+    assert json.loads(duty("check", "帮居民办理护照", "-o", "json").stdout)["nearest"] == []

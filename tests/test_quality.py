@@ -130,8 +130,10 @@ SEARCH_HELDOUT_ROUND19 = (91.9, 86.9, 5)
 SEARCH_HELDOUT_ROUND20 = (95.6, 95.0, 0)
 # The seventh round's development set: situations in the hotline's, residents' and voice
 # input's words (read item by item while tuning; neither fitted nor decided tasks). Its figures
-# are the weakest of all: the gap issue 18 still has.
-CHECK_DEV_SITUATIONS = (70.1, 8.5, 16.9, 2, 91.7)
+# are the weakest of all: the gap issue 18 still has. Bare 清单外 16.9 -> 5.5 % with the
+# nearest items beside a 清单外 the model is not all but sure of (on-list tasks answered 清单外
+# stay 17.9 %; for 7.0 % of the on-list tasks the nearest hold the task's item).
+CHECK_DEV_SITUATIONS = (70.1, 8.5, 5.5, 2, 91.7)
 SEARCH_DEV_SITUATIONS = (90.3, 89.0, 4)
 CHECK = {
     **{name: check_levels(*levels) for name, levels in CHECK_FIT.items()},

@@ -124,10 +124,15 @@ def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Ver
         matches = [
             m._replace(source=of_item[id(m.item)]) for m in verdict.matches if id(m.item) in wanted
         ]
+        nearest = tuple(
+            n._replace(match=n.match._replace(source=of_item[id(n.match.item)]))
+            for n in verdict.nearest
+            if id(n.match.item) in wanted
+        )
         if not matches and verdict.verdict != OFF_LIST:
             verdict = Verdict(task, OFF_LIST, [])
         else:
-            verdict = verdict._replace(matches=matches)
+            verdict = verdict._replace(matches=matches, nearest=nearest)
         if verdict.verdict == OFF_LIST and verdict.split and ids[verdict.split.item] > 1:
             # An item number alone names no list here (another of the subdistrict's lists
             # has an item of that number); where it is the only one, the note stays.

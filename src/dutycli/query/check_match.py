@@ -46,6 +46,8 @@ from dutycli.query.check_step import (
 )
 from dutycli.query.check_terms import STOP_WORDS, account, fields, plain, siblings, unframe, untold
 from dutycli.query.check_verdict import (
+    NEAREST_BELOW,
+    NEAREST_ITEMS,
     OFF_LIST,
     Evidence,
     Qualified,
@@ -53,6 +55,7 @@ from dutycli.query.check_verdict import (
     Verdict,
     decide,
     lead,
+    nearest,
 )
 
 if TYPE_CHECKING:
@@ -139,6 +142,10 @@ class Matcher:
         self.siblings = siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
         self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]
+        # Per item, the bigrams of its name and street duties that few items hold (nearest).
+        duty_grams = [set(doc["name"]) | set(doc["street"]) for doc in self.docs]
+        duty_df = Counter(g for grams in duty_grams for g in grams)
+        self.rare = [{g for g in grams if duty_df[g] <= NEAREST_ITEMS} for grams in duty_grams]
         self.plain_names = [plain(item.name) for item in self.items]
         self.duty_texts = [
             item.name + "\n" + "\n".join(st for sec in item.street_duties for st in sec.steps)
@@ -389,6 +396,13 @@ class Matcher:
             split = split_step(lead(ranked, qualified)[0].item, self.pieces(task), self.idf)
             if split is not None and self._mostly(evidence, split):
                 verdict = verdict._replace(split=split)
+        # Off the list with no note, and the model not all but sure of it: say where to look.
+        p_off = verdict.why.off if verdict.why is not None else None
+        unsure = p_off is not None and p_off < NEAREST_BELOW
+        if verdict.verdict == OFF_LIST and verdict.split is None and unsure:
+            rare = self.rare
+            near = nearest(task, lead(ranked, qualified), lambda s: rare[self.index[id(s.item)]])
+            verdict = verdict._replace(nearest=near)
         return verdict
 
     def holding(self, task: str, ranked: list[Scored]) -> list[Scored]:

@@ -63,7 +63,10 @@ class CheckScore(NamedTuple):
     mistakes: list[tuple[CheckCase, Verdict]]
 
     on_exact: int = 0  # 清单内 with the right item
-    on_bare: int = 0  # on-list tasks answered 清单外 with no note (no department's step named)
+    # On-list tasks answered 清单外 naming nothing: no department's step, no nearest item.
+    on_bare: int = 0
+    on_near_right: int = 0  # on-list tasks answered 清单外 whose nearest items hold the task's
+    off_near: int = 0  # off-list tasks answered 清单外 that name nearest items all the same
     # Of wrong_item: 相近 tasks answered 清单内 with one of their items (too sure; the item
     # itself is one the label names). The rest of wrong_item name an item that is not the task's.
     similar_too_sure: int = 0
@@ -81,11 +84,14 @@ class CheckScore(NamedTuple):
             "similar_useful_pct": pct(self.similar_useful, self.similar),
             "off_list_off_pct": pct(self.off_off, self.off_list),
             "wrong_of_which_similar_too_sure": float(self.similar_too_sure),
+            "on_list_off_nearest_right_pct": pct(self.on_near_right, self.on_list),
+            "off_list_nearest_pct": pct(self.off_near, self.off_list),
         }
 
 
 def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> CheckScore:
     on = useful = on_off = wrong = sim = sim_useful = off = off_off = exact = bare = sure = 0
+    near_right = off_near = 0
     mistakes: list[tuple[CheckCase, Verdict]] = []
     for case in cases:
         v = judge(case.task)
@@ -98,7 +104,9 @@ def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> Chec
             good = v.verdict in (ON_LIST, SIMILAR) and first in case.items
             useful += good
             on_off += v.verdict == OFF_LIST
-            bare += v.verdict == OFF_LIST and v.split is None
+            bare += v.verdict == OFF_LIST and v.split is None and not v.nearest
+            near = {n.match.item.id for n in v.nearest}
+            near_right += v.verdict == OFF_LIST and bool(near & set(case.items))
             exact += v.verdict == ON_LIST and first in case.items
         elif case.label == SIMILAR:
             sim += 1
@@ -109,10 +117,24 @@ def score_check(cases: list[CheckCase], judge: Callable[[str], Verdict]) -> Chec
             off += 1
             good = v.verdict == OFF_LIST
             off_off += good
+            off_near += good and bool(v.nearest)
         if not good:
             mistakes.append((case, v))
     return CheckScore(
-        on, useful, on_off, wrong, sim, sim_useful, off, off_off, mistakes, exact, bare, sure
+        on,
+        useful,
+        on_off,
+        wrong,
+        sim,
+        sim_useful,
+        off,
+        off_off,
+        mistakes,
+        on_exact=exact,
+        on_bare=bare,
+        on_near_right=near_right,
+        off_near=off_near,
+        similar_too_sure=sure,
     )
 
 

@@ -9,6 +9,7 @@ from dutycli.query.search import Match
 
 if TYPE_CHECKING:
     from dutycli.query.check import Split, Verdict
+    from dutycli.query.check_verdict import Near
     from dutycli.query.diff import ListDiff
 
 
@@ -124,6 +125,16 @@ class CheckResult(NamedTuple):
                 for m in v.matches
             ]
             record["split"] = v.split._asdict() if v.split else None
+            # A 清单外 naming nothing else: the closest items and the words they share.
+            record["nearest"] = [
+                {
+                    "id": n.match.item.id,
+                    "name": n.match.item.name,
+                    "words": n.words,
+                    **({"list": n.match.source.as_dict()} if n.match.source is not None else {}),
+                }
+                for n in v.nearest
+            ]
             if self.earlier:
                 record["decisions"] = [e.as_dict() for e in self.earlier_of(len(out))]
             # Why (check --explain shows the same): the rule, the model's probabilities,
@@ -185,7 +196,7 @@ class CheckResult(NamedTuple):
                     "names": " | ".join(m.item.name for m in v.matches),
                     "score": f"{best.score:.1f}" if best else "",
                     # A pipe or a file keeps the note the table shows (issue 20).
-                    "note": split_note(v.split) if v.split else "",
+                    "note": split_note(v.split) if v.split else nearest_note(v.nearest),
                     # check --explain: the reasons in one cell (plain, tsv, csv, markdown).
                     **({"explain": "；".join(self.explain_lines(v))} if self.explain else {}),
                 }
@@ -195,7 +206,7 @@ class CheckResult(NamedTuple):
         # keep their places for scripts either way.
         keys: tuple[str, ...] = ("task", "verdict", "ids", "names", "score")
         headings: tuple[str, ...] = ("任务", "判定", "事项编号", "事项名称", "得分")
-        if any(v.split for v in self.verdicts):
+        if any(v.split or v.nearest for v in self.verdicts):
             keys, headings = (*keys, "note"), (*headings, "注意")
         if any(self.earlier):
             keys, headings = (*keys, "decisions"), (*headings, "已有决定")
@@ -215,6 +226,16 @@ def split_note(split: Split) -> str:
         f"任务中的“{split.words}”在第{split.item}项是{split.department}的职责"
         f"（“{split.step}”），不是街道配合职责。"
     )
+
+
+def nearest_note(nearest: tuple[Near, ...]) -> str:
+    """A 清单外 that names no department's step: the closest items, to look at."""
+    if not nearest:
+        return ""
+    named = "；".join(
+        f"第{n.match.item.id}项“{n.match.item.name}”（共有：{n.words}）" for n in nearest
+    )
+    return f"不像清单上的任何一项；最接近的：{named}，请核对。"
 
 
 class DiffResult(NamedTuple):

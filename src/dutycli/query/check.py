@@ -124,10 +124,10 @@ def check_tasks(lib: Library, tasks: list[str], candidates: int = 5) -> list[Ver
         matches = [
             m._replace(source=of_item[id(m.item)]) for m in verdict.matches if id(m.item) in wanted
         ]
-        nearest = tuple(
+        nearest = tuple(  # as the note below: an item number that names one list here
             n._replace(match=n.match._replace(source=of_item[id(n.match.item)]))
             for n in verdict.nearest
-            if id(n.match.item) in wanted
+            if id(n.match.item) in wanted and ids[n.match.item.id] == 1
         )
         if not matches and verdict.verdict != OFF_LIST:
             verdict = Verdict(task, OFF_LIST, [])

@@ -147,9 +147,10 @@ class Verdict(NamedTuple):
 
 NEAREST = 3  # items named beside a 清单外 at most
 # Looked for among the first NEAREST_LOOK ranked items scoring NEAREST_SCORE of the best's:
-# a resident's other words (小区, 网格员, 居民) rank generic items first. Chosen on the
-# generated tasks of tests/test_check_any_list.py (an item's own word inside a resident's
-# sentence): with the first 3 at a third of the best's, 24 of 177 stayed bare; with these, none.
+# a resident's other words (小区, 网格员, 居民) rank generic items first. Chosen on a first
+# form of the generated tasks of tests/test_check_any_list.py (an item's own word inside a
+# resident's sentence, 177 of them, before NEAREST_BELOW): with the first 3 at a third of the
+# best's, 24 named nothing; with these, none.
 NEAREST_LOOK = 10
 NEAREST_SCORE = 0.25
 # ...and only where the model is not all but sure the task is on no item. On the fit files
@@ -168,7 +169,7 @@ def nearest(
     """For a 清单外 with no note: the first ``NEAREST`` of the ranked items (NEAREST_LOOK,
     NEAREST_SCORE) that hold a bigram of the task which only they and at most one other item
     hold in their name or street duties (``rare``). The verdict stays 清单外; the reader sees where
-    to look instead of nothing (下水井盖没了 掉下去咋办 -> item 41, 共有：井盖)."""
+    to look instead of nothing (路口那个井盖松了一踩就响 -> item 41, 共有：井盖)."""
     if not ranked or ranked[0].score <= 0:
         return ()
     out = []

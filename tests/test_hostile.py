@@ -207,6 +207,14 @@ CASES: dict[str, Case] = {
         for codec in ("utf-16-le", "utf-16-be", "gbk")
     },
     "check-stdin-binary": Case(["check", "-"], 2, stdin=bytes(range(128, 256)) * 4, err="UTF-8"),
+    # Bytes that decode as UTF-16 (a byte order mark, or zero bytes) into no text: refused,
+    # not checked as a task of Glagolitic and CJK extension A characters.
+    "check-stdin-utf16-bom-garbage": Case(
+        ["check", "-"], 2, stdin=b"\xff\xfe" + b"NA,^n," * 60, err="解出来不像文字"
+    ),
+    "check-stdin-utf16-zero-garbage": Case(
+        ["check", "-"], 2, stdin=b"A\x00NA,," * 60, err="解出来不像文字"
+    ),
     "check-stdin-empty": Case(["check", "-"], 2, err="没有任务"),
     "check-stdin-dev-zero": Case(["check", "-"], 2, stdin=Path("/dev/zero"), err="超过 10 MB"),
     "check-stdin-dev-urandom": Case(

@@ -39,20 +39,20 @@ def _refuse(what: str) -> UsageError:
 def decode_input(raw: bytes, what: str = "标准输入") -> Decoded:
     if len(raw) > MAX_INPUT_BYTES:
         raise UsageError(f"{what}超过 {MAX_INPUT_BYTES // 1024 // 1024} MB，不像一份任务清单。")
-    for bom, codec, name in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return Decoded(raw[len(bom) :].decode(codec), name)
-            except UnicodeDecodeError:
-                raise _refuse(f"{what}以 {name} 的字节顺序标记开头，但不能按 {name} 解码") from None
+    marked = _by_bom(raw, what)
+    if marked is not None:
+        return marked
     if b"\x00" in raw:
         # UTF-16 without a BOM: ASCII and newlines leave a zero byte in every other place.
         even, odd = raw[0::2].count(0), raw[1::2].count(0)
         codec = "utf-16-be" if even > odd else "utf-16-le"
         try:
-            return Decoded(raw.decode(codec), "UTF-16")
+            text = raw.decode(codec)
         except UnicodeDecodeError:
             raise _refuse(f"{what}含有零字节，像 UTF-16 但不能按 UTF-16 解码") from None
+        if not _reads_as_text(text):
+            raise _refuse(f"{what}含有零字节，像 UTF-16，但按 UTF-16 解出来不像文字")
+        return Decoded(text, "UTF-16")
     try:
         return Decoded(raw.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
@@ -78,6 +78,39 @@ def decode_input(raw: bytes, what: str = "标准输入") -> Decoded:
     if common < 0.95 * len(text):
         raise _refuse(f"{what}不是 UTF-8，按 GBK/GB18030 解码又不像中文文字")
     return Decoded(text, "GBK/GB18030")
+
+
+def _by_bom(raw: bytes, what: str) -> Decoded | None:
+    """The text a byte order mark announces (None: no mark); refused if it does not decode, or
+    decodes (UTF-16, UTF-32) to what does not read as text."""
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                raise _refuse(f"{what}以 {name} 的字节顺序标记开头，但不能按 {name} 解码") from None
+            if name != "UTF-8" and not _reads_as_text(text):
+                raise _refuse(f"{what}以 {name} 的字节顺序标记开头，但按 {name} 解出来不像文字")
+            return Decoded(text, name)
+    return None
+
+
+def _reads_as_text(text: str) -> bool:
+    """Nearly every character (90 %) is one text uses: ASCII, the CJK block, CJK and full-width
+    punctuation, Mongolian script. Bytes that happen to decode as UTF-16 spread over the whole
+    plane (Hangul, Glagolitic, the rare CJK extension A): a third of them land in the CJK block."""
+    usual = sum(
+        1
+        for ch in text
+        if ch.isascii()
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+        or "\u2000" <= ch <= "\u206f"
+        or "\u1800" <= ch <= "\u18af"
+        or ch.isspace()
+    )
+    return usual >= 0.9 * len(text)
 
 
 def _gb2312(ch: str) -> bool:

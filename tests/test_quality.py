@@ -141,6 +141,13 @@ SEARCH_HELDOUT_ROUND21 = (93.8, 91.2, 0)
 SEARCH_HELDOUT_ROUND22 = (95.6, 93.1, 0)
 SEARCH_HELDOUT_ROUND23 = (93.1, 92.5, 1)
 SEARCH_HELDOUT_ROUND24 = (95.0, 91.2, 0)
+# round25 and round26, scored on the final code (4fdc485) and after a thesaurus addition that
+# the figures and the floors above had withdrawn: the first figures. round26's search misses
+# its targets (83.1 % with every expected item in the top five).
+CHECK_HELDOUT_ROUND25 = (90.7, 40.9, 1.6, 1, 93.2)
+CHECK_HELDOUT_ROUND26 = (92.9, 44.7, 1.5, 2, 99.0)
+SEARCH_HELDOUT_ROUND25 = (95.6, 91.2, 1)
+SEARCH_HELDOUT_ROUND26 = (83.1, 88.1, 2)
 # The seventh round's development set: situations in the hotline's, residents' and voice
 # input's words (read item by item while tuning; neither fitted nor decided tasks). Its figures
 # are the weakest of all: the gap issue 18 still has. Bare 清单外 16.9 -> 5.5 % with the
@@ -165,6 +172,8 @@ CHECK = {
     "heldout-round22.tsv": check_levels(*CHECK_HELDOUT_ROUND22),
     "heldout-round23.tsv": check_levels(*CHECK_HELDOUT_ROUND23),
     "heldout-round24.tsv": check_levels(*CHECK_HELDOUT_ROUND24),
+    "heldout-round25.tsv": check_levels(*CHECK_HELDOUT_ROUND25),
+    "heldout-round26.tsv": check_levels(*CHECK_HELDOUT_ROUND26),
     "dev-situations.tsv": check_levels(*CHECK_DEV_SITUATIONS),
 }
 SEARCH = {
@@ -184,6 +193,8 @@ SEARCH = {
     "heldout-round22.tsv": search_levels(*SEARCH_HELDOUT_ROUND22),
     "heldout-round23.tsv": search_levels(*SEARCH_HELDOUT_ROUND23),
     "heldout-round24.tsv": search_levels(*SEARCH_HELDOUT_ROUND24),
+    "heldout-round25.tsv": search_levels(*SEARCH_HELDOUT_ROUND25),
+    "heldout-round26.tsv": search_levels(*SEARCH_HELDOUT_ROUND26),
     "dev-situations.tsv": search_levels(*SEARCH_DEV_SITUATIONS),
 }
 

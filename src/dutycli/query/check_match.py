@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from dutycli.errors import UsageError
@@ -142,10 +143,6 @@ class Matcher:
         self.siblings = siblings(self.items)
         self.index = {id(item): i for i, item in enumerate(self.items)}
         self.name_totals = [sum(self.idf[g] for g in doc["name"]) or 1.0 for doc in self.docs]
-        # Per item, the bigrams of its name and street duties that few items hold (nearest).
-        duty_grams = [set(doc["name"]) | set(doc["street"]) for doc in self.docs]
-        duty_df = Counter(g for grams in duty_grams for g in grams)
-        self.rare = [{g for g in grams if duty_df[g] <= NEAREST_ITEMS} for grams in duty_grams]
         self.plain_names = [plain(item.name) for item in self.items]
         self.duty_texts = [
             item.name + "\n" + "\n".join(st for sec in item.street_duties for st in sec.steps)
@@ -288,6 +285,14 @@ class Matcher:
         from dutycli.text.segment import segment
 
         return [p for p in segment(text, self.layer.vocab) if not p.isdigit()]
+
+    @cached_property
+    def rare(self) -> list[set[str]]:
+        """Per item, the bigrams of its name and street duties that few items hold (nearest):
+        worked out for the first 清单外 that needs them, not at every start (~3 ms)."""
+        duty_grams = [set(doc["name"]) | set(doc["street"]) for doc in self.docs]
+        duty_df = Counter(g for grams in duty_grams for g in grams)
+        return [{g for g in grams if duty_df[g] <= NEAREST_ITEMS} for grams in duty_grams]
 
     def rank(self, task: str) -> list[Scored]:
         terms = self.weighted(task)

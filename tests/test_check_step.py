@@ -217,6 +217,33 @@ def test_a_step_handed_on_or_already_done_is_not_asked(lists: dict[str, list[Ite
         assert department_step(item, task) is None, task
 
 
+def test_a_step_told_as_background_is_not_asked(lists: dict[str, list[Item]]) -> None:
+    # What a department did, or does, told as the background of the subdistrict's own task:
+    # done (了), newly (新), by a third party (经专家), still going on (仍在), asked about (谁).
+    food = next(i for i in lists["other-district"] if i.id == 1)
+    relic = next(i for i in lists["other-district"] if i.id == 2)
+    for item, task in (
+        (food, "那家小餐饮店区里核准了，麻烦街道去宣传一下登记政策"),
+        (food, "新颁发登记证的小餐饮店有三家，请街道摸排底数"),
+        (relic, "修缮工程经专家组验收，请街道协助开展文物巡查"),
+        (relic, "修缮资金仍在拨付，街道发现文物损坏及时上报"),
+        (relic, "修缮完了谁来验收，街道要不要管"),
+        # handing out leaflets or a certificate is no paying out
+        (relic, "请街道拨付宣传资料，协助文物巡查"),
+    ):
+        assert department_step(item, task) is None, task
+    # ... and the same words asked of the subdistrict stay the department's step.
+    for item, task, word in (
+        (food, "能不能让街道直接去核准了", "核准"),
+        (food, "请街道把违法小餐饮店的登记证吊销了", "吊销"),
+        (food, "登记证过期的，请街道重新颁发", "颁发"),
+        (relic, "请街道组织验收修缮工程", "验收"),
+        (relic, "请各街道拨付文物修缮资金", "拨付"),
+    ):
+        split = department_step(item, task)
+        assert split is not None and word in split.words, task
+
+
 def test_the_verdict_on_another_districts_list_names_its_department(
     lists: dict[str, list[Item]],
 ) -> None:

@@ -70,10 +70,20 @@ def test_a_terminal_shows_control_characters_of_a_task(tmp_path: Path) -> None:
     assert "\\x1b]0;pwned" in shown  # (Rich drops the BEL itself)
 
 
-def test_a_pipe_gets_the_exact_text(duty: Duty) -> None:
-    # Scripts read exactly what was given: escaping is for terminals only.
-    r = duty("check", "督促物业\x01公司做好考评打分工作")
-    assert "督促物业\x01公司" in r.stdout
+def test_a_pipe_shows_control_characters_and_json_keeps_them(duty: Duty) -> None:
+    # A pipe often ends in a terminal (| less, | cat): plain lines show a task's control
+    # characters as \x1b and keep one record a line (a carriage return too); TSV escapes
+    # them as it escapes tabs; JSON holds the exact text for scripts.
+    import json
+
+    task = "督促物业\x1b]0;pwned\x07公司\r做好考评打分\\x工作"
+    plain = duty("check", task)
+    assert plain.exit_code == 0 and "\x1b" not in plain.stdout and "\r" not in plain.stdout
+    assert plain.stdout.count("\n") == 1
+    assert plain.stdout.startswith("督促物业\\x1b]0;pwned\\x07公司 做好考评打分\\x工作\t")
+    tsv = duty("check", task, "-o", "tsv").stdout.splitlines()[1]
+    assert tsv.startswith("督促物业\\x1b]0;pwned\\x07公司\\r做好考评打分\\\\x工作\t")
+    assert json.loads(duty("check", task, "-o", "json").stdout)["task"] == task
 
 
 def test_xlsx_holds_a_control_character_of_a_task(duty: Duty, tmp_path: Path) -> None:

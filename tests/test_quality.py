@@ -135,6 +135,13 @@ CHECK_LATER = {
     # its targets (83.1 % with every expected item in the top five).
     "heldout-round25.tsv": (90.7, 40.9, 1.6, 1, 93.2),
     "heldout-round26.tsv": (92.9, 44.7, 1.5, 2, 99.0),
+    # The eighth round's fresh sets, scored before it (29c5053), on a first version of its change
+    # (a step of the department told as background is no longer asked of the subdistrict; it also
+    # moved one fit task and so the model) and on the final code (the same model as before): the
+    # last two gave these figures. round27 came out the same all three times; round28 is the first
+    # set with no wrong item.
+    "heldout-round27.tsv": (95.0, 47.3, 1.0, 2, 88.3),
+    "heldout-round28.tsv": (95.1, 49.3, 1.0, 0, 96.8),
     # The seventh round's development set: situations in the hotline's, residents' and voice
     # input's words (read item by item while tuning; neither fitted nor decided tasks). Its figures
     # are the weakest of all: the gap issue 18 still has. Bare 清单外 16.9 -> 5.5 % with the
@@ -159,6 +166,8 @@ SEARCH_LATER = {
     "heldout-round24.tsv": (95.0, 91.2, 0),
     "heldout-round25.tsv": (95.6, 91.2, 1),
     "heldout-round26.tsv": (83.1, 88.1, 2),
+    "heldout-round27.tsv": (88.1, 81.2, 1),
+    "heldout-round28.tsv": (91.9, 88.8, 0),
     "dev-situations.tsv": (90.3, 89.0, 4),
 }
 CHECK = {

@@ -225,8 +225,20 @@ _DONE = re.compile(
 )
 # After the word: it names a document, not the act (调查评估意见书存档, 发放清册).
 _DOCUMENT = re.compile(r"^(意见书|报告|结论|清册|表|书|标准|办法|通知)")
-# Before the word: it is done already (公告已发布, 经认定的老人, 已于5月10日在网站发布).
-_ALREADY = re.compile(r"(?:已|已经|业已|经)$|已于[^，。；]{0,14}$")
+# Before the word: it is done already (公告已发布, 经认定的老人, 已于5月10日在网站发布), newly
+# (新认定的对象, 新办证的残疾人; 重新认定 asks for it again), by a third party (经第三方机构
+# 评估), still going on (补贴仍在发放) or asked about (改完谁验收: a question of whose step).
+_ALREADY = re.compile(
+    r"(?:已|已经|业已|经|(?<!重)新|仍在|还在|正在)$|已于[^，。；]{0,14}$"
+    r"|经(?:第三方|专业|专家|医院|鉴定机构|评估机构)[^，。；]{0,8}$"
+    r"|(?:谁|哪个部门|哪个单位|哪家)[来去负责]{0,3}$"
+)
+# Before a word followed by 了: it is asked for all the same (把…了, 能不能直接去…了).
+_ASKING = re.compile(r"把|直接|自行|能不能|可不可以|能否|可以|要|得|去|来|请|帮|给")
+# After a word of paying out (给付): what is handed out is no money (发放宣传资料, 发放残疾人证).
+_NOT_MONEY = re.compile(
+    r"^(?:宣传|资料|传单|明白纸|倡议书|告知书|通知书|手册|调查表|问卷|[^，。；]{0,3}证)"
+)
 _TITLE = re.compile(r"《[^》]*》")
 # A subdistrict's or community's office named as the one doing it (街道安全办牵头, 社区居委会
 # 负责): its name is no verb (办, 站), so ON_ITS_OWN reads the task without it.
@@ -301,6 +313,8 @@ def _asks_for(task: str, start: int, end: int) -> bool:
         or _ALREADY.search(before)
         or _DONE.match(after)
         or _DOCUMENT.match(after)
+        # 民政批下来了: done (but 把罚款处罚了 and 能不能直接去查封了 ask for it)
+        or (after.startswith("了") and not _ASKING.search(before))
     )
 
 
@@ -359,6 +373,8 @@ def authority_words(task: str, held: Powers | None = None) -> list[str]:
             if any(taken[m.start() : m.end()]) or set(edges) & set(_INSIDE.get(word, "")):
                 continue
             taken[m.start() : m.end()] = [True] * len(word)
+            if _POWER_OF[word].name == "给付" and _NOT_MONEY.match(task[m.end() :]):
+                continue
             if _asks_for(task, m.start(), m.end()) and _theirs(_POWER_OF[word], word, held):
                 found.append(word)
     for pattern, name in PHRASES:

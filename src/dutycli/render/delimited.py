@@ -29,9 +29,16 @@ def neutral(value: str) -> str:
 
 
 def _tsv_escape(value: str) -> str:
-    return (
+    value = (
         value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     )
+    if value.isprintable():
+        return value
+    # Any other control character (only a task the user typed has one: lists refuse them)
+    # as \x1b, which a terminal at the end of the pipe shows rather than runs.
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

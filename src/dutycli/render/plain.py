@@ -39,4 +39,22 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
         return
     _, _, rows = flat(result)
     for values in rows:
-        out.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in values) + "\n")
+        out.write("\t".join(field(v) for v in values) + "\n")
+
+
+# A line break or tab inside a field would cut the line; any other control character
+# (ESC ] 0 ; sets a terminal's title, ESC [ 2 J clears its screen) reaches the terminal the
+# pipe ends in. A list holds none (lists.validate refuses them): only what the user typed,
+# echoed (the task of check), has them.
+_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def field(value: str) -> str:
+    """One field of a plain line: breaks as spaces, other control characters as ``\\x1b``."""
+    if value.isprintable():  # the common case costs no regex
+        return value
+    import re
+
+    return re.sub(
+        r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", value.translate(_BREAKS)
+    )

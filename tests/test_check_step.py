@@ -239,6 +239,9 @@ def test_a_step_told_as_background_is_not_asked(lists: dict[str, list[Item]]) ->
         (food, "登记证过期的，请街道重新颁发", "颁发"),
         (relic, "请街道组织验收修缮工程", "验收"),
         (relic, "请各街道拨付文物修缮资金", "拨付"),
+        # a decision or the money handed to the subdistrict to take on its own, in speech
+        (relic, "修缮工程的质量能不能让街道直接评一下", "评"),
+        (relic, "区里说修缮资金让街道自己把钱发了", "钱发"),
     ):
         split = department_step(item, task)
         assert split is not None and word in split.words, task

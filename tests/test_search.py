@@ -424,3 +424,36 @@ def test_a_word_the_table_explains_outranks_a_word_the_list_merely_holds(duty: D
     assert result.exit_code == 0
     ranked = [r["id"] for r in json.loads(result.stdout)]
     assert ranked[0] == orphan and child in ranked[:5]
+
+
+LIBRARY = DATA.parent.parent / "tests" / "data" / "lists" / "library"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [DATA, LIBRARY / "富强路街道" / "配合.yaml", LIBRARY / "青山路街道" / "基本.yaml"],
+    ids=["shipped", "library-富强路", "library-基本"],
+)
+def test_a_department_finds_the_items_it_leads_first(duty: Duty, path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Every spelling of every department, on lists of other subdistricts and kinds: among
+    # the items found by the department alone, the ones it leads (named first in 对应上级部门)
+    # come before those it only joins, place by place (search_stages.lead).
+    from dutycli.query.search_stages import lead
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "list.yaml").write_bytes(path.read_bytes())
+    dl = load(path)
+    checked = 0
+    for department in dl.departments:
+        for spelling in dict.fromkeys((department.name, *department.aliases)):
+            places = [
+                list(dict.fromkeys(r["departments"])).index(department.name)
+                for r in found(duty, "--data", str(folder), spelling)
+                if r["matched"] and all(m["via"] == "department" for m in r["matched"])
+            ]
+            weights = [lead(p) for p in places]
+            assert weights == sorted(weights, reverse=True), (spelling, places)
+            checked += len(places) > 1 and len(set(places)) > 1
+    if path == DATA:
+        assert checked >= 10  # departments that lead some items and join others

@@ -32,9 +32,12 @@ from dutycli.cli.streams import echo
 from dutycli.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dutycli.query.results import ItemRow
     from dutycli.query.search import Found, NoMatch
     from dutycli.store import Library
+    from dutycli.store.library import ListRef
 
 # The heading of these commands in ``duty --help``.
 HELP_GROUP = "查询命令"
@@ -231,7 +234,7 @@ def by_dept(
 
     lib = library(ctx, street, kind)
     dept = department(lib, name)
-    found = lib.department_rows(dept)
+    found: Sequence[tuple[int, ListRef]] = lib.department_rows(dept)
     if count:
         per: dict[tuple[str, str], int] = {}
         for _, ref in found:

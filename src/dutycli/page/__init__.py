@@ -162,6 +162,8 @@ def engine_tables(
             "homophone_word": concepts.HOMOPHONE_WEIGHT,
             "pinyin_word": concepts.PINYIN_WEIGHT,
             "domain": thesaurus.DOMAIN_WEIGHT,
+            "lead_step": stages.LEAD_STEP,
+            "lead_floor": stages.LEAD_FLOOR,
         },
         "limits": {
             "fuzzy_cutoff": stages.FUZZY_CUTOFF,

@@ -38,17 +38,23 @@ var DutySearch = (function () {
     }
 
     // -- the lines (the store's ``lines``), item by item ----------------------------
-    var LINES = [], NAME_LINE = [], BY_DEPT = new Map();
+    // PLACE: each department's place among an item's departments (the store's item_depts.nth).
+    var LINES = [], NAME_LINE = [], BY_DEPT = new Map(), PLACE = new Map();
     items.forEach(function (item, i) {
       item.text.forEach(function (t) {
         if (t[0] === NAME) NAME_LINE[i] = LINES.length;
         LINES.push({ item: i, field: t[0], text: t[1], lower: lowerAscii(t[1]) });
       });
+      var nth = 0;
       item.departments.forEach(function (d) {
-        if (!BY_DEPT.has(d)) BY_DEPT.set(d, []);
+        if (!BY_DEPT.has(d)) { BY_DEPT.set(d, []); PLACE.set(d, new Map()); }
+        if (PLACE.get(d).has(i)) return;
         BY_DEPT.get(d).push(i);
+        PLACE.get(d).set(i, nth++);
       });
     });
+    // -- query.search_stages.lead --------------------------------------------------
+    function lead(nth) { return Math.max(1.0 - W.lead_step * nth, W.lead_floor); }
 
     // -- text.thesaurus.Thesaurus.expand ------------------------------------------
     var expanded = new Map();
@@ -570,7 +576,8 @@ var DutySearch = (function () {
         if (t.via === DEPARTMENT) {
           var w = W.field[DEPARTMENTS] * t.weight;
           (BY_DEPT.get(t.text) || []).forEach(function (i) {
-            hits.push(hit(concept.word, i, -1, 0, t.text.length, DEPARTMENT, DEPARTMENTS, w, t.text));
+            var wi = w * lead(PLACE.get(t.text).get(i));
+            hits.push(hit(concept.word, i, -1, 0, t.text.length, DEPARTMENT, DEPARTMENTS, wi, t.text));
           });
           return;
         }

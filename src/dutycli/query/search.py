@@ -40,6 +40,7 @@ from dutycli.query.search_stages import (
     _exact,
     _fuzzy,
     _homophone,
+    lead,
 )
 from dutycli.store.library import Library, ListRef
 from dutycli.store.schema import FIELD_KEYS, NAME
@@ -360,13 +361,27 @@ def _concept_hits(
 def _department(
     lib: Library, word: str, name: str, weight: float, fields: set[int] | None
 ) -> list[Hit]:
-    """A department named in the query matches every item of that department."""
+    """A department named in the query matches every item of that department, those it
+    leads (named first in 对应上级部门) above those it is one of several for (``lead``)."""
     if fields is not None:
         return []
     w = _FIELD_WEIGHT[DEPARTMENTS] * weight
+    rows = lib.department_rows(name)
+    found = [rowid for rowid, _ in rows]
     return [
-        Hit(word, rowid, -1, 0, len(name), "department", DEPARTMENTS, w, name, name)
-        for rowid, _ in lib.department_rows(name)
+        Hit(
+            word,
+            rowid,
+            -1,
+            0,
+            len(name),
+            "department",
+            DEPARTMENTS,
+            w * lead(rows.places[rowid]),
+            name,
+            name,
+        )
+        for rowid in found
     ]
 
 

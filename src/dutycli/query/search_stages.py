@@ -25,6 +25,18 @@ _FIELD_LABELS = (*FIELD_LABELS, "对应上级部门")
 # How much one hit is worth, by where it is and how it was found.
 _FIELD_WEIGHT = {NAME: 100.0, DEPARTMENTS: 60.0, **{f: 10.0 for f in range(1, len(FIELD_KEYS))}}
 _VIA_WEIGHT = {"exact": 1.0, "pinyin": 0.9, "homophone": 0.8, "fuzzy": 0.6}
+# A department hit by the department's place among the item's 对应上级部门: the lead department
+# is named first, and each place after it weighs LEAD_STEP less, down to LEAD_FLOOR. (城管局
+# finds 垃圾分类, where it is the only department, before 城镇燃气整治, where it is the fifth of
+# eight; 应急局 finds the items it leads before those it joins.)
+LEAD_STEP, LEAD_FLOOR = 0.1, 0.5
+
+
+def lead(nth: int) -> float:
+    """The weight of a department hit where the department is the item's ``nth`` (0-based)."""
+    return max(1.0 - LEAD_STEP * nth, LEAD_FLOOR)
+
+
 FUZZY_CUTOFF = 70.0  # measured: real typos score 75-86 here, unrelated words at most 60
 FUZZY_MIN_LENGTH = 3  # a two-character word with one wrong character is noise at 50
 # A slip of the input method or a typo is looked for in a word of up to this many

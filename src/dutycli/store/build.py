@@ -110,7 +110,7 @@ class Prepared(NamedTuple):
     names: list[tuple[str, str]]  # (spelling, canonical), in declaration order
     pinyin: list[tuple[str, str]]  # (spelling, syllables)
     items: list[tuple[Any, ...]]  # (id, pos, name, category, syllables, data, full, initials)
-    item_depts: list[tuple[str, int]]  # (department, pos)
+    item_depts: list[tuple[str, int, int]]  # (department, pos, its place among the item's)
     lines: list[tuple[int, int, int, int, str, str]]  # (pos, field, group, step, text, grams)
 
 
@@ -139,7 +139,7 @@ def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
     )
     names = [(s, d.name) for d in dl.departments for s in dict.fromkeys((d.name, *d.aliases))]
     items: list[tuple[Any, ...]] = []
-    item_depts: list[tuple[str, int]] = []
+    item_depts: list[tuple[str, int, int]] = []
     lines: list[tuple[int, int, int, int, str, str]] = []
     for pos, item in enumerate(dl.items):
         syllables = pinyin(item.name)
@@ -155,7 +155,7 @@ def prepare(src: SourceFile, raw: bytes, key: str, pinyin: Pinyin) -> Prepared:
                 "".join(s[:1] for s in syllables),
             )
         )
-        item_depts += ((d, pos) for d in dict.fromkeys(item.departments))
+        item_depts += ((d, pos, nth) for nth, d in enumerate(dict.fromkeys(item.departments)))
         lines += ((pos, f, g, st, text, grams(text)) for f, g, st, text in item_lines(item))
     return Prepared(
         src,
@@ -195,11 +195,11 @@ def insert(conn: sqlite3.Connection, p: Prepared) -> int:
         ((first + row[1], row[6], row[7]) for row in p.items),
     )
     conn.executemany(
-        "INSERT INTO item_depts VALUES (?,?,?,?)",
-        ((d, list_id, pos, first + pos) for d, pos in p.item_depts),
+        "INSERT INTO item_depts VALUES (?,?,?,?,?)",
+        ((d, list_id, pos, first + pos, nth) for d, pos, nth in p.item_depts),
     )
     per_dept: dict[str, int] = {}
-    for d, _ in p.item_depts:
+    for d, _, _ in p.item_depts:
         per_dept[d] = per_dept.get(d, 0) + 1
     conn.executemany(
         "INSERT INTO dept_counts VALUES (?,?,?)", ((d, list_id, n) for d, n in per_dept.items())

@@ -68,7 +68,7 @@ class Retrieval(Selection):
             hits.sort(key=lambda h: h[1].path)
         return found
 
-    def department_rows(self, canonical: str) -> Sequence[tuple[int, ListRef]]:
+    def department_rows(self, canonical: str) -> DepartmentRows:
         """(rowid, list) of a department's selected items, by subdistrict, list and position.
 
         A sequence read on demand: its length is one count per list, and its
@@ -117,6 +117,8 @@ class DepartmentRows(Sequence[tuple[int, ListRef]]):
         self._dept = dept
         self._total = total
         self._read: list[tuple[int, ListRef]] = []
+        # Of each item read: the department's place among its 对应上级部门 (0: the lead).
+        self.places: dict[int, int] = {}
         self._lists: list[int] | None = []  # the lists to read next, in order; None: no more
         self._seen = 0  # how many lists have been asked for
         self._chunk = 4
@@ -145,13 +147,12 @@ class DepartmentRows(Sequence[tuple[int, ListRef]]):
                 self._lib.refs(self._lists)
             list_id = self._lists.pop(0)
             ref = self._lib.ref(list_id)
-            self._read += (
-                (item, ref)
-                for (item,) in self._lib.conn.execute(
-                    "SELECT item FROM item_depts WHERE dept = ? AND list = ? ORDER BY pos",
-                    (self._dept, list_id),
-                )
-            )
+            for item, nth in self._lib.conn.execute(
+                "SELECT item, nth FROM item_depts WHERE dept = ? AND list = ? ORDER BY pos",
+                (self._dept, list_id),
+            ):
+                self._read.append((item, ref))
+                self.places[item] = nth
 
     @overload
     def __getitem__(self, index: int) -> tuple[int, ListRef]: ...

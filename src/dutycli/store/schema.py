@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-LAYOUT = 7  # bump when the tables below change shape (7: basis, method, extras are searched)
+LAYOUT = 8  # bump when the tables below change shape (8: item_depts.nth, the lead department)
 
 # What a row of ``lines`` holds (the searchable texts of an item).
 NAME, UPPER, GUARANTEES, STREET, BASIS, METHOD, EXTRAS = 0, 1, 2, 3, 4, 5, 6
@@ -65,8 +65,10 @@ CREATE TABLE items(
 CREATE INDEX items_list ON items(list, pos);
 CREATE INDEX items_id ON items(id, list);
 CREATE INDEX items_category ON items(list, category);
-CREATE TABLE item_depts(dept TEXT, list INT, pos INT, item INT, PRIMARY KEY(dept, list, pos))
-    WITHOUT ROWID;
+-- nth: the department's place in the item's 对应上级部门 (0: named first, the lead department).
+CREATE TABLE item_depts(
+    dept TEXT, list INT, pos INT, item INT, nth INT, PRIMARY KEY(dept, list, pos)
+) WITHOUT ROWID;
 -- How many items of each list a department has (by-dept counts without its rows).
 CREATE TABLE dept_counts(dept TEXT, list INT, n INT, PRIMARY KEY(dept, list)) WITHOUT ROWID;
 -- Every name and alias, in the order the list declares them (rowid).

@@ -121,11 +121,15 @@ def test_the_search_tables_are_pythons_own() -> None:
         for line in tables["thesaurus"].split("\n")
         if line
     }
-    assert len(shipped) == len(layer.thesaurus.words()) > 100
-    for word in layer.thesaurus.words():
+    # Search reads the names of areas too (check does not): the page has every staff word and
+    # every area name, each with what search expands it to, and the names longest first.
+    words = set(layer.thesaurus.words()) | set(layer.thesaurus.area_words())
+    assert len(shipped) == len(words) > 100 and len(layer.thesaurus.area_words()) > 50
+    for word in words:
         pairs = shipped[word]
-        expected = [(t, w) for t, w, _ in layer.thesaurus.expand(word)]
+        expected = [(t, w) for t, w, _ in layer.thesaurus.expand(word, areas=True)]
         assert list(zip(pairs[::2], map(float, pairs[1::2]), strict=True)) == expected
+    assert tables["areas"] == layer.thesaurus.area_words()
     assert dict(tables["departments"]) == layer.departments
 
 

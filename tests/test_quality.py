@@ -147,6 +147,10 @@ CHECK_LATER = {
     # same figures both times.
     "heldout-round29.tsv": (93.9, 54.5, 0.5, 0, 96.1),
     "heldout-round30.tsv": (94.9, 43.4, 2.0, 0, 91.9),
+    # The eighth round's last sets, scored before (76c4ed6) and after the names of areas, which
+    # check does not read: the same check figures both times.
+    "heldout-round31.tsv": (96.9, 51.0, 0.0, 3, 93.9),
+    "heldout-round32.tsv": (92.9, 47.2, 0.5, 2, 93.9),
     # The seventh round's development set: situations in the hotline's, residents' and voice
     # input's words (read item by item while tuning; neither fitted nor decided tasks). Its figures
     # are the weakest of all: the gap issue 18 still has. Bare 清单外 16.9 -> 5.5 % with the
@@ -171,11 +175,14 @@ SEARCH_LATER = {
     "heldout-round24.tsv": (95.0, 91.2, 0),
     "heldout-round25.tsv": (95.6, 91.2, 1),
     "heldout-round26.tsv": (83.1, 88.1, 2),
-    # round27 and round28 after the lead department first (read item by item before it).
-    "heldout-round27.tsv": (89.4, 83.1, 1),
-    "heldout-round28.tsv": (91.9, 89.4, 0),
-    "heldout-round29.tsv": (93.8, 90.0, 0),
-    "heldout-round30.tsv": (93.1, 86.9, 1),
+    # round27-30 after the lead department first and the names of areas (read item by item
+    # before them: worn); round31 and round32 after the names of areas (scored once before).
+    "heldout-round27.tsv": (93.1, 84.4, 1),
+    "heldout-round28.tsv": (94.4, 90.6, 0),
+    "heldout-round29.tsv": (96.9, 94.4, 0),
+    "heldout-round30.tsv": (96.2, 90.0, 1),
+    "heldout-round31.tsv": (95.0, 91.2, 1),
+    "heldout-round32.tsv": (95.6, 93.8, 1),
     "dev-situations.tsv": (90.3, 89.0, 4),
 }
 CHECK = {

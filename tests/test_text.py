@@ -118,6 +118,9 @@ def test_a_thesaurus_entry_may_name_a_department_by_an_old_name() -> None:
         ("synonyms:\n  考评: [考评]\n", "相同"),
         ("words:\n  考评: [打分]\n", "未知的键"),
         ("synonyms: [a, b]\n", "应是映射"),
+        ("synonyms:\n  考评: [打分]\nareas: [a, b]\n", "应是映射"),
+        ("synonyms:\n  考评: [打分]\nareas:\n  低保: [兜底, 兜底]\n", "重复"),
+        ("areas:\n  低保: [兜底]\n", "缺少 synonyms"),
     ],
 )
 def test_a_bad_table_names_file_line_and_column(
@@ -347,3 +350,83 @@ def test_a_verdict_and_its_features_are_the_same_under_any_hash_seed(tmp_path: P
         except Exception as e:  # exit 1 (not all on the list) is an answer too
             answers.add(getattr(e, "stdout", ""))
     assert len(answers) == 1 and '"p_off"' in answers.pop()
+
+
+# -- the names of policy areas (search only) ------------------------------------------
+
+TABLE = parse_table((REPO / "data" / "thesaurus.yaml").read_text(encoding="utf-8"), "thesaurus")
+AREAS: dict[str, set[str]] = {}
+for _list_word, _names in TABLE.areas.items():
+    for _name in _names:
+        AREAS.setdefault(_name, set()).add(_list_word)
+
+
+def test_the_shipped_table_has_areas_and_no_area_is_a_word_of_the_list() -> None:
+    assert len(AREAS) >= 100
+    assert all(TEXT.count(list_word) for words in AREAS.values() for list_word in words)
+    # An area name the list itself says would be found as written: no name of that kind.
+    assert [name for name in AREAS if name in TEXT] == []
+
+
+def test_an_area_stands_for_its_list_words_in_search_only() -> None:
+    # Search (areas=True) reads 社救 as the list words of its area, whole, even inside a longer
+    # word; check's reading (areas=False) and the segmentation vocabulary are the same as with
+    # the table without its areas.
+    from dutycli.text.thesaurus import Table
+
+    bare = build_layer(LIST.items, LIST.departments, Table(dict(TABLE), {}))
+    assert bare.vocab.costs == LAYER.vocab.costs
+    for name, list_words in AREAS.items():
+        found = understand(
+            "请问" + name + "有啥",
+            LAYER.vocab,
+            LAYER.thesaurus,
+            LAYER.departments,
+            TEXT.__contains__,
+            areas=True,
+        )
+        concept = next(c for c in found if c.word == name)
+        terms = {t.text for t in concept.terms if t.via in (SYNONYM, DEPARTMENT)}
+        assert {LAYER.departments.get(w, w) for w in list_words} <= terms, name
+        for task in (name, f"做好{name}工作"):
+            ours = understand(
+                task, LAYER.vocab, LAYER.thesaurus, LAYER.departments, TEXT.__contains__
+            )
+            theirs = understand(
+                task, bare.vocab, bare.thesaurus, bare.departments, TEXT.__contains__
+            )
+            assert ours == theirs, task
+
+
+def test_check_reads_no_area() -> None:
+    # Every area name, bare and as a district's notice, gets the same verdict and candidates
+    # from check with the shipped table as with the same table without its areas.
+    from dutycli.text.thesaurus import Table
+
+    bare = build_layer(LIST.items, LIST.departments, Table(dict(TABLE), {}))
+    plain = Matcher(LIST.items, LIST.departments, bare)
+    for name in AREAS:
+        for task in (name, f"请各街道做好{name}相关工作，月底前报送"):
+            ours, theirs = MATCHER.check(task), plain.check(task)
+            assert (ours.verdict, [m.item.id for m in ours.matches]) == (
+                theirs.verdict,
+                [m.item.id for m in theirs.matches],
+            ), task
+
+
+def test_an_area_name_finds_the_items_of_its_area(duty: Duty) -> None:
+    # Generated from the table: each area name, alone and as a question, answers with an item
+    # holding one of the list words the area stands for first.
+    from dutycli.query.search import search
+    from dutycli.store import open_library
+
+    lib = open_library(None)
+    missed = []
+    for name, list_words in AREAS.items():
+        for query in (name, name + "归谁管"):
+            found = search(lib, [query])
+            first = found[0].item if found else None
+            texts = item_texts(first) if first else []
+            if not any(w in t for w in list_words for t in texts):
+                missed.append((query, first.id if first else None))
+    assert missed == []

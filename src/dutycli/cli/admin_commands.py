@@ -170,7 +170,9 @@ def _validate_thesaurus(path: Path) -> int:
         echo(f"共发现 {len(e.problems)} 个问题。", err=True)
         return EXIT_ERROR
     words = sum(len(v) for v in table.values())
-    echo(f"{path}：有效。常用说法对照表，{len(table)} 个清单用词，{words} 个说法。")
+    areas = len({name for names in table.areas.values() for name in names})
+    more = f"，{areas} 个领域统称（只用于 search）" if areas else ""
+    echo(f"{path}：有效。常用说法对照表，{len(table)} 个清单用词，{words} 个说法{more}。")
     return EXIT_FOUND
 
 

@@ -182,6 +182,8 @@ def engine_tables(
             "max_keys": text_layer._MAX_KEYS,
         },
         "departments_field": stages.DEPARTMENTS,
+        # The names of policy areas, longest first: search cuts them out of a query whole.
+        "areas": layer.thesaurus.area_words(),
         "columns": list(stages._FIELD_LABELS),
         "stop": sorted(concepts.STOP_WORDS),
         "question": sorted(concepts.QUESTION_WORDS),

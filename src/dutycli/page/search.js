@@ -221,6 +221,19 @@ var DutySearch = (function () {
       });
     }
 
+    // -- text.concepts._cut_areas ---------------------------------------------------
+    function cutAreas(word, names) {
+      if (!names.length || word.length < 3 || names.indexOf(word) >= 0) return [word];
+      for (var i = 0; i < names.length; i++) {
+        var at = word.indexOf(names[i]);
+        if (at >= 0) {
+          var before = word.slice(0, at), after = word.slice(at + names[i].length);
+          return [].concat(before ? cutAreas(before, names) : [], [names[i]],
+            after ? cutAreas(after, names) : []);
+        }
+      }
+      return [word];
+    }
     function understand(query, split) {
       var concepts = [], words = [];
       query.split(/\s+/).filter(Boolean).forEach(function (typed) {
@@ -228,6 +241,7 @@ var DutySearch = (function () {
         words = words.concat(stripped.split(/\s+/).filter(Boolean));
       });
       words = joinSyllables(words);
+      words = [].concat.apply([], words.map(function (w) { return cutAreas(w, T.areas); }));
       words.forEach(function (word) {
         var letters = pinyinLetters(word);
         if (letters && !present(word)) {

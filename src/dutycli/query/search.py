@@ -335,6 +335,7 @@ def understand_query(lib: Library, query: list[str], split: str = "auto") -> lis
         source.by_char(),
         split,
         lone=True,
+        areas=True,
     )
 
 

@@ -90,7 +90,7 @@ class Concept(NamedTuple):
 
 
 def _alternatives(
-    word: str, via: str, thesaurus: Thesaurus, departments: dict[str, str]
+    word: str, via: str, thesaurus: Thesaurus, departments: dict[str, str], areas: bool = False
 ) -> list[Term]:
     terms = [Term(word, via, 1.0)]
     seen = {word}
@@ -98,7 +98,7 @@ def _alternatives(
     if full:
         terms.append(Term(full, DEPARTMENT, DEPARTMENT_WEIGHT))
         seen.add(full)
-    for target, weight, _source in thesaurus.expand(word):
+    for target, weight, _source in thesaurus.expand(word, areas):
         if target in seen:
             continue
         seen.add(target)
@@ -119,6 +119,7 @@ def understand(
     readings: Callable[[str], list[str]] | None = None,
     split: str = AUTO,
     lone: bool = False,
+    areas: bool = False,
 ) -> list[Concept]:
     """The concepts of ``query``; words separated by spaces are separate concepts.
 
@@ -133,12 +134,14 @@ def understand(
     of a pinyin input method (低宝金 → 低保金). Otherwise it stays as typed, so
     that the homophone and typo stages of search still see it. ``lone`` (search): a
     character of such a run that the thesaurus or the departments know is cut out of it
-    (天天吵到半夜 → 天天 吵 到半夜).
+    (天天吵到半夜 → 天天 吵 到半夜). ``areas`` (search): the names of policy areas the table
+    gives (兜底保障, 生育支持) are cut out of a word whole and stand for their areas' list words
+    (``_cut_areas``).
     """
     concepts: list[Concept] = []
 
     def known(word: str) -> bool:
-        return present(word) or bool(thesaurus.expand(word)) or word in departments
+        return present(word) or bool(thesaurus.expand(word, areas)) or word in departments
 
     words = []
     for typed in query.split():
@@ -146,21 +149,24 @@ def understand(
         words += stripped.split()
     if sounds is not None:
         words = _join_syllables(words, present, sounds)
+    if areas and any(len(w) >= 3 for w in words):  # (an area name cut out leaves a piece)
+        names = thesaurus.area_words()
+        words = [piece for word in words for piece in _cut_areas(word, names)]
 
     def single(ch: str) -> bool:
-        return lone and (bool(thesaurus.expand(ch)) or ch in departments)
+        return lone and (bool(thesaurus.expand(ch, areas)) or ch in departments)
 
     for word in words:
         # Pinyin, maybe with tone marks or numbers (cánjí, can2ji2): read as the letters.
         letters = pinyin_letters(word) if sounds is not None else None
         if letters and sounds is not None and not present(word):
-            spelled = _pinyin_concepts(word, letters, sounds, thesaurus, departments)
+            spelled = _pinyin_concepts(word, letters, sounds, thesaurus, departments, areas)
             if spelled:
                 concepts += spelled
                 continue
         if split == WHOLE or (known(word) and not (split == SPLIT and len(word) > 2)):
             concepts.append(
-                Concept(word, tuple(_alternatives(word, EXACT, thesaurus, departments)))
+                Concept(word, tuple(_alternatives(word, EXACT, thesaurus, departments, areas)))
             )
             continue
         pieces = [p for p in segment(word, vocab) if not p.isdigit()]
@@ -172,14 +178,14 @@ def understand(
         # A lone character is noise (卫星锅: 锅; 计生办: 办) unless it is all there is,
         # or it is a word the thesaurus or the departments know.
         kept = (
-            [p for p in kept if len(p) > 1 or thesaurus.expand(p) or p in departments]
+            [p for p in kept if len(p) > 1 or thesaurus.expand(p, areas) or p in departments]
             or kept
             or pieces
             or [word]
         )
         via = SEGMENT if len(kept) > 1 or kept[0] != word else EXACT
         for piece in dict.fromkeys(kept):
-            terms = _alternatives(piece, via, thesaurus, departments)
+            terms = _alternatives(piece, via, thesaurus, departments, areas)
             if not known(piece) and piece not in vocab.costs and sounds and readings:
                 for alike in _sounds_like(piece, sounds, readings):
                     for t in _alternatives(alike, HOMOPHONE, thesaurus, departments):
@@ -188,12 +194,30 @@ def understand(
     return concepts
 
 
+def _cut_areas(word: str, names: list[str]) -> list[str]:
+    """``word`` with the names of areas it holds cut out whole (社会救助兜底保障 → 社会救助
+    兜底保障), the longest first (``names`` are so ordered); the rest in pieces around them."""
+    if not names or len(word) < 3 or word in names:
+        return [word]
+    for name in names:
+        at = word.find(name)
+        if at >= 0:
+            before, after = word[:at], word[at + len(name) :]
+            return [
+                *(_cut_areas(before, names) if before else []),
+                name,
+                *(_cut_areas(after, names) if after else []),
+            ]
+    return [word]
+
+
 def _pinyin_concepts(
     word: str,
     letters: str,
     sounds: Callable[[], SoundIndex],
     thesaurus: Thesaurus,
     departments: dict[str, str],
+    areas: bool = False,
 ) -> list[Concept]:
     """The concepts of a word of Latin letters the lists lack, read as pinyin: the known
     words it spells in full (SPELLED) or by initials (PINYIN), or, when it spells none whole,
@@ -216,7 +240,7 @@ def _pinyin_concepts(
                     via=t.via if t.via == DEPARTMENT else via,
                     weight=PINYIN_WEIGHT * t.weight,
                 )
-                for t in _alternatives(found, EXACT, thesaurus, departments)
+                for t in _alternatives(found, EXACT, thesaurus, departments, areas)
                 if not (t.via == EXACT and found in departments)
             ]
         concepts.append(Concept(run, tuple(dict.fromkeys(terms))))

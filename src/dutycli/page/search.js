@@ -227,6 +227,7 @@ var DutySearch = (function () {
       for (var i = 0; i < names.length; i++) {
         var at = word.indexOf(names[i]);
         if (at >= 0) {
+          if (present(word)) return [word];
           var before = word.slice(0, at), after = word.slice(at + names[i].length);
           return [].concat(before ? cutAreas(before, names) : [], [names[i]],
             after ? cutAreas(after, names) : []);

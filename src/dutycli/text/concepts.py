@@ -151,7 +151,7 @@ def understand(
         words = _join_syllables(words, present, sounds)
     if areas and any(len(w) >= 3 for w in words):  # (an area name cut out leaves a piece)
         names = thesaurus.area_words()
-        words = [piece for word in words for piece in _cut_areas(word, names)]
+        words = [piece for word in words for piece in _cut_areas(word, names, present)]
 
     def single(ch: str) -> bool:
         return lone and (bool(thesaurus.expand(ch, areas)) or ch in departments)
@@ -194,19 +194,22 @@ def understand(
     return concepts
 
 
-def _cut_areas(word: str, names: list[str]) -> list[str]:
+def _cut_areas(word: str, names: list[str], present: Callable[[str], bool]) -> list[str]:
     """``word`` with the names of areas it holds cut out whole (社会救助兜底保障 → 社会救助
-    兜底保障), the longest first (``names`` are so ordered); the rest in pieces around them."""
+    兜底保障), the longest first (``names`` are so ordered); the rest in pieces around them.
+    A word the lists hold as written stays whole (another list's 《殡葬管理条例》)."""
     if not names or len(word) < 3 or word in names:
         return [word]
     for name in names:
         at = word.find(name)
         if at >= 0:
+            if present(word):
+                return [word]
             before, after = word[:at], word[at + len(name) :]
             return [
-                *(_cut_areas(before, names) if before else []),
+                *(_cut_areas(before, names, present) if before else []),
                 name,
-                *(_cut_areas(after, names) if after else []),
+                *(_cut_areas(after, names, present) if after else []),
             ]
     return [word]
 

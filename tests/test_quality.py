@@ -180,10 +180,10 @@ SEARCH_LATER = {
     "heldout-round27.tsv": (93.1, 84.4, 1),
     "heldout-round28.tsv": (94.4, 90.6, 0),
     "heldout-round29.tsv": (96.9, 94.4, 0),
-    "heldout-round30.tsv": (96.2, 90.0, 1),
+    "heldout-round30.tsv": (96.9, 90.6, 0),
     "heldout-round31.tsv": (95.0, 91.2, 1),
     "heldout-round32.tsv": (95.6, 93.8, 1),
-    "dev-situations.tsv": (90.3, 89.0, 4),
+    "dev-situations.tsv": (90.9, 89.6, 3),  # 4 empty before cxjmylbx
 }
 CHECK = {
     **{name: check_levels(*levels) for name, levels in CHECK_FIT.items()},

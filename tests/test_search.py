@@ -457,3 +457,18 @@ def test_a_department_finds_the_items_it_leads_first(duty: Duty, path, tmp_path)
             checked += len(places) > 1 and len(set(places)) > 1
     if path == DATA:
         assert checked >= 10  # departments that lead some items and join others
+
+
+def test_the_initials_of_a_long_known_word(duty: Duty) -> None:
+    # A known word of seven or eight characters (the table's 城乡居民养老保险 for the list's
+    # 城乡居民基本养老保险) is found by its initials too, one letter a syllable.
+    from dutycli.text.thesaurus import read_table
+
+    table = read_table(DATA.parent / "thesaurus.yaml")
+    long_words = [w for ws in table.values() for w in ws if len(w) in (7, 8)]
+    assert "城乡居民养老保险" in long_words
+    term = next(t for t, words in table.items() if "城乡居民养老保险" in words)
+    result = duty("search", "cxjmylbx", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    first = json.loads(result.stdout)[0]
+    assert term in first["name"], (term, first["name"])

@@ -180,6 +180,7 @@ def engine_tables(
             "neighbour_max": search_related.MAX_ITEMS,
             "large": search_support.LARGE,  # a province: no neighbours (Library.large)
             "max_keys": text_layer._MAX_KEYS,
+            "sound_max": text_layer.SOUND_MAX,
         },
         "departments_field": stages.DEPARTMENTS,
         # The names of policy areas, longest first: search cuts them out of a query whole.

@@ -104,7 +104,7 @@ var DutySearch = (function () {
       T.vocab.words.concat(T.departments.map(function (p) { return p[0]; })).forEach(function (word) {
         if (seen.has(word)) return;
         seen.add(word);
-        if (word.length < 2 || word.length > 6) return;
+        if (word.length < 2 || word.length > L.sound_max) return;
         var keys = [""];
         for (var i = 0; i < word.length; i++) {
           var options = charSyllables(word[i]);

@@ -46,7 +46,7 @@ from dutycli.text.thesaurus import (
     read_table,
 )
 
-LAYER_VERSION = 6  # bump when the layer's shape or its build changes
+LAYER_VERSION = 7  # bump when the layer's shape or its build changes (7: sounds of 7-8 characters)
 ENV_VAR = "DUTY_THESAURUS"  # an office's own table, used instead of the shipped one
 _MAX_KEYS = 8  # sound keys kept for one word (heteronyms multiply them)
 
@@ -167,8 +167,13 @@ def char_readings(readings: dict[str, str]) -> Callable[[str], list[str]]:
     return lookup
 
 
+# The longest known word the sound index holds: the initials of a policy's full name are typed
+# too (cxjmylbx → 城乡居民养老保险, eight characters; concepts.INITIALS_MAX letters).
+SOUND_MAX = 8
+
+
 def build_sounds(layer: TextLayer, by_char: Callable[[str], list[str]]) -> dict[str, list[str]]:
-    """Toneless pinyin ("di-bao-jin") -> the known words (2-6 characters) that read so.
+    """Toneless pinyin ("di-bao-jin") -> the known words (2-SOUND_MAX characters) that read so.
 
     Known: the vocabulary (the list's words and the thesaurus' words) and the
     department spellings. Needed only when a query holds a piece nobody
@@ -177,7 +182,7 @@ def build_sounds(layer: TextLayer, by_char: Callable[[str], list[str]]) -> dict[
     words = [*layer.vocab.costs, *layer.departments]
     out: dict[str, list[str]] = {}
     for word in dict.fromkeys(words):
-        if not 2 <= len(word) <= 6:
+        if not 2 <= len(word) <= SOUND_MAX:
             continue
         keys = [""]
         for ch in word:

@@ -367,8 +367,7 @@ def _department(
     if fields is not None:
         return []
     w = _FIELD_WEIGHT[DEPARTMENTS] * weight
-    rows = lib.department_rows(name)
-    found = [rowid for rowid, _ in rows]
+    rows = lib.department_rows(name)  # a row's place is known once it is read (rows.places)
     return [
         Hit(
             word,
@@ -382,7 +381,7 @@ def _department(
             name,
             name,
         )
-        for rowid in found
+        for rowid, _ in rows
     ]
 
 

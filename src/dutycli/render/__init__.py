@@ -50,6 +50,17 @@ class Formulas:
 BINARY = frozenset({Format.xlsx})
 
 
+def controls_shown(value: str) -> str:
+    """``value`` with its control characters written as ``\\x1b``, which a terminal at the end
+    of a pipe shows rather than runs (plain lines, TSV). A list holds none (lists.validate
+    refuses them): only what the user typed, echoed (the task of check), has them."""
+    if value.isprintable():  # the common case costs no regex
+        return value
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
 def default_format(out: TextIO) -> Format:
     """A table for a person at a terminal, plain lines for a pipe."""
     try:

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from dutycli.lists.validate import starts_formula
 from dutycli.query.results import Result
-from dutycli.render import Format, Formulas
+from dutycli.render import Format, Formulas, controls_shown
 from dutycli.render.columns import flat
 
 
@@ -29,16 +29,10 @@ def neutral(value: str) -> str:
 
 
 def _tsv_escape(value: str) -> str:
-    value = (
+    # Backslash first, so that an escape can be read back; any other control character as \x1b.
+    return controls_shown(
         value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     )
-    if value.isprintable():
-        return value
-    # Any other control character (only a task the user typed has one: lists refuse them)
-    # as \x1b, which a terminal at the end of the pipe shows rather than runs.
-    import re
-
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from dutycli.query.results import DiffResult, Items, Result
-from dutycli.render import Format
+from dutycli.render import Format, controls_shown
 
 
 def render(result: Result, fmt: Format, out: TextIO) -> None:
@@ -42,19 +42,11 @@ def render(result: Result, fmt: Format, out: TextIO) -> None:
         out.write("\t".join(field(v) for v in values) + "\n")
 
 
-# A line break or tab inside a field would cut the line; any other control character
-# (ESC ] 0 ; sets a terminal's title, ESC [ 2 J clears its screen) reaches the terminal the
-# pipe ends in. A list holds none (lists.validate refuses them): only what the user typed,
-# echoed (the task of check), has them.
+# A line break or tab inside a field would cut the line; any other control character is
+# shown (controls_shown), so that ESC ] 0 ; never sets the title of the terminal the pipe ends in.
 _BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
 def field(value: str) -> str:
     """One field of a plain line: breaks as spaces, other control characters as ``\\x1b``."""
-    if value.isprintable():  # the common case costs no regex
-        return value
-    import re
-
-    return re.sub(
-        r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", value.translate(_BREAKS)
-    )
+    return value if value.isprintable() else controls_shown(value.translate(_BREAKS))
